@@ -1,0 +1,37 @@
+"""Writing audit events. Called only from actions, inside their transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from anchordesk.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from anchordesk.accounts.models import Customer, User
+    from anchordesk.tickets.models import Ticket
+
+
+def record_event(
+    kind: str,
+    *,
+    actor: User | None = None,
+    actor_customer: Customer | None = None,
+    ticket: Ticket | None = None,
+    obj: Any = None,
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> AuditEvent:
+    if obj is None and ticket is not None:
+        obj = ticket
+    return AuditEvent.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_customer=actor_customer,
+        ticket=ticket,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        before=before,
+        after=after,
+        note=note[:300],
+    )

@@ -1,0 +1,56 @@
+"""Start the web server and the background worker together; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server (gunicorn) and the worker (Huey consumer) in one terminal."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--web-workers", type=int, default=2)
+
+    def handle(self, *args: Any, host: str, port: int, web_workers: int, **options: Any) -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anchordesk.settings")}
+        web = [
+            sys.executable, "-m", "gunicorn", "anchordesk.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
+            "--access-logfile", "-", "--graceful-timeout", "5",
+        ]
+        worker = [sys.executable, "-m", "anchordesk", "worker"]
+        procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
+        url = f"http://{host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"\nAnchordesk is running at {url}"))
+        self.stdout.write(f"  Agent inbox:     {url}  (demo agent: agent@demo.anchordesk.test / demo-password-1)")
+        self.stdout.write(f"  Customer portal: {url}portal/  (demo customer: maria.lopez@example.com, sign-in link printed here)")
+        self.stdout.write(f"  API docs:        {url}api/v1/docs\n  Data folder:     {settings.DATA_DIR}\n  Ctrl-C stops both.\n")
+
+        def stop(*_: Any) -> None:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for p in procs:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings with fast hashing, an immediate queue
+and a throwaway data folder. DATABASE_URL and REDIS_URL still come from the environment,
+so the same suite runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("ANCHORDESK_DATA_DIR", tempfile.mkdtemp(prefix="anchordesk-test-"))
+os.environ.setdefault("ANCHORDESK_MANIFEST_STATIC", "0")
+
+from anchordesk.settings import *  # noqa: E402,F403
+from anchordesk.settings import HUEY  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

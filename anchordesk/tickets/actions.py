@@ -1,0 +1,477 @@
+"""Every change to a ticket goes through here: one function per change, atomic, audited.
+
+Views, API routes, commands and tasks parse their input and call these; they never
+write ticket rows themselves. Side effects (webhooks, mail) run after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anchordesk.accounts.models import Customer, Team, User
+from anchordesk.core.audit import record_event
+from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
+from anchordesk.tickets.fields import clean_field_values
+from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink
+from anchordesk.tickets.sanitize import sanitize_html
+from anchordesk.tickets.uploads import CheckedUpload
+
+MAX_BODY = 100_000
+
+
+class StaleTicket(Exception):
+    """The ticket changed since the agent opened it; the UI asks before sending anyway."""
+
+    def __init__(self, ticket: Ticket, events: list[Any]) -> None:
+        super().__init__(f"Ticket #{ticket.pk} changed since it was opened")
+        self.ticket = ticket
+        self.events = events
+
+
+def _emit(event: str, ticket: Ticket, extra: dict[str, Any] | None = None) -> None:
+    from anchordesk.integrations.services import queue_webhook_event
+
+    payload = {"ticket_id": ticket.pk, **(extra or {})}
+    transaction.on_commit(lambda: queue_webhook_event(event, payload))
+
+
+def _clean_body(body: str, *, field_name: str = "body") -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError({field_name: "Write something first."})
+    if len(body) > MAX_BODY:
+        raise ValidationError({field_name: f"Too long: at most {MAX_BODY} characters."})
+    return body
+
+
+def _touch(ticket: Ticket, fields: Iterable[str]) -> None:
+    ticket.version = F("version") + 1
+    ticket.save(update_fields=[*fields, "version", "updated_at"])
+    ticket.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _user_ref(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "name": user.display_name}
+
+
+def _team_ref(team: Team | None) -> dict[str, Any] | None:
+    return None if team is None else {"id": team.pk, "name": team.name}
+
+
+def _save_attachments(message: Message, uploads: Sequence[CheckedUpload]) -> None:
+    for upload in uploads:
+        attachment = Attachment(
+            message=message, filename=upload.filename, content_type=upload.content_type, size=upload.size
+        )
+        attachment.file.save(upload.filename, upload.file, save=False)
+        attachment.save()
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    kind: str,
+    body: str,
+    html: str = "",
+    author: User | None = None,
+    customer: Customer | None = None,
+    channel: str = Channel.WEB,
+    uploads: Sequence[CheckedUpload] = (),
+) -> Message:
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        author=author,
+        customer=customer,
+        channel=channel,
+        body_text=body,
+        body_html=sanitize_html(html) if html else "",
+    )
+    _save_attachments(message, uploads)
+    Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + 1)
+    return message
+
+
+@dataclass
+class NewTicket:
+    customer: Customer
+    subject: str
+    body: str
+    channel: str = Channel.WEB
+    html: str = ""
+    priority: int = Priority.NORMAL
+    team: Team | None = None
+    assignee: User | None = None
+    tags: Sequence[str] = ()
+    fields: dict[str, Any] = field(default_factory=dict)
+    uploads: Sequence[CheckedUpload] = ()
+
+
+@transaction.atomic
+def do_create_ticket(
+    new: NewTicket, *, actor: User | None = None, actor_customer: Customer | None = None
+) -> Ticket:
+    """Open a ticket with its first message. Customers write it themselves; agents may open one for them."""
+    subject = (new.subject or "").strip()
+    if not subject:
+        raise ValidationError({"subject": "A subject is required."})
+    if len(subject) > 250:
+        raise ValidationError({"subject": "At most 250 characters."})
+    body = _clean_body(new.body)
+    if new.priority not in Priority.values:
+        raise ValidationError({"priority": f"Must be one of {', '.join(Priority.names).lower()}."})
+    fields_ = clean_field_values(new.fields) if new.fields else {}
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject,
+        customer=new.customer,
+        channel=new.channel,
+        priority=new.priority,
+        team=new.team,
+        assignee=new.assignee,
+        fields=fields_,
+        status=Status.OPEN if new.assignee else Status.NEW,
+        last_customer_message_at=now if actor is None else None,
+    )
+    if new.tags:
+        ticket.tags.set(_get_tags(new.tags))
+    author_customer = new.customer if actor is None else None
+    # A ticket an agent opens on a customer's behalf starts with the customer's words as they gave them.
+    _add_message(
+        ticket,
+        kind=MessageKind.CUSTOMER,
+        body=body,
+        html=new.html,
+        author=None,
+        customer=author_customer or new.customer,
+        channel=new.channel,
+        uploads=new.uploads,
+    )
+    record_event(
+        EventKind.CREATED,
+        actor=actor,
+        actor_customer=actor_customer,
+        ticket=ticket,
+        after={"subject": subject, "channel": new.channel, "priority": new.priority},
+    )
+    ticket.refresh_from_db()
+    _emit("ticket.created", ticket)
+    return ticket
+
+
+@transaction.atomic
+def do_add_customer_message(
+    ticket: Ticket,
+    body: str,
+    *,
+    customer: Customer,
+    channel: str = Channel.WEB,
+    html: str = "",
+    uploads: Sequence[CheckedUpload] = (),
+) -> Message:
+    """A customer writes again: the ticket reopens if it was waiting on them or solved."""
+    body = _clean_body(body)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message = _add_message(
+        ticket, kind=MessageKind.CUSTOMER, body=body, html=html, customer=customer, channel=channel, uploads=uploads
+    )
+    before = ticket.status
+    ticket.last_customer_message_at = timezone.now()
+    changed = ["last_customer_message_at"]
+    if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
+        ticket.status = Status.OPEN
+        ticket.solved_at = None
+        changed += ["status", "solved_at"]
+    _touch(ticket, changed)
+    record_event(
+        EventKind.CUSTOMER_MESSAGE, actor_customer=customer, ticket=ticket, obj=message,
+        before={"status": before}, after={"status": ticket.status},
+    )
+    _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
+    return message
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and ticket.version != expected_version:
+        events = list(ticket.events.select_related("actor").order_by("-id")[:5])
+        raise StaleTicket(ticket, events)
+
+
+@transaction.atomic
+def do_reply(
+    ticket: Ticket,
+    body: str,
+    *,
+    actor: User,
+    status: str | None = None,
+    html: str = "",
+    uploads: Sequence[CheckedUpload] = (),
+    expected_version: int | None = None,
+) -> Message:
+    """A public reply to the customer, optionally changing the status in the same step."""
+    body = _clean_body(body)
+    if status is not None and status not in Status.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_version(ticket, expected_version)
+    message = _add_message(
+        ticket, kind=MessageKind.REPLY, body=body, html=html, author=actor, channel=ticket.channel, uploads=uploads
+    )
+    changed: list[str] = []
+    if ticket.first_response_at is None:
+        ticket.first_response_at = message.created_at
+        changed.append("first_response_at")
+    if ticket.assignee_id is None:
+        ticket.assignee = actor
+        changed.append("assignee")
+        record_event(EventKind.ASSIGNED, actor=actor, ticket=ticket, before=None, after=_user_ref(actor))
+    # Without an explicit choice a new ticket becomes open once someone has answered it.
+    new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
+    _touch(ticket, changed)
+    record_event(EventKind.REPLIED, actor=actor, ticket=ticket, obj=message)
+    _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
+    if new_status != ticket.status:
+        _apply_status(ticket, new_status, actor=actor)
+    transaction.on_commit(lambda: _notify_customer_of_reply(message.pk))
+    return message
+
+
+def _notify_customer_of_reply(message_id: int) -> None:
+    from anchordesk.tickets.tasks import send_reply_notification
+
+    send_reply_notification(message_id)
+
+
+@transaction.atomic
+def do_add_note(ticket: Ticket, body: str, *, actor: User, uploads: Sequence[CheckedUpload] = ()) -> Message:
+    """An internal note: only agents see it."""
+    body = _clean_body(body)
+    message = _add_message(ticket, kind=MessageKind.NOTE, body=body, author=actor, uploads=uploads)
+    _touch(ticket, [])
+    record_event(EventKind.NOTE_ADDED, actor=actor, ticket=ticket, obj=message)
+    _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
+    return message
+
+
+def _apply_status(ticket: Ticket, status: str, *, actor: User | None) -> None:
+    if status not in Status.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    if status == ticket.status:
+        return
+    if ticket.status == Status.CLOSED:
+        raise ValidationError({"status": "A closed ticket cannot change status; the customer's next message opens a follow-up."})
+    before = ticket.status
+    ticket.status = status
+    if status == Status.SOLVED:
+        ticket.solved_at = timezone.now()
+    elif status != Status.CLOSED:
+        ticket.solved_at = None
+    _touch(ticket, ["status", "solved_at"])
+    record_event(EventKind.STATUS, actor=actor, ticket=ticket, before=before, after=status)
+    _emit("ticket.updated", ticket, {"field": "status", "before": before, "after": status})
+
+
+@transaction.atomic
+def do_set_status(ticket: Ticket, status: str, *, actor: User | None) -> Ticket:
+    _apply_status(ticket, status, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def do_set_priority(ticket: Ticket, priority: int, *, actor: User | None) -> Ticket:
+    if priority not in Priority.values:
+        raise ValidationError({"priority": "Must be low, normal, high or urgent."})
+    if priority != ticket.priority:
+        before = ticket.priority
+        ticket.priority = priority
+        _touch(ticket, ["priority"])
+        record_event(EventKind.PRIORITY, actor=actor, ticket=ticket, before=before, after=priority)
+        _emit("ticket.updated", ticket, {"field": "priority", "before": before, "after": priority})
+    return ticket
+
+
+@transaction.atomic
+def do_assign_ticket(ticket: Ticket, assignee: User | None, *, actor: User | None) -> Ticket:
+    if assignee is not None and not assignee.works_tickets:
+        raise ValidationError({"assignee": f"{assignee.display_name} cannot be assigned tickets."})
+    if assignee != ticket.assignee:
+        before = _user_ref(ticket.assignee)
+        ticket.assignee = assignee
+        fields_ = ["assignee"]
+        if assignee is not None and ticket.status == Status.NEW:
+            ticket.status = Status.OPEN
+            fields_.append("status")
+        _touch(ticket, fields_)
+        record_event(EventKind.ASSIGNED, actor=actor, ticket=ticket, before=before, after=_user_ref(assignee))
+        _emit("ticket.updated", ticket, {"field": "assignee", "after": assignee and assignee.pk})
+    return ticket
+
+
+@transaction.atomic
+def do_set_team(ticket: Ticket, team: Team | None, *, actor: User | None) -> Ticket:
+    if team != ticket.team:
+        before = _team_ref(ticket.team)
+        ticket.team = team
+        _touch(ticket, ["team"])
+        record_event(EventKind.TEAM, actor=actor, ticket=ticket, before=before, after=_team_ref(team))
+        _emit("ticket.updated", ticket, {"field": "team", "after": team and team.pk})
+    return ticket
+
+
+@transaction.atomic
+def do_set_subject(ticket: Ticket, subject: str, *, actor: User | None) -> Ticket:
+    subject = (subject or "").strip()
+    if not subject or len(subject) > 250:
+        raise ValidationError({"subject": "A subject of 1 to 250 characters is required."})
+    if subject != ticket.subject:
+        before = ticket.subject
+        ticket.subject = subject
+        _touch(ticket, ["subject"])
+        record_event(EventKind.SUBJECT, actor=actor, ticket=ticket, before=before, after=subject)
+    return ticket
+
+
+def _normalize_tag(name: str) -> str:
+    tag = "-".join(name.strip().lower().split())
+    if not tag or len(tag) > 50:
+        raise ValidationError({"tags": f"Tag {name!r} must be 1 to 50 characters."})
+    return tag
+
+
+def _get_tags(names: Iterable[str]) -> list[Tag]:
+    wanted = sorted({_normalize_tag(n) for n in names})
+    existing = {t.name.lower(): t for t in Tag.objects.filter(name__in=wanted)}
+    return [existing.get(n) or Tag.objects.create(name=n) for n in wanted]
+
+
+@transaction.atomic
+def do_change_tags(
+    ticket: Ticket, *, actor: User | None, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> Ticket:
+    before = sorted(ticket.tags.values_list("name", flat=True))
+    to_add = _get_tags(add) if add else []
+    remove_names = {_normalize_tag(n) for n in remove}
+    if to_add:
+        ticket.tags.add(*to_add)
+    if remove_names:
+        ticket.tags.remove(*Tag.objects.filter(name__in=remove_names))
+    after = sorted(ticket.tags.values_list("name", flat=True))
+    if after != before:
+        _touch(ticket, [])
+        record_event(EventKind.TAGS, actor=actor, ticket=ticket, before=before, after=after)
+        _emit("ticket.updated", ticket, {"field": "tags", "after": after})
+    return ticket
+
+
+@transaction.atomic
+def do_set_tags(ticket: Ticket, names: Iterable[str], *, actor: User | None) -> Ticket:
+    wanted = {_normalize_tag(n) for n in names}
+    current = set(ticket.tags.values_list("name", flat=True))
+    return do_change_tags(ticket, actor=actor, add=wanted - current, remove=current - wanted)
+
+
+@transaction.atomic
+def do_set_fields(ticket: Ticket, values: dict[str, Any], *, actor: User | None) -> Ticket:
+    cleaned = clean_field_values(values)
+    before = dict(ticket.fields)
+    after = {**before, **cleaned}
+    after = {k: v for k, v in after.items() if v is not None}
+    if after != before:
+        ticket.fields = after
+        _touch(ticket, ["fields"])
+        record_event(EventKind.FIELDS, actor=actor, ticket=ticket, before=before, after=after)
+    return ticket
+
+
+@transaction.atomic
+def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
+    """Move the source ticket's conversation into the target and close the source."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": "A ticket cannot be merged into itself."})
+    if source.merged_into_id is not None:
+        raise ValidationError({"source": f"#{source.pk} was already merged."})
+    if target.merged_into_id is not None:
+        raise ValidationError({"target": f"#{target.pk} was merged into #{target.merged_into_id}; merge into that."})
+    if source.customer_id != target.customer_id and not actor.is_lead:
+        # Merging two customers' conversations exposes one to the other; leads decide that.
+        raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
+    moved = Message.objects.filter(ticket=source).update(ticket=target)
+    Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
+    target.refresh_from_db()
+    target.tags.add(*source.tags.all())
+    _add_message(
+        source, kind=MessageKind.NOTE, author=actor, body=f"Merged into #{target.pk} by {actor.display_name}."
+    )
+    source.merged_into = target
+    before = source.status
+    source.status = Status.CLOSED
+    _touch(source, ["merged_into", "status"])
+    _touch(target, [])
+    record_event(EventKind.MERGED_INTO, actor=actor, ticket=source, before={"status": before}, after={"into": target.pk})
+    record_event(EventKind.MERGED, actor=actor, ticket=target, after={"from": source.pk, "messages": moved})
+    _emit("ticket.merged", target, {"from_ticket_id": source.pk})
+    return target
+
+
+@transaction.atomic
+def do_link_tickets(a: Ticket, b: Ticket, *, actor: User) -> TicketLink:
+    if a.pk == b.pk:
+        raise ValidationError({"ticket": "A ticket cannot be linked to itself."})
+    first, second = sorted((a, b), key=lambda t: t.pk)
+    link, created = TicketLink.objects.get_or_create(from_ticket=first, to_ticket=second)
+    if created:
+        record_event(EventKind.LINKED, actor=actor, ticket=a, after={"ticket": b.pk})
+        record_event(EventKind.LINKED, actor=actor, ticket=b, after={"ticket": a.pk})
+    return link
+
+
+@transaction.atomic
+def do_unlink_tickets(a: Ticket, b: Ticket, *, actor: User) -> None:
+    first, second = sorted((a, b), key=lambda t: t.pk)
+    deleted, _ = TicketLink.objects.filter(from_ticket=first, to_ticket=second).delete()
+    if deleted:
+        record_event(EventKind.UNLINKED, actor=actor, ticket=a, before={"ticket": b.pk})
+        record_event(EventKind.UNLINKED, actor=actor, ticket=b, before={"ticket": a.pk})
+
+
+@dataclass
+class BulkResult:
+    changed: int
+    errors: dict[int, str]
+
+
+def do_bulk_update(
+    tickets: Sequence[Ticket],
+    *,
+    actor: User,
+    status: str | None = None,
+    assignee: User | None = None,
+    unassign: bool = False,
+    add_tags: Sequence[str] = (),
+) -> BulkResult:
+    """Apply one change to many tickets; each ticket is its own transaction so one refusal spoils none."""
+    changed, errors = 0, {}
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                if status:
+                    _apply_status(ticket, status, actor=actor)
+                if assignee is not None or unassign:
+                    do_assign_ticket(ticket, assignee, actor=actor)
+                if add_tags:
+                    do_change_tags(ticket, actor=actor, add=add_tags)
+            changed += 1
+        except ValidationError as exc:
+            errors[ticket.pk] = "; ".join(exc.messages)
+    return BulkResult(changed=changed, errors=errors)
+
+
+def active_statuses() -> tuple[str, ...]:
+    return tuple(str(s) for s in ACTIVE_STATUSES)

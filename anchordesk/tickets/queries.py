@@ -1,0 +1,50 @@
+"""Who may see which tickets. Every list and every lookup goes through these."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from anchordesk.accounts.models import Customer, User
+from anchordesk.tickets.models import Ticket
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if user.works_tickets:
+        return Ticket.objects.all()
+    # Collaborators from other departments see only the tickets routed to their teams.
+    return Ticket.objects.filter(team__in=user.teams.all())
+
+
+def tickets_visible_to_customer(customer: Customer) -> QuerySet[Ticket]:
+    if customer.sees_organization_tickets and customer.organization_id:
+        return Ticket.objects.filter(
+            Q(customer=customer) | Q(customer__organization_id=customer.organization_id)
+        )
+    return Ticket.objects.filter(customer=customer)
+
+
+def access_ticket(user: User, ticket_id: int | str, *, for_update: bool = False) -> Ticket:
+    """The ticket if the user may see it; a missing and a forbidden ticket give the same 404."""
+    try:
+        pk = int(ticket_id)
+    except (TypeError, ValueError):
+        raise Http404("No such ticket") from None
+    qs = tickets_visible_to(user).select_related("customer", "customer__organization", "assignee", "team")
+    ticket = qs.filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket
+
+
+def access_customer_ticket(customer: Customer, ticket_id: int | str) -> Ticket:
+    try:
+        pk = int(ticket_id)
+    except (TypeError, ValueError):
+        raise Http404("No such ticket") from None
+    ticket = tickets_visible_to_customer(customer).select_related("customer").filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket

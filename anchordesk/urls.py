@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("anchordesk.api.urls")),
+    path("portal/", include("anchordesk.portal.urls")),
+    path("settings/", include("anchordesk.integrations.urls")),
+    path("", include("anchordesk.accounts.urls")),
+    path("", include("anchordesk.tickets.urls")),
+]
