@@ -156,11 +156,19 @@ ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 10)
 ATTACHMENT_ALLOWED_TYPES = env_list(
     "ATTACHMENT_ALLOWED_TYPES",
     [
-        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
-        "text/csv", "application/zip", "message/rfc822",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "application/zip",
+        "message/rfc822",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/msword", "application/vnd.ms-excel",
+        "application/msword",
+        "application/vnd.ms-excel",
     ],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES * 2
@@ -173,6 +181,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))  # for the file-based backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Anchordesk <support@anchordesk.localhost>")
 
 PORTAL_LINK_MAX_AGE = env_int("PORTAL_LINK_MAX_AGE", 30 * 60)  # seconds a sign-in link stays valid

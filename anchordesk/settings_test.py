@@ -10,8 +10,8 @@ import tempfile
 os.environ.setdefault("ANCHORDESK_DATA_DIR", tempfile.mkdtemp(prefix="anchordesk-test-"))
 os.environ.setdefault("ANCHORDESK_MANIFEST_STATIC", "0")
 
-from anchordesk.settings import *  # noqa: E402,F403
-from anchordesk.settings import HUEY  # noqa: E402
+from anchordesk.settings import *  # noqa: F403
+from anchordesk.settings import HUEY
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}

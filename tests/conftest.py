@@ -50,8 +50,12 @@ def people(db: None) -> Personas:
         agent2=factories.make_user(Role.AGENT, username="bob", teams=[support], first_name="Bob"),
         lead=factories.make_user(Role.LEAD, username="lena", teams=[support], first_name="Lena"),
         admin=factories.make_user(Role.ADMIN, username="adam", first_name="Adam"),
-        collaborator=factories.make_user(Role.COLLABORATOR, username="eve", teams=[engineering], first_name="Eve"),
+        collaborator=factories.make_user(
+            Role.COLLABORATOR, username="eve", teams=[engineering], first_name="Eve"
+        ),
         customer=factories.make_customer("carol@acme.test", organization=acme, name="Carol Customer"),
-        customer_same_org=factories.make_customer("cliff@acme.test", organization=acme, name="Cliff Colleague"),
+        customer_same_org=factories.make_customer(
+            "cliff@acme.test", organization=acme, name="Cliff Colleague"
+        ),
         other_customer=factories.make_customer("oscar@globex.test", organization=globex, name="Oscar Other"),
     )

@@ -18,7 +18,9 @@ def make_team(name: str | None = None, kind: str = TeamKind.SUPPORT) -> Team:
     return Team.objects.create(name=name or f"Team {next(_seq)}", kind=kind)
 
 
-def make_user(role: str = Role.AGENT, *, username: str | None = None, teams: list[Team] | None = None, **kw: Any) -> User:
+def make_user(
+    role: str = Role.AGENT, *, username: str | None = None, teams: list[Team] | None = None, **kw: Any
+) -> User:
     n = next(_seq)
     username = username or f"{role}{n}"
     user = User.objects.create_user(
@@ -38,15 +40,26 @@ def make_organization(name: str | None = None) -> Organization:
     return Organization.objects.create(name=name or f"Org {next(_seq)}")
 
 
-def make_customer(email: str | None = None, *, organization: Organization | None = None, **kw: Any) -> Customer:
+def make_customer(
+    email: str | None = None, *, organization: Organization | None = None, **kw: Any
+) -> Customer:
     n = next(_seq)
     return Customer.objects.create(
-        email=email or f"customer{n}@example.test", name=kw.pop("name", f"Customer {n}"),
-        organization=organization, **kw,
+        email=email or f"customer{n}@example.test",
+        name=kw.pop("name", f"Customer {n}"),
+        organization=organization,
+        **kw,
     )
 
 
-def make_ticket(customer: Customer | None = None, *, subject: str = "My order has not arrived",
-                body: str = "Hello, my order #1234 has not arrived yet. Can you help?", **kw: Any) -> Ticket:
+def make_ticket(
+    customer: Customer | None = None,
+    *,
+    subject: str = "My order has not arrived",
+    body: str = "Hello, my order #1234 has not arrived yet. Can you help?",
+    **kw: Any,
+) -> Ticket:
     actor = kw.pop("actor", None)
-    return do_create_ticket(NewTicket(customer=customer or make_customer(), subject=subject, body=body, **kw), actor=actor)
+    return do_create_ticket(
+        NewTicket(customer=customer or make_customer(), subject=subject, body=body, **kw), actor=actor
+    )

@@ -26,7 +26,12 @@ def _clean_email(email: str, field: str = "email") -> str:
 
 @transaction.atomic
 def do_create_agent(
-    *, email: str, name: str = "", role: str = Role.AGENT, password: str, team_names: list[str] | None = None,
+    *,
+    email: str,
+    name: str = "",
+    role: str = Role.AGENT,
+    password: str,
+    team_names: list[str] | None = None,
     actor: User | None,
 ) -> User:
     email = _clean_email(email)

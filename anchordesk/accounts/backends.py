@@ -13,7 +13,11 @@ class EmailOrUsernameBackend(ModelBackend):
     """Agents sign in with their email address (or username); matching is case-insensitive."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         if not username or password is None:
             return None

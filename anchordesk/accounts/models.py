@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -36,7 +36,6 @@ class User(AbstractUser):
     timezone = models.CharField(max_length=64, default="UTC")
     signature = models.TextField(blank=True)
 
-    objects = UserManager()
 
     def __str__(self) -> str:
         return self.display_name

@@ -78,8 +78,15 @@ class InboxQuery:
 
     def as_params(self, **overrides: Any) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "view": self.view, "status": self.status, "priority": self.priority, "assignee": self.assignee,
-            "team": self.team, "tag": self.tag, "customer": self.customer, "q": self.q, "sort": self.sort,
+            "view": self.view,
+            "status": self.status,
+            "priority": self.priority,
+            "assignee": self.assignee,
+            "team": self.team,
+            "tag": self.tag,
+            "customer": self.customer,
+            "q": self.q,
+            "sort": self.sort,
         }
         data.update(overrides)
         return {k: v for k, v in data.items() if v not in (None, "", [])}

@@ -42,12 +42,18 @@ class Ticket(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     fields = models.JSONField(default=dict, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
@@ -135,7 +141,9 @@ class TicketLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="ticket_link_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="ticket_link_unique")
+        ]
 
 
 class Presence(models.Model):

@@ -39,10 +39,14 @@ SQLITE_SETUP = [
            INSERT INTO tickets_ticket_fts(rowid, subject) VALUES (new.id, new.subject); END""",
 ]
 SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS tickets_message_ai", "DROP TRIGGER IF EXISTS tickets_message_ad",
-    "DROP TRIGGER IF EXISTS tickets_message_au", "DROP TRIGGER IF EXISTS tickets_ticket_ai",
-    "DROP TRIGGER IF EXISTS tickets_ticket_ad", "DROP TRIGGER IF EXISTS tickets_ticket_au",
-    "DROP TABLE IF EXISTS tickets_message_fts", "DROP TABLE IF EXISTS tickets_ticket_fts",
+    "DROP TRIGGER IF EXISTS tickets_message_ai",
+    "DROP TRIGGER IF EXISTS tickets_message_ad",
+    "DROP TRIGGER IF EXISTS tickets_message_au",
+    "DROP TRIGGER IF EXISTS tickets_ticket_ai",
+    "DROP TRIGGER IF EXISTS tickets_ticket_ad",
+    "DROP TRIGGER IF EXISTS tickets_ticket_au",
+    "DROP TABLE IF EXISTS tickets_message_fts",
+    "DROP TABLE IF EXISTS tickets_ticket_fts",
 ]
 POSTGRES_SETUP = [
     "CREATE INDEX IF NOT EXISTS tickets_message_fts ON tickets_message "
@@ -74,7 +78,7 @@ def matching_ticket_ids(query: str, *, limit: int = 500) -> list[int]:
                 SELECT rowid AS id FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s
             ) ORDER BY id DESC LIMIT %s
         """
-        params: list[object] = [match, match, limit]
+        params: list[str | int] = [match, match, limit]
     else:
         tsquery = " & ".join(words[:-1] + [f"{words[-1]}:*"])
         sql = """

@@ -14,7 +14,9 @@ log = logging.getLogger(__name__)
 @db_task(retries=5, retry_delay=60)
 def send_reply_notification(message_id: int) -> None:
     """Tell the customer an agent replied, with the reply and a link to the portal."""
-    message = Message.objects.select_related("ticket", "ticket__customer", "author").filter(pk=message_id).first()
+    message = (
+        Message.objects.select_related("ticket", "ticket__customer", "author").filter(pk=message_id).first()
+    )
     if message is None or not message.is_public:
         return
     ticket = message.ticket

@@ -21,7 +21,9 @@ def test_new_ticket_has_the_customers_message_and_a_created_event(people):
 
 def test_reply_sets_first_response_assigns_and_changes_status_in_one_step(people):
     ticket = make_ticket(people.customer)
-    actions.do_reply(ticket, "I'm sorry, I've refunded the second charge.", actor=people.agent, status=Status.PENDING)
+    actions.do_reply(
+        ticket, "I'm sorry, I've refunded the second charge.", actor=people.agent, status=Status.PENDING
+    )
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
     assert ticket.assignee == people.agent

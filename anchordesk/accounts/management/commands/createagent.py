@@ -22,11 +22,26 @@ class Command(BaseCommand):
         parser.add_argument("--team", action="append", default=[], help="team name (repeatable)")
         parser.add_argument("--password", help="omit to be asked for it")
 
-    def handle(self, *args: Any, email: str, name: str, role: str, team: list[str], password: str | None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        email: str,
+        name: str,
+        role: str,
+        team: list[str],
+        password: str | None,
+        **options: Any,
+    ) -> None:
         if password is None:
             password = getpass.getpass("Password: ")
         try:
-            user = do_create_agent(email=email, name=name, role=role, password=password, team_names=team, actor=None)
+            user = do_create_agent(
+                email=email, name=name, role=role, password=password, team_names=team, actor=None
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {user.get_role_display().lower()} {user.email} (sign in with the email address)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {user.get_role_display().lower()} {user.email} (sign in with the email address)"
+            )
+        )

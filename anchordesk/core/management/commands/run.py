@@ -22,19 +22,39 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, *args: Any, host: str, port: int, web_workers: int, **options: Any) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anchordesk.settings")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anchordesk.settings"),
+        }
         web = [
-            sys.executable, "-m", "gunicorn", "anchordesk.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
-            "--access-logfile", "-", "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "anchordesk.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
         ]
         worker = [sys.executable, "-m", "anchordesk", "worker"]
         procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nAnchordesk is running at {url}"))
-        self.stdout.write(f"  Agent inbox:     {url}  (demo agent: agent@demo.anchordesk.test / demo-password-1)")
-        self.stdout.write(f"  Customer portal: {url}portal/  (demo customer: maria.lopez@example.com, sign-in link printed here)")
-        self.stdout.write(f"  API docs:        {url}api/v1/docs\n  Data folder:     {settings.DATA_DIR}\n  Ctrl-C stops both.\n")
+        self.stdout.write(
+            f"  Agent inbox:     {url}  (demo agent: agent@demo.anchordesk.test / demo-password-1)"
+        )
+        self.stdout.write(
+            f"  Customer portal: {url}portal/  (demo customer: maria.lopez@example.com, sign-in link printed here)"
+        )
+        self.stdout.write(
+            f"  API docs:        {url}api/v1/docs\n  Data folder:     {settings.DATA_DIR}\n  Ctrl-C stops both.\n"
+        )
 
         def stop(*_: Any) -> None:
             for p in procs:
