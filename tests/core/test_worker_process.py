@@ -27,7 +27,9 @@ print("committed", ticket.pk)
 
 def _env(tmp_path: Path, database_url: str, redis: bool) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="anchordesk.settings",
@@ -66,7 +68,10 @@ def test_reply_committed_by_the_web_is_emailed_by_a_separate_worker_process(tmp_
         assert not outbox.exists() or not any(outbox.iterdir())
 
         worker = subprocess.Popen(
-            [sys.executable, "-m", "anchordesk", "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "anchordesk", "worker"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60
