@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "anchordesk.tickets",
     "anchordesk.portal",
     "anchordesk.integrations",
+    "anchordesk.mail",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))  # for the file-based backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Anchordesk <support@anchordesk.localhost>")
 
+MAIL_REPLY_ADDRESS = env_str("MAIL_REPLY_ADDRESS", "support@anchordesk.localhost")
+MAIL_LOOP_LIMIT = env_int("MAIL_LOOP_LIMIT", 20)  # messages per sender per 10 minutes before we stop listening
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
 PORTAL_LINK_MAX_AGE = env_int("PORTAL_LINK_MAX_AGE", 30 * 60)  # seconds a sign-in link stays valid
 PRESENCE_TTL = env_int("PRESENCE_TTL", 15)  # seconds an agent counts as viewing a ticket after a ping
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)

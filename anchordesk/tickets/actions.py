@@ -84,6 +84,7 @@ def _add_message(
     customer: Customer | None = None,
     channel: str = Channel.WEB,
     uploads: Sequence[CheckedUpload] = (),
+    email_message_id: str = "",
 ) -> Message:
     message = Message.objects.create(
         ticket=ticket,
@@ -93,6 +94,7 @@ def _add_message(
         channel=channel,
         body_text=body,
         body_html=sanitize_html(html) if html else "",
+        email_message_id=email_message_id,
     )
     _save_attachments(message, uploads)
     Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + 1)
@@ -112,6 +114,7 @@ class NewTicket:
     tags: Sequence[str] = ()
     fields: dict[str, Any] = field(default_factory=dict)
     uploads: Sequence[CheckedUpload] = ()
+    email_message_id: str = ""
 
 
 @transaction.atomic
@@ -153,6 +156,7 @@ def do_create_ticket(
         customer=author_customer or new.customer,
         channel=new.channel,
         uploads=new.uploads,
+        email_message_id=new.email_message_id,
     )
     record_event(
         EventKind.CREATED,
@@ -175,12 +179,20 @@ def do_add_customer_message(
     channel: str = Channel.WEB,
     html: str = "",
     uploads: Sequence[CheckedUpload] = (),
+    email_message_id: str = "",
 ) -> Message:
     """A customer writes again: the ticket reopens if it was waiting on them or solved."""
     body = _clean_body(body)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     message = _add_message(
-        ticket, kind=MessageKind.CUSTOMER, body=body, html=html, customer=customer, channel=channel, uploads=uploads
+        ticket,
+        kind=MessageKind.CUSTOMER,
+        body=body,
+        html=html,
+        customer=customer,
+        channel=channel,
+        uploads=uploads,
+        email_message_id=email_message_id,
     )
     before = ticket.status
     ticket.last_customer_message_at = timezone.now()
@@ -239,14 +251,20 @@ def do_reply(
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     if new_status != ticket.status:
         _apply_status(ticket, new_status, actor=actor)
-    transaction.on_commit(lambda: _notify_customer_of_reply(message.pk))
+    from anchordesk.mail.outbox import queue_reply
+
+    # The customer's email is written in this same transaction: a committed reply is never unsent.
+    queue_reply(message)
     return message
 
 
-def _notify_customer_of_reply(message_id: int) -> None:
-    from anchordesk.tickets.tasks import send_reply_notification
-
-    send_reply_notification(message_id)
+@transaction.atomic
+def do_add_system_note(ticket: Ticket, body: str) -> Message:
+    """A note written by Anchordesk itself (a bounce, a refused attachment), shown to agents only."""
+    message = _add_message(ticket, kind=MessageKind.NOTE, body=_clean_body(body))
+    _touch(ticket, [])
+    record_event(EventKind.NOTE_ADDED, ticket=ticket, obj=message)
+    return message
 
 
 @transaction.atomic

@@ -96,10 +96,15 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)  # always sanitized before it is stored
+    # The RFC 5322 Message-ID of the email this message came in as or went out as, for threading.
+    email_message_id = models.CharField(max_length=250, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            models.Index(fields=["email_message_id"], name="message_email_id"),
+        ]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -173,3 +178,15 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Follower(models.Model):
+    """Someone copied on a ticket (CC on an email): they receive the public replies too."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField()
+    name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="follower_unique")]

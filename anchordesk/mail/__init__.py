@@ -1,0 +1,1 @@
+"""Email channel. The parser is pure; the Django app lives in the other modules."""

@@ -1,0 +1,69 @@
+"""Our addresses: Message-IDs we mint and the ticket token in the reply address."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from email.utils import parseaddr
+
+from django.conf import settings
+
+_TOKEN = re.compile(r"\+t(\d{1,12})-([0-9a-f]{8})@", re.IGNORECASE)
+_SUBJECT_TOKEN = re.compile(r"\[#(\d{1,12})\]")
+
+
+def _signature(ticket_id: int) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"ticket:{ticket_id}".encode(), hashlib.sha256).hexdigest()[:8]
+
+
+def reply_address(ticket_id: int) -> str:
+    """support+t42-1a2b3c4d@example.com: replies find their ticket even without threading headers."""
+    name, address = parseaddr(settings.MAIL_REPLY_ADDRESS)
+    local, _, domain = address.partition("@")
+    return f"{local}+t{ticket_id}-{_signature(ticket_id)}@{domain}"
+
+
+def ticket_from_addresses(addresses: list[str]) -> int | None:
+    """The ticket named by a signed token in any recipient address; forged tokens are ignored."""
+    for address in addresses:
+        match = _TOKEN.search(address or "")
+        if match and hmac.compare_digest(match.group(2).lower(), _signature(int(match.group(1)))):
+            return int(match.group(1))
+    return None
+
+
+def ticket_from_subject(subject: str) -> int | None:
+    match = _SUBJECT_TOKEN.search(subject or "")
+    return int(match.group(1)) if match else None
+
+
+def new_message_id() -> str:
+    domain = parseaddr(settings.MAIL_REPLY_ADDRESS)[1].partition("@")[2] or "anchordesk.localhost"
+    return f"<{secrets.token_hex(12)}@{domain}>"
+
+
+def normalize_message_id(value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not value.startswith("<"):
+        value = f"<{value}>"
+    return value[:250]
+
+
+def our_addresses() -> set[str]:
+    from anchordesk.mail.models import Mailbox
+
+    ours = {parseaddr(settings.MAIL_REPLY_ADDRESS)[1].lower()}
+    ours.update(a.lower() for a in Mailbox.objects.values_list("address", flat=True))
+    return ours
+
+
+def is_our_address(address: str) -> bool:
+    address = (address or "").lower()
+    local, _, domain = address.partition("@")
+    base = f"{local.split('+', 1)[0]}@{domain}"
+    return address in our_addresses() or base in our_addresses()
