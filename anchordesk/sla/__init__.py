@@ -1,0 +1,1 @@
+"""SLA policies, business calendars and timers. `clock` is the pure deadline maths."""
