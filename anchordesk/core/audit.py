@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from anchordesk.core.events import publish
 from anchordesk.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def record_event(
 ) -> AuditEvent:
     if obj is None and ticket is not None:
         obj = ticket
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_customer=actor_customer,
@@ -35,3 +36,6 @@ def record_event(
         after=after,
         note=note[:300],
     )
+    if ticket is not None:
+        publish(event)
+    return event
