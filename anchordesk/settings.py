@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "anchordesk.portal",
     "anchordesk.integrations",
     "anchordesk.mail",
+    "anchordesk.automation",
 ]
 
 MIDDLEWARE = [

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from anchordesk.core.events import publish
 from anchordesk.core.models import AuditEvent
+
+# Set by automation while a rule acts, so each change it makes is audited with the rule's name.
+audit_note: ContextVar[str] = ContextVar("audit_note", default="")
 
 if TYPE_CHECKING:
     from anchordesk.accounts.models import Customer, User
@@ -34,7 +38,7 @@ def record_event(
         object_id=obj.pk if obj is not None else None,
         before=before,
         after=after,
-        note=note[:300],
+        note=(note or audit_note.get())[:300],
     )
     if ticket is not None:
         publish(event)

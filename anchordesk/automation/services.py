@@ -1,0 +1,204 @@
+"""Automation reacting to ticket events: assignment and triggers.
+
+Runs inside the transaction of the change that caused it (see core/events.py). A rule
+never fires again on a change it made itself, and chains stop after MAX_DEPTH rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from anchordesk.accounts.models import Team, User
+from anchordesk.automation.choices import Strategy
+from anchordesk.automation.conditions import Change, matches
+from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
+from anchordesk.core.audit import audit_note, record_event
+from anchordesk.core.models import AuditEvent
+from anchordesk.tickets import actions as ticket_actions
+from anchordesk.tickets.choices import ACTIVE_STATUSES
+from anchordesk.tickets.models import Ticket
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 5
+_running: ContextVar[tuple[int, ...]] = ContextVar("running_rules", default=())
+
+_CHANGE_FIELDS = {
+    "ticket.status": "status",
+    "ticket.priority": "priority",
+    "ticket.assigned": "assignee",
+    "ticket.team": "team",
+    "ticket.tags": "tags",
+}
+
+
+def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
+    now = timezone.now()
+    organization = ticket.customer.organization if ticket.customer_id else None
+    return {
+        "event": event_kind,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "tags": sorted(ticket.tags.values_list("name", flat=True)),
+        "subject": ticket.subject,
+        "organization": organization.pk if organization else None,
+        "tier": organization.tier if organization else "standard",
+        "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
+        "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
+    }
+
+
+def _ref_id(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else value
+
+
+def _change(event: AuditEvent) -> Change | None:
+    field = _CHANGE_FIELDS.get(event.kind)
+    if field is None:
+        return None
+    return Change(field=field, before=_ref_id(event.before), after=_ref_id(event.after))
+
+
+def on_ticket_event(event: AuditEvent) -> None:
+    ticket = event.ticket
+    if ticket is None:
+        return
+    if event.kind == "ticket.created" or (event.kind == "ticket.team" and ticket.assignee_id is None):
+        auto_assign(ticket)
+    run_triggers(event)
+
+
+def run_triggers(event: AuditEvent) -> list[str]:
+    ticket = event.ticket
+    if ticket is None:
+        return []
+    running = _running.get()
+    if len(running) >= MAX_DEPTH:
+        log.warning("automation chain stopped", extra={"ticket_id": event.ticket_id, "rules": list(running)})
+        return []
+    triggers = [
+        t for t in Trigger.objects.filter(active=True) if event.kind in t.events and t.pk not in running
+    ]
+    if not triggers:
+        return []
+    change = _change(event)
+    fired = []
+    for trigger in triggers:
+        if not matches(trigger.conditions, ticket_facts(ticket, event.kind), change):
+            continue
+        apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
+        fired.append(trigger.name)
+        ticket.refresh_from_db()
+    return fired
+
+
+def apply_actions(
+    ticket: Ticket, actions: list[dict[str, Any]], *, rule_name: str, rule_id: int | None = None
+) -> None:
+    """Carry out a rule's actions through the ticket actions, each audited with the rule's name."""
+    running_token = _running.set((*_running.get(), rule_id or 0))
+    note_token = audit_note.set(f"rule: {rule_name}")
+    try:
+        record_event("automation.rule_fired", ticket=ticket, after={"rule": rule_name, "actions": actions})
+        for action in actions:
+            try:
+                _apply_one(ticket, action)
+            except (ValidationError, User.DoesNotExist, Team.DoesNotExist) as exc:
+                # A rule pointing at a deleted team or a value that no longer fits must not block the ticket change.
+                record_event(
+                    "automation.action_failed", ticket=ticket, after={"action": action, "error": str(exc)}
+                )
+            ticket.refresh_from_db()
+    finally:
+        audit_note.reset(note_token)
+        _running.reset(running_token)
+
+
+def _apply_one(ticket: Ticket, action: dict[str, Any]) -> None:
+    kind, value = action.get("type"), action.get("value")
+    if kind == "set_priority":
+        ticket_actions.do_set_priority(ticket, int(value or 0), actor=None)
+    elif kind == "set_status":
+        ticket_actions.do_set_status(ticket, str(value), actor=None)
+    elif kind == "set_team":
+        ticket_actions.do_set_team(ticket, Team.objects.get(pk=value) if value else None, actor=None)
+    elif kind == "set_assignee":
+        ticket_actions.do_assign_ticket(ticket, User.objects.get(pk=value) if value else None, actor=None)
+    elif kind == "add_tags":
+        ticket_actions.do_change_tags(ticket, actor=None, add=list(value or []))
+    elif kind == "remove_tags":
+        ticket_actions.do_change_tags(ticket, actor=None, remove=list(value or []))
+    elif kind == "add_note":
+        ticket_actions.do_add_system_note(ticket, str(value))
+    else:
+        raise ValidationError({"actions": f"Unknown action {kind!r}."})
+
+
+def available_agents(team: Team) -> list[User]:
+    """Team members who work tickets, are on shift and not away."""
+    unavailable = AgentAvailability.objects.filter(Q(away=True) | Q(on_shift=False)).values("user_id")
+    members = team.members.filter(is_active=True).exclude(pk__in=unavailable).exclude(role="collaborator")
+    return [m for m in members.order_by("pk") if m.works_tickets]
+
+
+def open_load(users: list[User]) -> dict[int, int]:
+    rows = (
+        Ticket.objects.filter(assignee__in=users, status__in=ACTIVE_STATUSES)
+        .values("assignee_id")
+        .annotate(n=Count("id"))
+    )
+    load = {u.pk: 0 for u in users}
+    load.update({row["assignee_id"]: row["n"] for row in rows})
+    return load
+
+
+def choose_agent(
+    ticket: Ticket, policy: AssignmentPolicy, *, exclude: frozenset[int] = frozenset()
+) -> User | None:
+    candidates = [u for u in available_agents(policy.team) if u.pk not in exclude]
+    if not candidates:
+        return None
+    load = open_load(candidates)
+    capacity = dict(AgentAvailability.objects.filter(user__in=candidates).values_list("user_id", "capacity"))
+    candidates = [u for u in candidates if load[u.pk] < capacity.get(u.pk, 25)]
+    if not candidates:
+        return None
+    if policy.strategy == Strategy.ROUND_ROBIN:
+        after = [
+            u
+            for u in candidates
+            if policy.last_assigned_user_id is None or u.pk > policy.last_assigned_user_id
+        ]
+        return (after or candidates)[0]
+    if policy.strategy == Strategy.SKILLS:
+        wanted = set(ticket.tags.values_list("name", flat=True))
+        skilled = [u for u in candidates if wanted & {str(s).lower() for s in (u.skills or [])}]
+        candidates = skilled or candidates
+    return min(candidates, key=lambda u: (load[u.pk], u.pk))
+
+
+def auto_assign(ticket: Ticket) -> User | None:
+    if ticket.assignee_id is not None or ticket.team_id is None or ticket.status not in ACTIVE_STATUSES:
+        return None
+    policy = AssignmentPolicy.objects.select_related("team").filter(team_id=ticket.team_id).first()
+    if policy is None or policy.strategy == Strategy.MANUAL:
+        return None
+    agent = choose_agent(ticket, policy)
+    if agent is None:
+        return None
+    token = audit_note.set(f"assignment: {policy.get_strategy_display().lower()}")
+    try:
+        ticket_actions.do_assign_ticket(ticket, agent, actor=None)
+    finally:
+        audit_note.reset(token)
+    AssignmentPolicy.objects.filter(pk=policy.pk).update(last_assigned_user_id=agent.pk)
+    return agent

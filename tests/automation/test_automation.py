@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from anchordesk.automation.actions import do_apply_macro, do_save_macro, do_save_trigger, do_set_availability
+from anchordesk.automation.models import AssignmentPolicy
+from anchordesk.core.models import AuditEvent
+from anchordesk.tickets import actions
+from anchordesk.tickets.choices import Priority, Status
+from anchordesk.tickets.models import Ticket
+from tests.factories import make_ticket
+
+
+def _trigger(people, **kw):
+    defaults = dict(
+        actor=people.admin,
+        name="Urgent for VIP",
+        events=["ticket.created"],
+        conditions={"all": [{"field": "subject", "op": "contains", "value": "outage"}]},
+        actions=[
+            {"type": "set_priority", "value": Priority.URGENT},
+            {"type": "add_tags", "value": ["outage"]},
+        ],
+    )
+    defaults.update(kw)
+    return do_save_trigger(**defaults)
+
+
+def test_a_trigger_acts_on_matching_tickets_and_audits_with_its_name(people):
+    _trigger(people)
+    hit = make_ticket(people.customer, subject="Total outage since 9am")
+    miss = make_ticket(people.customer, subject="Question about invoices")
+    hit.refresh_from_db()
+    miss.refresh_from_db()
+    assert hit.priority == Priority.URGENT and list(hit.tags.values_list("name", flat=True)) == ["outage"]
+    assert miss.priority == Priority.NORMAL
+    event = AuditEvent.objects.get(ticket=hit, kind="ticket.priority")
+    assert event.note == "rule: Urgent for VIP" and event.actor is None
+
+
+def test_a_rule_does_not_refire_on_its_own_change(people):
+    # Reacting to tag changes by adding a tag would loop forever without the guard.
+    _trigger(
+        people,
+        name="Tag echo",
+        events=["ticket.tags"],
+        conditions={},
+        actions=[{"type": "add_tags", "value": ["echo"]}],
+    )
+    ticket = make_ticket(people.customer)
+    actions.do_change_tags(ticket, actor=people.agent, add=["billing"])
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "echo"]
+    assert AuditEvent.objects.filter(ticket=ticket, kind="automation.rule_fired").count() == 1
+
+
+def test_a_trigger_on_status_change_to_solved(people):
+    _trigger(
+        people,
+        name="Thank on solve",
+        events=["ticket.status"],
+        conditions={"all": [{"field": "status", "op": "changed_to", "value": "solved"}]},
+        actions=[{"type": "add_note", "value": "Solved: remember the CSAT follow-up."}],
+    )
+    ticket = make_ticket(people.customer)
+    actions.do_set_status(ticket, Status.SOLVED, actor=people.agent)
+    assert ticket.messages.filter(kind="note", body_text__contains="CSAT").exists()
+
+
+def test_malformed_trigger_is_refused_with_the_field(people):
+    with pytest.raises(ValidationError) as exc:
+        _trigger(people, conditions={"all": [{"field": "nope", "op": "is", "value": 1}]})
+    assert "conditions" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        _trigger(people, actions=[{"type": "launch_rockets"}])
+    assert "actions" in exc.value.message_dict
+
+
+def _team_policy(people, strategy):
+    return AssignmentPolicy.objects.create(team=people.support, strategy=strategy)
+
+
+def test_round_robin_takes_turns_among_available_agents(people):
+    _team_policy(people, "round_robin")
+    assignees = [make_ticket(people.customer, team=people.support).assignee for _ in range(4)]
+    # alice, bob and lena are the support team's members who work tickets
+    assert [a.username for a in assignees] == ["alice", "bob", "lena", "alice"]
+
+
+def test_least_loaded_prefers_the_agent_with_fewest_open_tickets(people):
+    _team_policy(people, "least_loaded")
+    for _ in range(2):
+        make_ticket(people.customer, assignee=people.agent)
+    make_ticket(people.customer, assignee=people.agent2)
+    ticket = make_ticket(people.customer, team=people.support)
+    assert ticket.assignee == people.lead
+
+
+def test_skills_route_tagged_tickets_to_skilled_agents(people):
+    _team_policy(people, "skills")
+    people.agent2.skills = ["spanish"]
+    people.agent2.save()
+    ticket = make_ticket(people.customer, team=people.support, tags=["spanish"])
+    assert ticket.assignee == people.agent2
+
+
+def test_away_agents_get_no_new_work_and_hand_over_their_waiting_tickets(people):
+    _team_policy(people, "least_loaded")
+    do_set_availability(people.lead, actor=people.lead, away=True)
+    do_set_availability(people.agent2, actor=people.agent2, away=True)
+    first = make_ticket(people.customer, team=people.support)
+    assert first.assignee == people.agent
+    do_set_availability(people.agent2, actor=people.agent2, away=False)
+    do_set_availability(people.agent, actor=people.agent, away=True)
+    first.refresh_from_db()
+    assert first.assignee == people.agent2
+
+
+def test_manual_assignment_wins(people):
+    _team_policy(people, "round_robin")
+    ticket = make_ticket(people.customer, team=people.support, assignee=people.lead)
+    assert Ticket.objects.get(pk=ticket.pk).assignee == people.lead
+
+
+def test_a_macro_fills_placeholders_and_applies_its_actions(people):
+    macro = do_save_macro(
+        actor=people.lead,
+        name="Refund sent",
+        body="Hi {{customer.first_name}}, I've refunded ticket #{{ticket.number}}. — {{agent.first_name}}",
+        actions=[{"type": "add_tags", "value": ["refund"]}],
+    )
+    ticket = make_ticket(people.customer)
+    text = do_apply_macro(ticket, macro, actor=people.agent)
+    assert text == f"Hi Carol, I've refunded ticket #{ticket.pk}. — Alice"
+    assert list(ticket.tags.values_list("name", flat=True)) == ["refund"]
+
+
+def test_agents_can_only_save_personal_macros(people):
+    with pytest.raises(ValidationError):
+        do_save_macro(actor=people.agent, name="Shared", body="Hello")
+    personal = do_save_macro(actor=people.agent, name="Mine", body="Hello {{customer.name}}", personal=True)
+    assert personal.owner == people.agent
+    with pytest.raises(ValidationError):
+        do_apply_macro(make_ticket(people.customer), personal, actor=people.agent2)
