@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("anchordesk.api.urls")),
     path("portal/", include("anchordesk.portal.urls")),
+    path("mail/", include("anchordesk.mail.urls")),
+    path("csat/", include("anchordesk.automation.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.accounts.urls")),
     path("", include("anchordesk.tickets.urls")),

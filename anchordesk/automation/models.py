@@ -68,3 +68,57 @@ class AgentAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'away' if self.away else 'on shift' if self.on_shift else 'off shift'}"
+
+
+class TimeRule(models.Model):
+    """Checked on a schedule: "pending for 3 days → remind the customer; 7 days → solve"."""
+
+    name = models.CharField(max_length=120, unique=True)
+    active = models.BooleanField(default=True)
+    conditions = models.JSONField(default=dict)
+    actions = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeRuleFiring(models.Model):
+    """A time rule fires once per ticket state: the ticket's version when it fired."""
+
+    rule = models.ForeignKey(TimeRule, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    ticket_version = models.PositiveIntegerField()
+    fired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "ticket", "ticket_version"], name="time_rule_once_per_version"
+            )
+        ]
+
+
+class Rating(models.TextChoices):
+    GOOD = "good", "Good"
+    BAD = "bad", "Bad"
+
+
+class CsatSurvey(models.Model):
+    """Sent when a ticket is solved; one click rates it. Only the token's hash is stored."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="csat_surveys")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    rating = models.CharField(max_length=4, choices=Rating.choices, blank=True)
+    comment = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]

@@ -74,6 +74,10 @@ def on_ticket_event(event: AuditEvent) -> None:
         return
     if event.kind == "ticket.created" or (event.kind == "ticket.team" and ticket.assignee_id is None):
         auto_assign(ticket)
+    if event.kind == "ticket.status" and event.after == "solved":
+        from anchordesk.automation.csat import do_send_survey
+
+        do_send_survey(ticket)
     run_triggers(event)
 
 

@@ -142,3 +142,66 @@ def test_agents_can_only_save_personal_macros(people):
     assert personal.owner == people.agent
     with pytest.raises(ValidationError):
         do_apply_macro(make_ticket(people.customer), personal, actor=people.agent2)
+
+
+def test_solving_a_ticket_sends_a_one_click_rating_that_reaches_the_agent(
+    people, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from anchordesk.automation.csat import kind_words_for
+
+    ticket = make_ticket(people.customer, assignee=people.agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_set_status(ticket, Status.SOLVED, actor=people.agent)
+    survey_mail = next(m for m in mailoutbox if "How did we do" in m.subject)
+    link = next(line.strip().split()[-1] for line in survey_mail.body.splitlines() if "rating=good" in line)
+    path = link.split("127.0.0.1:8000", 1)[-1]
+    page = client.get(path)
+    assert page.status_code == 200 and b"How did we do" in page.content
+    assert ticket.csat_surveys.get().answered_at is None  # following the link alone records nothing
+    done = client.post(path.split("?")[0], {"rating": "good", "comment": "Alice was wonderful, thank you!"})
+    assert done.status_code == 200
+    assert AuditEvent.objects.get(ticket=ticket, kind="csat.rated").after["rating"] == "good"
+    assert [s.comment for s in kind_words_for(people.agent.pk)] == ["Alice was wonderful, thank you!"]
+
+
+def test_a_rating_link_that_does_not_exist_is_404_and_bad_input_is_400(people, client):
+    from anchordesk.automation.csat import do_send_survey
+
+    assert client.get("/csat/not-a-token/").status_code == 404
+    ticket = make_ticket(people.customer)
+    do_send_survey(ticket)
+    # the token is only in the email; a made-up one cannot rate
+    assert client.post("/csat/made-up/", {"rating": "good"}).status_code == 404
+
+
+def test_time_rules_fire_once_per_ticket_state(people):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from anchordesk.automation.models import TimeRule
+    from anchordesk.automation.timerules import run_time_rules
+
+    TimeRule.objects.create(
+        name="Solve after 7 days pending",
+        conditions={
+            "all": [
+                {"field": "status", "op": "is", "value": "pending"},
+                {"field": "hours_since_update", "op": "gt", "value": 168},
+            ]
+        },
+        actions=[{"type": "set_status", "value": "solved"}],
+    )
+    ticket = make_ticket(people.customer)
+    actions.do_reply(ticket, "Could you confirm it works now?", actor=people.agent, status=Status.PENDING)
+    assert run_time_rules() == {}
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert run_time_rules() == {"Solve after 7 days pending": 1}
+        assert run_time_rules() == {}
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED
+    assert (
+        AuditEvent.objects.get(ticket=ticket, kind="ticket.status", after="solved").note
+        == "rule: time rule Solve after 7 days pending"
+    )
