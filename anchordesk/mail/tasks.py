@@ -24,3 +24,30 @@ def sweep_mail() -> None:
         outbox.send_outbound(outbound_id)
     for inbound_id in ingest.pending_ids():
         ingest.process_inbound(inbound_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_mailboxes() -> None:
+    """Poll every active IMAP mailbox; a lock per mailbox keeps two workers off the same one."""
+    from anchordesk.mail.models import Mailbox
+
+    for mailbox_id in Mailbox.objects.filter(active=True).exclude(host="").values_list("pk", flat=True):
+        poll_one_mailbox(mailbox_id)
+
+
+@db_task()
+def poll_one_mailbox(mailbox_id: int) -> None:
+    from huey.contrib.djhuey import HUEY
+    from huey.exceptions import TaskLockedException
+
+    from anchordesk.mail.imap import poll_mailbox
+    from anchordesk.mail.models import Mailbox
+
+    mailbox = Mailbox.objects.filter(pk=mailbox_id, active=True).first()
+    if mailbox is None:
+        return
+    try:
+        with HUEY.lock_task(f"poll-mailbox-{mailbox_id}"):
+            poll_mailbox(mailbox)
+    except TaskLockedException:
+        return

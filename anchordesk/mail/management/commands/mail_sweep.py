@@ -1,0 +1,29 @@
+"""Process pending inbound mail and send due outbound mail once, then exit (the worker does
+this every minute; the command is for operators and for crash tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from anchordesk.mail import ingest, outbox
+
+
+class Command(BaseCommand):
+    help = "Process pending inbound mail and send due outbound mail."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--min-age", type=int, default=0, help="only inbound mail older than this (seconds)"
+        )
+
+    def handle(self, *args: Any, min_age: int, **options: Any) -> None:
+        processed = sent = 0
+        while ids := ingest.pending_ids(older_than_seconds=min_age):
+            for inbound_id in ids:
+                ingest.process_inbound(inbound_id)
+                processed += 1
+        for outbound_id in outbox.due_outbound_ids():
+            sent += outbox.send_outbound(outbound_id) == "sent"
+        self.stdout.write(f"processed {processed} inbound, sent {sent} outbound")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from anchordesk.mail import views
+
+urlpatterns = [
+    path("inbound/<int:mailbox_id>", views.push, name="mail-push"),
+    path("quarantine/", views.quarantine, name="mail-quarantine"),
+    path("quarantine/<int:inbound_id>/raw", views.raw_message, name="mail-raw"),
+    path("quarantine/<int:inbound_id>/retry", views.retry, name="mail-retry"),
+    path("quarantine/<int:inbound_id>/discard", views.discard, name="mail-discard"),
+]
