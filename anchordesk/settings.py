@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "anchordesk.integrations",
     "anchordesk.mail",
     "anchordesk.automation",
+    "anchordesk.recovery",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,7 @@ MAIL_REPLY_ADDRESS = env_str("MAIL_REPLY_ADDRESS", "support@anchordesk.localhost
 MAIL_LOOP_LIMIT = env_int("MAIL_LOOP_LIMIT", 20)  # messages per sender per 10 minutes before we stop listening
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
+COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due
 PORTAL_LINK_MAX_AGE = env_int("PORTAL_LINK_MAX_AGE", 30 * 60)  # seconds a sign-in link stays valid
 PRESENCE_TTL = env_int("PRESENCE_TTL", 15)  # seconds an agent counts as viewing a ticket after a ping
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)

@@ -1,0 +1,388 @@
+"""Promises kept and mistakes made right. Every change atomic and audited on the ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from anchordesk.accounts.models import User
+from anchordesk.core.audit import record_event
+from anchordesk.recovery.choices import (
+    STEP_ORDER,
+    CommitmentState,
+    GestureKind,
+    MistakeCategory,
+    Outcome,
+    Severity,
+    StepKind,
+)
+from anchordesk.recovery.models import Commitment, Gesture, Mistake, RecoveryStep
+from anchordesk.tickets.models import Message, Ticket
+
+_LIVE = (CommitmentState.PROPOSED, CommitmentState.OPEN)
+
+
+def _clean_action(action: str) -> str:
+    action = (action or "").strip()
+    if not action:
+        raise ValidationError({"action": "Say what was promised."})
+    if len(action) > 300:
+        raise ValidationError({"action": "At most 300 characters."})
+    return action
+
+
+@transaction.atomic
+def do_add_commitment(
+    ticket: Ticket,
+    *,
+    actor: User,
+    action: str,
+    due_at: datetime | None,
+    due_text: str = "",
+    owner: User | None = None,
+    message: Message | None = None,
+    state: str = CommitmentState.OPEN,
+) -> Commitment:
+    commitment = Commitment.objects.create(
+        ticket=ticket,
+        message=message,
+        owner=owner or actor,
+        action=_clean_action(action),
+        due_text=due_text[:120],
+        due_at=due_at,
+        state=state,
+    )
+    record_event(
+        "commitment.added",
+        actor=actor,
+        ticket=ticket,
+        obj=commitment,
+        after={"action": commitment.action, "due_at": due_at and due_at.isoformat(), "state": state},
+    )
+    return commitment
+
+
+def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitment]:
+    """Find the promises in a sent reply and propose them to its author to confirm, edit or drop."""
+    from anchordesk.signals import find_commitments
+
+    if message.author is None:
+        return []
+    found = find_commitments(message.body_text, sent_at=message.created_at, tz=tz)
+    return [
+        do_add_commitment(
+            message.ticket,
+            actor=message.author,
+            action=c.action,
+            due_at=c.due,
+            due_text=c.due_text or "",
+            message=message,
+            state=CommitmentState.PROPOSED,
+        )
+        for c in found
+    ]
+
+
+@transaction.atomic
+def do_update_commitment(
+    commitment: Commitment,
+    *,
+    actor: User,
+    action: str | None = None,
+    due_at: datetime | None = None,
+    confirm: bool = False,
+) -> Commitment:
+    if commitment.state not in _LIVE:
+        raise ValidationError({"state": "Only an open promise can be changed."})
+    before = {
+        "action": commitment.action,
+        "due_at": commitment.due_at and commitment.due_at.isoformat(),
+        "state": commitment.state,
+    }
+    if action is not None:
+        commitment.action = _clean_action(action)
+    if due_at is not None:
+        commitment.due_at = due_at
+        commitment.reminded_at = None
+    if confirm:
+        commitment.state = CommitmentState.OPEN
+    commitment.save()
+    record_event(
+        "commitment.updated",
+        actor=actor,
+        ticket=commitment.ticket,
+        obj=commitment,
+        before=before,
+        after={
+            "action": commitment.action,
+            "due_at": commitment.due_at and commitment.due_at.isoformat(),
+            "state": commitment.state,
+        },
+    )
+    return commitment
+
+
+@transaction.atomic
+def do_drop_commitment(commitment: Commitment, *, actor: User, reason: str = "") -> Commitment:
+    if commitment.state not in _LIVE:
+        raise ValidationError({"state": "Only an open promise can be dropped."})
+    commitment.state = CommitmentState.DROPPED
+    commitment.save(update_fields=["state"])
+    record_event("commitment.dropped", actor=actor, ticket=commitment.ticket, obj=commitment, note=reason)
+    return commitment
+
+
+@transaction.atomic
+def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
+    """Mark a promise kept and return a suggested line telling the customer so."""
+    if commitment.state not in (*_LIVE, CommitmentState.MISSED):
+        raise ValidationError({"state": "This promise is already closed."})
+    late = commitment.state == CommitmentState.MISSED or (
+        commitment.due_at is not None and timezone.now() > commitment.due_at
+    )
+    commitment.state = CommitmentState.DONE
+    commitment.done_at = timezone.now()
+    commitment.save(update_fields=["state", "done_at"])
+    record_event(
+        "commitment.kept", actor=actor, ticket=commitment.ticket, obj=commitment, after={"late": late}
+    )
+    for step in RecoveryStep.objects.filter(commitment=commitment, done_at__isnull=True):
+        _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    if late:
+        return (
+            f"As promised, I have now done this: {commitment.action}. I'm sorry it took longer than I said."
+        )
+    return f"As promised, I have done this: {commitment.action}."
+
+
+def open_commitments(ticket: Ticket) -> list[Commitment]:
+    return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
+
+
+def scan_commitments(now: datetime | None = None) -> dict[str, int]:
+    """Remind owners before a promise is due and escalate the ones missed. Each happens once."""
+    now = now or timezone.now()
+    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    reminded = missed = 0
+    due_soon = Commitment.objects.filter(
+        state=CommitmentState.OPEN,
+        reminded_at__isnull=True,
+        due_at__isnull=False,
+        due_at__lte=now + remind_before,
+        due_at__gt=now,
+    )
+    for commitment in due_soon.select_related("owner", "ticket"):
+        with transaction.atomic():
+            # Claim first: a second scan running at the same moment updates nothing.
+            if not Commitment.objects.filter(pk=commitment.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
+            _notify(
+                commitment.owner.email,
+                f"Promise due soon on #{commitment.ticket_id}",
+                f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
+                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            )
+            reminded += 1
+    overdue = Commitment.objects.filter(state=CommitmentState.OPEN, due_at__isnull=False, due_at__lte=now)
+    for commitment in overdue.select_related("owner", "ticket"):
+        with transaction.atomic():
+            if not Commitment.objects.filter(pk=commitment.pk, state=CommitmentState.OPEN).update(
+                state=CommitmentState.MISSED, missed_at=now
+            ):
+                continue
+            record_event(
+                "commitment.missed",
+                ticket=commitment.ticket,
+                obj=commitment,
+                after={
+                    "owner": commitment.owner_id,
+                    "due_at": commitment.due_at and commitment.due_at.isoformat(),
+                },
+            )
+            leads = User.objects.filter(
+                teams__in=commitment.owner.teams.all(), role__in=["lead", "admin"], is_active=True
+            )
+            emails = sorted({u.email for u in leads} | {commitment.owner.email})
+            _notify_many(
+                emails,
+                f"Missed promise on #{commitment.ticket_id}",
+                f"{commitment.owner.display_name} promised: {commitment.action}\n"
+                f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
+                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            )
+            missed += 1
+    return {"reminded": reminded, "missed": missed}
+
+
+def _notify(address: str, subject: str, body: str) -> None:
+    _notify_many([address], subject, body)
+
+
+def _notify_many(addresses: list[str], subject: str, body: str) -> None:
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses))
+
+
+def _required(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: f"{label} is required."})
+    return value
+
+
+@transaction.atomic
+def do_log_mistake(
+    ticket: Ticket,
+    *,
+    actor: User,
+    category: str,
+    what_happened: str,
+    impact: str,
+    why_it_made_sense: str,
+    severity: str = Severity.MODERATE,
+) -> Mistake:
+    """Record a mistake and open its recovery plan: admit, apologize, fix, make good, follow up."""
+    if category not in MistakeCategory.values:
+        raise ValidationError({"category": "Choose a category."})
+    if severity not in Severity.values:
+        raise ValidationError({"severity": "Choose minor, moderate or major."})
+    mistake = Mistake.objects.create(
+        ticket=ticket,
+        logged_by=actor,
+        category=category,
+        severity=severity,
+        what_happened=_required(what_happened, "what_happened", "What happened"),
+        impact=_required(impact, "impact", "The impact on the customer"),
+        why_it_made_sense=_required(why_it_made_sense, "why_it_made_sense", "Why it made sense at the time"),
+    )
+    RecoveryStep.objects.bulk_create(
+        [RecoveryStep(mistake=mistake, kind=kind, position=i) for i, kind in enumerate(STEP_ORDER)]
+    )
+    record_event(
+        "mistake.logged",
+        actor=actor,
+        ticket=ticket,
+        obj=mistake,
+        after={"category": category, "severity": severity},
+    )
+    return mistake
+
+
+def _finish_step(
+    step: RecoveryStep, *, actor: User | None, note: str = "", message: Message | None = None
+) -> None:
+    step.done_at = timezone.now()
+    step.done_by = actor
+    step.note = note or step.note
+    if message is not None:
+        step.message = message
+    step.save()
+    mistake = step.mistake
+    record_event(
+        "recovery.step_done", actor=actor, ticket=mistake.ticket, obj=mistake, after={"step": step.kind}
+    )
+    if not mistake.steps.filter(done_at__isnull=True).exists():
+        mistake.recovered_at = timezone.now()
+        mistake.save(update_fields=["recovered_at"])
+        record_event("mistake.recovered", actor=actor, ticket=mistake.ticket, obj=mistake)
+
+
+@transaction.atomic
+def do_complete_step(
+    step: RecoveryStep, *, actor: User, note: str = "", message: Message | None = None
+) -> RecoveryStep:
+    if step.done_at is not None:
+        raise ValidationError({"step": "This step is already done."})
+    if message is not None and message.ticket_id != step.mistake.ticket_id:
+        raise ValidationError({"message": "That reply belongs to another ticket."})
+    _finish_step(step, actor=actor, note=note, message=message)
+    return step
+
+
+@transaction.atomic
+def do_link_fix(mistake: Mistake, commitment: Commitment, *, actor: User) -> RecoveryStep:
+    """The fix is a promise: the step is done when the promise is kept."""
+    step = mistake.steps.get(kind=StepKind.FIX)
+    step.commitment = commitment
+    step.save(update_fields=["commitment"])
+    if commitment.state == CommitmentState.DONE and step.done_at is None:
+        _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    return step
+
+
+@transaction.atomic
+def do_record_gesture(
+    mistake: Mistake,
+    *,
+    actor: User,
+    kind: str,
+    amount: str | Decimal | None = None,
+    description: str = "",
+) -> Gesture:
+    if kind not in GestureKind.values:
+        raise ValidationError({"kind": "Choose credit, refund, upgrade, replacement or other."})
+    value: Decimal | None = None
+    if amount not in (None, ""):
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation:
+            raise ValidationError({"amount": "Enter an amount such as 25.00."}) from None
+        if not value.is_finite() or value < 0 or value > Decimal("1000000"):
+            raise ValidationError({"amount": "Enter an amount between 0 and 1,000,000."})
+    gesture = Gesture.objects.create(
+        mistake=mistake, kind=kind, amount=value, description=description[:300], created_by=actor
+    )
+    record_event(
+        "recovery.gesture",
+        actor=actor,
+        ticket=mistake.ticket,
+        obj=mistake,
+        after={"kind": kind, "amount": str(value) if value is not None else None},
+    )
+    step = mistake.steps.get(kind=StepKind.MAKE_GOOD)
+    if step.done_at is None:
+        _finish_step(step, actor=actor, note=f"{gesture.get_kind_display()} {value or ''}".strip())
+    return gesture
+
+
+@transaction.atomic
+def do_schedule_follow_up(mistake: Mistake, *, actor: User, due_at: datetime) -> Commitment:
+    commitment = do_add_commitment(
+        mistake.ticket, actor=actor, action="Check in with the customer after the fix", due_at=due_at
+    )
+    step = mistake.steps.get(kind=StepKind.FOLLOW_UP)
+    step.commitment, step.due_at = commitment, due_at
+    step.save(update_fields=["commitment", "due_at"])
+    return commitment
+
+
+@transaction.atomic
+def do_review_mistake(mistake: Mistake, *, actor: User, contributing_factors: str, learning: str) -> Mistake:
+    if not actor.is_lead:
+        raise ValidationError({"reviewer": "Reviews are done by a lead."})
+    mistake.contributing_factors = (contributing_factors or "").strip()
+    mistake.learning = (learning or "").strip()
+    mistake.reviewed_by, mistake.reviewed_at = actor, timezone.now()
+    mistake.save()
+    record_event("mistake.reviewed", actor=actor, ticket=mistake.ticket, obj=mistake)
+    return mistake
+
+
+@transaction.atomic
+def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = None) -> Mistake:
+    if outcome not in (Outcome.STAYED, Outcome.LEFT):
+        raise ValidationError({"outcome": "Choose stayed or left."})
+    mistake.outcome = outcome
+    mistake.save(update_fields=["outcome"])
+    record_event(
+        "mistake.outcome", actor=actor, ticket=mistake.ticket, obj=mistake, after={"outcome": outcome}
+    )
+    return mistake

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from anchordesk.core.models import AuditEvent
+from anchordesk.recovery import actions
+from anchordesk.recovery.choices import CommitmentState, StepKind
+from anchordesk.tickets.actions import do_reply
+from tests.factories import make_ticket
+
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ticket(people):
+    return make_ticket(people.customer, subject="Charged twice", body="You charged me twice for one order!")
+
+
+def test_a_promise_is_reminded_before_due_and_escalated_to_the_lead_when_missed(
+    people, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(MONDAY_9, tick=False):
+        commitment = actions.do_add_commitment(
+            ticket,
+            actor=people.agent,
+            action="Refund the second charge",
+            due_at=MONDAY_9 + timedelta(hours=5),
+            due_text="by 2 pm",
+        )
+    with (
+        time_machine.travel(MONDAY_9 + timedelta(hours=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert actions.scan_commitments() == {"reminded": 0, "missed": 0}
+    with (
+        time_machine.travel(MONDAY_9 + timedelta(hours=3, minutes=30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert actions.scan_commitments() == {"reminded": 1, "missed": 0}
+        assert actions.scan_commitments() == {"reminded": 0, "missed": 0}  # once only
+    assert mailoutbox[-1].to == ["alice@example.test"] and "due soon" in mailoutbox[-1].subject
+    with (
+        time_machine.travel(MONDAY_9 + timedelta(hours=6), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert actions.scan_commitments() == {"reminded": 0, "missed": 1}
+        assert actions.scan_commitments() == {"reminded": 0, "missed": 0}
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.MISSED
+    assert "lena@example.test" in mailoutbox[-1].to and "Missed promise" in mailoutbox[-1].subject
+    assert AuditEvent.objects.filter(ticket=ticket, kind="commitment.missed").count() == 1
+
+
+def test_keeping_a_late_promise_suggests_owning_the_delay(people, ticket):
+    commitment = actions.do_add_commitment(
+        ticket, actor=people.agent, action="Send the replacement", due_at=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    suggestion = actions.do_complete_commitment(commitment, actor=people.agent)
+    assert "sorry it took longer" in suggestion
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.DONE
+    with pytest.raises(ValidationError):
+        actions.do_complete_commitment(commitment, actor=people.agent)
+
+
+def test_a_promise_needs_words(people, ticket):
+    with pytest.raises(ValidationError) as exc:
+        actions.do_add_commitment(ticket, actor=people.agent, action="  ", due_at=None)
+    assert "action" in exc.value.message_dict
+
+
+def test_a_mistake_is_walked_through_its_recovery_plan_to_done(people, ticket):
+    mistake = actions.do_log_mistake(
+        ticket,
+        actor=people.agent,
+        category="billing_error",
+        severity="major",
+        what_happened="The order was charged twice.",
+        impact="The customer was out $80 for a week.",
+        why_it_made_sense="The payment page timed out and the retry looked safe.",
+    )
+    assert [s.kind for s in mistake.steps.all()] == [
+        StepKind.ADMIT,
+        StepKind.APOLOGIZE,
+        StepKind.FIX,
+        StepKind.MAKE_GOOD,
+        StepKind.FOLLOW_UP,
+    ]
+    reply = do_reply(
+        ticket,
+        "You're right, we charged you twice. I'm sorry. I've refunded the $80 today.",
+        actor=people.agent,
+    )
+    steps = {s.kind: s for s in mistake.steps.all()}
+    actions.do_complete_step(steps[StepKind.ADMIT], actor=people.agent, message=reply)
+    actions.do_complete_step(steps[StepKind.APOLOGIZE], actor=people.agent, message=reply)
+    fix = actions.do_add_commitment(ticket, actor=people.agent, action="Refund $80", due_at=None)
+    actions.do_link_fix(mistake, fix, actor=people.agent)
+    actions.do_complete_commitment(fix, actor=people.agent)
+    actions.do_record_gesture(
+        mistake, actor=people.agent, kind="credit", amount="10.00", description="Sorry credit"
+    )
+    follow_up = actions.do_schedule_follow_up(
+        mistake, actor=people.agent, due_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    mistake.refresh_from_db()
+    assert mistake.recovered_at is None
+    actions.do_complete_commitment(follow_up, actor=people.agent)
+    mistake.refresh_from_db()
+    assert mistake.recovered_at is not None
+    assert AuditEvent.objects.filter(ticket=ticket, kind="mistake.recovered").exists()
+    assert mistake.gestures.get().amount == 10
+
+
+def test_logging_a_mistake_needs_why_it_made_sense(people, ticket):
+    with pytest.raises(ValidationError) as exc:
+        actions.do_log_mistake(
+            ticket, actor=people.agent, category="other", what_happened="x", impact="y", why_it_made_sense=""
+        )
+    assert "why_it_made_sense" in exc.value.message_dict
+
+
+def test_only_leads_review_mistakes(people, ticket):
+    mistake = actions.do_log_mistake(
+        ticket,
+        actor=people.agent,
+        category="slow_response",
+        what_happened="No answer for 4 days",
+        impact="Customer waited",
+        why_it_made_sense="The queue was unassigned over a holiday",
+    )
+    with pytest.raises(ValidationError):
+        actions.do_review_mistake(mistake, actor=people.agent, contributing_factors="", learning="")
+    actions.do_review_mistake(
+        mistake,
+        actor=people.lead,
+        contributing_factors="No holiday cover",
+        learning="Holiday rota for the shared queue",
+    )
+    assert mistake.reviewed_by == people.lead
+
+
+def test_bad_gesture_amount_names_the_field(people, ticket):
+    mistake = actions.do_log_mistake(
+        ticket, actor=people.agent, category="other", what_happened="a", impact="b", why_it_made_sense="c"
+    )
+    for bad in ("ten", "-5", "1e9"):
+        with pytest.raises(ValidationError) as exc:
+            actions.do_record_gesture(mistake, actor=people.agent, kind="refund", amount=bad)
+        assert "amount" in exc.value.message_dict
