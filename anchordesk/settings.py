@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "anchordesk.mail",
     "anchordesk.automation",
     "anchordesk.recovery",
+    "anchordesk.sla",
 ]
 
 MIDDLEWARE = [

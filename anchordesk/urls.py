@@ -14,6 +14,8 @@ urlpatterns = [
     path("portal/", include("anchordesk.portal.urls")),
     path("mail/", include("anchordesk.mail.urls")),
     path("csat/", include("anchordesk.automation.urls")),
+    path("sla/", include("anchordesk.sla.urls")),
+    path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.accounts.urls")),
     path("", include("anchordesk.tickets.urls")),

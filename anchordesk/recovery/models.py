@@ -101,3 +101,21 @@ class Gesture(models.Model):
     description = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class MessageSignal(models.Model):
+    """What the language layer found in one customer message, with the evidence that triggered it."""
+
+    message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="signal")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="message_signals")
+    frustration = models.PositiveSmallIntegerField(default=0)
+    frustration_score = models.FloatField(default=0)
+    profanity = models.BooleanField(default=False)
+    abusive = models.BooleanField(default=False)
+    manager_request = models.PositiveSmallIntegerField(default=0)
+    thanks = models.BooleanField(default=False)
+    evidence = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "created_at"])]

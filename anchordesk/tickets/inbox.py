@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from anchordesk.accounts.models import User
+from anchordesk.sla.queries import annotate_sla_due, breaching_sla
 from anchordesk.tickets import search
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Priority, Status
 from anchordesk.tickets.models import Ticket
@@ -28,6 +29,7 @@ VIEWS = {
     "open": "All open",
     "pending": "Pending",
     "solved": "Solved",
+    "breaching": "Breaching SLA",
     "all": "All tickets",
 }
 SORTS = {
@@ -35,6 +37,7 @@ SORTS = {
     "oldest": ("updated_at", False, "Least recently updated"),
     "created": ("created_at", True, "Newest"),
     "priority": ("priority", True, "Priority"),
+    "sla": ("sla_due_at", False, "Time left (SLA)"),
 }
 PAGE_SIZE = 50
 
@@ -106,6 +109,8 @@ def _view_filter(view: str, user: User) -> Q:
         return Q(status__in=(Status.SOLVED, Status.CLOSED))
     if view == "all":
         return Q()
+    if view == "breaching":
+        return active
     return Q(status__in=(Status.NEW, Status.OPEN, Status.ON_HOLD))
 
 
@@ -127,6 +132,8 @@ def filtered(user: User, query: InboxQuery) -> QuerySet[Ticket]:
         qs = qs.filter(customer_id=query.customer)
     if query.q:
         qs = qs.filter(pk__in=search.matching_ticket_ids(query.q))
+    if query.view == "breaching":
+        qs = breaching_sla(qs)
     return qs
 
 
@@ -154,6 +161,8 @@ class InboxPage:
 def page(user: User, query: InboxQuery, *, size: int = PAGE_SIZE) -> InboxPage:
     column, descending, _ = SORTS[query.sort]
     qs = filtered(user, query)
+    if query.sort == "sla":
+        qs = annotate_sla_due(qs)
     decoded = _decode_cursor(query.cursor) if query.cursor else None
     if decoded is not None:
         value, pk = decoded

@@ -58,6 +58,8 @@ class Ticket(models.Model):
     solved_at = models.DateTimeField(null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    # 0-100, from the language of the customer's recent messages (recovery/temperature.py).
+    temperature = models.PositiveSmallIntegerField(default=0)
     # Bumped by every change, so an agent replying on a stale page can be warned.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

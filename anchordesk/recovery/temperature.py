@@ -1,0 +1,132 @@
+"""Customer temperature: each customer message is scored as it arrives; the ticket carries
+a temperature in which recent messages weigh more. Events "temperature.rose", "abuse" and
+"manager.requested" are recorded (and so published for triggers, escalations, wellbeing).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from anchordesk.core.audit import record_event
+from anchordesk.core.models import AuditEvent
+from anchordesk.recovery.models import MessageSignal
+from anchordesk.tickets.choices import MessageKind
+from anchordesk.tickets.models import Message, Ticket
+
+HALF_LIFE_HOURS = 24.0
+HOT = 60
+WARM = 30
+_RECENT = 10
+
+
+def level(temperature: int) -> str:
+    return "hot" if temperature >= HOT else "warm" if temperature >= WARM else "calm"
+
+
+def message_heat(signal: MessageSignal) -> float:
+    """0-100 for one message: anger and abuse count most, a demand for a manager adds heat."""
+    heat = {0: 0.0, 1: 45.0, 2: 80.0}.get(signal.frustration, 0.0)
+    heat = max(heat, min(100.0, signal.frustration_score * 100))
+    if signal.abusive:
+        heat = max(heat, 90.0)
+    elif signal.profanity:
+        heat = max(heat, 55.0)
+    if signal.manager_request:
+        heat = max(heat, 70.0)
+    if signal.thanks and not signal.frustration:
+        heat = min(heat, 5.0)
+    return heat
+
+
+def ticket_temperature(signals: list[MessageSignal], now: Any = None) -> int:
+    """The hottest recent message, cooled by its age (half-life of a day) and by later calm ones."""
+    now = now or timezone.now()
+    best = 0.0
+    for index, signal in enumerate(sorted(signals, key=lambda s: s.created_at, reverse=True)):
+        age_hours = max(0.0, (now - signal.created_at).total_seconds() / 3600)
+        decay = math.pow(0.5, age_hours / HALF_LIFE_HOURS) * math.pow(0.8, index)
+        best = max(best, message_heat(signal) * decay)
+    return round(best)
+
+
+def _evidence(result: Any) -> list[dict[str, Any]]:
+    spans = []
+    for span in getattr(result, "evidence", []) or []:
+        spans.append(asdict(span) if is_dataclass(span) and not isinstance(span, type) else dict(span))
+    return spans[:20]
+
+
+def score_message(message: Message) -> MessageSignal:
+    from anchordesk.signals import analyze_message
+
+    result = analyze_message(message.body_text)
+    signal, _ = MessageSignal.objects.update_or_create(
+        message=message,
+        defaults={
+            "ticket_id": message.ticket_id,
+            "frustration": int(result.frustration),
+            "frustration_score": float(result.frustration_score),
+            "profanity": bool(result.profanity),
+            "abusive": bool(result.abusive),
+            "manager_request": int(result.manager_request),
+            "thanks": bool(getattr(result, "thanks", False)),
+            "evidence": _evidence(result),
+        },
+    )
+    return signal
+
+
+def on_ticket_event(event: AuditEvent) -> None:
+    if event.kind not in ("ticket.created", "ticket.customer_message") or event.ticket is None:
+        return
+    if event.kind == "ticket.customer_message" and event.object_id is not None:
+        message = Message.objects.filter(pk=event.object_id, kind=MessageKind.CUSTOMER).first()
+    else:
+        message = event.ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
+    if message is None:
+        return
+    update_for_message(event.ticket, message)
+
+
+def update_for_message(ticket: Ticket, message: Message) -> int:
+    signal = score_message(message)
+    recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at")[:_RECENT])
+    before = ticket.temperature
+    after = ticket_temperature(recent)
+    Ticket.objects.filter(pk=ticket.pk).update(temperature=after)
+    ticket.temperature = after
+    evidence = [e.get("text") for e in signal.evidence if e.get("text")][:5]
+    if signal.abusive:
+        record_event("customer.abuse", ticket=ticket, obj=message, after={"evidence": evidence})
+    if signal.manager_request == 1:
+        record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})
+    if level(after) != level(before) and after > before:
+        record_event(
+            "ticket.temperature", ticket=ticket, before=before, after=after, note=f"now {level(after)}"
+        )
+    return after
+
+
+def deescalation_hint(ticket: Ticket) -> str:
+    """A line for the agent on a hot ticket: what the customer needs to hear first."""
+    latest = MessageSignal.objects.filter(ticket=ticket).order_by("-created_at").first()
+    if latest is None or level(ticket.temperature) == "calm":
+        return ""
+    if latest.abusive:
+        return (
+            "The customer is abusive. You don't have to take it: answer the problem once, calmly, "
+            "and hand the conversation to a lead if it goes on."
+        )
+    if latest.manager_request:
+        return (
+            "They asked for a manager. Say plainly who will handle it and when, and what you can do "
+            "right now; don't argue about escalating."
+        )
+    return (
+        "They are upset. Start by naming what went wrong in their words, apologize for it without "
+        "'if' or 'but', then say exactly what you will do and by when."
+    )

@@ -1,0 +1,204 @@
+"""Thin views over recovery actions: promises, mistakes and their recovery plans, reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from anchordesk.accounts.models import User
+from anchordesk.recovery import actions
+from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
+from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
+from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+
+
+def _agent(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.works_tickets:
+        raise Http404
+    return user
+
+
+def _due(value: str, field: str = "due_at") -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError({field: "Enter a date and time such as 2026-12-01 17:00."})
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in errors.items())
+    return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
+
+
+def _back(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return redirect(f"/tickets/{ticket_id}/#recovery")
+
+
+@login_required
+def my_promises(request: HttpRequest) -> HttpResponse:
+    user = _agent(request)
+    open_ = Commitment.objects.filter(
+        owner=user, state__in=[CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED]
+    )
+    rows = list(open_.select_related("ticket", "ticket__customer").order_by("due_at", "id"))
+    return render(request, "recovery/promises.html", {"rows": rows, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def add_commitment(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = _agent(request)
+    ticket = access_ticket(user, ticket_id)
+    try:
+        actions.do_add_commitment(
+            ticket,
+            actor=user,
+            action=request.POST.get("action", ""),
+            due_at=_due(request.POST.get("due_at", "")),
+        )
+    except ValidationError as exc:
+        return _error(request, exc)
+    return _back(request, ticket.pk)
+
+
+def _access_commitment(user: User, commitment_id: int) -> Commitment:
+    commitment = Commitment.objects.select_related("ticket").filter(pk=commitment_id).first()
+    if commitment is None or not tickets_visible_to(user).filter(pk=commitment.ticket_id).exists():
+        raise Http404
+    return commitment
+
+
+@login_required
+@require_POST
+def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    user = _agent(request)
+    commitment = _access_commitment(user, commitment_id)
+    op = request.POST.get("op")
+    try:
+        if op == "done":
+            suggestion = actions.do_complete_commitment(commitment, actor=user)
+            request.session["reply_suggestion"] = suggestion  # prefilled in the reply box: tell the customer
+        elif op == "drop":
+            actions.do_drop_commitment(commitment, actor=user, reason=request.POST.get("reason", ""))
+        elif op in ("confirm", "edit"):
+            actions.do_update_commitment(
+                commitment,
+                actor=user,
+                action=request.POST.get("action") or None,
+                due_at=_due(request.POST.get("due_at", "")),
+                confirm=op == "confirm",
+            )
+        else:
+            return HttpResponseBadRequest("op: choose done, drop, confirm or edit")
+    except ValidationError as exc:
+        return _error(request, exc)
+    return _back(request, commitment.ticket_id)
+
+
+@login_required
+@require_POST
+def log_mistake(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = _agent(request)
+    ticket = access_ticket(user, ticket_id)
+    try:
+        actions.do_log_mistake(
+            ticket,
+            actor=user,
+            category=request.POST.get("category", ""),
+            severity=request.POST.get("severity", Severity.MODERATE),
+            what_happened=request.POST.get("what_happened", ""),
+            impact=request.POST.get("impact", ""),
+            why_it_made_sense=request.POST.get("why_it_made_sense", ""),
+        )
+    except ValidationError as exc:
+        return _error(request, exc)
+    return _back(request, ticket.pk)
+
+
+def _access_mistake(user: User, mistake_id: int) -> Mistake:
+    mistake = Mistake.objects.select_related("ticket").filter(pk=mistake_id).first()
+    if mistake is None or not tickets_visible_to(user).filter(pk=mistake.ticket_id).exists():
+        raise Http404
+    return mistake
+
+
+@login_required
+@require_POST
+def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
+    user = _agent(request)
+    mistake = _access_mistake(user, mistake_id)
+    op = request.POST.get("op")
+    try:
+        if op == "step":
+            step = RecoveryStep.objects.filter(mistake=mistake, kind=request.POST.get("kind", "")).first()
+            if step is None:
+                raise ValidationError({"kind": "No such step."})
+            actions.do_complete_step(step, actor=user, note=request.POST.get("note", ""))
+        elif op == "gesture":
+            actions.do_record_gesture(
+                mistake,
+                actor=user,
+                kind=request.POST.get("kind", ""),
+                amount=request.POST.get("amount") or None,
+                description=request.POST.get("description", ""),
+            )
+        elif op == "follow_up":
+            due = _due(request.POST.get("due_at", ""))
+            if due is None:
+                raise ValidationError({"due_at": "Say when to check in."})
+            actions.do_schedule_follow_up(mistake, actor=user, due_at=due)
+        elif op == "review":
+            actions.do_review_mistake(
+                mistake,
+                actor=user,
+                contributing_factors=request.POST.get("contributing_factors", ""),
+                learning=request.POST.get("learning", ""),
+            )
+        elif op == "outcome":
+            actions.do_record_outcome(mistake, request.POST.get("outcome", ""), actor=user)
+        else:
+            return HttpResponseBadRequest("op: choose step, gesture, follow_up, review or outcome")
+    except ValidationError as exc:
+        return _error(request, exc)
+    return _back(request, mistake.ticket_id)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """Blameless review for leads: mistakes by category, each with why it made sense at the time."""
+    user = _agent(request)
+    if not user.is_lead:
+        raise Http404
+    mistakes = list(
+        Mistake.objects.select_related("ticket", "logged_by", "reviewed_by").prefetch_related("steps")[:300]
+    )
+    by_category: dict[str, list[Mistake]] = {}
+    for mistake in mistakes:
+        by_category.setdefault(mistake.get_category_display(), []).append(mistake)
+    return render(
+        request, "recovery/review.html", {"groups": sorted(by_category.items()), "count": len(mistakes)}
+    )
+
+
+def ticket_context(ticket: Any) -> dict[str, Any]:
+    """What the ticket page shows of promises and recovery, in a fixed number of queries."""
+    return {
+        "commitments": list(ticket.commitments.select_related("owner").order_by("state", "due_at")),
+        "mistakes": list(ticket.mistakes.prefetch_related("steps", "gestures").select_related("logged_by")),
+        "mistake_categories": MistakeCategory.choices,
+        "severities": Severity.choices,
+        "gesture_kinds": GestureKind.choices,
+    }

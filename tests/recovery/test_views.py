@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from anchordesk.recovery.choices import CommitmentState
+from anchordesk.recovery.models import Commitment, Mistake
+from tests.factories import make_ticket
+
+
+@pytest.fixture
+def ticket(people):
+    return make_ticket(people.customer, team=people.support)
+
+
+def test_an_agent_adds_a_promise_and_sees_it_in_my_promises(people, client, ticket):
+    client.force_login(people.agent)
+    response = client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Call the carrier", "due_at": "2030-01-02 10:00"})
+    assert response.status_code == 302
+    commitment = Commitment.objects.get()
+    assert commitment.owner == people.agent and commitment.due_at.year == 2030
+    page = client.get("/promises/")
+    assert page.status_code == 200 and "Call the carrier" in page.content.decode()
+
+
+def test_a_bad_due_date_is_a_400_naming_the_field(people, client, ticket):
+    client.force_login(people.agent)
+    response = client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Call", "due_at": "next blursday"})
+    assert response.status_code == 400 and "due_at" in response.content.decode()
+    assert not Commitment.objects.exists()
+
+
+def test_marking_done_prefills_a_line_telling_the_customer(people, client, ticket):
+    client.force_login(people.agent)
+    client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Refund the fee"})
+    commitment = Commitment.objects.get()
+    client.post(f"/commitments/{commitment.pk}", {"op": "done"})
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.DONE
+    assert "Refund the fee" in client.session["reply_suggestion"]
+
+
+def test_collaborators_and_anonymous_users_cannot_reach_promises(people, client, ticket):
+    assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 302  # to sign in
+    client.force_login(people.collaborator)
+    assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 404
+    assert client.get("/promises/").status_code == 404
+    assert not Commitment.objects.exists()
+
+
+def test_gets_change_nothing(people, client, ticket):
+    client.force_login(people.agent)
+    assert client.get(f"/tickets/{ticket.pk}/mistakes").status_code == 405
+
+
+def test_logging_a_mistake_and_the_lead_review(people, client, ticket):
+    client.force_login(people.agent)
+    form = {"category": "wrong_information", "severity": "minor", "what_happened": "Told the wrong return window",
+            "impact": "Customer missed the deadline", "why_it_made_sense": "The old policy page was still up"}
+    assert client.post(f"/tickets/{ticket.pk}/mistakes", form).status_code == 302
+    mistake = Mistake.objects.get()
+    assert mistake.steps.count() == 5
+    assert client.get("/mistakes/review/").status_code == 404  # agents do not review
+    client.force_login(people.lead)
+    page = client.get("/mistakes/review/")
+    assert "The old policy page was still up" in page.content.decode()
+
+
+def test_missing_why_it_made_sense_is_refused(people, client, ticket):
+    client.force_login(people.agent)
+    response = client.post(f"/tickets/{ticket.pk}/mistakes", {"category": "other", "what_happened": "x", "impact": "y"})
+    assert response.status_code == 400 and "why_it_made_sense" in response.content.decode()
