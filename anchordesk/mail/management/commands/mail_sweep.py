@@ -20,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, min_age: int, **options: Any) -> None:
         processed = sent = 0
+        self.stdout.write("sweeping")  # crash tests wait for this line before they kill us
+        self.stdout.flush()
         while ids := ingest.pending_ids(older_than_seconds=min_age):
             for inbound_id in ids:
                 ingest.process_inbound(inbound_id)

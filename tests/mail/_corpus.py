@@ -1,0 +1,20 @@
+"""Where the shared corpus lives: <repo>/../shared/data, read in place and never copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+EMAILS = DATA / "emails"
+
+
+def require_corpus() -> Path:
+    if not EMAILS.is_dir():
+        pytest.skip(f"shared corpus not found at {EMAILS}")
+    return EMAILS
+
+
+def corpus_file(relative: str) -> bytes:
+    return (require_corpus() / relative).read_bytes()
