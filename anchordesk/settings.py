@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "anchordesk.automation",
     "anchordesk.recovery",
     "anchordesk.sla",
+    "anchordesk.policies",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("mail/", include("anchordesk.mail.urls")),
     path("csat/", include("anchordesk.automation.urls")),
     path("sla/", include("anchordesk.sla.urls")),
+    path("policies/", include("anchordesk.policies.urls")),
     path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.accounts.urls")),

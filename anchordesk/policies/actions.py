@@ -1,0 +1,396 @@
+"""Policy mutations: versions, publishing, decisions, exceptions, approvals, acknowledgements.
+Each is atomic and audited (on the ticket where there is one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import User
+from anchordesk.core.audit import record_event
+from anchordesk.policies import engine
+from anchordesk.policies.choices import ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.models import (
+    Acknowledgement,
+    Announcement,
+    ApprovalRequest,
+    Decision,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+)
+from anchordesk.policies.queries import get_authority_limit, granted_in_period, has_acknowledged, role_of
+from anchordesk.tickets.models import Ticket
+
+# The form fields a definition is edited in; a PolicySyntaxError names one of these.
+DEFINITION_FIELDS = ("name", "description", "inputs", "rules", "exception_reasons", "alternatives")
+
+
+@dataclass(frozen=True)
+class PolicyDraft:
+    """What an admin or lead writes: the engine definition plus the plain-language text."""
+
+    definition: Mapping[str, Any]
+    plain_text: str = ""
+
+
+def _require_lead(actor: User) -> None:
+    if not actor.is_lead:
+        raise ValidationError({"__all__": "Only leads and admins manage policies."})
+
+
+def compile_definition(definition: Mapping[str, Any]) -> engine.CompiledPolicy:
+    """Compile or raise ValidationError on the field at fault, with the engine's line and reason."""
+    try:
+        return engine.compile_policy(definition)
+    except engine.PolicySyntaxError as exc:
+        field = exc.field.split("[", 1)[0].split(".", 1)[0]
+        if field not in DEFINITION_FIELDS:
+            field = "definition"
+        raise ValidationError({field: str(exc)}) from None
+
+
+def _clean_draft(draft: PolicyDraft) -> tuple[dict[str, Any], str]:
+    compiled = compile_definition(draft.definition)
+    if not compiled.name:
+        raise ValidationError({"name": "Give the policy a name."})
+    if len(compiled.name) > 120:
+        raise ValidationError({"name": "At most 120 characters."})
+    return compiled.to_dict(), draft.plain_text.strip()
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "policy"
+    slug, n = base, 2
+    while Policy.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def do_create_policy(draft: PolicyDraft, *, actor: User) -> PolicyVersion:
+    """A new policy with its first version as a draft; publish it to put it to use."""
+    _require_lead(actor)
+    definition, plain_text = _clean_draft(draft)
+    policy = Policy.objects.create(name=definition["name"], slug=_unique_slug(definition["name"]))
+    version = PolicyVersion.objects.create(
+        policy=policy, number=1, definition=definition, plain_text=plain_text, created_by=actor
+    )
+    record_event("policy.created", actor=actor, obj=policy, after={"name": policy.name, "version": 1})
+    return version
+
+
+@transaction.atomic
+def do_save_draft(policy: Policy, draft: PolicyDraft, *, actor: User) -> PolicyVersion:
+    """Editing never changes a version in place: it makes the next version, a draft."""
+    _require_lead(actor)
+    definition, plain_text = _clean_draft(draft)
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PolicyVersion.objects.create(
+        policy=policy, number=number, definition=definition, plain_text=plain_text, created_by=actor
+    )
+    record_event("policy.draft_saved", actor=actor, obj=policy, after={"version": number})
+    return version
+
+
+@transaction.atomic
+def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
+    """Make a draft the current version and announce what changed to every agent."""
+    _require_lead(actor)
+    policy = Policy.objects.select_for_update().get(pk=version.policy_id)
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise ValidationError({"version": f"Version {version.number} is already published."})
+    previous = policy.current_version
+    if previous is not None and previous.number > version.number:
+        raise ValidationError(
+            {"version": f"Version {version.number} is older than the current version {previous.number}."}
+        )
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.save(update_fields=["published_at", "published_by"])
+    if previous is not None:
+        diff = engine.diff_policies(previous.definition, version.definition)
+        summary, rules_diff = list(diff.summary), list(diff.rules_diff)
+        if not summary:
+            summary = ["Only comments or spacing changed; every request is decided as before."]
+        if previous.plain_text != version.plain_text:
+            summary.append("The plain-language text changed.")
+    else:
+        compiled = engine.compile_policy(version.definition)
+        summary = [f'New policy: "{policy.name}".', *compiled.describe_rules()]
+        rules_diff = []
+    announcement = Announcement.objects.create(
+        policy=policy,
+        version=version,
+        previous_version=previous,
+        summary=summary,
+        rules_diff=rules_diff,
+        created_by=actor,
+    )
+    policy.current_version = version
+    policy.name = str(version.definition.get("name") or policy.name)
+    policy.save(update_fields=["current_version", "name"])
+    # Whoever publishes has read what they publish.
+    Acknowledgement.objects.create(announcement=announcement, user=actor)
+    record_event(
+        "policy.published",
+        actor=actor,
+        obj=policy,
+        before={"version": previous and previous.number},
+        after={"version": version.number},
+    )
+    return announcement
+
+
+@transaction.atomic
+def do_acknowledge(announcement: Announcement, *, actor: User) -> Acknowledgement:
+    """Idempotent: acknowledging twice keeps the first acknowledgement."""
+    if not actor.works_tickets:
+        raise ValidationError({"__all__": "Only agents, leads and admins acknowledge policy changes."})
+    existing = Acknowledgement.objects.filter(announcement=announcement, user=actor).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            ack = Acknowledgement.objects.create(announcement=announcement, user=actor)
+    except IntegrityError:  # a double click raced us
+        return Acknowledgement.objects.get(announcement=announcement, user=actor)
+    record_event(
+        "policy.acknowledged", actor=actor, obj=announcement, after={"version": announcement.version_id}
+    )
+    return ack
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_decide(
+    ticket: Ticket,
+    policy: Policy,
+    inputs: Mapping[str, object],
+    *,
+    actor: User,
+    today: date | None = None,
+) -> Decision:
+    """Decide a request under the policy's current version and store it on the ticket.
+
+    The actor is recorded but never given to the engine: the answer is the same for everyone.
+    """
+    if not actor.works_tickets:
+        raise ValidationError({"__all__": "Only agents, leads and admins decide requests."})
+    version = policy.current_version
+    if version is None:
+        raise ValidationError({"policy": f'"{policy.name}" has no published version yet.'})
+    compiled = engine.compile_policy(version.definition)
+    known = {spec.name for spec in compiled.inputs}
+    given = {k: _text_value(v) for k, v in inputs.items() if k in known}
+    day = today or timezone.localdate()
+    result = engine.evaluate(compiled, given, today=day)
+    decision = Decision.objects.create(
+        ticket=ticket,
+        policy_version=version,
+        inputs=given,
+        decided_on=day,
+        outcome=str(result.outcome),
+        limit=result.limit,
+        reasons=list(result.reasons),
+        result=result.to_dict(),
+        suggested_reply=engine.reply_fragment(
+            compiled.name or policy.name, result, customer_name=_first_name(ticket)
+        ),
+        decided_by=actor,
+        unacknowledged=not has_acknowledged(actor, policy),
+    )
+    record_event(
+        "policy.decided",
+        actor=actor,
+        ticket=ticket,
+        obj=decision,
+        after={
+            "policy": policy.name,
+            "version": version.number,
+            "outcome": decision.outcome,
+            "limit": None if result.limit is None else str(result.limit),
+        },
+    )
+    return decision
+
+
+def _text_value(value: object) -> object:
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return value if isinstance(value, bool | int | Decimal | date) else str(value)
+
+
+def _first_name(ticket: Ticket) -> str | None:
+    name = (ticket.customer.name or "").strip()
+    return name.split()[0] if name else None
+
+
+# --- exceptions and approvals --------------------------------------------------------
+
+_NO_EXCEPTION = {
+    DecisionOutcome.ALLOWED: "The request is already allowed; no exception is needed.",
+    DecisionOutcome.NEEDS_INPUT: "Give the missing inputs first and decide again.",
+}
+
+
+def _amount(raw: object) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationError({"amount": f'"{raw}" is not an amount; write it like 12.50.'}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({"amount": "The amount must be zero or more."})
+    if amount >= Decimal("1e10"):
+        raise ValidationError({"amount": "The amount is too large."})
+    return amount.quantize(Decimal("0.01"))
+
+
+def authority_problem(user: User, amount: Decimal | None) -> str | None:
+    """None when the user may grant this exception themselves, else the plain reason."""
+    max_amount, max_count = get_authority_limit(role_of(user))
+    return engine.needs_approval(amount, granted_in_period(user), max_amount, max_count)
+
+
+@transaction.atomic
+def do_request_exception(
+    decision: Decision,
+    *,
+    actor: User,
+    reason_code: str,
+    amount: object = None,
+    note: str = "",
+) -> PolicyException:
+    """Ask to grant a request against the policy's answer.
+
+    Granted at once when the reason is outside the customer's control (or the actor is a lead)
+    and within the actor's authority limits; otherwise an approval request goes to a lead, or
+    to an admin when the amount is above a lead's limit too.
+    """
+    if not actor.works_tickets:
+        raise ValidationError({"__all__": "Only agents, leads and admins request exceptions."})
+    if decision.outcome in _NO_EXCEPTION:
+        raise ValidationError({"decision": _NO_EXCEPTION[DecisionOutcome(decision.outcome)]})
+    compiled = engine.compile_policy(decision.policy_version.definition)
+    reason = compiled.exception_reason((reason_code or "").strip())
+    if reason is None:
+        codes = ", ".join(r.code for r in compiled.exception_reasons) or "none defined"
+        raise ValidationError({"reason_code": f"Pick a reason from the policy's list ({codes})."})
+    value = _amount(amount)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": "At most 2000 characters."})
+    if reason.needs_lead and not actor.is_lead:
+        why: str | None = f'"{reason.label}" is not outside the customer\'s control, so a lead decides'
+    else:
+        why = authority_problem(actor, value)
+    now = timezone.now()
+    exception = PolicyException.objects.create(
+        decision=decision,
+        ticket=decision.ticket,
+        policy=decision.policy_version.policy,
+        reason_code=reason.code,
+        reason_label=reason.label,
+        outside_customer_control=reason.outside_customer_control,
+        amount=value,
+        note=note,
+        state=ExceptionState.PENDING if why else ExceptionState.GRANTED,
+        requested_by=actor,
+        granted_by=None if why else actor,
+        decided_at=None if why else now,
+    )
+    after: dict[str, Any] = {
+        "policy": exception.policy.name,
+        "reason": reason.code,
+        "amount": None if value is None else str(value),
+        "state": exception.state,
+    }
+    if why:
+        lead_amount, _ = get_authority_limit(Role.LEAD)
+        above_lead = lead_amount is not None and value is not None and value > lead_amount
+        approval = ApprovalRequest.objects.create(
+            exception=exception, needs_role=Role.ADMIN if above_lead else Role.LEAD, why=why[:300]
+        )
+        after["needs"] = approval.needs_role
+    record_event(
+        "policy.exception_requested",
+        actor=actor,
+        ticket=decision.ticket,
+        obj=exception,
+        after=after,
+        note=why or "",
+    )
+    return exception
+
+
+@transaction.atomic
+def do_decide_approval(
+    approval: ApprovalRequest, *, actor: User, approve: bool, note: str = ""
+) -> ApprovalRequest:
+    """A lead (or admin) approves or declines. A lead approving above their own limits passes
+    the request on to an admin instead."""
+    approval = (
+        ApprovalRequest.objects.select_for_update().select_related("exception__ticket").get(pk=approval.pk)
+    )
+    exception = approval.exception
+    if approval.state != ApprovalState.PENDING:
+        raise ValidationError({"approval": "This request has already been decided."})
+    if not actor.is_lead or (approval.needs_role == Role.ADMIN and not actor.is_admin_role):
+        raise ValidationError({"approval": "Only a lead (an admin above a lead's limit) decides this."})
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": "Say why, so the agent can explain it to the customer."})
+    if len(note) > 2000:
+        raise ValidationError({"note": "At most 2000 characters."})
+    if approve:
+        problem = authority_problem(actor, exception.amount)
+        if problem is not None:
+            approval.needs_role = Role.ADMIN
+            approval.why = f"above {actor.display_name}'s limit: {problem}"[:300]
+            approval.note = note
+            approval.save(update_fields=["needs_role", "why", "note"])
+            record_event(
+                "policy.approval_passed_on",
+                actor=actor,
+                ticket=exception.ticket,
+                obj=approval,
+                after={"needs": Role.ADMIN},
+                note=problem,
+            )
+            return approval
+    now = timezone.now()
+    approval.state = ApprovalState.APPROVED if approve else ApprovalState.DECLINED
+    approval.decided_by = actor
+    approval.note = note
+    approval.decided_at = now
+    approval.save(update_fields=["state", "decided_by", "note", "decided_at"])
+    exception.state = ExceptionState.GRANTED if approve else ExceptionState.DECLINED
+    exception.granted_by = actor if approve else None
+    exception.decided_at = now
+    exception.save(update_fields=["state", "granted_by", "decided_at"])
+    record_event(
+        "policy.exception_approved" if approve else "policy.exception_declined",
+        actor=actor,
+        ticket=exception.ticket,
+        obj=exception,
+        before={"state": ExceptionState.PENDING},
+        after={"state": exception.state},
+        note=note,
+    )
+    return approval

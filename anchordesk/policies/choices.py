@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+from django.db import models
+
+from anchordesk.accounts.choices import Role
+
+
+class DecisionOutcome(models.TextChoices):
+    # The same words as engine.Outcome, so a stored decision reads like the engine's answer.
+    ALLOWED = "allowed", "Allowed"
+    NOT_ALLOWED = "not_allowed", "Not allowed"
+    ALLOWED_UP_TO = "allowed_up_to", "Allowed up to a limit"
+    NEEDS_INPUT = "needs_input", "Needs more information"
+    NEEDS_REVIEW = "needs_review", "Needs a lead's review"
+
+
+class ExceptionState(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    PENDING = "pending", "Waiting for approval"
+    DECLINED = "declined", "Declined"
+
+
+class ApprovalState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+# Authority limits when no AuthorityLimit row overrides them: (max amount, max count per 30 days);
+# None means no limit.
+DEFAULT_LIMITS: dict[str, tuple[Decimal | None, int | None]] = {
+    Role.AGENT: (Decimal("50"), 5),
+    Role.LEAD: (Decimal("500"), 50),
+    Role.ADMIN: (None, None),
+}
+LIMIT_PERIOD_DAYS = 30

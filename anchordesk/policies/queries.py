@@ -1,0 +1,251 @@
+"""Reads with permission checks: who may see which policies, decisions and approvals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import User
+from anchordesk.policies.choices import DEFAULT_LIMITS, LIMIT_PERIOD_DAYS, ApprovalState, ExceptionState
+from anchordesk.policies.models import (
+    Acknowledgement,
+    Announcement,
+    ApprovalRequest,
+    AuthorityLimit,
+    Decision,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+)
+from anchordesk.tickets.models import Ticket
+from anchordesk.tickets.queries import tickets_visible_to
+
+
+def _pk(raw: int | str) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise Http404("Not found") from None
+
+
+def policies_visible_to(user: User) -> QuerySet[Policy]:
+    if not user.is_authenticated or not user.works_tickets:
+        return Policy.objects.none()
+    return Policy.objects.select_related("current_version")
+
+
+def access_policy(user: User, policy_id: int | str) -> Policy:
+    policy = policies_visible_to(user).filter(pk=_pk(policy_id)).first()
+    if policy is None:
+        raise Http404("No such policy")
+    return policy
+
+
+def access_managed_policy(user: User, policy_id: int | str) -> Policy:
+    """A policy the user may edit and publish: leads and admins."""
+    if not user.is_authenticated or not user.is_lead:
+        raise Http404("No such policy")
+    return access_policy(user, policy_id)
+
+
+def access_version(user: User, version_id: int | str) -> PolicyVersion:
+    if not user.is_authenticated or not user.is_lead:
+        raise Http404("No such version")
+    version = PolicyVersion.objects.select_related("policy").filter(pk=_pk(version_id)).first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def access_decision(user: User, decision_id: int | str) -> Decision:
+    if not user.is_authenticated or not user.works_tickets:
+        raise Http404("No such decision")
+    decision = (
+        Decision.objects.select_related("ticket", "ticket__customer", "policy_version__policy", "decided_by")
+        .filter(pk=_pk(decision_id), ticket__in=tickets_visible_to(user))
+        .first()
+    )
+    if decision is None:
+        raise Http404("No such decision")
+    return decision
+
+
+def approvals_for(user: User) -> QuerySet[ApprovalRequest]:
+    """Approval requests this user may decide: leads the lead-level ones, admins all."""
+    if not user.is_authenticated or not user.is_lead:
+        return ApprovalRequest.objects.none()
+    qs = ApprovalRequest.objects.select_related(
+        "exception__ticket", "exception__policy", "exception__requested_by", "exception__decision"
+    )
+    if user.is_admin_role:
+        return qs
+    return qs.filter(needs_role=Role.LEAD)
+
+
+def access_approval(user: User, approval_id: int | str) -> ApprovalRequest:
+    approval = approvals_for(user).filter(pk=_pk(approval_id)).first()
+    if approval is None:
+        raise Http404("No such approval request")
+    return approval
+
+
+def access_announcement(user: User, announcement_id: int | str) -> Announcement:
+    if not user.is_authenticated or not user.works_tickets:
+        raise Http404("No such announcement")
+    found = (
+        Announcement.objects.select_related("policy", "version", "previous_version")
+        .filter(pk=_pk(announcement_id))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such announcement")
+    return found
+
+
+# --- authority limits ----------------------------------------------------------------
+
+
+def get_authority_limit(role: str) -> tuple[Decimal | None, int | None]:
+    """(max amount, max exceptions per 30 days) for a role; None is no limit."""
+    row = AuthorityLimit.objects.filter(role=role).first()
+    if row is not None:
+        return row.max_amount, row.max_count_per_30_days
+    return DEFAULT_LIMITS.get(role, (Decimal("0"), 0))
+
+
+def role_of(user: User) -> str:
+    return Role.ADMIN if user.is_admin_role else user.role
+
+
+def granted_in_period(user: User, *, now: datetime | None = None) -> int:
+    """Exceptions this user granted (themselves or by approving) in the last 30 days."""
+    since = (now or timezone.now()) - timedelta(days=LIMIT_PERIOD_DAYS)
+    return PolicyException.objects.filter(
+        granted_by=user, state=ExceptionState.GRANTED, decided_at__gte=since
+    ).count()
+
+
+# --- announcements -------------------------------------------------------------------
+
+
+def current_announcement(policy: Policy) -> Announcement | None:
+    if policy.current_version_id is None:
+        return None
+    return Announcement.objects.filter(version_id=policy.current_version_id).first()
+
+
+def has_acknowledged(user: User, policy: Policy) -> bool:
+    """Whether the user has read the announcement of the policy's current version (True when
+    there is nothing to read)."""
+    announcement = current_announcement(policy)
+    if announcement is None:
+        return True
+    return Acknowledgement.objects.filter(announcement=announcement, user=user).exists()
+
+
+def unread_announcements(user: User) -> QuerySet[Announcement]:
+    """Announcements of current versions this user has not acknowledged."""
+    if not user.is_authenticated or not user.works_tickets:
+        return Announcement.objects.none()
+    return (
+        Announcement.objects.filter(version__policy__current_version=F("version"))
+        .exclude(acknowledgements__user=user)
+        .select_related("policy", "version")
+    )
+
+
+def people_who_should_read() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]).order_by(
+        "first_name", "username"
+    )
+
+
+def not_acknowledged(announcement: Announcement) -> list[User]:
+    """Agents, leads and admins who have not acknowledged the announcement."""
+    read = Acknowledgement.objects.filter(announcement=announcement).values("user_id")
+    return list(people_who_should_read().exclude(pk__in=read))
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExceptionReportRow:
+    policy: str
+    reason_code: str
+    reason_label: str
+    agent: str
+    granted: int
+    pending: int
+    declined: int
+    total_amount: Decimal
+
+
+def exception_report(
+    *, since: datetime | None = None, policy: Policy | None = None
+) -> list[ExceptionReportRow]:
+    """Every exception counted per policy, reason and requesting agent."""
+    qs = PolicyException.objects.all()
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if policy is not None:
+        qs = qs.filter(policy=policy)
+    rows = (
+        qs.values(
+            "policy__name",
+            "reason_code",
+            "reason_label",
+            "requested_by__username",
+            "requested_by__first_name",
+            "requested_by__last_name",
+        )
+        .annotate(
+            granted=Count("id", filter=Q(state=ExceptionState.GRANTED)),
+            pending=Count("id", filter=Q(state=ExceptionState.PENDING)),
+            declined=Count("id", filter=Q(state=ExceptionState.DECLINED)),
+            total=Sum("amount", filter=Q(state=ExceptionState.GRANTED)),
+        )
+        .order_by("policy__name", "reason_code", "requested_by__username")
+    )
+    report: list[ExceptionReportRow] = []
+    for row in rows:
+        full = f"{row['requested_by__first_name']} {row['requested_by__last_name']}".strip()
+        report.append(
+            ExceptionReportRow(
+                policy=row["policy__name"],
+                reason_code=row["reason_code"],
+                reason_label=row["reason_label"],
+                agent=full or row["requested_by__username"],
+                granted=row["granted"],
+                pending=row["pending"],
+                declined=row["declined"],
+                total_amount=row["total"] or Decimal("0"),
+            )
+        )
+    return report
+
+
+def pending_approval_count(user: User) -> int:
+    return approvals_for(user).filter(state=ApprovalState.PENDING).count()
+
+
+def ticket_context(ticket: Ticket, user: User) -> dict[str, Any]:
+    """What the ticket page shows of policies: the decisions, their exceptions, the policies
+    to pick from. A fixed number of queries."""
+    decisions = list(
+        Decision.objects.filter(ticket=ticket)
+        .select_related("policy_version__policy", "decided_by")
+        .prefetch_related("exceptions__approval")
+    )
+    return {
+        "policy_decisions": decisions,
+        "policies": [p for p in policies_visible_to(user) if p.current_version_id is not None],
+        "policy_ticket": ticket,
+    }
