@@ -23,6 +23,18 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` need PostgreSQL's concurrency; .ci/run's second pass runs them there."""
+    from tests.services import using_postgres
+
+    if using_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the DATABASE_URL=postgres:// pass of .ci/run")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @dataclass
 class Personas:
     support: Team

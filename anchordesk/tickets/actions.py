@@ -493,3 +493,40 @@ def do_bulk_update(
 
 def active_statuses() -> tuple[str, ...]:
     return tuple(str(s) for s in ACTIVE_STATUSES)
+
+
+# --- saved inbox views ------------------------------------------------------------------------
+
+_VIEW_PARAMS = {"view", "status", "priority", "assignee", "team", "tag", "customer", "q", "sort"}
+
+
+@transaction.atomic
+def do_save_view(name: str, filters: dict[str, Any], *, shared: bool, actor: User) -> Any:
+    """Save the current inbox filters under a name: personal, or shared with everyone (leads only)."""
+    from anchordesk.tickets.models import SavedView
+
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationError({"name": "Give the view a name of 1 to 80 characters."})
+    if shared and not actor.is_lead:
+        raise ValidationError({"shared": "Only leads and admins can create shared views."})
+    cleaned = {k: v for k, v in filters.items() if k in _VIEW_PARAMS and v not in (None, "", [])}
+    owner = None if shared else actor
+    if SavedView.objects.filter(owner=owner, name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a view called {name!r}."})
+    view = SavedView.objects.create(name=name, filters=cleaned, owner=owner)
+    record_event(
+        "view.created", actor=actor, obj=view, after={"name": name, "shared": shared, "filters": cleaned}
+    )
+    return view
+
+
+@transaction.atomic
+def do_delete_view(view: Any, *, actor: User) -> None:
+    """Delete a saved view: one's own personal view, or a shared one as a lead."""
+    if view.owner_id is None and not actor.is_lead:
+        raise ValidationError({"view": "Only leads and admins can delete shared views."})
+    if view.owner_id is not None and view.owner_id != actor.pk:
+        raise ValidationError({"view": "This view belongs to someone else."})
+    record_event("view.deleted", actor=actor, obj=view, before={"name": view.name, "filters": view.filters})
+    view.delete()

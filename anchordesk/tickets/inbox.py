@@ -169,16 +169,24 @@ def page(user: User, query: InboxQuery, *, size: int = PAGE_SIZE) -> InboxPage:
         if column.endswith("_at"):
             value = parse_datetime(str(value))
         if value is not None:
+            # The plain bound (<= or >=) lets the database seek the sort index; the OR alone would not.
             if descending:
-                qs = qs.filter(Q(**{f"{column}__lt": value}) | Q(**{column: value, "pk__lt": pk}))
+                qs = qs.filter(
+                    Q(**{f"{column}__lte": value}) & (Q(**{f"{column}__lt": value}) | Q(pk__lt=pk))
+                )
             else:
-                qs = qs.filter(Q(**{f"{column}__gt": value}) | Q(**{column: value, "pk__gt": pk}))
+                qs = qs.filter(
+                    Q(**{f"{column}__gte": value}) & (Q(**{f"{column}__gt": value}) | Q(pk__gt=pk))
+                )
     order = [f"-{column}", "-pk"] if descending else [column, "pk"]
-    rows = list(
-        qs.select_related("customer", "assignee", "team")
-        .prefetch_related("tags")
-        .order_by(*order)[: size + 1]
+    # Two steps: the ids of the page from the covering (status/team/assignee, updated_at, id) indexes,
+    # then the rows of those ids only. One query that sorts whole rows reads every matching
+    # ticket row before sorting (thousands in the "open" view at a million tickets).
+    ids = list(qs.order_by(*order).values_list("pk", flat=True)[: size + 1])
+    by_id = (
+        Ticket.objects.select_related("customer", "assignee", "team").prefetch_related("tags").in_bulk(ids)
     )
+    rows = [by_id[tid] for tid in ids if tid in by_id]
     next_cursor = ""
     if len(rows) > size:
         rows = rows[:size]

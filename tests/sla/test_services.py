@@ -359,12 +359,6 @@ def test_the_inbox_badge_shows_time_left_overdue_and_paused(people, at):
 def test_two_workers_scanning_at_once_breach_and_notify_once(people, at, mailoutbox):
     import threading
 
-    from django.db import connection
-
-    from tests.conftest import missing_service
-
-    if connection.vendor != "postgresql":
-        missing_service("concurrent scans need PostgreSQL (run with DATABASE_URL=postgres://...)")
     at(MONDAY_9)
     tickets = [make_ticket(people.customer, assignee=people.agent) for _ in range(20)]
     now = MONDAY_9 + timedelta(hours=3)

@@ -1,0 +1,118 @@
+"""Agent sign in and out, personal API tokens, and the agents list for leads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from anchordesk.accounts import ratelimit
+from anchordesk.accounts.actions import do_create_api_token, do_revoke_api_token
+from anchordesk.accounts.forms import SignInForm, TokenForm
+from anchordesk.accounts.models import ApiToken, User
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _next(request: HttpRequest) -> str:
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        if request.user.is_authenticated:
+            return redirect(_next(request))
+        return render(request, "accounts/sign_in.html", {"form": SignInForm(), "next": _next(request)})
+    form = SignInForm(request.POST)
+    context = {"form": form, "next": _next(request)}
+    if not form.is_valid():
+        return render(request, "accounts/sign_in.html", context, status=400)
+    email, address = form.cleaned_data["email"], _address(request)
+    if ratelimit.is_limited(email, address):
+        context["rate_limited"] = ratelimit.wait_minutes()
+        return render(request, "accounts/sign_in.html", context, status=429)
+    user = authenticate(request, username=email, password=form.cleaned_data["password"])
+    if user is None:
+        ratelimit.do_record_failed_login(email, address)
+        form.add_error(None, "That email and password do not match an active account.")
+        return render(request, "accounts/sign_in.html", context, status=400)
+    ratelimit.do_clear_failed_logins(email, address)
+    login(request, user)
+    return redirect(_next(request))
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("login")
+
+
+def _tokens_page(
+    request: HttpRequest, user: User, form: TokenForm, *, secret: str = "", status: int = 200
+) -> HttpResponse:
+    rows = list(ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at"))
+    return render(
+        request, "accounts/tokens.html", {"form": form, "tokens": rows, "secret": secret}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The current agent's API tokens. A new token's secret is shown on this response only."""
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "GET":
+        return _tokens_page(request, user, TokenForm())
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _tokens_page(request, user, form, status=400)
+    try:
+        _token, secret = do_create_api_token(user, form.cleaned_data["name"], actor=user)
+    except ValidationError as exc:
+        for field, reasons in exc.message_dict.items():
+            for reason in reasons:
+                form.add_error(field if field in form.fields else None, reason)
+        return _tokens_page(request, user, form, status=400)
+    return _tokens_page(request, user, TokenForm(), secret=secret, status=201)
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise Http404("No such token")
+    do_revoke_api_token(token, actor=user)
+    messages.success(request, f"Revoked “{token.name}”. It stops working at once.")
+    return redirect("api-tokens")
+
+
+@login_required
+@require_GET
+def agents(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not user.is_lead:
+        raise PermissionDenied("Only leads and admins see the agents list.")
+    people = User.objects.prefetch_related("teams").order_by(
+        "-is_active", "first_name", "last_name", "username"
+    )
+    return render(request, "accounts/agents.html", {"people": list(people)})

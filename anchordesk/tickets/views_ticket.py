@@ -1,0 +1,389 @@
+"""The ticket page: the conversation, reply and note, the sidebar forms, presence, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from anchordesk.accounts.models import Team, User
+from anchordesk.recovery.temperature import deescalation_hint, level
+from anchordesk.tickets import presence
+from anchordesk.tickets.actions import (
+    StaleTicket,
+    do_add_note,
+    do_assign_ticket,
+    do_change_tags,
+    do_link_tickets,
+    do_merge_tickets,
+    do_reply,
+    do_set_fields,
+    do_set_priority,
+    do_set_status,
+    do_set_subject,
+    do_set_team,
+    do_unlink_tickets,
+)
+from anchordesk.tickets.choices import Priority, Status
+from anchordesk.tickets.forms import (
+    REPLY_STATUSES,
+    LinkForm,
+    MergeForm,
+    NoteForm,
+    PropertiesForm,
+    ReplyForm,
+    SubjectForm,
+    TagForm,
+    assignable_agents,
+    custom_field_inputs,
+    error_dict,
+    form_errors,
+)
+from anchordesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketLink
+from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.templatetags.ticket_tags import MESSAGE_EVENTS
+from anchordesk.tickets.uploads import CheckedUpload, check_uploads
+from anchordesk.tickets.views import current_user, presence_seconds
+
+OTHER_TICKETS_SHOWN = 6
+
+
+@dataclass
+class TimelineItem:
+    kind: str  # "message" or "event"
+    at: datetime
+    obj: Any
+
+
+def _timeline(ticket: Ticket) -> list[TimelineItem]:
+    """Messages, notes and audit events in time order, in three queries however long the ticket."""
+    items = [
+        TimelineItem("message", m.created_at, m)
+        for m in ticket.messages.select_related("author", "customer").prefetch_related("attachments")
+    ]
+    items += [
+        TimelineItem("event", e.created_at, e)
+        for e in ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")
+        if e.kind not in MESSAGE_EVENTS
+    ]
+    # Stable sort: a message and the events it caused keep their order.
+    return sorted(items, key=lambda item: (item.at, 0 if item.kind == "message" else 1))
+
+
+def _links(user: User, ticket: Ticket) -> list[Ticket]:
+    visible = tickets_visible_to(user).values("pk")
+    rows = TicketLink.objects.filter(
+        Q(from_ticket=ticket, to_ticket__in=visible) | Q(to_ticket=ticket, from_ticket__in=visible)
+    ).select_related("from_ticket", "to_ticket")
+    return [link.to_ticket if link.from_ticket_id == ticket.pk else link.from_ticket for link in rows]
+
+
+def _default_reply_status(ticket: Ticket) -> str:
+    allowed = {value for value, _ in REPLY_STATUSES}
+    return ticket.status if ticket.status in allowed else Status.OPEN.value
+
+
+def ticket_page(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    status: int = 200,
+    errors: dict[str, list[str]] | None = None,
+    error_form: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    user = current_user(request)
+    definitions = list(CustomField.objects.filter(active=True))
+    other_tickets = list(
+        tickets_visible_to(user)
+        .filter(customer_id=ticket.customer_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-updated_at", "-id")[:OTHER_TICKETS_SHOWN]
+    )
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "customer": ticket.customer,
+        "timeline": _timeline(ticket),
+        "tags": list(ticket.tags.all()),
+        "links": _links(user, ticket),
+        "other_tickets": other_tickets,
+        "agents": list(assignable_agents()),
+        "teams": list(Team.objects.all()),
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "reply_statuses": REPLY_STATUSES,
+        "custom_fields": custom_field_inputs(definitions, ticket.fields),
+        "others": presence.others_on(ticket, user),
+        "presence_interval": presence_seconds(),
+        "temperature_level": level(ticket.temperature),
+        "hint": deescalation_hint(ticket) if ticket.temperature else "",
+        "errors": errors or {},
+        "error_form": error_form,
+        "reply_draft": "",
+        "reply_status": _default_reply_status(ticket),
+        "reply_version": ticket.version,
+        "note_draft": "",
+        "composer": "reply",
+    }
+    context.update(extra)
+    return render(request, "tickets/ticket.html", context, status=status)
+
+
+def _redirect(ticket: Ticket) -> HttpResponse:
+    return redirect("ticket", ticket_id=ticket.pk)
+
+
+@login_required
+@require_GET
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = access_ticket(current_user(request), ticket_id)
+    return ticket_page(request, ticket)
+
+
+def _uploads(request: HttpRequest, errors: dict[str, list[str]]) -> list[CheckedUpload]:
+    try:
+        return check_uploads(request.FILES.getlist("attachments"))
+    except ValidationError as exc:
+        errors.update(error_dict(exc))
+        return []
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Send a public reply and set the status in the same step; warn first if the ticket changed."""
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = ReplyForm(request.POST)
+    errors: dict[str, list[str]] = {}
+    uploads = _uploads(request, errors)
+    draft: dict[str, Any] = {
+        "reply_draft": request.POST.get("body", ""),
+        "reply_status": request.POST.get("status") or _default_reply_status(ticket),
+        "reply_version": request.POST.get("version") or ticket.version,
+        "composer": "reply",
+    }
+    if not form.is_valid():
+        errors.update(form_errors(form))
+    if errors:
+        return ticket_page(request, ticket, status=422, errors=errors, error_form="reply", **draft)
+    data = form.cleaned_data
+    expected = None if data["force"] else data["version"]
+    try:
+        do_reply(
+            ticket,
+            data["body"],
+            actor=user,
+            status=data["status"] or None,
+            uploads=uploads,
+            expected_version=expected,
+        )
+    except StaleTicket as exc:
+        # Nothing is sent and nothing is lost: the draft stays in the box, with what changed above it.
+        return ticket_page(
+            request, exc.ticket, status=409, stale_events=exc.events, had_files=bool(uploads), **draft
+        )
+    except ValidationError as exc:
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="reply", **draft)
+    ticket.refresh_from_db(fields=["status"])
+    messages.success(request, f"Reply sent. The ticket is {Status(ticket.status).label.lower()}.")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = NoteForm(request.POST)
+    errors: dict[str, list[str]] = {}
+    uploads = _uploads(request, errors)
+    draft: dict[str, Any] = {"note_draft": request.POST.get("body", ""), "composer": "note"}
+    if not form.is_valid():
+        errors.update(form_errors(form))
+    if errors:
+        return ticket_page(request, ticket, status=422, errors=errors, error_form="note", **draft)
+    try:
+        do_add_note(ticket, form.cleaned_data["body"], actor=user, uploads=uploads)
+    except ValidationError as exc:
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="note", **draft)
+    messages.success(request, "Internal note added. Only your team can see it.")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Status, priority, assignee and team: each change that was made is applied and audited."""
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = PropertiesForm(request.POST)
+    if not form.is_valid():
+        return ticket_page(request, ticket, status=422, errors=form_errors(form), error_form="properties")
+    data = form.cleaned_data
+    original = (ticket.status, ticket.priority, ticket.assignee_id, ticket.team_id)
+    try:
+        with transaction.atomic():
+            if (data["assignee"].pk if data["assignee"] else None) != original[2]:
+                do_assign_ticket(ticket, data["assignee"], actor=user)
+            if (data["team"].pk if data["team"] else None) != original[3]:
+                do_set_team(ticket, data["team"], actor=user)
+            if data["priority"] != original[1]:
+                do_set_priority(ticket, data["priority"], actor=user)
+            if data["status"] != original[0]:
+                do_set_status(ticket, data["status"], actor=user)
+    except ValidationError as exc:
+        ticket = access_ticket(user, ticket_id)
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="properties")
+    messages.success(request, "Ticket updated.")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def subject(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = SubjectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        do_set_subject(ticket, form.cleaned_data["subject"], actor=user)
+    except ValidationError as exc:
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="subject")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def tags(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = TagForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"tags": [f"{k}: {' '.join(v)}" for k, v in form_errors(form).items()]})
+        names = [n for n in form.cleaned_data["tag"].split(",") if n.strip()]
+        if not names:
+            raise ValidationError({"tags": "Type a tag."})
+        if form.cleaned_data["op"] == "add":
+            do_change_tags(ticket, actor=user, add=names)
+        else:
+            do_change_tags(ticket, actor=user, remove=names)
+    except ValidationError as exc:
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="tags")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def fields(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    keys = CustomField.objects.filter(active=True).values_list("key", flat=True)
+    values = {key: request.POST.get(f"field_{key}", "").strip() for key in keys}
+    try:
+        do_set_fields(ticket, values, actor=user)
+    except ValidationError as exc:
+        return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="fields")
+    messages.success(request, "Fields saved.")
+    return _redirect(ticket)
+
+
+def _other_ticket(user: User, number: int, field: str = "number") -> Ticket:
+    try:
+        return access_ticket(user, number)
+    except Http404:
+        raise ValidationError({field: f"There is no ticket #{number}."}) from None
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Merge this ticket into another. The first POST asks for confirmation; the second merges."""
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = MergeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        target = _other_ticket(user, form.cleaned_data["number"])
+        if target.pk == ticket.pk:
+            raise ValidationError({"number": "A ticket cannot be merged into itself."})
+        if not form.cleaned_data["confirm"]:
+            moving = Message.objects.filter(ticket=ticket).count()
+            return render(
+                request, "tickets/merge_confirm.html", {"ticket": ticket, "target": target, "moving": moving}
+            )
+        do_merge_tickets(ticket, target, actor=user)
+    except ValidationError as exc:
+        errors = {("number" if k in ("target", "source") else k): v for k, v in error_dict(exc).items()}
+        return ticket_page(request, ticket, status=422, errors=errors, error_form="merge")
+    messages.success(request, f"Merged #{ticket.pk} into this ticket.")
+    return _redirect(target)
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    form = LinkForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        other = _other_ticket(user, form.cleaned_data["number"])
+        if form.cleaned_data["op"] == "unlink":
+            do_unlink_tickets(ticket, other, actor=user)
+        else:
+            do_link_tickets(ticket, other, actor=user)
+    except ValidationError as exc:
+        errors = {("number" if k == "ticket" else k): v for k, v in error_dict(exc).items()}
+        return ticket_page(request, ticket, status=422, errors=errors, error_form="link")
+    return _redirect(ticket)
+
+
+@login_required
+@require_POST
+def presence_ping(request: HttpRequest, ticket_id: int) -> JsonResponse:
+    """Called every few seconds by an open ticket page: who else is here, and has the ticket changed."""
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    typing = request.POST.get("typing", "") in ("1", "true")
+    presence.ping(ticket, user, typing=typing)
+    others = [{"name": p.user.display_name, "typing": p.typing} for p in presence.others_on(ticket, user)]
+    return JsonResponse({"others": others, "version": ticket.version})
+
+
+@login_required
+@require_POST
+def presence_leave(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = current_user(request)
+    presence.leave(access_ticket(user, ticket_id), user)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Files are served only through this check, never from a public media URL."""
+    user = current_user(request)
+    row = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if row is None or not tickets_visible_to(user).filter(pk=row.message.ticket_id).exists():
+        raise Http404("No such attachment")
+    try:
+        handle = row.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing") from None
+    response = FileResponse(handle, as_attachment=True, filename=row.filename, content_type=row.content_type)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,63 @@
+"""The README's screenshots, taken from a demo help desk at a laptop's size."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db.models import Count, Q
+from playwright.sync_api import expect
+
+from anchordesk.accounts.models import User
+from anchordesk.core.management.commands.demo import DEMO_DOMAIN, PASSWORD, load_demo
+from anchordesk.tickets import presence
+from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
+from anchordesk.tickets.models import Ticket
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _showcase_ticket() -> Ticket:
+    """An open ticket with a real conversation: a few messages, a reply among them."""
+    candidates = (
+        Ticket.objects.filter(status__in=ACTIVE_STATUSES, merged_into__isnull=True)
+        .annotate(
+            shown=Count("messages"),
+            replies=Count("messages", filter=Q(messages__kind=MessageKind.REPLY)),
+        )
+        .filter(shown__gte=3, shown__lte=5, replies__gte=1)
+        .order_by("-shown", "-updated_at")
+    )
+    ticket = candidates.first()
+    assert ticket is not None, "the demo data has an open ticket with a conversation"
+    return ticket
+
+
+def test_screenshots_of_the_inbox_and_a_ticket(new_context: Callable[[], Any], live_server: Any) -> None:
+    load_demo(tickets=60, seed=7)
+    page = new_context().new_page()
+    sign_in(page, live_server.url, f"agent@{DEMO_DOMAIN}", PASSWORD)
+
+    rows = page.locator("tr.ticket-row")
+    expect(rows.nth(9)).to_be_visible()  # a full-looking inbox, not an empty one
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "inbox.png"))
+
+    ticket = _showcase_ticket()
+    # A colleague on the same ticket shows the collision notice in the picture.
+    colleague = User.objects.exclude(email=f"agent@{DEMO_DOMAIN}").filter(role="agent").order_by("pk").first()
+    if colleague is not None:
+        presence.ping(ticket, colleague, typing=True)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    expect(page.locator(".msg")).to_have_count(ticket.messages.count())
+    assert page.locator(".msg").count() >= 3
+    if colleague is not None:
+        expect(page.locator("#presence")).to_contain_text("is typing a reply")
+    page.screenshot(path=str(SCREENSHOTS / "ticket.png"))
