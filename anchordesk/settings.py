@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anchordesk.core.middleware.ContentSecurityPolicyMiddleware",
+    "anchordesk.core.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "anchordesk.urls"
@@ -199,6 +200,7 @@ PORTAL_LINK_RATE_LIMIT = env_int("PORTAL_LINK_RATE_LIMIT", 5)  # sign-in links p
 PORTAL_LINK_RATE_LIMIT_PER_IP = env_int("PORTAL_LINK_RATE_LIMIT_PER_IP", 20)  # an office shares one address
 PORTAL_LINK_RATE_WINDOW = env_int("PORTAL_LINK_RATE_WINDOW", 15 * 60)  # seconds
 PRESENCE_TTL = env_int("PRESENCE_TTL", 15)  # seconds an agent counts as viewing a ticket after a ping
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")  # when set, /metrics needs "Authorization: Bearer <token>"
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from anchordesk.integrations.models import Webhook, WebhookDelivery
+from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
 
 
 def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
@@ -26,3 +26,37 @@ def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
 
     transaction.on_commit(enqueue)
     return ids
+
+
+def _enqueue_after_commit(delivery_id: int) -> None:
+    def enqueue() -> None:
+        from anchordesk.integrations.tasks import deliver_webhook
+
+        deliver_webhook(delivery_id)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def queue_test_delivery(webhook: Webhook) -> WebhookDelivery:
+    """A "ping" delivery to one webhook, whatever its events, so an admin can check the receiver."""
+    body = {
+        "event": "ping",
+        "sent_at": timezone.now().isoformat(),
+        "data": {"webhook_id": webhook.pk, "message": "A test event from Anchordesk."},
+    }
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="ping", payload=body)
+    _enqueue_after_commit(delivery.pk)
+    return delivery
+
+
+@transaction.atomic
+def retry_delivery(delivery: WebhookDelivery) -> bool:
+    """Send a failed delivery once more, now. Pending ones retry on their own (and may be
+    mid-send right now); a delivered one is never sent twice."""
+    updated = WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.FAILED).update(
+        state=DeliveryState.PENDING, next_attempt_at=None
+    )
+    if updated:
+        _enqueue_after_commit(delivery.pk)
+    return bool(updated)

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -10,8 +14,17 @@ class RecoveryConfig(AppConfig):
         from anchordesk.core.events import subscribe
         from anchordesk.recovery import temperature
 
-        try:  # TEMPORARY until the signals package lands in this tree
-            from anchordesk.signals import analyze_message  # noqa: F401
-        except ImportError:
-            return
         subscribe(temperature.on_ticket_event)
+        subscribe(_propose_commitments)
+
+
+def _propose_commitments(event: Any) -> None:
+    """A sent reply's promises become proposed commitments for its author to confirm, edit or drop."""
+    from anchordesk.recovery.actions import do_propose_from_reply
+    from anchordesk.tickets.models import Message
+
+    if event.kind != "ticket.replied" or event.object_id is None:
+        return
+    message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
+    if message is not None and message.author is not None:
+        do_propose_from_reply(message, tz=message.author.timezone or "UTC")

@@ -92,6 +92,14 @@ def _default_reply_status(ticket: Ticket) -> str:
     return ticket.status if ticket.status in allowed else Status.OPEN.value
 
 
+def recovery_context(ticket: Ticket) -> dict[str, Any]:
+    from anchordesk.recovery.views import ticket_context
+
+    context = ticket_context(ticket)
+    context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
+    return context
+
+
 def ticket_page(
     request: HttpRequest,
     ticket: Ticket,
@@ -134,6 +142,10 @@ def ticket_page(
         "note_draft": "",
         "composer": "reply",
     }
+    context.update(recovery_context(ticket))
+    suggestion = request.session.pop("reply_suggestion", "")
+    if suggestion and not context["reply_draft"]:
+        context["reply_draft"] = suggestion  # "tell the customer": a kept promise or a policy answer
     context.update(extra)
     return render(request, "tickets/ticket.html", context, status=status)
 

@@ -1,0 +1,71 @@
+"""Who is calling the API: a personal bearer token, or the browser's session (with CSRF).
+
+Tokens are looked up by their sha256 hash on every request, with no cache, so a revoked
+token stops working at once. last_used_at is written at most once a minute per token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from anchordesk.accounts.models import ApiToken, User, hash_token
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_TOKEN_LENGTH = 200
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        token = token.strip()
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token.user
+
+
+class StaffSessionAuth(SessionAuth):
+    """The signed-in agent's browser session. Unsafe methods need the CSRF token, as in the UI."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def require_ticket_worker(user: User) -> None:
+    """Agents, leads and admins work tickets; collaborators only answer on their teams' tickets."""
+    if not user.works_tickets:
+        raise HttpError(403, "Your role cannot do this.")
+
+
+def require_lead(user: User) -> None:
+    if not user.is_lead:
+        raise HttpError(403, "Only leads and admins can change this.")
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin_role:
+        raise HttpError(403, "Only admins can change this.")
