@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "anchordesk.recovery",
     "anchordesk.sla",
     "anchordesk.policies",
+    "anchordesk.collab",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,9 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))  # for th
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Anchordesk <support@anchordesk.localhost>")
 
 MAIL_REPLY_ADDRESS = env_str("MAIL_REPLY_ADDRESS", "support@anchordesk.localhost")
-MAIL_LOOP_LIMIT = env_int("MAIL_LOOP_LIMIT", 20)  # messages per sender per 10 minutes before we stop listening
+MAIL_LOOP_LIMIT = env_int(
+    "MAIL_LOOP_LIMIT", 20
+)  # messages per sender per 10 minutes before we stop listening
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
 COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due

@@ -203,8 +203,12 @@ def do_add_customer_message(
         changed += ["status", "solved_at"]
     _touch(ticket, changed)
     record_event(
-        EventKind.CUSTOMER_MESSAGE, actor_customer=customer, ticket=ticket, obj=message,
-        before={"status": before}, after={"status": ticket.status},
+        EventKind.CUSTOMER_MESSAGE,
+        actor_customer=customer,
+        ticket=ticket,
+        obj=message,
+        before={"status": before},
+        after={"status": ticket.status},
     )
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     return message
@@ -234,7 +238,13 @@ def do_reply(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_version(ticket, expected_version)
     message = _add_message(
-        ticket, kind=MessageKind.REPLY, body=body, html=html, author=actor, channel=ticket.channel, uploads=uploads
+        ticket,
+        kind=MessageKind.REPLY,
+        body=body,
+        html=html,
+        author=actor,
+        channel=ticket.channel,
+        uploads=uploads,
     )
     changed: list[str] = []
     if ticket.first_response_at is None:
@@ -284,7 +294,9 @@ def _apply_status(ticket: Ticket, status: str, *, actor: User | None) -> None:
     if status == ticket.status:
         return
     if ticket.status == Status.CLOSED:
-        raise ValidationError({"status": "A closed ticket cannot change status; the customer's next message opens a follow-up."})
+        raise ValidationError(
+            {"status": "A closed ticket cannot change status; the customer's next message opens a follow-up."}
+        )
     before = ticket.status
     ticket.status = status
     if status == Status.SOLVED:
@@ -416,7 +428,9 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     if source.merged_into_id is not None:
         raise ValidationError({"source": f"#{source.pk} was already merged."})
     if target.merged_into_id is not None:
-        raise ValidationError({"target": f"#{target.pk} was merged into #{target.merged_into_id}; merge into that."})
+        raise ValidationError(
+            {"target": f"#{target.pk} was merged into #{target.merged_into_id}; merge into that."}
+        )
     if source.customer_id != target.customer_id and not actor.is_lead:
         # Merging two customers' conversations exposes one to the other; leads decide that.
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
@@ -432,7 +446,13 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     source.status = Status.CLOSED
     _touch(source, ["merged_into", "status"])
     _touch(target, [])
-    record_event(EventKind.MERGED_INTO, actor=actor, ticket=source, before={"status": before}, after={"into": target.pk})
+    record_event(
+        EventKind.MERGED_INTO,
+        actor=actor,
+        ticket=source,
+        before={"status": before},
+        after={"into": target.pk},
+    )
     record_event(EventKind.MERGED, actor=actor, ticket=target, after={"from": source.pk, "messages": moved})
     _emit("ticket.merged", target, {"from_ticket_id": source.pk})
     return target

@@ -92,6 +92,16 @@ def _default_reply_status(ticket: Ticket) -> str:
     return ticket.status if ticket.status in allowed else Status.OPEN.value
 
 
+def open_work(ticket: Ticket) -> list[str]:
+    """Promises and handoffs still open, which solving the ticket would leave behind."""
+    from anchordesk.collab.queries import open_handoffs
+    from anchordesk.recovery.actions import open_commitments
+
+    work = [f"promise: {c.action}" for c in open_commitments(ticket)]
+    work += [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
+    return work
+
+
 def recovery_context(ticket: Ticket) -> dict[str, Any]:
     from anchordesk.recovery.views import ticket_context
 
@@ -243,6 +253,17 @@ def properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return ticket_page(request, ticket, status=422, errors=form_errors(form), error_form="properties")
     data = form.cleaned_data
     original = (ticket.status, ticket.priority, ticket.assignee_id, ticket.team_id)
+    if data["status"] in (Status.SOLVED, Status.CLOSED) and data["status"] != original[0]:
+        waiting = open_work(ticket)
+        if waiting and not request.POST.get("confirm_open_work"):
+            return ticket_page(
+                request,
+                ticket,
+                status=409,
+                error_form="properties",
+                confirm_open_work=True,
+                errors={"status": [f"Still open on this ticket: {'; '.join(waiting)}. Solve anyway?"]},
+            )
     try:
         with transaction.atomic():
             if (data["assignee"].pk if data["assignee"] else None) != original[2]:

@@ -14,7 +14,9 @@ def ticket(people):
 
 def test_an_agent_adds_a_promise_and_sees_it_in_my_promises(people, client, ticket):
     client.force_login(people.agent)
-    response = client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Call the carrier", "due_at": "2030-01-02 10:00"})
+    response = client.post(
+        f"/tickets/{ticket.pk}/commitments", {"action": "Call the carrier", "due_at": "2030-01-02 10:00"}
+    )
     assert response.status_code == 302
     commitment = Commitment.objects.get()
     assert commitment.owner == people.agent and commitment.due_at.year == 2030
@@ -54,8 +56,13 @@ def test_gets_change_nothing(people, client, ticket):
 
 def test_logging_a_mistake_and_the_lead_review(people, client, ticket):
     client.force_login(people.agent)
-    form = {"category": "wrong_information", "severity": "minor", "what_happened": "Told the wrong return window",
-            "impact": "Customer missed the deadline", "why_it_made_sense": "The old policy page was still up"}
+    form = {
+        "category": "wrong_information",
+        "severity": "minor",
+        "what_happened": "Told the wrong return window",
+        "impact": "Customer missed the deadline",
+        "why_it_made_sense": "The old policy page was still up",
+    }
     assert client.post(f"/tickets/{ticket.pk}/mistakes", form).status_code == 302
     mistake = Mistake.objects.get()
     assert mistake.steps.count() == 5
@@ -67,5 +74,24 @@ def test_logging_a_mistake_and_the_lead_review(people, client, ticket):
 
 def test_missing_why_it_made_sense_is_refused(people, client, ticket):
     client.force_login(people.agent)
-    response = client.post(f"/tickets/{ticket.pk}/mistakes", {"category": "other", "what_happened": "x", "impact": "y"})
+    response = client.post(
+        f"/tickets/{ticket.pk}/mistakes", {"category": "other", "what_happened": "x", "impact": "y"}
+    )
     assert response.status_code == 400 and "why_it_made_sense" in response.content.decode()
+
+
+def test_solving_with_an_open_promise_warns_first_and_solves_when_confirmed(people, client, ticket):
+    from django.urls import reverse
+
+    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.tickets.models import Ticket
+
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    client.force_login(people.agent)
+    url = reverse("ticket-properties", args=[ticket.pk])
+    form = {"status": "solved", "priority": ticket.priority, "assignee": "", "team": people.support.pk}
+    warned = client.post(url, form)
+    assert warned.status_code == 409 and "Send the return label" in warned.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status != "solved"
+    client.post(url, {**form, "confirm_open_work": "1"})
+    assert Ticket.objects.get(pk=ticket.pk).status == "solved"

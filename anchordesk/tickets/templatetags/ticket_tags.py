@@ -171,6 +171,10 @@ def describe(event: AuditEvent) -> SafeString:
         return format_html("{}", EventKind(kind).label)
     if kind in _OTHER_KINDS:
         return format_html("{}", _OTHER_KINDS[kind])
+    from anchordesk.collab.timeline import describe_event
+
+    if (text := describe_event(event)) is not None:
+        return format_html("{}", text)
     return format_html("{}", kind.replace(".", ": ").replace("_", " "))
 
 

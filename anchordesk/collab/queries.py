@@ -1,0 +1,206 @@
+"""Who may see which escalations and handoffs, and what the pages show."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from anchordesk.accounts.models import User
+from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState
+from anchordesk.collab.models import Escalation, Handoff
+from anchordesk.tickets.models import Message, Ticket
+from anchordesk.tickets.queries import tickets_visible_to
+
+log = logging.getLogger(__name__)
+RECENT_MESSAGES = 8
+
+
+def _pk(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not found") from None
+
+
+# --- Escalations ---------------------------------------------------------------------------
+
+
+def escalations_visible_to(user: User) -> QuerySet[Escalation]:
+    """Agents, leads and admins see escalations of the tickets they can see; nobody else any."""
+    if not user.is_authenticated or not user.is_active or not user.works_tickets:
+        return Escalation.objects.none()
+    return Escalation.objects.filter(ticket__in=tickets_visible_to(user))
+
+
+def access_escalation(user: User, escalation_id: int | str) -> Escalation:
+    escalation = (
+        escalations_visible_to(user)
+        .select_related("ticket", "ticket__customer", "ticket__assignee", "ticket__team", "lead", "opened_by")
+        .filter(pk=_pk(escalation_id))
+        .first()
+    )
+    if escalation is None:
+        raise Http404("No such escalation")
+    return escalation
+
+
+def escalation_queue(user: User, *, include_resolved: bool = False) -> list[Escalation]:
+    """Open first (untaken before taken), oldest first; resolved ones last, newest first."""
+    qs = escalations_visible_to(user).select_related("ticket", "ticket__customer", "lead")
+    if not include_resolved:
+        qs = qs.exclude(state=EscalationState.RESOLVED)
+    order = Case(
+        When(state=EscalationState.OPEN, then=Value(0)),
+        When(state=EscalationState.TAKEN, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(qs.annotate(state_order=order).order_by("state_order", "created_at", "id")[:200])
+
+
+@dataclass
+class EscalationContext:
+    """Everything a lead needs on one page to take an escalation."""
+
+    recent_messages: list[Message]
+    message_total: int
+    temperature_points: list[dict[str, Any]]
+    commitments: list[Any]
+    mistakes: list[Any]
+    sla_timers: list[Any]
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+    policies_available: bool = False
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("reason") or value.get("message") or value)
+    return str(value)
+
+
+def _policy_rows(ticket: Ticket) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """Policy decisions and exceptions on the ticket, as plain rows; ([], [], False) without the app.
+
+    The policies app is optional and evolving, so its models are read loosely and a failure
+    only hides this section of the page.
+    """
+    if not apps.is_installed("anchordesk.policies"):
+        return [], [], False
+    label = "policies"  # a variable, so type checkers do not resolve models that may not exist
+    try:
+        decision_model = apps.get_model(label, "Decision")
+        decisions = [
+            {
+                "text": (
+                    f"{getattr(d, 'policy_version', 'Policy')}: {d.get_outcome_display()}"
+                    if hasattr(d, "get_outcome_display")
+                    else str(d)
+                ),
+                "reasons": [_text(r) for r in (getattr(d, "reasons", None) or [])][:5],
+                "by": getattr(getattr(d, "decided_by", None), "display_name", ""),
+                "at": getattr(d, "created_at", None),
+            }
+            for d in decision_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
+        ]
+        exceptions: list[dict[str, Any]] = []
+        try:
+            exception_model = apps.get_model(label, "PolicyException")
+        except LookupError:
+            exception_model = None
+        if exception_model is not None:
+            exceptions = [
+                {"text": str(x), "note": getattr(x, "note", ""), "at": getattr(x, "created_at", None)}
+                for x in exception_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
+            ]
+        return decisions, exceptions, True
+    except Exception:  # never let an optional section break the lead's page
+        log.warning("collab: policy decisions unavailable for ticket %s", ticket.pk, exc_info=True)
+        return [], [], False
+
+
+def escalation_context(ticket: Ticket) -> EscalationContext:
+    from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
+    from anchordesk.sla.models import SlaTimer
+
+    messages = list(
+        ticket.messages.select_related("author", "customer").order_by("-created_at", "-id")[:RECENT_MESSAGES]
+    )
+    messages.reverse()
+    signals = MessageSignal.objects.filter(ticket=ticket).order_by("created_at", "id")[:100]
+    points = [
+        {
+            "at": s.created_at,
+            "heat": _heat(s),
+            "abusive": s.abusive,
+            "manager_request": bool(s.manager_request),
+            "evidence": [e.get("text") for e in s.evidence if isinstance(e, dict) and e.get("text")][:3],
+        }
+        for s in signals
+    ]
+    decisions, exceptions, available = _policy_rows(ticket)
+    return EscalationContext(
+        recent_messages=messages,
+        message_total=ticket.messages.count(),
+        temperature_points=points,
+        commitments=list(
+            Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
+        ),
+        mistakes=list(
+            Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at")
+        ),
+        sla_timers=list(SlaTimer.objects.filter(ticket=ticket).order_by("started_at", "id")),
+        decisions=decisions,
+        exceptions=exceptions,
+        policies_available=available,
+    )
+
+
+def _heat(signal: Any) -> int:
+    from anchordesk.recovery.temperature import message_heat
+
+    return round(message_heat(signal))
+
+
+# --- Handoffs ------------------------------------------------------------------------------
+
+
+def handoffs_visible_to(user: User) -> QuerySet[Handoff]:
+    """Agents, leads and admins see every handoff; collaborators only their teams'."""
+    if not user.is_authenticated or not user.is_active:
+        return Handoff.objects.none()
+    if user.works_tickets:
+        return Handoff.objects.all()
+    return Handoff.objects.filter(team__in=user.teams.all())
+
+
+def access_handoff(user: User, handoff_id: int | str) -> Handoff:
+    handoff = (
+        handoffs_visible_to(user)
+        .select_related("ticket", "ticket__customer", "team", "assignee", "created_by")
+        .filter(pk=_pk(handoff_id))
+        .first()
+    )
+    if handoff is None:
+        raise Http404("No such handoff")
+    return handoff
+
+
+def handoff_queue(user: User, *, show: str = "open") -> list[Handoff]:
+    """Handoffs the user can see: open ones (default), "mine" (assigned to or opened by me) or "all"."""
+    qs = handoffs_visible_to(user).select_related("ticket", "team", "assignee", "created_by")
+    if show == "mine":
+        qs = qs.filter(Q(assignee=user) | Q(created_by=user))
+    if show != "all":
+        qs = qs.filter(status__in=OPEN_HANDOFF_STATUSES)
+    return list(qs.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:200])
+
+
+def open_handoffs(ticket: Ticket) -> QuerySet[Handoff]:
+    """Handoffs of the ticket still waiting on another team: warn before solving the ticket."""
+    return Handoff.objects.filter(ticket=ticket, status__in=OPEN_HANDOFF_STATUSES).select_related("team")

@@ -1,0 +1,345 @@
+"""Thin views over collab actions: the escalation queue and page, handoffs and their queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from anchordesk.accounts.choices import TeamKind
+from anchordesk.accounts.models import Team, User
+from anchordesk.collab import actions, forms, queries
+from anchordesk.collab.choices import HandoffStatus, LeadMode, RequestedBy
+from anchordesk.collab.models import Escalation, Handoff
+from anchordesk.tickets.actions import StaleTicket, do_reply
+from anchordesk.tickets.models import Ticket
+from anchordesk.tickets.queries import access_ticket
+
+T = TypeVar("T")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_active:
+        raise Http404
+    return user
+
+
+def _agent(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.works_tickets:
+        raise Http404
+    return user
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _bad_request(exc: ValidationError) -> HttpResponse:
+    text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in _errors(exc).items())
+    return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
+
+
+def _ticket_page(ticket_id: int) -> str:
+    return f"/tickets/{ticket_id}/#collab"
+
+
+# --- Escalations ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def escalation_queue(request: HttpRequest) -> HttpResponse:
+    user = _agent(request)
+    if not user.is_lead:
+        raise Http404
+    include_resolved = request.GET.get("show") == "all"
+    rows = queries.escalation_queue(user, include_resolved=include_resolved)
+    return render(
+        request, "collab/escalation_queue.html", {"rows": rows, "include_resolved": include_resolved}
+    )
+
+
+@login_required
+@require_GET
+def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user = _agent(request)
+    escalation = queries.access_escalation(user, escalation_id)
+    return _render_escalation(request, user, escalation)
+
+
+def _render_escalation(
+    request: HttpRequest,
+    user: User,
+    escalation: Escalation,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "escalation": escalation,
+        "ticket": escalation.ticket,
+        "ctx": queries.escalation_context(escalation.ticket),
+        "can_act": user.is_lead and escalation.is_open,
+        "suggested_reply": actions.suggested_lead_reply(escalation, escalation.lead or user),
+        "modes": LeadMode.choices,
+        "errors": errors or {},
+        "handoffs": list(queries.open_handoffs(escalation.ticket)),
+    }
+    return render(request, "collab/escalation_detail.html", context, status=status)
+
+
+def _lead_escalation(request: HttpRequest, escalation_id: int) -> tuple[User, Escalation]:
+    user = _agent(request)
+    escalation = queries.access_escalation(user, escalation_id)
+    return user, escalation
+
+
+@login_required
+@require_POST
+def escalation_take(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user, escalation = _lead_escalation(request, escalation_id)
+    if not user.is_lead:
+        return HttpResponseForbidden("Only leads can take escalations.")
+    try:
+        actions.do_take_escalation(escalation, actor=user, mode=request.POST.get("mode", LeadMode.HANDLE))
+    except ValidationError as exc:
+        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+    return redirect("collab-escalation", escalation_id=escalation.pk)
+
+
+@login_required
+@require_POST
+def escalation_note(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user, escalation = _lead_escalation(request, escalation_id)
+    if not user.is_lead:
+        return HttpResponseForbidden("Only leads can coach on an escalation.")
+    try:
+        actions.do_coach_on_escalation(escalation, request.POST.get("body", ""), actor=user)
+    except ValidationError as exc:
+        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+    return redirect("collab-escalation", escalation_id=escalation.pk)
+
+
+@login_required
+@require_POST
+def escalation_reply(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user, escalation = _lead_escalation(request, escalation_id)
+    if not user.is_lead:
+        return HttpResponseForbidden("Only leads can reply from the escalation page.")
+    try:
+        do_reply(escalation.ticket, request.POST.get("body", ""), actor=user)
+    except ValidationError as exc:
+        # Reported as "reply" so the message shows under the reply box, not the note box.
+        errors = {("reply" if field == "body" else field): reasons for field, reasons in _errors(exc).items()}
+        return _render_escalation(request, user, escalation, errors=errors, status=400)
+    except StaleTicket:
+        return _render_escalation(
+            request, user, escalation, errors={"reply": ["The ticket changed; read it again."]}, status=409
+        )
+    return redirect("collab-escalation", escalation_id=escalation.pk)
+
+
+@login_required
+@require_POST
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    user, escalation = _lead_escalation(request, escalation_id)
+    if not user.is_lead:
+        return HttpResponseForbidden("Only leads can resolve escalations.")
+    try:
+        actions.do_resolve_escalation(escalation, request.POST.get("outcome", ""), actor=user)
+    except ValidationError as exc:
+        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+    return redirect("collab-escalation", escalation_id=escalation.pk)
+
+
+@login_required
+@require_POST
+def ticket_escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """An agent marks the customer's demand for a manager."""
+    user = _agent(request)
+    ticket = access_ticket(user, ticket_id)
+    try:
+        escalation, _ = actions.do_open_escalation(
+            ticket, requested_by=RequestedBy.AGENT, reason=request.POST.get("reason", ""), actor=user
+        )
+    except ValidationError as exc:
+        return _bad_request(exc)
+    if user.is_lead:
+        return redirect("collab-escalation", escalation_id=escalation.pk)
+    return redirect(_ticket_page(ticket.pk))
+
+
+@login_required
+@require_GET
+def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The ticket page's collab panel (load it with hx-get): escalation and handoffs."""
+    user = _agent(request)
+    ticket = access_ticket(user, ticket_id)
+    context = {
+        "ticket": ticket,
+        "escalation": actions.open_escalation_for(ticket),
+        "handoffs": list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at")[:20]),
+        "open_handoffs": list(queries.open_handoffs(ticket)),
+    }
+    return render(request, "collab/partials/ticket_panel.html", context)
+
+
+# --- Handoffs ------------------------------------------------------------------------------
+
+
+def _parse(errors: dict[str, list[str]], parse: Callable[[], T], default: T) -> T:
+    try:
+        return parse()
+    except ValidationError as exc:
+        errors.update(_errors(exc))
+        return default
+
+
+def _open_handoff(
+    request: HttpRequest, user: User, ticket: Ticket, teams: QuerySet[Team]
+) -> tuple[dict[str, list[str]], Handoff | None]:
+    """Read the form and open the handoff; on any problem, every field's reasons and nothing saved."""
+    post = request.POST
+    errors: dict[str, list[str]] = {}
+    team = _parse(errors, lambda: forms.parse_team(post.get("team", ""), teams), None)
+    due_on = _parse(errors, lambda: forms.parse_due_on(post.get("due_on", "")), None)
+    no_ids: list[int] = []
+    message_ids = _parse(errors, lambda: forms.parse_ids(post, "messages"), no_ids)
+    assignee = _parse(errors, lambda: forms.parse_user(post.get("assignee", ""), "assignee"), None)
+    subject, needed = post.get("subject", ""), post.get("needed", "")
+    if errors:
+        more, _ = actions.check_handoff(
+            ticket, team=team, subject=subject, needed=needed, due_on=due_on, message_ids=message_ids
+        )
+        for field, reasons in more.items():
+            errors.setdefault(field, reasons)
+        return errors, None
+    try:
+        handoff = actions.do_open_handoff(
+            ticket,
+            actor=user,
+            team=team,
+            subject=subject,
+            needed=needed,
+            due_on=due_on,
+            message_ids=message_ids,
+            assignee=assignee,
+        )
+    except ValidationError as exc:
+        return _errors(exc), None
+    return {}, handoff
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handoff_new(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    user = _agent(request)
+    ticket = access_ticket(user, ticket_id)
+    teams = Team.objects.exclude(kind=TeamKind.SUPPORT).order_by("name")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        errors, handoff = _open_handoff(request, user, ticket, teams)
+        if handoff is not None:
+            return redirect("collab-handoff", handoff_id=handoff.pk)
+    context = {
+        "ticket": ticket,
+        "teams": teams,
+        "ticket_messages": list(
+            ticket.messages.select_related("author", "customer").order_by("created_at", "id")
+        ),
+        "errors": errors,
+        "data": request.POST,
+        "chosen": {int(v) for v in request.POST.getlist("messages") if v.isdigit()},
+    }
+    return render(request, "collab/handoff_form.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def handoff_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    show = request.GET.get("show", "open")
+    if show not in ("open", "mine", "all"):
+        show = "open"
+    rows = queries.handoff_queue(user, show=show)
+    return render(request, "collab/handoff_queue.html", {"rows": rows, "show": show})
+
+
+def _render_handoff(
+    request: HttpRequest,
+    user: User,
+    handoff_id: int,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    handoff = queries.access_handoff(user, handoff_id)
+    context = {
+        "handoff": handoff,
+        "attached": list(handoff.messages.select_related("author", "customer").order_by("created_at", "id")),
+        "comments": list(handoff.comments.select_related("author")),
+        "statuses": HandoffStatus.choices,
+        "members": list(handoff.team.members.filter(is_active=True).order_by("first_name", "username")),
+        "errors": errors or {},
+        "sees_ticket": user.works_tickets,
+    }
+    return render(request, "collab/handoff_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def handoff_detail(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    return _render_handoff(request, _user(request), handoff_id)
+
+
+@login_required
+@require_POST
+def handoff_comment(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    user = _user(request)
+    handoff = queries.access_handoff(user, handoff_id)
+    try:
+        actions.do_comment_on_handoff(handoff, request.POST.get("body", ""), actor=user)
+    except ValidationError as exc:
+        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+    return redirect("collab-handoff", handoff_id=handoff.pk)
+
+
+@login_required
+@require_POST
+def handoff_status(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    user = _user(request)
+    handoff = queries.access_handoff(user, handoff_id)
+    try:
+        actions.do_set_handoff_status(
+            handoff, request.POST.get("status", ""), actor=user, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+    return redirect("collab-handoff", handoff_id=handoff.pk)
+
+
+@login_required
+@require_POST
+def handoff_assign(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    user = _user(request)
+    handoff = queries.access_handoff(user, handoff_id)
+    try:
+        assignee = forms.parse_user(request.POST.get("assignee", ""), "assignee")
+        actions.do_assign_handoff(handoff, assignee, actor=user)
+    except ValidationError as exc:
+        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+    return redirect("collab-handoff", handoff_id=handoff.pk)
