@@ -36,7 +36,6 @@ class User(AbstractUser):
     timezone = models.CharField(max_length=64, default="UTC")
     signature = models.TextField(blank=True)
 
-
     def __str__(self) -> str:
         return self.display_name
 
