@@ -1,0 +1,125 @@
+"""Phrasings written for these tests (not taken from any data set), to keep the rules general."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from anchordesk.signals import analyze_message, find_commitments, review_reply
+
+SENT = datetime(2026, 11, 18, 15, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I'm sorry we shipped the wrong size.", "sincere"),
+        ("Sorry the app logged you out.", "sincere"),
+        ("We're sorry you had to wait so long for a reply.", "sincere"),
+        ("I apologise that your refund took three weeks.", "sincere"),
+        ("So sorry about the mix-up with your booking!", "sincere"),
+        ("I’m sorry your parcel hasn’t arrived.", "sincere"),  # curly apostrophes
+        ("Apologies for the inconvenience caused.", "formulaic"),
+        ("We regret any inconvenience.", "formulaic"),
+        ("Sorry for the confusion!", "formulaic"),
+        ("We apologize for any issues this may have caused.", "formulaic"),
+        ("Sorry that you feel we didn't help.", "non_apology"),
+        ("Sorry, but refunds after 30 days aren't possible.", "non_apology"),
+        ("My apologies if my last message was unclear.", "non_apology"),
+        ("Lamentamos el inconveniente.", "formulaic"),
+    ],
+)
+def test_apology_kinds_on_new_phrasings(text: str, kind: str) -> None:
+    assert review_reply(text).apology == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're experiencing unusually high demand.",
+        "Unfortunately the bank takes 5 days to process this.",
+        "Per our terms, we can't refund digital items.",
+        "Our system doesn't allow changes after dispatch.",
+    ],
+)
+def test_excuses_on_new_phrasings(text: str) -> None:
+    assert review_reply(text).excuse
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "due"),
+    [
+        (
+            "I'll email you the invoice by tomorrow noon.",
+            "email you the invoice",
+            datetime(2026, 11, 19, 12, 0),
+        ),
+        (
+            "We will refund the difference within 5 working days.",
+            "refund the difference",
+            datetime(2026, 11, 25, 17, 0),
+        ),
+        ("Our engineers will push a fix next week.", "push a fix", datetime(2026, 11, 27, 17, 0)),
+        (
+            "We'll have a technician out to you on December 2nd.",
+            "have a technician out to you",
+            datetime(2026, 12, 2, 17, 0),
+        ),
+        (
+            "Expect a call from us in the next 48 hours.",
+            "Expect a call from us",
+            datetime(2026, 11, 20, 15, 0),
+        ),
+        ("I will follow up first thing tomorrow morning.", "follow up", datetime(2026, 11, 19, 9, 0)),
+        (
+            "We'll credit your account by the end of the week.",
+            "credit your account",
+            datetime(2026, 11, 20, 17, 0),
+        ),
+        ("I'll call you back at 4pm.", "call you back", datetime(2026, 11, 18, 16, 0)),
+    ],
+)
+def test_commitments_on_new_phrasings(text: str, action: str, due: datetime) -> None:
+    found = find_commitments(text, sent_at=SENT, tz="Europe/Berlin")
+    assert len(found) == 1
+    assert found[0].action == action
+    assert found[0].due is not None
+    assert found[0].due.replace(tzinfo=None) == due
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Get me your supervisor.", 1),
+        ("I demand to speak with someone in charge", 1),
+        ("Can you escalate my complaint please?", 1),
+        ("Is there a human I can chat to?", 1),
+        ("I already asked for a manager yesterday and nothing", 2),
+        ("If this isn't fixed I'll go to your CEO", 2),
+        ("The manager at your Leeds store was lovely", 0),
+        ("I'm a project manager and need invoices", 0),
+    ],
+)
+def test_manager_requests_on_new_phrasings(text: str, level: int) -> None:
+    assert analyze_message(text).manager_request == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("This is the fourth time I've contacted you about this.", 1),
+        ("great, another week without internet. thanks a lot", 1),
+        ("Absolutely livid. Sort it out.", 1),
+        ("I'm going to report you to trading standards", 2),
+        ("Hi, can you tell me if my order shipped?", 0),
+        ("ok thanks", 0),
+    ],
+)
+def test_frustration_on_new_phrasings(text: str, level: int) -> None:
+    assert analyze_message(text).frustration == level
+
+
+def test_sarcastic_thanks_is_not_thanks() -> None:
+    assert not analyze_message("great, another week without internet. thanks a lot").thanks
