@@ -65,10 +65,12 @@ class TimelineItem:
 
 
 def _timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages, notes and audit events in time order, in three queries however long the ticket."""
+    """Messages, notes and audit events in time order, in four queries however long the ticket."""
     items = [
         TimelineItem("message", m.created_at, m)
-        for m in ticket.messages.select_related("author", "customer").prefetch_related("attachments")
+        for m in ticket.messages.select_related("author", "customer").prefetch_related(
+            "attachments", "outbound_emails"
+        )
     ]
     items += [
         TimelineItem("event", e.created_at, e)

@@ -73,3 +73,13 @@ def test_a_reply_on_a_web_ticket_also_reaches_the_customer_by_email(people, smtp
     actions.do_reply(ticket, "Hello Carol, fixed.", actor=people.agent)
     send_outbound(OutboundEmail.objects.get(ticket=ticket).pk)
     assert smtp_server.messages[0]["To"] == "carol@acme.test"
+
+
+def test_the_ticket_page_shows_whether_a_reply_was_emailed(people, smtp_server, client):
+    ticket = _ticket_from_email()
+    actions.do_reply(ticket, "Refund issued.", actor=people.agent)
+    outbound = OutboundEmail.objects.get(ticket=ticket)
+    client.force_login(people.agent)
+    assert "Sending…" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    send_outbound(outbound.pk)
+    assert "Emailed" in client.get(f"/tickets/{ticket.pk}/").content.decode()
