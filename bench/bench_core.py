@@ -46,6 +46,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--layer", choices=["auto", "views", "queries"], default="auto")
     p.add_argument("--json", help="also write the results to this file")
+    p.add_argument("--only", default="", help="comma-separated kinds to run: inbox, ticket, search")
     return p.parse_args(argv)
 
 
@@ -265,6 +266,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if layer == "views" and reason:
         raise SystemExit(f"The agent views cannot be measured yet ({reason}); use --layer queries")
     cases, facts = build_cases(layer)
+    if args.only:
+        kinds = {k.strip() for k in args.only.split(",")}
+        cases = [c for c in cases if c[1] in kinds]
     results = [measure(n, c, warmup=args.warmup, requests=args.requests) | {"kind": k} for n, k, c in cases]
     memory = memory_mb()
     from anchordesk.tickets import search
