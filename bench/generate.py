@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from anchordesk.core import demo_content  # noqa: E402 - plain data, no Django needed
+
 DEFAULT_DATA_DIR = "/tmp/bench-sqlite"
 PASSWORD = "bench-password-1"
 AGENT_EMAIL = "agent01@bench.anchordesk.test"  # the agent the benchmarks sign in as
@@ -215,70 +217,8 @@ TAGS = [
     "urgent",
     "follow-up",
 ]
-FIRST_NAMES = [
-    "Maria",
-    "James",
-    "Aisha",
-    "Chen",
-    "Olga",
-    "Pedro",
-    "Fatima",
-    "Liam",
-    "Sofia",
-    "Kenji",
-    "Amara",
-    "Lucas",
-    "Ingrid",
-    "Ravi",
-    "Chloe",
-    "Tomasz",
-    "Noor",
-    "Diego",
-    "Hanna",
-    "Kwame",
-    "Elena",
-    "Yusuf",
-    "Grace",
-    "Mateo",
-    "Priya",
-    "Oskar",
-    "Leila",
-    "Jonas",
-    "Mei",
-    "Samuel",
-]
-LAST_NAMES = [
-    "Lopez",
-    "Smith",
-    "Khan",
-    "Wang",
-    "Ivanova",
-    "Silva",
-    "Haddad",
-    "Murphy",
-    "Rossi",
-    "Tanaka",
-    "Okafor",
-    "Martin",
-    "Berg",
-    "Patel",
-    "Dubois",
-    "Nowak",
-    "Rahman",
-    "Garcia",
-    "Virtanen",
-    "Mensah",
-    "Popescu",
-    "Demir",
-    "Kim",
-    "Fernandez",
-    "Iyer",
-    "Lindqvist",
-    "Moradi",
-    "Weber",
-    "Zhang",
-    "Adeyemi",
-]
+# Names are the demo's: one list of realistic people for demo data and benchmarks alike.
+FIRST_NAMES, LAST_NAMES = demo_content.FIRST_NAMES, demo_content.LAST_NAMES
 ORG_SUFFIXES = ["Ltd", "GmbH", "Inc", "Group", "Studio", "Partners", "Labs", "Foods", "Logistics", "Clinic"]
 
 # A search for this word matches a large share of the messages ("refund" is in several phrases).
