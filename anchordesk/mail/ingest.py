@@ -74,7 +74,9 @@ def enqueue_processing(inbound_id: int) -> None:
 def process_inbound(inbound_id: int) -> InboundEmail:
     """Parse and route one stored message. Safe to call any number of times."""
     with transaction.atomic():
-        inbound = InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound_id)
+        inbound = (
+            InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound_id)
+        )
         if inbound.state != InboundState.PENDING:
             return inbound
         inbound.attempts += 1
