@@ -10,7 +10,7 @@ import tempfile
 os.environ.setdefault("ANCHORDESK_DATA_DIR", tempfile.mkdtemp(prefix="anchordesk-test-"))
 os.environ.setdefault("ANCHORDESK_MANIFEST_STATIC", "0")
 
-from anchordesk.settings import *  # noqa: F403
+from anchordesk.settings import *  # noqa: F403 - the real settings, then the overrides below
 from anchordesk.settings import HUEY
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

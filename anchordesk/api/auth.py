@@ -35,6 +35,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        # Kept on the request for the endpoints that report which token was used; the stubs' HttpRequest has no such field.
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
 
@@ -50,7 +51,7 @@ class StaffSessionAuth(SessionAuth):
 
 
 def current_user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth  # type: ignore[attr-defined]  # django-ninja sets .auth; the stubs' HttpRequest lacks it
     assert isinstance(user, User)
     return user
 

@@ -23,6 +23,7 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.collab import actions, forms, queries
 from anchordesk.collab.choices import HandoffStatus, LeadMode, RequestedBy
 from anchordesk.collab.models import Escalation, Handoff
+from anchordesk.core.access import require_agent, signed_in_user, validation_errors
 from anchordesk.tickets.actions import StaleTicket, do_reply
 from anchordesk.tickets.models import Ticket
 from anchordesk.tickets.queries import access_ticket
@@ -30,26 +31,8 @@ from anchordesk.tickets.queries import access_ticket
 T = TypeVar("T")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active:
-        raise Http404
-    return user
-
-
-def _agent(request: HttpRequest) -> User:
-    user = _user(request)
-    if not user.works_tickets:
-        raise Http404
-    return user
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 def _bad_request(exc: ValidationError) -> HttpResponse:
-    text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in _errors(exc).items())
+    text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in validation_errors(exc).items())
     return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
 
 
@@ -63,7 +46,7 @@ def _ticket_page(ticket_id: int) -> str:
 @login_required
 @require_GET
 def escalation_queue(request: HttpRequest) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     if not user.is_lead:
         raise Http404
     include_resolved = request.GET.get("show") == "all"
@@ -76,7 +59,7 @@ def escalation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     escalation = queries.access_escalation(user, escalation_id)
     return _render_escalation(request, user, escalation)
 
@@ -103,7 +86,7 @@ def _render_escalation(
 
 
 def _lead_escalation(request: HttpRequest, escalation_id: int) -> tuple[User, Escalation]:
-    user = _agent(request)
+    user = require_agent(request)
     escalation = queries.access_escalation(user, escalation_id)
     return user, escalation
 
@@ -117,7 +100,7 @@ def escalation_take(request: HttpRequest, escalation_id: int) -> HttpResponse:
     try:
         actions.do_take_escalation(escalation, actor=user, mode=request.POST.get("mode", LeadMode.HANDLE))
     except ValidationError as exc:
-        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+        return _render_escalation(request, user, escalation, errors=validation_errors(exc), status=400)
     return redirect("collab-escalation", escalation_id=escalation.pk)
 
 
@@ -130,7 +113,7 @@ def escalation_note(request: HttpRequest, escalation_id: int) -> HttpResponse:
     try:
         actions.do_coach_on_escalation(escalation, request.POST.get("body", ""), actor=user)
     except ValidationError as exc:
-        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+        return _render_escalation(request, user, escalation, errors=validation_errors(exc), status=400)
     return redirect("collab-escalation", escalation_id=escalation.pk)
 
 
@@ -144,7 +127,10 @@ def escalation_reply(request: HttpRequest, escalation_id: int) -> HttpResponse:
         do_reply(escalation.ticket, request.POST.get("body", ""), actor=user)
     except ValidationError as exc:
         # Reported as "reply" so the message shows under the reply box, not the note box.
-        errors = {("reply" if field == "body" else field): reasons for field, reasons in _errors(exc).items()}
+        errors = {
+            ("reply" if field == "body" else field): reasons
+            for field, reasons in validation_errors(exc).items()
+        }
         return _render_escalation(request, user, escalation, errors=errors, status=400)
     except StaleTicket:
         return _render_escalation(
@@ -162,7 +148,7 @@ def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse
     try:
         actions.do_resolve_escalation(escalation, request.POST.get("outcome", ""), actor=user)
     except ValidationError as exc:
-        return _render_escalation(request, user, escalation, errors=_errors(exc), status=400)
+        return _render_escalation(request, user, escalation, errors=validation_errors(exc), status=400)
     return redirect("collab-escalation", escalation_id=escalation.pk)
 
 
@@ -170,7 +156,7 @@ def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse
 @require_POST
 def ticket_escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """An agent marks the customer's demand for a manager."""
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     try:
         escalation, _ = actions.do_open_escalation(
@@ -187,7 +173,7 @@ def ticket_escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The ticket page's collab panel (load it with hx-get): escalation and handoffs."""
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     context = {
         "ticket": ticket,
@@ -205,7 +191,7 @@ def _parse(errors: dict[str, list[str]], parse: Callable[[], T], default: T) -> 
     try:
         return parse()
     except ValidationError as exc:
-        errors.update(_errors(exc))
+        errors.update(validation_errors(exc))
         return default
 
 
@@ -240,14 +226,14 @@ def _open_handoff(
             assignee=assignee,
         )
     except ValidationError as exc:
-        return _errors(exc), None
+        return validation_errors(exc), None
     return {}, handoff
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def handoff_new(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     teams = Team.objects.exclude(kind=TeamKind.SUPPORT).order_by("name")
     errors: dict[str, list[str]] = {}
@@ -271,7 +257,7 @@ def handoff_new(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def handoff_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     show = request.GET.get("show", "open")
     if show not in ("open", "mine", "all"):
         show = "open"
@@ -303,43 +289,43 @@ def _render_handoff(
 @login_required
 @require_GET
 def handoff_detail(request: HttpRequest, handoff_id: int) -> HttpResponse:
-    return _render_handoff(request, _user(request), handoff_id)
+    return _render_handoff(request, signed_in_user(request), handoff_id)
 
 
 @login_required
 @require_POST
 def handoff_comment(request: HttpRequest, handoff_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     handoff = queries.access_handoff(user, handoff_id)
     try:
         actions.do_comment_on_handoff(handoff, request.POST.get("body", ""), actor=user)
     except ValidationError as exc:
-        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+        return _render_handoff(request, user, handoff.pk, errors=validation_errors(exc), status=400)
     return redirect("collab-handoff", handoff_id=handoff.pk)
 
 
 @login_required
 @require_POST
 def handoff_status(request: HttpRequest, handoff_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     handoff = queries.access_handoff(user, handoff_id)
     try:
         actions.do_set_handoff_status(
             handoff, request.POST.get("status", ""), actor=user, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
-        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+        return _render_handoff(request, user, handoff.pk, errors=validation_errors(exc), status=400)
     return redirect("collab-handoff", handoff_id=handoff.pk)
 
 
 @login_required
 @require_POST
 def handoff_assign(request: HttpRequest, handoff_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     handoff = queries.access_handoff(user, handoff_id)
     try:
         assignee = forms.parse_user(request.POST.get("assignee", ""), "assignee")
         actions.do_assign_handoff(handoff, assignee, actor=user)
     except ValidationError as exc:
-        return _render_handoff(request, user, handoff.pk, errors=_errors(exc), status=400)
+        return _render_handoff(request, user, handoff.pk, errors=validation_errors(exc), status=400)
     return redirect("collab-handoff", handoff_id=handoff.pk)

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anchordesk.accounts.models import User
+from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
 from anchordesk.policies.forms import DecisionForm, PolicyForm, prefill
@@ -19,31 +20,13 @@ from anchordesk.policies.models import ApprovalRequest, PolicyVersion
 from anchordesk.tickets.queries import access_ticket
 
 
-def _agent(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.works_tickets:
-        raise Http404
-    return user
-
-
-def _lead(request: HttpRequest) -> User:
-    user = _agent(request)
-    if not user.is_lead:
-        raise Http404
-    return user
-
-
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """400 naming each field and its reason, as JSON or as plain text."""
-    errors = _errors(exc)
+    errors = validation_errors(exc)
     if _wants_json(request):
         return JsonResponse({"errors": errors}, status=400)
     text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in errors.items())
@@ -56,7 +39,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @login_required
 @require_GET
 def policy_list(request: HttpRequest) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     return render(
         request,
         "policies/list.html",
@@ -79,7 +62,7 @@ def _save_policy(request: HttpRequest, user: User, form: PolicyForm, policy: Any
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpResponse:
     """New policy, or the next draft of one. A malformed rule is refused with its line and reason."""
-    user = _lead(request)
+    user = require_lead(request)
     policy = queries.access_managed_policy(user, policy_id) if policy_id is not None else None
     if request.method == "POST":
         form = PolicyForm(request.POST)
@@ -87,7 +70,7 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
             try:
                 version = _save_policy(request, user, form, policy)
             except ValidationError as exc:
-                for field, reasons in _errors(exc).items():
+                for field, reasons in validation_errors(exc).items():
                     form.add_error(field if field in form.fields else None, reasons)
             else:
                 if _wants_json(request):
@@ -104,7 +87,7 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
 @login_required
 @require_GET
 def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     policy = queries.access_policy(user, policy_id)
     current = policy.current_version
     compiled = engine.compile_policy(current.definition) if current else None
@@ -136,7 +119,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
-    user = _lead(request)
+    user = require_lead(request)
     version = queries.access_version(user, version_id)
     try:
         announcement = actions.do_publish_version(version, actor=user)
@@ -151,7 +134,7 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     announcement = queries.access_announcement(user, announcement_id)
     acknowledged = announcement.acknowledgements.filter(user=user).exists()
     return render(
@@ -171,7 +154,7 @@ def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpRespo
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     announcement = queries.access_announcement(user, announcement_id)
     try:
         actions.do_acknowledge(announcement, actor=user)
@@ -189,7 +172,7 @@ def acknowledge(request: HttpRequest, announcement_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Pick a policy, fill its inputs, get the answer. The same answer for every role."""
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     policies = [p for p in queries.policies_visible_to(user) if p.current_version_id is not None]
     chosen = request.POST.get("policy") or request.GET.get("policy")
@@ -242,7 +225,7 @@ def _decision_json(decision: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     decision = queries.access_decision(user, decision_id)
     if _wants_json(request):
         return JsonResponse(_decision_json(decision))
@@ -270,7 +253,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_exception(request: HttpRequest, decision_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     decision = queries.access_decision(user, decision_id)
     try:
         exception = actions.do_request_exception(
@@ -292,7 +275,7 @@ def request_exception(request: HttpRequest, decision_id: int) -> HttpResponse:
 def use_wording(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Put the suggested wording in the ticket's reply box (the ticket page reads the session's
     reply_suggestion, as for a kept promise). Changes nothing on the ticket."""
-    user = _agent(request)
+    user = require_agent(request)
     decision = queries.access_decision(user, decision_id)
     request.session["reply_suggestion"] = decision.suggested_reply
     return redirect(f"/tickets/{decision.ticket_id}/#reply")
@@ -321,7 +304,7 @@ def _approval_json(approval: ApprovalRequest) -> dict[str, Any]:
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
-    user = _lead(request)
+    user = require_lead(request)
     pending = list(queries.approvals_for(user).filter(state=ApprovalState.PENDING))
     if _wants_json(request):
         return JsonResponse({"approvals": [_approval_json(a) for a in pending]})
@@ -334,7 +317,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide_approval(request: HttpRequest, approval_id: int) -> HttpResponse:
-    user = _lead(request)
+    user = require_lead(request)
     approval = queries.access_approval(user, approval_id)
     verdict = request.POST.get("verdict", "")
     if verdict not in ("approve", "decline"):
@@ -353,7 +336,7 @@ def decide_approval(request: HttpRequest, approval_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def exception_report(request: HttpRequest) -> HttpResponse:
-    _lead(request)
+    require_lead(request)
     rows = queries.exception_report()
     if _wants_json(request):
         return JsonResponse(
@@ -366,6 +349,6 @@ def exception_report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The policy panel of the ticket page, for an htmx include."""
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     return render(request, "policies/partials/_ticket_panel.html", queries.ticket_context(ticket, user))

@@ -14,17 +14,11 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
+from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
 from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
 from anchordesk.tickets.queries import access_ticket, tickets_visible_to
-
-
-def _agent(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.works_tickets:
-        raise Http404
-    return user
 
 
 def _due(value: str, field: str = "due_at") -> datetime | None:
@@ -38,7 +32,7 @@ def _due(value: str, field: str = "due_at") -> datetime | None:
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors = validation_errors(exc)
     text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in errors.items())
     return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
 
@@ -49,7 +43,7 @@ def _back(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 def my_promises(request: HttpRequest) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     open_ = Commitment.objects.filter(
         owner=user, state__in=[CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED]
     )
@@ -60,7 +54,7 @@ def my_promises(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_commitment(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     try:
         actions.do_add_commitment(
@@ -84,7 +78,7 @@ def _access_commitment(user: User, commitment_id: int) -> Commitment:
 @login_required
 @require_POST
 def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     commitment = _access_commitment(user, commitment_id)
     op = request.POST.get("op")
     try:
@@ -111,7 +105,7 @@ def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def log_mistake(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     try:
         actions.do_log_mistake(
@@ -138,7 +132,7 @@ def _access_mistake(user: User, mistake_id: int) -> Mistake:
 @login_required
 @require_POST
 def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
-    user = _agent(request)
+    user = require_agent(request)
     mistake = _access_mistake(user, mistake_id)
     op = request.POST.get("op")
     try:
@@ -179,7 +173,7 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """Blameless review for leads: mistakes by category, each with why it made sense at the time."""
-    user = _agent(request)
+    user = require_agent(request)
     if not user.is_lead:
         raise Http404
     mistakes = list(

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
+from anchordesk.core.access import signed_in_user
 from anchordesk.sla.actions import do_save_calendar, do_save_policy
 from anchordesk.sla.forms import DAY_LABELS, CalendarForm, PolicyForm
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy
@@ -64,7 +65,7 @@ def calendar_edit(request: HttpRequest, calendar_id: int | None = None) -> HttpR
         form = CalendarForm(request.POST)
         if form.is_valid():
             try:
-                do_save_calendar(form.to_data(), actor=request.user, calendar=calendar)  # type: ignore[arg-type]
+                do_save_calendar(form.to_data(), actor=signed_in_user(request), calendar=calendar)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -86,7 +87,7 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
         form = PolicyForm(request.POST)
         if form.is_valid():
             try:
-                do_save_policy(form.to_data(), actor=request.user, policy=policy)  # type: ignore[arg-type]
+                do_save_policy(form.to_data(), actor=signed_in_user(request), policy=policy)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
+from anchordesk.core.access import validation_errors
 from anchordesk.tickets.actions import MAX_BODY
 from anchordesk.tickets.choices import FieldType, Priority, Status
 from anchordesk.tickets.models import CustomField
@@ -29,11 +30,7 @@ def assignable_agents() -> Any:
     )
 
 
-def error_dict(exc: ValidationError) -> dict[str, list[str]]:
-    """An action's ValidationError as {field: [reasons]}, whatever shape it was raised in."""
-    if hasattr(exc, "error_dict"):
-        return {field: list(reasons) for field, reasons in exc.message_dict.items()}
-    return {"__all__": list(exc.messages)}
+error_dict = validation_errors  # the name the ticket views use
 
 
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
@@ -61,7 +58,7 @@ class PropertiesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_agents()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignable_agents()
 
 
 class SubjectForm(forms.Form):
@@ -111,6 +108,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Ids are checked against what the agent may see in the view, not against a fixed list.
         ticket_field = self.fields["ticket"]
+        # Field.valid_value exists only on choice fields, which the stubs' Field type does not know.
         ticket_field.valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

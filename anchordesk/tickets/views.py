@@ -12,14 +12,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from anchordesk.accounts.models import User
+from anchordesk.core.access import signed_in_user
 
-
-def current_user(request: HttpRequest) -> User:
-    """The signed-in agent (views are wrapped in login_required, so this is never anonymous)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
+current_user = signed_in_user  # views are wrapped in login_required, so this is the signed-in agent
 
 
 def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
