@@ -60,7 +60,7 @@ def do_get_or_create_customer(
     email: str, *, name: str = "", organization: Organization | None = None, actor: User | None = None
 ) -> tuple[Customer, bool]:
     email = _clean_email(email)
-    existing = Customer.objects.filter(email__iexact=email).first()
+    existing = Customer.objects.with_email(email).first()
     if existing is not None:
         return existing, False
     if organization is None and "@" in email:
@@ -80,7 +80,7 @@ def do_update_customer(customer: Customer, *, actor: User, **changes: object) ->
             raise ValidationError({key: "This field cannot be changed."})
         if key == "email":
             value = _clean_email(str(value))
-            if Customer.objects.filter(email__iexact=value).exclude(pk=customer.pk).exists():
+            if Customer.objects.with_email(value).exclude(pk=customer.pk).exists():
                 raise ValidationError({"email": "Another customer has this email address."})
         old = getattr(customer, key)
         if old != value:

@@ -70,6 +70,16 @@ class Organization(models.Model):
         return self.name
 
 
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def with_email(self, email: str) -> CustomerQuerySet:
+        """Case-insensitive match written as LOWER(email) = ..., the expression the unique index covers.
+
+        `email__iexact` compiles to LIKE on SQLite and UPPER() on PostgreSQL, which neither database can
+        answer from that index: at a million customers every incoming email would scan the table.
+        """
+        return self.alias(email_lower=Lower("email")).filter(email_lower=(email or "").strip().lower())
+
+
 class Customer(models.Model):
     """Someone who writes to support. Customers sign in to the portal by emailed link, never a password."""
 
@@ -82,6 +92,8 @@ class Customer(models.Model):
     # Whether the portal shows this customer the tickets of their whole organization.
     sees_organization_tickets = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="customer_email_ci_unique")]

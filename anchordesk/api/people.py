@@ -95,7 +95,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> Any
     require_ticket_worker(current_user(request))
     qs = Customer.objects.select_related("organization")
     if filters.email.strip():
-        qs = qs.filter(email__iexact=filters.email.strip())
+        qs = qs.with_email(filters.email)
     if filters.organization is not None:
         qs = qs.filter(organization_id=filters.organization)
     if filters.q.strip():
@@ -125,7 +125,7 @@ def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
     user = current_user(request)
     require_ticket_worker(user)
     with transaction.atomic():
-        existing = Customer.objects.filter(email__iexact=payload.email.strip()).first()
+        existing = Customer.objects.with_email(payload.email).first()
         if existing is not None:
             raise ValidationError(
                 {"email": f"A customer with this email address exists already (id {existing.pk})."}

@@ -111,7 +111,7 @@ def do_request_sign_in_link(email: str, *, ip: str | None) -> IssuedLink | None:
     """
     email = normalize_email(email)
     _check_rate(email, ip)
-    customer = Customer.objects.filter(email__iexact=email).first()
+    customer = Customer.objects.with_email(email).first()
     if customer is None:
         return None
     token = secrets.token_urlsafe(32)
