@@ -20,6 +20,7 @@ from anchordesk.automation.conditions import Change, matches
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.core.snapshot import cached
 from anchordesk.tickets import actions as ticket_actions
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
@@ -89,9 +90,8 @@ def run_triggers(event: AuditEvent) -> list[str]:
     if len(running) >= MAX_DEPTH:
         log.warning("automation chain stopped", extra={"ticket_id": event.ticket_id, "rules": list(running)})
         return []
-    triggers = [
-        t for t in Trigger.objects.filter(active=True) if event.kind in t.events and t.pk not in running
-    ]
+    active = cached("automation.triggers", lambda: list(Trigger.objects.filter(active=True)))
+    triggers = [t for t in active if event.kind in t.events and t.pk not in running]
     if not triggers:
         return []
     change = _change(event)

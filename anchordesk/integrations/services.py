@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from anchordesk.core.snapshot import cached
 from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
 
 
 def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
     """Record one delivery for each active webhook subscribed to the event, and enqueue it."""
-    hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events or "*" in h.events]
+    active = cached("integrations.webhooks", lambda: list(Webhook.objects.filter(active=True)))
+    hooks = [h for h in active if event in h.events or "*" in h.events]
     if not hooks:
         return []
     body = {"event": event, "sent_at": timezone.now().isoformat(), "data": payload}

@@ -55,15 +55,21 @@ def normalize_message_id(value: str | None) -> str:
 
 
 def our_addresses() -> set[str]:
+    from anchordesk.core.snapshot import cached
     from anchordesk.mail.models import Mailbox
 
     ours = {parseaddr(settings.MAIL_REPLY_ADDRESS)[1].lower()}
-    ours.update(a.lower() for a in Mailbox.objects.values_list("address", flat=True))
+    ours.update(
+        a.lower()
+        for a in cached("mail.addresses", lambda: list(Mailbox.objects.values_list("address", flat=True)))
+    )
     return ours
 
 
-def is_our_address(address: str) -> bool:
+def is_our_address(address: str, ours: set[str] | None = None) -> bool:
+    """Whether mail from or to this address is our own; pass `ours` to check many with one query."""
+    ours = our_addresses() if ours is None else ours
     address = (address or "").lower()
     local, _, domain = address.partition("@")
     base = f"{local.split('+', 1)[0]}@{domain}"
-    return address in our_addresses() or base in our_addresses()
+    return address in ours or base in ours

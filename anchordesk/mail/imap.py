@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from imapclient import IMAPClient
 
+from anchordesk.core.snapshot import config_snapshot
 from anchordesk.mail.ingest import process_inbound, store_raw
 from anchordesk.mail.models import Mailbox, Security, Source
 
@@ -48,7 +49,7 @@ def connect(mailbox: Mailbox) -> IMAPClient:
 def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
     result = PollResult()
     try:
-        with connect(mailbox) as client:
+        with connect(mailbox) as client, config_snapshot():
             client.select_folder(mailbox.folder)
             uids = client.search(["NOT", "KEYWORD", PROCESSED_FLAG.decode()])[:limit]
             for start in range(0, len(uids), BATCH):

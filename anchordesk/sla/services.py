@@ -36,6 +36,7 @@ from anchordesk.accounts.choices import Role, Tier
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.core.snapshot import cached
 from anchordesk.sla import clock
 from anchordesk.sla.choices import LIVE_STATES, SlaEvent, TimerKind, TimerState
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
@@ -79,7 +80,10 @@ def policy_matches(policy: SlaPolicy, facts: dict[str, Any]) -> bool:
 def get_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions the ticket meets."""
     facts = ticket_facts(ticket)
-    policies = SlaPolicy.objects.filter(active=True).prefetch_related("organizations", "teams")
+    policies = cached(
+        "sla.policies",
+        lambda: list(SlaPolicy.objects.filter(active=True).prefetch_related("organizations", "teams")),
+    )
     return next((p for p in policies if policy_matches(p, facts)), None)
 
 
