@@ -1,33 +1,39 @@
 """Inbound mail, one pipeline for IMAP, push and pipe: store the raw bytes, then process.
 
 Storing is idempotent on the content hash, so the same delivery twice is one row.
-Processing is one transaction per message that re-checks the row's state first, so a
-worker killed halfway leaves the row pending for the next attempt, and two workers
-never turn one message into two.
+Processing takes the pending rows in chunks, one transaction per chunk that re-checks the
+rows' state first, so a worker killed halfway leaves them pending for the next attempt, and
+two workers never turn one message into two.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
-from anchordesk.accounts.models import Customer
+from anchordesk.core.snapshot import config_snapshot
 from anchordesk.mail.addresses import (
     is_our_address,
     normalize_message_id,
+    our_addresses,
     ticket_from_addresses,
     ticket_from_subject,
 )
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
+from anchordesk.recovery.temperature import scoring_deferred
 from anchordesk.tickets.actions import (
     NewTicket,
     do_add_customer_message,
@@ -71,50 +77,201 @@ def enqueue_processing(inbound_id: int) -> None:
     transaction.on_commit(lambda: process_inbound_task(inbound_id))
 
 
-def process_inbound(inbound_id: int) -> InboundEmail:
-    """Parse and route one stored message. Safe to call any number of times."""
-    with transaction.atomic():
-        inbound = (
-            InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound_id)
+def process_inbound(inbound_id: int, *, force: bool = False) -> InboundEmail:
+    """Parse and route one stored message. Safe to call any number of times.
+
+    `force` is an admin's "open as ticket" for a suspended message: automatic and looping mail
+    is then routed like any other instead of being set aside.
+    """
+    done = process_batch([inbound_id], force=force)
+    return done[0] if done else InboundEmail.objects.defer("raw").get(pk=inbound_id)
+
+
+BATCH_SIZE = 100
+
+
+def process_batch(inbound_ids: Iterable[int], *, force: bool = False) -> list[InboundEmail]:
+    """Route stored messages, up to BATCH_SIZE per transaction; returns the rows this call routed.
+
+    Each chunk is one transaction in which every message has its own savepoint: a message that
+    cannot be routed is quarantined without undoing its neighbours, and a worker killed part-way
+    rolls the whole chunk back to pending, so nothing is stored twice or lost. What every message
+    would look up (our addresses, rules, known Message-IDs, threads, senders' recent mail) is read
+    once per chunk.
+    """
+    ids = list(inbound_ids)
+    routed: list[InboundEmail] = []
+    with config_snapshot():
+        for start in range(0, len(ids), BATCH_SIZE):
+            routed.extend(_process_chunk(ids[start : start + BATCH_SIZE], force=force))
+    return routed
+
+
+@dataclass
+class _Lookups:
+    """What one chunk reads once instead of once per message, kept current as the chunk routes."""
+
+    ours: set[str]
+    known_ids: set[str]  # Message-IDs already received or sent
+    threads: dict[str, tuple[int, int]]  # Message-ID -> (message pk, ticket pk)
+    recent: Counter[str]  # messages per sender inside the loop window
+    force: bool
+
+
+def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
+    from anchordesk.mail import parse
+
+    rows = list(
+        InboundEmail.objects.filter(pk__in=ids, state=InboundState.PENDING)
+        .select_related("mailbox")
+        .order_by("id")
+    )
+    if not rows:
+        return []
+    # Parsing is pure and the slow part: done before the transaction, so SQLite's write lock is
+    # held only for the writes.
+    parsed = {row.pk: parse(bytes(row.raw)) for row in rows}
+    with transaction.atomic(), scoring_deferred():
+        # Two workers handed the same ids: the rows the other one holds are its to route.
+        claimed = set(
+            InboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[row.pk for row in rows], state=InboundState.PENDING)
+            .values_list("pk", flat=True)
         )
-        if inbound.state != InboundState.PENDING:
-            return inbound
-        inbound.attempts += 1
-        try:
-            _route(inbound)
-        except ValidationError as exc:
-            _finish(inbound, InboundState.QUARANTINED, "; ".join(exc.messages)[:500])
-        return inbound
+        rows = [row for row in rows if row.pk in claimed]
+        lookups = _lookups(rows, parsed, force=force)
+        for row in rows:
+            row.attempts += 1
+            try:
+                with transaction.atomic():
+                    _route(row, parsed[row.pk], lookups)
+            except ValidationError as exc:
+                _reset(row)
+                _finish(row, InboundState.QUARANTINED, "; ".join(exc.messages))
+            except DatabaseError:
+                raise  # the database itself failed: the chunk stays pending for the next attempt
+            except Exception as exc:  # a bug must not hold the rest of the mail back
+                log.exception("inbound message could not be routed", extra={"inbound_id": row.pk})
+                _reset(row)
+                _finish(row, InboundState.QUARANTINED, f"internal error while routing: {type(exc).__name__}")
+        _save_outcomes(rows)
+    # Committed: now the language analysis of the customers' words, in the worker.
+    to_score = [
+        row.ticket_message_id
+        for row in rows
+        if row.state == InboundState.PROCESSED and row.ticket_message_id and not row.is_bounce
+    ]
+    if to_score:
+        from anchordesk.recovery.tasks import score_messages_task
+
+        score_messages_task(to_score)
+    return rows
+
+
+def _save_outcomes(rows: list[InboundEmail]) -> None:
+    """Write every row's outcome in one executemany.
+
+    Django's bulk_update builds a CASE expression per field and row, which took longer than
+    routing the messages themselves; one parameterised UPDATE repeated per row is what the
+    database does fastest.
+    """
+    wanted = {*_ROUTED_FIELDS, "ticket", "ticket_message"}
+    fields = [f for f in InboundEmail._meta.concrete_fields if f.name in wanted]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    sql = f"UPDATE {quote(InboundEmail._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _lookups(rows: list[InboundEmail], parsed: dict[int, Any], *, force: bool) -> _Lookups:
+    own_ids = {normalize_message_id(parsed[row.pk].message_id) for row in rows} - {""}
+    known = set(
+        InboundEmail.objects.filter(message_id__in=own_ids, state=InboundState.PROCESSED).values_list(
+            "message_id", flat=True
+        )
+    )
+    known |= set(
+        Message.objects.filter(email_message_id__in=own_ids).values_list("email_message_id", flat=True)
+    )
+    referred = {
+        normalize_message_id(i)
+        for row in rows
+        for i in [parsed[row.pk].in_reply_to, *(parsed[row.pk].references or [])]
+        if i
+    }
+    threads = {
+        message_id: (pk, ticket_id)
+        for pk, message_id, ticket_id in Message.objects.filter(email_message_id__in=referred).values_list(
+            "pk", "email_message_id", "ticket_id"
+        )
+    }
+    senders = {_sender(parsed[row.pk]) for row in rows} - {""}
+    since = timezone.now() - timedelta(minutes=LOOP_WINDOW_MINUTES)
+    recent: Counter[str] = Counter(
+        dict(
+            InboundEmail.objects.filter(from_address__in=senders, received_at__gte=since)
+            .exclude(pk__in=[row.pk for row in rows])
+            .values("from_address")
+            .annotate(n=Count("id"))
+            .values_list("from_address", "n")
+        )
+    )
+    return _Lookups(ours=our_addresses(), known_ids=known, threads=threads, recent=recent, force=force)
+
+
+LOOP_WINDOW_MINUTES = 10
+
+# What routing fills in; the raw bytes are never written again after store_raw.
+_ROUTED_FIELDS = [
+    "message_id",
+    "from_address",
+    "subject",
+    "is_auto_reply",
+    "is_bounce",
+    "attempts",
+    "state",
+    "reason",
+    "processed_at",
+]
 
 
 def _finish(inbound: InboundEmail, state: str, reason: str = "", **fields: Any) -> None:
+    """Set the outcome on the row; the chunk writes all its rows at once when it commits."""
     inbound.state = state
     inbound.reason = reason[:500]
     inbound.processed_at = timezone.now()
     for key, value in fields.items():
         setattr(inbound, key, value)
-    inbound.save()
 
 
-def _route(inbound: InboundEmail) -> None:
-    from anchordesk.mail import parse
+def _reset(inbound: InboundEmail) -> None:
+    """Forget what a rolled-back savepoint made, so the row does not point at it."""
+    inbound.ticket = None
+    inbound.ticket_message = None
 
-    parsed = parse(bytes(inbound.raw))
+
+def _sender(parsed: Any) -> str:
+    # Lower case, so loop counting is an indexed equality rather than a case-folding scan.
+    return (parsed.from_address or "").strip().lower()[:250]
+
+
+def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
+    force = lookups.force
     message_id = normalize_message_id(parsed.message_id)
     inbound.message_id = message_id
-    inbound.from_address = (parsed.from_address or "")[:250]
+    inbound.from_address = _sender(parsed)
     inbound.subject = (parsed.subject or "")[:250]
     inbound.is_auto_reply = bool(parsed.is_auto_reply)
     inbound.is_bounce = bool(parsed.is_bounce)
     if not parsed.ok:
         _finish(inbound, InboundState.QUARANTINED, f"could not be parsed: {parsed.error}")
         return
-    if message_id and (
-        InboundEmail.objects.filter(message_id=message_id, state=InboundState.PROCESSED)
-        .exclude(pk=inbound.pk)
-        .exists()
-        or Message.objects.filter(email_message_id=message_id).exists()
-    ):
+    if message_id and message_id in lookups.known_ids:
         _finish(
             inbound, InboundState.DUPLICATE, "a message with this Message-ID was already received or sent"
         )
@@ -122,31 +279,35 @@ def _route(inbound: InboundEmail) -> None:
     if parsed.is_bounce:
         _route_bounce(inbound, parsed)
         return
-    sender = (parsed.from_address or "").strip()
+    sender = inbound.from_address
     if not sender or "@" not in sender:
         _finish(inbound, InboundState.QUARANTINED, "no sender address")
         return
-    if is_our_address(sender):
+    lookups.recent[sender] += 1
+    if is_our_address(sender, lookups.ours):
         _finish(inbound, InboundState.IGNORED, "sent from one of our own addresses (mail loop)")
         return
-    if _is_looping(sender, inbound):
+    if not force and lookups.recent[sender] > settings.MAIL_LOOP_LIMIT:
         _finish(
             inbound,
             InboundState.IGNORED,
-            f"more than {settings.MAIL_LOOP_LIMIT} messages from {sender} in 10 minutes",
+            f"more than {settings.MAIL_LOOP_LIMIT} messages from {sender} in {LOOP_WINDOW_MINUTES} minutes",
         )
         return
 
+    ticket = _find_ticket(parsed, sender, lookups.threads)
+    if ticket is None and parsed.is_auto_reply and not force:
+        # Set aside before a customer record is made for a robot; an admin can still open it as a ticket.
+        reason = parsed.auto_reply_reason or "automatic message"
+        _finish(inbound, InboundState.IGNORED, f"{reason}: automatic mail that belongs to no ticket")
+        return
     customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
-    ticket = _find_ticket(parsed, customer)
     body = (parsed.reply_text or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
     uploads, refused = _uploads(parsed)
     if not body:
         body = "(no text)" if not uploads else "(attachments only)"
+    message: Message | None
     if ticket is None:
-        if parsed.is_auto_reply:
-            _finish(inbound, InboundState.IGNORED, "automatic reply that belongs to no ticket")
-            return
         ticket = do_create_ticket(
             NewTicket(
                 customer=customer,
@@ -161,7 +322,7 @@ def _route(inbound: InboundEmail) -> None:
             actor_customer=customer,
         )
         message = ticket.messages.order_by("id").first()
-    elif parsed.is_auto_reply:
+    elif parsed.is_auto_reply and not force:
         message = do_add_system_note(ticket, f"Automatic reply from {sender}:\n\n{body}")
     else:
         message = do_add_customer_message(
@@ -173,29 +334,25 @@ def _route(inbound: InboundEmail) -> None:
             uploads=uploads,
             email_message_id=message_id,
         )
-    _add_followers(ticket, parsed, customer)
+    _add_followers(ticket, parsed, lookups.ours, customer.email)
     if refused:
         do_add_system_note(ticket, "Attachments not kept from the customer's email:\n" + "\n".join(refused))
+    if message_id:
+        lookups.known_ids.add(message_id)
+        if message is not None:
+            lookups.threads[message_id] = (message.pk, ticket.pk)
     _finish(inbound, InboundState.PROCESSED, ticket=ticket, ticket_message=message)
 
 
-def _is_looping(sender: str, inbound: InboundEmail) -> bool:
-    since = timezone.now() - timedelta(minutes=10)
-    recent = InboundEmail.objects.filter(from_address__iexact=sender, received_at__gte=since).exclude(
-        pk=inbound.pk
-    )
-    return recent.count() >= settings.MAIL_LOOP_LIMIT
-
-
-def _find_ticket(parsed: Any, customer: Customer) -> Ticket | None:
+def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) -> Ticket | None:
     """Threading: our and their Message-IDs first, then the signed reply address, then [#id] in the subject."""
-    ids = [normalize_message_id(i) for i in [parsed.in_reply_to, *reversed(parsed.references or [])] if i]
-    if ids:
-        hit = (
-            Message.objects.filter(email_message_id__in=ids).select_related("ticket").order_by("-id").first()
-        )
-        if hit is not None:
-            return _follow_merge(hit.ticket)
+    ids = [normalize_message_id(i) for i in [parsed.in_reply_to, *(parsed.references or [])] if i]
+    hits = [threads[i] for i in ids if i in threads]
+    if hits:
+        _, ticket_id = max(hits)  # the newest message of ours or theirs that this one answers
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        if ticket is not None:
+            return _follow_merge(ticket)
     token_ticket = ticket_from_addresses([*(parsed.to or []), *(parsed.cc or [])])
     if token_ticket is not None:
         ticket = Ticket.objects.filter(pk=token_ticket).first()
@@ -204,10 +361,9 @@ def _find_ticket(parsed: Any, customer: Customer) -> Ticket | None:
     subject_ticket = ticket_from_subject(parsed.subject or "")
     if subject_ticket is not None:
         # A number in a subject is easy to forge: it only threads for the ticket's own people.
-        ticket = Ticket.objects.filter(pk=subject_ticket).first()
+        ticket = Ticket.objects.filter(pk=subject_ticket).select_related("customer").first()
         if ticket is not None and (
-            ticket.customer_id == customer.pk
-            or ticket.followers.filter(email__iexact=customer.email).exists()
+            ticket.customer.email.lower() == sender or ticket.followers.filter(email=sender).exists()
         ):
             return _follow_merge(ticket)
     return None
@@ -235,12 +391,12 @@ def _uploads(parsed: Any) -> tuple[list[CheckedUpload], list[str]]:
     return kept, refused
 
 
-def _add_followers(ticket: Ticket, parsed: Any, customer: Customer) -> None:
+def _add_followers(ticket: Ticket, parsed: Any, ours: set[str], sender: str) -> None:
     for address in [*(parsed.cc or [])]:
         address = (address or "").strip()
-        if not address or "@" not in address or is_our_address(address):
+        if not address or "@" not in address or is_our_address(address, ours):
             continue
-        if address.lower() == ticket.customer.email.lower():
+        if address.lower() in (sender.lower(), ticket.customer.email.lower()):
             continue
         Follower.objects.get_or_create(ticket=ticket, email=address.lower()[:254])
 
@@ -260,13 +416,18 @@ def _route_bounce(inbound: InboundEmail, parsed: Any) -> None:
 
 
 def do_retry_inbound(inbound: InboundEmail, *, actor: Any) -> InboundEmail:
-    """An admin sends a quarantined message through the pipeline again."""
+    """An admin sends a quarantined or suspended message through the pipeline again.
+
+    A suspended (automatic or looping) message is then opened as a ticket: the admin has looked
+    at it and decided a person should see it, so the robot filters do not set it aside twice.
+    """
     from anchordesk.core.audit import record_event
 
+    force = inbound.state == InboundState.IGNORED
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk).update(state=InboundState.PENDING, reason="")
-        record_event("mail.retried", actor=actor, obj=inbound)
-    return process_inbound(inbound.pk)
+        record_event("mail.retried", actor=actor, obj=inbound, after={"open_as_ticket": force})
+    return process_inbound(inbound.pk, force=force)
 
 
 def do_discard_inbound(inbound: InboundEmail, *, actor: Any) -> None:

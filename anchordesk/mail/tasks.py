@@ -22,8 +22,7 @@ def sweep_mail() -> None:
     """Retry what is due: outbound mail after an outage, inbound mail a dead worker left pending."""
     for outbound_id in outbox.due_outbound_ids():
         outbox.send_outbound(outbound_id)
-    for inbound_id in ingest.pending_ids():
-        ingest.process_inbound(inbound_id)
+    ingest.process_batch(ingest.pending_ids())
 
 
 @db_periodic_task(crontab(minute="*"))

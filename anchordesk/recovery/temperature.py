@@ -6,9 +6,13 @@ a temperature in which recent messages weigh more. Events "temperature.rose", "a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
@@ -61,27 +65,63 @@ def _evidence(result: Any) -> list[dict[str, Any]]:
 
 
 def score_message(message: Message) -> MessageSignal:
+    """Score a newly arrived customer message (once: the events that call this fire once per message)."""
     from anchordesk.signals import analyze_message
 
     result = analyze_message(message.body_text)
-    signal, _ = MessageSignal.objects.update_or_create(
+    return MessageSignal.objects.create(
         message=message,
-        defaults={
-            "ticket_id": message.ticket_id,
-            "frustration": int(result.frustration),
-            "frustration_score": float(result.frustration_score),
-            "profanity": bool(result.profanity),
-            "abusive": bool(result.abusive),
-            "manager_request": int(result.manager_request),
-            "thanks": bool(getattr(result, "thanks", False)),
-            "evidence": _evidence(result),
-        },
+        ticket_id=message.ticket_id,
+        frustration=int(result.frustration),
+        frustration_score=float(result.frustration_score),
+        profanity=bool(result.profanity),
+        abusive=bool(result.abusive),
+        manager_request=int(result.manager_request),
+        thanks=bool(getattr(result, "thanks", False)),
+        evidence=_evidence(result),
     )
-    return signal
+
+
+_deferred: ContextVar[bool] = ContextVar("temperature_deferred", default=False)
+
+
+@contextmanager
+def scoring_deferred() -> Iterator[None]:
+    """Inside, customer messages are not scored as their events fire.
+
+    Bulk ingest uses it: the language analysis is the slowest step of routing an email, and a
+    burst of mail should not hold the database while it runs. The ingest hands the new messages
+    to `score_messages` after its transaction commits (the worker's queue in production).
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def score_messages(message_ids: list[int]) -> int:
+    """Score customer messages whose scoring was deferred; returns how many were scored.
+
+    Idempotent: a message that has its signal already is skipped, so a retried task does not
+    count a message twice.
+    """
+    scored = 0
+    for message_id in message_ids:
+        with transaction.atomic():
+            message = Message.objects.filter(pk=message_id, kind=MessageKind.CUSTOMER).first()
+            if message is None or MessageSignal.objects.filter(message_id=message_id).exists():
+                continue
+            ticket = Ticket.objects.select_for_update().get(pk=message.ticket_id)
+            update_for_message(ticket, message)
+            scored += 1
+    return scored
 
 
 def on_ticket_event(event: AuditEvent) -> None:
     if event.kind not in ("ticket.created", "ticket.customer_message") or event.ticket is None:
+        return
+    if _deferred.get():
         return
     if event.kind == "ticket.customer_message" and event.object_id is not None:
         message = Message.objects.filter(pk=event.object_id, kind=MessageKind.CUSTOMER).first()
@@ -89,12 +129,15 @@ def on_ticket_event(event: AuditEvent) -> None:
         message = event.ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
     if message is None:
         return
-    update_for_message(event.ticket, message)
+    update_for_message(event.ticket, message, first=event.kind == "ticket.created")
 
 
-def update_for_message(ticket: Ticket, message: Message) -> int:
+def update_for_message(ticket: Ticket, message: Message, *, first: bool = False) -> int:
     signal = score_message(message)
-    recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at")[:_RECENT])
+    if first:
+        recent = [signal]  # a new ticket's first message: nothing older to weigh
+    else:
+        recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at")[:_RECENT])
     before = ticket.temperature
     after = ticket_temperature(recent)
     Ticket.objects.filter(pk=ticket.pk).update(temperature=after)

@@ -23,9 +23,7 @@ class Command(BaseCommand):
         self.stdout.write("sweeping")  # crash tests wait for this line before they kill us
         self.stdout.flush()
         while ids := ingest.pending_ids(older_than_seconds=min_age):
-            for inbound_id in ids:
-                ingest.process_inbound(inbound_id)
-                processed += 1
+            processed += len(ingest.process_batch(ids))
         for outbound_id in outbox.due_outbound_ids():
             sent += outbox.send_outbound(outbound_id) == "sent"
         self.stdout.write(f"processed {processed} inbound, sent {sent} outbound")
