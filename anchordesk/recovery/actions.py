@@ -107,9 +107,9 @@ def do_update_commitment(
     }
     if action is not None:
         commitment.action = _clean_action(action)
-    if due_at is not None:
+    if due_at is not None and due_at != commitment.due_at:
         commitment.due_at = due_at
-        commitment.reminded_at = None
+        commitment.reminded_at = None  # a new date earns a new reminder
     if confirm:
         commitment.state = CommitmentState.OPEN
     commitment.save()
@@ -166,12 +166,16 @@ def open_commitments(ticket: Ticket) -> list[Commitment]:
 
 
 def scan_commitments(now: datetime | None = None) -> dict[str, int]:
-    """Remind owners before a promise is due and escalate the ones missed. Each happens once."""
+    """Remind owners before a promise is due and escalate the ones missed. Each happens once.
+
+    Promises found in a reply and not yet confirmed count too: an agent who never looked at
+    the confirmation still made the promise to the customer.
+    """
     now = now or timezone.now()
     remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
     reminded = missed = 0
     due_soon = Commitment.objects.filter(
-        state=CommitmentState.OPEN,
+        state__in=_LIVE,
         reminded_at__isnull=True,
         due_at__isnull=False,
         due_at__lte=now + remind_before,
@@ -192,10 +196,10 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
                 f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
             )
             reminded += 1
-    overdue = Commitment.objects.filter(state=CommitmentState.OPEN, due_at__isnull=False, due_at__lte=now)
+    overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
     for commitment in overdue.select_related("owner", "ticket"):
         with transaction.atomic():
-            if not Commitment.objects.filter(pk=commitment.pk, state=CommitmentState.OPEN).update(
+            if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
                 state=CommitmentState.MISSED, missed_at=now
             ):
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -17,6 +18,7 @@ from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
+from anchordesk.recovery.coach import coach_draft
 from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
 from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 
@@ -85,8 +87,12 @@ def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
         if op == "done":
             suggestion = actions.do_complete_commitment(commitment, actor=user)
             request.session["reply_suggestion"] = suggestion  # prefilled in the reply box: tell the customer
+            messages.success(
+                request, "Promise kept. Tell the customer: a line saying so is ready in the reply box."
+            )
         elif op == "drop":
             actions.do_drop_commitment(commitment, actor=user, reason=request.POST.get("reason", ""))
+            messages.info(request, f"Promise dropped: {commitment.action}")
         elif op in ("confirm", "edit"):
             actions.do_update_commitment(
                 commitment,
@@ -95,11 +101,30 @@ def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 due_at=_due(request.POST.get("due_at", "")),
                 confirm=op == "confirm",
             )
+            messages.success(request, f"Promise kept on your list: {commitment.action}")
         else:
             return HttpResponseBadRequest("op: choose done, drop, confirm or edit")
     except ValidationError as exc:
         return _error(request, exc)
     return _back(request, commitment.ticket_id)
+
+
+@login_required
+@require_POST
+def coach(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The reply coach beside the reply box: htmx posts the draft as the agent types.
+
+    Nothing is saved. Dismissed findings travel with each request (hidden inputs in the
+    panel), so a finding the agent waved away stays away while they keep typing.
+    """
+    user = require_agent(request)
+    ticket = access_ticket(user, ticket_id)
+    dismissed = request.POST.getlist("dismissed")
+    if request.POST.get("dismiss"):
+        dismissed.append(request.POST["dismiss"])
+    draft = request.POST.get("body", "")
+    result = coach_draft(draft, user=user, ticket=ticket, dismissed=dismissed) if draft.strip() else None
+    return render(request, "recovery/partials/_coach_findings.html", {"ticket": ticket, "coach": result})
 
 
 @login_required
@@ -189,8 +214,10 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def ticket_context(ticket: Any) -> dict[str, Any]:
     """What the ticket page shows of promises and recovery, in a fixed number of queries."""
+    commitments = list(ticket.commitments.select_related("owner").order_by("state", "due_at"))
     return {
-        "commitments": list(ticket.commitments.select_related("owner").order_by("state", "due_at")),
+        "commitments": commitments,
+        "proposed_commitments": [c for c in commitments if c.state == CommitmentState.PROPOSED],
         "mistakes": list(ticket.mistakes.prefetch_related("steps", "gestures").select_related("logged_by")),
         "mistake_categories": MistakeCategory.choices,
         "severities": Severity.choices,
