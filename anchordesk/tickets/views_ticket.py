@@ -206,6 +206,18 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if errors:
         return ticket_page(request, ticket, status=422, errors=errors, error_form="reply", **draft)
     data = form.cleaned_data
+    if data["status"] == Status.SOLVED and ticket.status != Status.SOLVED:
+        waiting = open_work(ticket)
+        if waiting and not request.POST.get("confirm_open_work"):
+            return ticket_page(
+                request,
+                ticket,
+                status=409,
+                error_form="reply",
+                confirm_open_work_reply=True,
+                errors={"status": [f"Still open on this ticket: {'; '.join(waiting)}. Solve anyway?"]},
+                **draft,
+            )
     expected = None if data["force"] else data["version"]
     try:
         do_reply(

@@ -95,3 +95,21 @@ def test_solving_with_an_open_promise_warns_first_and_solves_when_confirmed(peop
     assert Ticket.objects.get(pk=ticket.pk).status != "solved"
     client.post(url, {**form, "confirm_open_work": "1"})
     assert Ticket.objects.get(pk=ticket.pk).status == "solved"
+
+
+def test_replying_and_solving_with_an_open_promise_warns_first_and_keeps_the_draft(people, client, ticket):
+    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.tickets.models import Message, Ticket
+
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    client.force_login(people.agent)
+    form = {"body": "All sorted, thanks for your patience.", "status": "solved", "version": ticket.version}
+    warned = client.post(f"/tickets/{ticket.pk}/reply", form)
+    page = warned.content.decode()
+    assert warned.status_code == 409 and "Send the return label" in page
+    assert "All sorted, thanks for your patience." in page  # the draft is still in the box
+    assert 'name="confirm_open_work" value="1" form="reply-form"' in page
+    assert not Message.objects.filter(ticket=ticket, kind="reply").exists()
+    client.post(f"/tickets/{ticket.pk}/reply", {**form, "confirm_open_work": "1"})
+    assert Ticket.objects.get(pk=ticket.pk).status == "solved"
+    assert Message.objects.filter(ticket=ticket, kind="reply").count() == 1
