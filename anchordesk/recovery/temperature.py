@@ -9,10 +9,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
@@ -173,3 +174,63 @@ def deescalation_hint(ticket: Ticket) -> str:
         "They are upset. Start by naming what went wrong in their words, apologize for it without "
         "'if' or 'but', then say exactly what you will do and by when."
     )
+
+
+@dataclass(frozen=True)
+class TemperatureBadge:
+    level: str  # "warm" or "hot"
+    label: str
+    title: str  # the evidence, for a hover title
+
+
+_HEATED = Q(frustration__gt=0) | Q(profanity=True) | Q(abusive=True) | Q(manager_request__gt=0)
+_QUOTES_SHOWN = 5
+
+
+def _badge(temperature: int, evidence: list[dict[str, Any]]) -> TemperatureBadge:
+    quotes: list[str] = []
+    for item in evidence:
+        text = " ".join(str(item.get("text") or "").split())
+        if not text or item.get("label") == "thanks":
+            continue
+        text = text if len(text) <= 40 else text[:39] + "…"
+        if text.lower() not in (q.lower() for q in quotes):
+            quotes.append(text)
+        if len(quotes) == _QUOTES_SHOWN:
+            break
+    name = level(temperature)
+    title = f"Customer temperature {temperature}/100"
+    if quotes:
+        title += ": " + ", ".join(f"“{q}”" for q in quotes)
+    return TemperatureBadge(level=name, label=name.capitalize(), title=title)
+
+
+def temperature_badges(tickets: list[Ticket]) -> dict[int, TemperatureBadge]:
+    """Warm and hot tickets' indicators with the words that made them so, in one query for a list.
+
+    The level comes from the denormalized Ticket.temperature; the evidence from each ticket's
+    latest heated message (a subquery picks it), so a page of fifty rows costs one query.
+    """
+    warm = [t.pk for t in tickets if level(t.temperature) != "calm"]
+    if not warm:
+        return {}
+    latest = (
+        MessageSignal.objects.filter(_HEATED, ticket_id__in=warm)
+        .values("ticket_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    evidence = dict(MessageSignal.objects.filter(id__in=latest).values_list("ticket_id", "evidence"))
+    return {
+        pk: _badge(t, evidence.get(pk) or [])
+        for pk, t in ((t.pk, t.temperature) for t in tickets)
+        if pk in warm
+    }
+
+
+def annotate_temperature(tickets: list[Ticket]) -> list[Ticket]:
+    """Set `temperature_badge` (a TemperatureBadge or None) on each ticket, for list templates."""
+    badges = temperature_badges(tickets)
+    for ticket in tickets:
+        setattr(ticket, "temperature_badge", badges.get(ticket.pk))  # noqa: B010  (not a model field)
+    return tickets

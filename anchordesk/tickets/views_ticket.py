@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.recovery.temperature import deescalation_hint, level
+from anchordesk.recovery.temperature import deescalation_hint, level, temperature_badges
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
     StaleTicket,
@@ -151,6 +151,7 @@ def ticket_page(
         "presence_interval": presence_seconds(),
         "temperature_level": level(ticket.temperature),
         "hint": deescalation_hint(ticket) if ticket.temperature else "",
+        "temperature_title": getattr(temperature_badges([ticket]).get(ticket.pk), "title", ""),
         "errors": errors or {},
         "error_form": error_form,
         "reply_draft": "",
