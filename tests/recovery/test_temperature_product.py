@@ -87,3 +87,27 @@ def test_temperature_in_the_inbox_costs_no_query_per_row(people, client, extra):
     with CaptureQueriesContext(connection) as large:
         assert client.get("/?view=all").content.decode().count(">Hot<") == 3 + extra
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_temperature_events_feed_triggers_that_raise_priority_and_route_to_a_lead(people):
+    from anchordesk.automation.actions import do_save_trigger
+    from anchordesk.tickets.choices import Priority
+
+    do_save_trigger(
+        actor=people.admin,
+        name="Manager wanted: to the lead",
+        events=["customer.manager_requested"],
+        conditions={},
+        actions=[{"type": "set_assignee", "value": people.lead.pk}],
+    )
+    do_save_trigger(
+        actor=people.admin,
+        name="Hot customers first",
+        events=["ticket.temperature"],
+        conditions={"all": [{"field": "temperature", "op": "gt", "value": 59}]},
+        actions=[{"type": "set_priority", "value": Priority.URGENT}],
+    )
+    ticket = ingest(HOSTILE, subject="Still no refund")
+    assert ticket.assignee == people.lead and ticket.priority == Priority.URGENT
+    calm = ingest("Hello, when will my kettle ship?", subject="Kettle", sender="Ed <ed@example.test>")
+    assert calm.assignee is None and calm.priority != Priority.URGENT
