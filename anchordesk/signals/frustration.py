@@ -105,6 +105,15 @@ _HEAT = (
     "another day without", "another week without", "another month without", "another night without",
     "yet another", "without internet", "without service", "without power", "without signal", "without wifi",
     "without a phone",
+    # complaints phrased politely or as idioms; "no one" with a verb is a grievance, not a mention
+    "would be nice", "would've been nice", "would have been nice", "it'd be nice", "it would be nice",
+    "here we go again", "there it goes again", "not listening", "wasn't listening", "weren't listening",
+    "isn't listening", "aren't listening", "don't listen", "doesn't listen", "never listen", "didn't listen", "did not listen",
+    "won't listen", "wouldn't listen", "refuse to listen", "ready to listen", "how much longer",
+    "how much more", "how much time", "how many more", "no one can", "nobody can", "no one will", "nobody will",
+    "no one has", "nobody has", "no one seems", "nobody seems", "no one knows", "nobody knows",
+    "no one cares", "nobody cares", "no one answers", "nobody answers", "no one responds", "nobody responds",
+    "no one called", "nobody called", "no one bothered", "nobody bothered",
 )  # fmt: skip
 _HEAT_RE = re.compile(r"(?<!\w)#?(?:" + words_alternation(_HEAT) + r")(?!\w)", re.IGNORECASE)
 # Words in _HEAT that are weak alone (count half).
@@ -160,7 +169,8 @@ _ACRONYMS = frozenset(
 _POSITIVE_RE = re.compile(
     r"\b(?:thank(?:s|\s+you|\s+u)?|thx|ty|appreciate(?:d)?|great\s+(?:service|job|help|support)|awesome|amazing|"
     r"love\s+(?:it|you|this|the)|you\s+(?:guys\s+)?(?:are|r)\s+(?:the\s+best|great|awesome|amazing)|excellent|"
-    r"brilliant|perfect|resolved|fixed\s+it|works\s+now|working\s+now|no\s+worries|no\s+problem|cheers)\b",
+    r"brilliant|perfect|resolved|fixed\s+it|works\s+now|working\s+now|no\s+worries|no\s+problem|cheers|"
+    r"favou?rite|(?:i|we)\s+love)\b|[❤♥💕💖💗😍🥰😊☺]",
     re.IGNORECASE,
 )
 

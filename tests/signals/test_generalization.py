@@ -123,3 +123,22 @@ def test_frustration_on_new_phrasings(text: str, level: int) -> None:
 
 def test_sarcastic_thanks_is_not_thanks() -> None:
     assert not analyze_message("great, another week without internet. thanks a lot").thanks
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Grievances phrased politely or as idioms.
+        ("It would be nice if someone actually read my emails.", 1),
+        ("Here we go again, the app logged me out.", 1),
+        ("Nobody can tell me where my parcel is.", 1),
+        ("How much longer do I have to wait for the refund?", 1),
+        ("I told your agent twice and she just wasn't listening", 1),
+        # "No one" without a grievance, and happy exclamation marks.
+        ("No one wanted the last slice of cake, so I had it.", 0),
+        ("My favourite shop!!! The new menu is lovely ❤️", 0),
+        ("We love the new app!!! So easy to use", 0),
+    ],
+)
+def test_frustration_idioms_and_happy_exclamations(text: str, level: int) -> None:
+    assert analyze_message(text).frustration == level
