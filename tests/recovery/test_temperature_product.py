@@ -111,3 +111,32 @@ def test_temperature_events_feed_triggers_that_raise_priority_and_route_to_a_lea
     assert ticket.assignee == people.lead and ticket.priority == Priority.URGENT
     calm = ingest("Hello, when will my kettle ship?", subject="Kettle", sender="Ed <ed@example.test>")
     assert calm.assignee is None and calm.priority != Priority.URGENT
+
+
+def test_a_customer_chasing_an_answer_warms_the_ticket_even_in_calm_words(people):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from anchordesk.tickets.actions import do_add_customer_message, do_reply
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        ticket = factories.make_ticket(people.customer, body="Hello, when will my order ship?")
+    for hours in (8, 24, 40):
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            do_add_customer_message(ticket, "Any news on this?", customer=people.customer)
+    ticket.refresh_from_db()
+    assert ticket.temperature >= 30  # warm: three chasers and 40 hours without an answer
+    event = AuditEvent.objects.filter(ticket=ticket, kind="ticket.temperature").latest("id")
+    assert "without an answer" in event.note and "waiting 40 h" in event.note
+    from anchordesk.recovery.temperature import deescalation_hint
+
+    assert "Apologize for the wait" in deescalation_hint(ticket)
+    # Once answered, the next calm message starts from zero again.
+    with time_machine.travel(start + timedelta(hours=41), tick=False):
+        do_reply(ticket, "It ships today, tracking to follow.", actor=people.agent)
+    with time_machine.travel(start + timedelta(hours=42), tick=False):
+        do_add_customer_message(ticket, "Great, thank you!", customer=people.customer)
+    ticket.refresh_from_db()
+    assert ticket.temperature < 30
