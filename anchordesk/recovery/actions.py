@@ -427,3 +427,44 @@ def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = No
         "mistake.outcome", actor=actor, ticket=mistake.ticket, obj=mistake, after={"outcome": outcome}
     )
     return mistake
+
+
+def suggest_apology_step(message: Message) -> list[RecoveryStep]:
+    """A sent reply with a sincere apology, no excuse and ownership is offered as the apology
+    step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here)."""
+    from anchordesk.signals import review_reply
+
+    steps = list(
+        RecoveryStep.objects.filter(
+            mistake__ticket_id=message.ticket_id,
+            kind=StepKind.APOLOGIZE,
+            done_at__isnull=True,
+            message__isnull=True,
+        )
+    )
+    if not steps:
+        return []
+    review = review_reply(message.body_text)
+    if review.apology != "sincere" or review.excuse or not review.ownership:
+        return []
+    RecoveryStep.objects.filter(pk__in=[s.pk for s in steps]).update(message=message)
+    for step in steps:
+        step.message = message
+    return steps
+
+
+def record_outcomes_from(event_kind: str, ticket: Ticket, *, rating: str = "") -> int:
+    """Did the customer stay after a mistake? A later ticket from them, or a good CSAT rating
+    on the ticket after the mistake, says yes. "Left" is only ever recorded by a person."""
+    mistakes = Mistake.objects.filter(outcome=Outcome.UNKNOWN, ticket__customer_id=ticket.customer_id)
+    if event_kind == "ticket.created":
+        mistakes = mistakes.exclude(ticket=ticket).filter(created_at__lt=ticket.created_at)
+    elif event_kind == "csat.rated" and rating == "good":
+        mistakes = mistakes.filter(ticket=ticket)
+    else:
+        return 0
+    count = 0
+    for mistake in mistakes.select_related("ticket"):
+        do_record_outcome(mistake, Outcome.STAYED)
+        count += 1
+    return count

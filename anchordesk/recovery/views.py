@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +38,11 @@ def _error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = validation_errors(exc)
     text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in errors.items())
     return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
+
+
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def _back(request: HttpRequest, ticket_id: int) -> HttpResponse:
@@ -166,6 +172,16 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
             if step is None:
                 raise ValidationError({"kind": "No such step."})
             actions.do_complete_step(step, actor=user, note=request.POST.get("note", ""))
+        elif op == "fix":
+            chosen = _int(request.POST.get("commitment", ""))
+            fix = (
+                Commitment.objects.filter(pk=chosen, ticket_id=mistake.ticket_id).first()
+                if chosen is not None
+                else None
+            )
+            if fix is None:
+                raise ValidationError({"commitment": "Choose a promise on this ticket."})
+            actions.do_link_fix(mistake, fix, actor=user)
         elif op == "gesture":
             actions.do_record_gesture(
                 mistake,
@@ -189,7 +205,7 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
         elif op == "outcome":
             actions.do_record_outcome(mistake, request.POST.get("outcome", ""), actor=user)
         else:
-            return HttpResponseBadRequest("op: choose step, gesture, follow_up, review or outcome")
+            return HttpResponseBadRequest("op: choose step, fix, gesture, follow_up, review or outcome")
     except ValidationError as exc:
         return _error(request, exc)
     return _back(request, mistake.ticket_id)
@@ -218,7 +234,12 @@ def ticket_context(ticket: Any) -> dict[str, Any]:
     return {
         "commitments": commitments,
         "proposed_commitments": [c for c in commitments if c.state == CommitmentState.PROPOSED],
-        "mistakes": list(ticket.mistakes.prefetch_related("steps", "gestures").select_related("logged_by")),
+        "mistakes": list(
+            ticket.mistakes.prefetch_related(
+                Prefetch("steps", queryset=RecoveryStep.objects.select_related("message", "commitment")),
+                "gestures",
+            ).select_related("logged_by")
+        ),
         "mistake_categories": MistakeCategory.choices,
         "severities": Severity.choices,
         "gesture_kinds": GestureKind.choices,
