@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -32,6 +32,7 @@ router = Router(tags=["coach and commitments"])
 ERRORS: dict[int | tuple[int, ...], type] = {(401, 403, 404, 422): ErrorOut}
 StateName = Literal["proposed", "open", "done", "missed", "dropped"]
 MAX_COMMITMENTS = 500
+SOONEST = (F("due_at").asc(nulls_last=True), "id")
 
 
 # ---------------------------------------------------------------- the reply coach
@@ -241,7 +242,7 @@ def list_ticket_commitments(request: HttpRequest, ticket_id: Id) -> Any:
     """Every promise on the ticket, whatever its state, soonest due first (no date last)."""
     user = _worker(request)
     ticket = access_ticket(user, ticket_id)
-    return _rows(Commitment.objects.filter(ticket=ticket).order_by("due_at", "id"))
+    return _rows(Commitment.objects.filter(ticket=ticket).order_by(*SOONEST))
 
 
 @router.post(
@@ -273,7 +274,7 @@ def my_commitments(request: HttpRequest, filters: Query[MyCommitmentsParams]) ->
         CommitmentState.MISSED,
     ]
     qs = Commitment.objects.filter(owner=user, state__in=states, ticket__in=tickets_visible_to(user))
-    return _rows(qs.order_by("due_at", "id"))
+    return _rows(qs.order_by(*SOONEST))
 
 
 @router.get(

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,7 +55,8 @@ def my_promises(request: HttpRequest) -> HttpResponse:
     open_ = Commitment.objects.filter(
         owner=user, state__in=[CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED]
     )
-    rows = list(open_.select_related("ticket", "ticket__customer").order_by("due_at", "id"))
+    soonest = (F("due_at").asc(nulls_last=True), "id")  # a promise without a date is last, not first
+    rows = list(open_.select_related("ticket", "ticket__customer").order_by(*soonest))
     return render(request, "recovery/promises.html", {"rows": rows, "now": timezone.now()})
 
 

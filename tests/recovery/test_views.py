@@ -113,3 +113,24 @@ def test_replying_and_solving_with_an_open_promise_warns_first_and_keeps_the_dra
     client.post(f"/tickets/{ticket.pk}/reply", {**form, "confirm_open_work": "1"})
     assert Ticket.objects.get(pk=ticket.pk).status == "solved"
     assert Message.objects.filter(ticket=ticket, kind="reply").count() == 1
+
+
+def test_my_promises_lists_the_soonest_first_and_undated_ones_last(people, client, ticket):
+    from datetime import UTC, datetime
+
+    from anchordesk.recovery.actions import do_add_commitment
+
+    do_add_commitment(ticket, actor=people.agent, action="Undated promise", due_at=None)
+    do_add_commitment(
+        ticket, actor=people.agent, action="Later promise", due_at=datetime(2030, 2, 1, tzinfo=UTC)
+    )
+    do_add_commitment(
+        ticket, actor=people.agent, action="Sooner promise", due_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    do_add_commitment(
+        ticket, actor=people.agent2, action="Bob's promise", due_at=datetime(2029, 1, 1, tzinfo=UTC)
+    )
+    client.force_login(people.agent)
+    page = client.get("/promises/").content.decode()
+    assert page.index("Sooner promise") < page.index("Later promise") < page.index("Undated promise")
+    assert "Bob's promise" not in page
