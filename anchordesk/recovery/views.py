@@ -229,12 +229,20 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ticket_context(ticket: Any) -> dict[str, Any]:
-    """What the ticket page shows of promises and recovery, in a fixed number of queries."""
+def ticket_context(ticket: Any, user: User | None = None) -> dict[str, Any]:
+    """What the ticket page shows of promises and recovery, in a fixed number of queries.
+
+    `proposed_commitments` are the promises found in the viewer's own replies, which the box
+    under the reply asks them to keep, edit or drop.
+    """
     commitments = list(ticket.commitments.select_related("owner").order_by("state", "due_at"))
     return {
         "commitments": commitments,
-        "proposed_commitments": [c for c in commitments if c.state == CommitmentState.PROPOSED],
+        "proposed_commitments": [
+            c
+            for c in commitments
+            if c.state == CommitmentState.PROPOSED and (user is None or c.owner_id == user.pk)
+        ],
         "mistakes": list(
             ticket.mistakes.prefetch_related(
                 Prefetch("steps", queryset=RecoveryStep.objects.select_related("message", "commitment")),

@@ -109,10 +109,10 @@ def open_work(ticket: Ticket) -> list[str]:
     return work
 
 
-def recovery_context(ticket: Ticket) -> dict[str, Any]:
+def recovery_context(ticket: Ticket, user: User | None = None) -> dict[str, Any]:
     from anchordesk.recovery.views import ticket_context
 
-    context = ticket_context(ticket)
+    context = ticket_context(ticket, user)
     context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
     return context
 
@@ -160,7 +160,7 @@ def ticket_page(
         "note_draft": "",
         "composer": "reply",
     }
-    context.update(recovery_context(ticket))
+    context.update(recovery_context(ticket, user))
     suggestion = request.session.pop("reply_suggestion", "")
     if suggestion and not context["reply_draft"]:
         context["reply_draft"] = suggestion  # "tell the customer": a kept promise or a policy answer

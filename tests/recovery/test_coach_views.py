@@ -141,3 +141,15 @@ def test_dropping_a_found_promise_that_was_not_one(people, client, ticket):
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.DROPPED
     assert "Promise dropped" in page
+
+
+def test_only_the_author_is_asked_about_the_promises_in_their_reply(people, client, ticket):
+    client.force_login(people.agent)
+    client.post(
+        f"/tickets/{ticket.pk}/reply",
+        {"body": "I'll call you tomorrow morning.", "status": "pending", "version": ticket.version},
+    )
+    assert "Your reply made 1 promise." in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    client.force_login(people.agent2)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "Your reply made" not in page and "call you tomorrow" in page.lower()  # in the sidebar
