@@ -152,3 +152,14 @@ def test_a_hand_added_commitment_can_belong_to_another_agent(people, as_user, ti
     ).json()
     assert body["owner"]["id"] == people.agent.pk
     assert [c["id"] for c in as_user(people.agent).get("/commitments/mine").json()] == [body["id"]]
+
+
+def test_solving_over_the_api_with_an_open_promise_needs_confirming(people, as_user, ticket):
+    api = as_user(people.agent)
+    api.post(f"/tickets/{ticket.pk}/commitments", {"action": "Send the return label"})
+    refused = api.patch(f"/tickets/{ticket.pk}", {"status": "solved"})
+    assert refused.status_code == 422
+    assert "Send the return label" in field_errors(refused)["status"]
+    assert api.get(f"/tickets/{ticket.pk}").json()["status"] != "solved"
+    solved = api.patch(f"/tickets/{ticket.pk}", {"status": "solved", "confirm_open_work": True})
+    assert solved.status_code == 200 and solved.json()["status"] == "solved"
