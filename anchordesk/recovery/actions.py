@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
@@ -200,6 +201,17 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
 
 def open_commitments(ticket: Ticket) -> list[Commitment]:
     return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
+
+
+def open_commitment_counts(ticket_ids: list[int]) -> dict[int, int]:
+    """How many promises are still open on each of these tickets (those with none left out)."""
+    rows = (
+        Commitment.objects.filter(ticket_id__in=ticket_ids, state__in=_LIVE)
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values_list("ticket_id", "n")
+    )
+    return dict(rows)
 
 
 def scan_commitments(now: datetime | None = None) -> dict[str, int]:

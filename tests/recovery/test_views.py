@@ -134,3 +134,16 @@ def test_my_promises_lists_the_soonest_first_and_undated_ones_last(people, clien
     page = client.get("/promises/").content.decode()
     assert page.index("Sooner promise") < page.index("Later promise") < page.index("Undated promise")
     assert "Bob's promise" not in page
+
+
+def test_bulk_solving_a_ticket_with_an_open_promise_warns(people, client, ticket):
+    from anchordesk.recovery.actions import do_add_commitment
+
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    calm = make_ticket(people.other_customer)
+    client.force_login(people.agent)
+    page = client.post(
+        "/inbox/bulk", {"op": "status", "status": "solved", "ticket": [ticket.pk, calm.pk]}, follow=True
+    ).content.decode()
+    assert f"#{ticket.pk} still has 1 open promise" in page
+    assert f"#{calm.pk} still has" not in page
