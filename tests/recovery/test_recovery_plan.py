@@ -120,3 +120,15 @@ def test_a_good_rating_after_the_mistake_means_the_customer_stayed(people, ticke
     do_rate(survey, "good")
     mistake.refresh_from_db()
     assert mistake.outcome == Outcome.STAYED
+
+
+def test_the_customer_never_sees_promises_mistakes_or_temperature(people, ticket):
+    from anchordesk.recovery.actions import do_add_commitment, do_log_mistake
+    from tests.portal.conftest import portal_client
+
+    do_add_commitment(ticket, actor=people.agent, action="Refund the second charge", due_at=None)
+    do_log_mistake(ticket, actor=people.agent, **MISTAKE)
+    page = portal_client(people.customer).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "You charged me twice!" in page  # their own words are there
+    for internal in ("Refund the second charge", "payment page timed out", "temperature", "Hot", "recovery"):
+        assert internal not in page
