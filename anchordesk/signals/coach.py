@@ -315,6 +315,24 @@ _OWNERSHIP_RE = re.compile(
     r"refunded|reversed|credited|resolved))",
     re.IGNORECASE,
 )
+# Owning up in the apology's own sentence names what it is for: "That was our mistake and I'm sorry."
+_ADMISSION_RE = re.compile(
+    r"\b(?:(?:our|my)\s+(?:mistake|error|fault|bad|oversight)|(?:that'?s|this\s+is|that\s+is|it'?s|it\s+was|"
+    r"that\s+was)\s+on\s+(?:us|me)|(?:we|i)\s+(?:messed|screwed|mixed)\s+up|(?:we|i)\s+(?:made|caused)\s+(?:a|an|"
+    r"the|this)\s+(?:mistake|error|mix-?up)|(?:we|i)\s+(?:got|had)\s+(?:it|this|that)\s+wrong|(?:we|i)\s+dropped\s+"
+    r"the\s+ball)",
+    re.IGNORECASE,
+)
+# Not "we let you down": it owns the failure but names nothing (LABELS.md: formulaic).
+
+
+def _admits_in_sentence(text: str, span: Span) -> bool:
+    start = max(text.rfind(c, 0, span.start) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, span.end) for c in ".!?\n") if i != -1]
+    end = min(ends) if ends else len(text)
+    return bool(_ADMISSION_RE.search(text, start, end))
+
+
 _EMPATHY_RE = re.compile(
     r"\b(?:i|we)\s+(?:completely\s+|totally\s+|fully\s+|can\s+|definitely\s+|absolutely\s+|do\s+)?"
     r"(?:understand|get|hear|see|imagine|know|appreciate)\s+(?:how|why|that|your|you|the|what|it|this)\b|"
@@ -433,6 +451,8 @@ def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
         if rank[kind] > rank[apology]:
             apology, apology_span = kind, sp
 
+    if apology == "formulaic" and apology_span is not None and _admits_in_sentence(text, apology_span):
+        apology = "sincere"
     excuses = [span_from_match("excuse", text, m) for m in _EXCUSE_RE.finditer(text)]
     evidence += excuses
     owns = [span_from_match("ownership", text, m) for m in _OWNERSHIP_RE.finditer(text)]

@@ -142,3 +142,21 @@ def test_sarcastic_thanks_is_not_thanks() -> None:
 )
 def test_frustration_idioms_and_happy_exclamations(text: str, level: int) -> None:
     assert analyze_message(text).frustration == level
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Owning up in the same sentence names what the apology is for.
+        ("That was our mistake and I'm sorry.", "sincere"),
+        ("Sorry for the trouble, that's on us.", "sincere"),
+        ("We got it wrong, and I apologize.", "sincere"),
+        # Owning up elsewhere, or owning without naming anything, does not.
+        ("Sorry for any inconvenience. We made a mistake last week.", "formulaic"),
+        ("I'm sorry we let you down!", "formulaic"),
+    ],
+)
+def test_an_apology_with_an_admission_in_its_sentence_is_sincere(text: str, kind: str) -> None:
+    from anchordesk.signals import review_reply
+
+    assert review_reply(text).apology == kind
