@@ -160,3 +160,18 @@ def test_an_apology_with_an_admission_in_its_sentence_is_sincere(text: str, kind
     from anchordesk.signals import review_reply
 
     assert review_reply(text).apology == kind
+
+
+def test_by_the_weekend_is_the_last_business_day_before_it() -> None:
+    from datetime import UTC, datetime
+
+    from anchordesk.signals import find_commitments
+
+    wednesday = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    [found] = find_commitments("I'll make sure this gets fixed before the weekend.", sent_at=wednesday)
+    assert found.due_text == "before the weekend" and found.due == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    [found] = find_commitments("We'll send it by the weekend.", sent_at=saturday)
+    assert found.due == datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
+    [found] = find_commitments("I'll call you over the weekend.", sent_at=wednesday)
+    assert found.due is None  # during the weekend, not a deadline before it
