@@ -175,3 +175,20 @@ def test_by_the_weekend_is_the_last_business_day_before_it() -> None:
     assert found.due == datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
     [found] = find_commitments("I'll call you over the weekend.", sent_at=wednesday)
     assert found.due is None  # during the weekend, not a deadline before it
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Telling us to escalate is asking now; saying you will is a threat (level 2).
+        ("escalate this to corporate", 1),
+        ("Please take this to your manager.", 1),
+        ("I'd like this escalated", 1),
+        ("I will escalate this if it's not fixed", 2),
+        ("I'll take this to a manager if I have to", 2),
+        ("I escalated it to corporate last week", 2),
+        ("we escalated the issue to our engineering team", 0),
+    ],
+)
+def test_escalation_imperatives_and_threats(text: str, level: int) -> None:
+    assert analyze_message(text).manager_request == level
