@@ -300,7 +300,16 @@ _EXCUSE_RE = re.compile(
     r"don'?t|do\s+not)|(?:not\s+(?:being\s+)?able|unable)\s+to\s+\w+[^.!?\n]{0,30}\b(?:via|through|on|over)\s+this\s+"
     r"(?:channel|platform)|(?:though|although|while)\s+we\s+(?:try|strive|do)\s+our\s+best|"
     r"in\s+order\s+to\s+avoid\s+instances|to\s+avoid\s+(?:this|instances|issues)\s+in\s+the\s+future|"
-    r"in\s+the\s+future,?\s+(?:we'?d\s+)?(?:recommend|suggest|please\s+make\s+sure))",
+    r"in\s+the\s+future,?\s+(?:we'?d\s+)?(?:recommend|suggest|please\s+make\s+sure)|"
+    # someone else to blame, being short of staff, the terms as a shield for a refusal
+    r"(?:carrier|courier|seller|bank|manufacturer|supplier|vendor|partner|provider|third[-\s]party|warehouse|"
+    r"delivery\s+(?:company|service|partner))s?\s+(?:is|are|was|were)\s+(?:solely\s+|fully\s+)?responsible\b|"
+    r"(?:caused|created)\s+by\s+(?:a|an|the|our|your)\s+(?:[\w-]+\s+)?(?:third[-\s]party|carrier|courier|supplier|"
+    r"vendor|partner|provider|bank|manufacturer|seller)|"
+    r"(?:short|under)[-\s]?(?:staffed|handed)|(?:staff|staffing)\s+shortages?|"
+    r"(?:as\s+(?:stated|outlined|set\s+out|explained|described|mentioned)\s+in|according\s+to|in\s+line\s+with|under)\s+"
+    r"(?:our|the)\s+(?:terms|policy|policies|t\s*&\s*cs?|terms\s+(?:and|&)\s+conditions|terms\s+of\s+(?:service|sale|use))"
+    r"\b[^.!?\n]{0,60}?\b(?:not|cannot|can'?t|unable|won'?t|non-?refundable|no\s+longer)\b)",
     re.IGNORECASE,
 )
 _OWNERSHIP_RE = re.compile(

@@ -192,3 +192,21 @@ def test_by_the_weekend_is_the_last_business_day_before_it() -> None:
 )
 def test_escalation_imperatives_and_threats(text: str, level: int) -> None:
     assert analyze_message(text).manager_request == level
+
+
+@pytest.mark.parametrize(
+    ("text", "excuse"),
+    [
+        ("Our courier partner is responsible for the delay.", True),
+        ("We're short-staffed this week so replies are slow.", True),
+        ("The glitch was caused by a third-party provider.", True),
+        ("As stated in our terms, refunds are not possible.", True),
+        # Policy in the customer's favour, and owning it, are not excuses.
+        ("Under our policy you're entitled to a full refund, which I've issued.", False),
+        ("We are responsible for this and I'm sorry.", False),
+    ],
+)
+def test_blame_short_staffing_and_terms_as_a_shield_are_excuses(text: str, excuse: bool) -> None:
+    from anchordesk.signals import review_reply
+
+    assert review_reply(text).excuse is excuse
