@@ -114,6 +114,11 @@ _HEAT = (
     "no one has", "nobody has", "no one seems", "nobody seems", "no one knows", "nobody knows",
     "no one cares", "nobody cares", "no one answers", "nobody answers", "no one responds", "nobody responds",
     "no one called", "nobody called", "no one bothered", "nobody bothered",
+    # disbelief, broken promises, being made to repeat, sarcastic "another"
+    "can't believe", "cannot believe", "can not believe", "still no word", "no word yet", "still no update",
+    "still no news", "still no sign", "was promised", "were promised", "i was told", "we were told",
+    "explain this again", "explain it again", "repeat myself", "repeating myself", "start over again",
+    "great, another", "oh good, another", "another delay", "another problem", "another issue", "another outage",
 )  # fmt: skip
 _HEAT_RE = re.compile(r"(?<!\w)#?(?:" + words_alternation(_HEAT) + r")(?!\w)", re.IGNORECASE)
 # Words in _HEAT that are weak alone (count half).
@@ -134,6 +139,7 @@ _WEAK = frozenset(
     "why are you", "why do you", "how about you", "still not", "still no", "still haven't", "still having",
     "still getting", "still down", "not working", "doesn't work", "does not work", "won't work", "isn't working",
     "stopped working", "i said", "done already", "did already",
+    "can't believe", "cannot believe", "can not believe", "i was told", "we were told",
     "😞", "☹", "🙁", "😔", "😢", "😑", "😩", "😫", "😖", "😣",
 }  # fmt: skip
 
@@ -154,6 +160,7 @@ _HOSTILE_RE = re.compile(
     r"(?:i|we)\s*(?:am\s+|'m\s+|are\s+|'re\s+)?(?:not\s+going\s+to|won'?t|will\s+not|never\s+(?:going\s+to\s+)?)"
     r"\s*(?:use|choose|buy|order|fly|shop|book|recommend|renew)\b[^.!?\n]{0,30}?\b(?:again|anymore|ever|you|your)\b|"
     r"(?:i|we)\s+(?:don'?t|do\s+not|wouldn'?t|would\s+not|can'?t|cannot)\s+recommend|"
+    r"never\s+again\s*(?:[.!]|$)|"
     r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:so\s+|completely\s+|officially\s+)?done(?:\s+with)?\b|"
     r"(?:have\s+to|going\s+to|gonna|i'?ll|i\s+will)\s+(?:cancel|leave|switch)|"
     r"(?:close|cancel|delete|terminate)\s+(?:my|our|this)\s+"

@@ -210,3 +210,18 @@ def test_blame_short_staffing_and_terms_as_a_shield_are_excuses(text: str, excus
     from anchordesk.signals import review_reply
 
     assert review_reply(text).excuse is excuse
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Still no word on my replacement.", 1),
+        ("Great, another delay. Love it.", 1),
+        ("I was promised a callback yesterday and still nothing.", 1),
+        ("Worst hotel I have stayed in. Never again.", 2),
+        ("I was told to contact you about my order number.", 0),
+        ("I can't believe how fast that was, thank you!", 0),
+    ],
+)
+def test_broken_promises_sarcastic_another_and_never_again(text: str, level: int) -> None:
+    assert analyze_message(text).frustration == level
