@@ -2,7 +2,8 @@
 
 One function serves the ticket page (as the agent types) and `POST /api/v1/coach`, so both
 judge a draft the same way: the customer counts as upset when the ticket is warm or hot,
-and the promises in the draft are resolved in the agent's time zone.
+and the promises in the draft are resolved in the agent's time zone on the team's business
+calendar, exactly as they will be when the reply is sent.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
+from anchordesk.recovery.actions import promise_calendar
 from anchordesk.recovery.temperature import level
 from anchordesk.signals import Commitment, Finding, ReplyReview, find_commitments, review_reply
 from anchordesk.tickets.models import Ticket
@@ -93,7 +95,10 @@ def coach_draft(
     review = review_reply(text, customer_upset=customer_upset)
     hidden = [key for key in dict.fromkeys(dismissed) if key][:MAX_DISMISSED]
     findings = [item for item in map(_finding, review.findings) if item.key not in hidden]
-    promises = find_commitments(text, sent_at=now or timezone.now(), tz=user.timezone or "UTC")
+    calendar = promise_calendar(ticket) if ticket is not None else None
+    promises = find_commitments(
+        text, sent_at=now or timezone.now(), tz=user.timezone or "UTC", calendar=calendar
+    )
     return DraftReview(
         review=review,
         customer_upset=customer_upset,
