@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from anchordesk.mail.ingest import process_inbound, store_raw
+from anchordesk.mail.ingest import MessageTooLarge, process_batch, process_inbound, store_many, store_raw
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState, Source
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, MessageKind, Status
@@ -42,6 +42,27 @@ def test_the_same_delivery_twice_is_stored_once():
     process_inbound(first.pk)
     process_inbound(first.pk)
     assert Ticket.objects.count() == 1 and Message.objects.count() == 1
+
+
+def test_a_fetched_batch_is_stored_once_per_distinct_message_and_routed_together(monkeypatch):
+    already = raw_email(subject="Stored earlier", sender="early@example.test")
+    store_raw(already, source=Source.PUSH)
+    fresh = [raw_email(subject=f"Question {i}", sender=f"c{i}@example.test") for i in range(3)]
+    stored = store_many([fresh[0], already, fresh[1], fresh[0], fresh[2]], source=Source.IMAP)
+    assert [created for _, created in stored] == [True, False, True, False, True]
+    assert stored[0][0].pk == stored[3][0].pk
+    assert InboundEmail.objects.count() == 4
+    process_batch([row.pk for row, _ in stored])
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        "Question 0",
+        "Question 1",
+        "Question 2",
+        "Stored earlier",
+    ]
+    monkeypatch.setattr("anchordesk.mail.ingest.MAX_RAW_BYTES", 50_000)
+    with pytest.raises(MessageTooLarge):
+        store_many([raw_email(subject="Fits"), b"x" * 50_001], source=Source.IMAP)
+    assert InboundEmail.objects.count() == 4  # nothing of the refused batch was written
 
 
 def test_same_message_id_with_different_bytes_is_a_duplicate():
