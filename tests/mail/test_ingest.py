@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from anchordesk.accounts.models import Customer
+from anchordesk.core.models import AuditEvent
 from anchordesk.mail.ingest import MessageTooLarge, process_batch, process_inbound, store_many, store_raw
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState, Source
 from anchordesk.tickets import actions
@@ -134,6 +136,20 @@ def test_an_auto_reply_never_opens_a_ticket():
     inbound = ingest(raw_email(subject="Out of office", headers={"Auto-Submitted": "auto-replied"}))
     assert inbound.state == InboundState.IGNORED
     assert Ticket.objects.count() == 0
+
+
+def test_an_admin_opens_suspended_automatic_mail_as_a_ticket(people, client):
+    inbound = ingest(raw_email(subject="Newsletter: our prices change", headers={"Precedence": "bulk"}))
+    assert inbound.state == InboundState.IGNORED and "automatic" in inbound.reason
+    assert not Customer.objects.filter(email="dana@example.test").exists()  # nobody created for a robot
+    client.force_login(people.admin)
+    page = client.get(reverse("mail-quarantine") + "?state=ignored").content.decode()
+    assert "Suspended" in page and "Open as ticket" in page and "Newsletter: our prices change" in page
+    client.post(reverse("mail-retry", args=[inbound.pk]))
+    opened = InboundEmail.objects.get(pk=inbound.pk)
+    assert opened.state == InboundState.PROCESSED
+    assert opened.ticket is not None and opened.ticket.subject == "Newsletter: our prices change"
+    assert AuditEvent.objects.filter(kind="mail.retried", after={"open_as_ticket": True}).exists()
 
 
 def test_a_sender_looping_mail_at_us_is_throttled(settings):
