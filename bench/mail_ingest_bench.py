@@ -101,6 +101,7 @@ def main() -> None:
     database_url = args.database_url
     if not database_url:
         database_url = f"sqlite:///{data_dir}/bench-{uuid.uuid4().hex[:6]}.sqlite3"
+    os.environ["MAIL_BATCH_SIZE"] = str(args.batch)
     setup_django(database_url, data_dir)
     from django.db import connection
 

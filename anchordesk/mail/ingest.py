@@ -123,11 +123,8 @@ def process_inbound(inbound_id: int, *, force: bool = False) -> InboundEmail:
     return done[0] if done else InboundEmail.objects.defer("raw").get(pk=inbound_id)
 
 
-BATCH_SIZE = 100
-
-
 def process_batch(inbound_ids: Iterable[int], *, force: bool = False) -> list[InboundEmail]:
-    """Route stored messages, up to BATCH_SIZE per transaction; returns the rows this call routed.
+    """Route stored messages, MAIL_BATCH_SIZE (100) per transaction; returns the rows this call routed.
 
     Each chunk is one transaction in which every message has its own savepoint: a message that
     cannot be routed is quarantined without undoing its neighbours, and a worker killed part-way
@@ -138,8 +135,9 @@ def process_batch(inbound_ids: Iterable[int], *, force: bool = False) -> list[In
     ids = list(inbound_ids)
     routed: list[InboundEmail] = []
     with config_snapshot():
-        for start in range(0, len(ids), BATCH_SIZE):
-            routed.extend(_process_chunk(ids[start : start + BATCH_SIZE], force=force))
+        size = max(1, settings.MAIL_BATCH_SIZE)
+        for start in range(0, len(ids), size):
+            routed.extend(_process_chunk(ids[start : start + size], force=force))
     return routed
 
 
