@@ -3,7 +3,7 @@ Each is atomic and audited (on the ticket where there is one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,17 +19,25 @@ from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
 from anchordesk.policies import engine
-from anchordesk.policies.choices import ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.choices import LIMITED_ROLES, ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.engine_text import format_amount
 from anchordesk.policies.models import (
     Acknowledgement,
     Announcement,
     ApprovalRequest,
+    AuthorityLimit,
     Decision,
     Policy,
     PolicyException,
     PolicyVersion,
 )
-from anchordesk.policies.queries import get_authority_limit, granted_in_period, has_acknowledged, role_of
+from anchordesk.policies.queries import (
+    RoleLimit,
+    get_authority_limit,
+    granted_in_period,
+    has_acknowledged,
+    role_of,
+)
 from anchordesk.tickets.models import Ticket
 
 # The form fields a definition is edited in; a PolicySyntaxError names one of these.
@@ -264,8 +272,9 @@ def _amount(raw: object) -> Decimal | None:
 
 def authority_problem(user: User, amount: Decimal | None) -> str | None:
     """None when the user may grant this exception themselves, else the plain reason."""
-    max_amount, max_count = get_authority_limit(role_of(user))
-    return engine.needs_approval(amount, granted_in_period(user), max_amount, max_count)
+    limit = get_authority_limit(role_of(user))
+    granted = granted_in_period(user, days=limit.period_days)
+    return engine.needs_approval(amount, granted, limit.max_amount, limit.max_count, limit.period_days)
 
 
 @transaction.atomic
@@ -322,7 +331,7 @@ def do_request_exception(
         "state": exception.state,
     }
     if why:
-        lead_amount, _ = get_authority_limit(Role.LEAD)
+        lead_amount = get_authority_limit(Role.LEAD).max_amount
         above_lead = lead_amount is not None and value is not None and value > lead_amount
         approval = ApprovalRequest.objects.create(
             exception=exception, needs_role=Role.ADMIN if above_lead else Role.LEAD, why=why[:300]
@@ -394,3 +403,102 @@ def do_decide_approval(
         note=note,
     )
     return approval
+
+
+# --- authority limits ------------------------------------------------------------------
+
+MAX_PERIOD_DAYS = 366
+_A_ROLE = {"agent": "an agent", "lead": "a lead", "admin": "an admin"}
+MAX_LIMIT_COUNT = 100_000
+
+
+def _limit_errors(limit: RoleLimit) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    prefix = f"{limit.role}-"
+    if limit.max_amount is not None:
+        if not limit.max_amount.is_finite() or limit.max_amount < 0:
+            errors[prefix + "max_amount"] = "The amount must be zero or more (leave it empty for no limit)."
+        elif limit.max_amount >= Decimal("1e10"):
+            errors[prefix + "max_amount"] = "The amount is too large."
+        elif limit.max_amount != limit.max_amount.quantize(Decimal("0.01")):
+            errors[prefix + "max_amount"] = "At most two decimal places."
+    if limit.max_count is not None and not 0 <= limit.max_count <= MAX_LIMIT_COUNT:
+        errors[prefix + "max_count"] = (
+            f"The count must be between 0 and {MAX_LIMIT_COUNT} (empty for no limit)."
+        )
+    if not 1 <= limit.period_days <= MAX_PERIOD_DAYS:
+        errors[prefix + "period_days"] = f"The period must be between 1 and {MAX_PERIOD_DAYS} days."
+    return errors
+
+
+def _above(higher: Decimal | None, lower: Decimal | None) -> bool:
+    """Whether a limit is at least another; None is no limit, the highest of all."""
+    if higher is None:
+        return True
+    return lower is not None and higher >= lower
+
+
+@transaction.atomic
+def do_set_authority_limits(limits: Sequence[RoleLimit], *, actor: User) -> list[RoleLimit]:
+    """Set the authority limits of the agent, lead and admin roles (admins only), audited.
+
+    Each role's amount must be at least the amount of the role below it: a lead who may grant
+    less than an agent would pass every approval between the two on to an admin.
+    """
+    if not actor.is_admin_role:
+        raise ValidationError({"__all__": "Only admins change authority limits."})
+    by_role = {limit.role: limit for limit in limits}
+    unknown = [role for role in by_role if role not in LIMITED_ROLES]
+    if unknown:
+        raise ValidationError(
+            {"role": f"{unknown[0]!r} has no authority limit; roles are agent, lead, admin."}
+        )
+    current = {limit.role: limit for limit in (get_authority_limit(r) for r in LIMITED_ROLES)}
+    wanted = {role: by_role.get(role, current[role]) for role in LIMITED_ROLES}
+    errors: dict[str, str] = {}
+    for limit in wanted.values():
+        errors.update(_limit_errors(limit))
+    for lower, higher in zip(LIMITED_ROLES, LIMITED_ROLES[1:], strict=False):
+        low, high = wanted[lower], wanted[higher]
+        field = f"{higher}-max_amount"
+        if field not in errors and not _above(high.max_amount, low.max_amount):
+            below = "no limit" if low.max_amount is None else format_amount(low.max_amount)
+            errors[field] = (
+                f"{_A_ROLE[higher].capitalize()}'s amount must be at least {_A_ROLE[lower]}'s ({below})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    saved: list[RoleLimit] = []
+    for role in LIMITED_ROLES:
+        limit, before = wanted[role], current[role]
+        values = (limit.max_amount, limit.max_count, limit.period_days)
+        if values == (before.max_amount, before.max_count, before.period_days) and not before.is_default:
+            saved.append(before)
+            continue
+        AuthorityLimit.objects.update_or_create(
+            role=role,
+            defaults={
+                "max_amount": limit.max_amount,
+                "max_count": limit.max_count,
+                "period_days": limit.period_days,
+            },
+        )
+        if values != (before.max_amount, before.max_count, before.period_days):
+            record_event(
+                "policy.authority_limit_changed",
+                actor=actor,
+                obj=AuthorityLimit.objects.get(role=role),
+                before=_limit_json(before),
+                after=_limit_json(limit),
+            )
+        saved.append(get_authority_limit(role))
+    return saved
+
+
+def _limit_json(limit: RoleLimit) -> dict[str, Any]:
+    return {
+        "role": limit.role,
+        "max_amount": None if limit.max_amount is None else str(limit.max_amount),
+        "max_count": limit.max_count,
+        "period_days": limit.period_days,
+    }

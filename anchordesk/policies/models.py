@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from anchordesk.accounts.choices import Role
-from anchordesk.policies.choices import ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.choices import LIMIT_PERIOD_DAYS, ApprovalState, DecisionOutcome, ExceptionState
 
 
 class Policy(models.Model):
@@ -88,15 +88,19 @@ class Decision(models.Model):
 
 
 class AuthorityLimit(models.Model):
-    """How much a role may grant as exceptions before someone above approves. A missing row
-    means the defaults in choices.DEFAULT_LIMITS; a null field means no limit."""
+    """How much a role may grant as exceptions before someone above approves: an amount per
+    exception and a number of exceptions per period of days. A missing row means the defaults
+    in choices.DEFAULT_LIMITS; a null amount or count means no limit. Changed only through
+    actions.do_set_authority_limits, so every change is audited."""
 
     role = models.CharField(max_length=20, choices=Role.choices, unique=True)
     max_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    max_count_per_30_days = models.PositiveIntegerField(null=True, blank=True)
+    max_count = models.PositiveIntegerField(null=True, blank=True)
+    period_days = models.PositiveSmallIntegerField(default=LIMIT_PERIOD_DAYS)
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"{self.role}: {self.max_amount} / {self.max_count_per_30_days}"
+        return f"{self.role}: {self.max_amount} / {self.max_count} per {self.period_days} days"
 
 
 class PolicyException(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
-from anchordesk.policies.choices import DEFAULT_LIMITS, LIMIT_PERIOD_DAYS, ApprovalState, ExceptionState
+from anchordesk.policies.choices import (
+    DEFAULT_LIMITS,
+    LIMIT_PERIOD_DAYS,
+    LIMITED_ROLES,
+    ApprovalState,
+    ExceptionState,
+)
 from anchordesk.policies.models import (
     Acknowledgement,
     Announcement,
@@ -112,21 +118,37 @@ def access_announcement(user: User, announcement_id: int | str) -> Announcement:
 # --- authority limits ----------------------------------------------------------------
 
 
-def get_authority_limit(role: str) -> tuple[Decimal | None, int | None]:
-    """(max amount, max exceptions per 30 days) for a role; None is no limit."""
+class RoleLimit(NamedTuple):
+    """A role's authority: the largest amount per exception and the number of exceptions per
+    period of days it may grant itself; None is no limit."""
+
+    role: str
+    max_amount: Decimal | None
+    max_count: int | None
+    period_days: int
+    is_default: bool = False
+
+
+def get_authority_limit(role: str) -> RoleLimit:
     row = AuthorityLimit.objects.filter(role=role).first()
     if row is not None:
-        return row.max_amount, row.max_count_per_30_days
-    return DEFAULT_LIMITS.get(role, (Decimal("0"), 0))
+        return RoleLimit(role, row.max_amount, row.max_count, row.period_days)
+    amount, count = DEFAULT_LIMITS.get(role, (Decimal("0"), 0))
+    return RoleLimit(role, amount, count, LIMIT_PERIOD_DAYS, is_default=True)
+
+
+def authority_limits() -> list[RoleLimit]:
+    """The limits of the roles that grant exceptions, in order of authority."""
+    return [get_authority_limit(role) for role in LIMITED_ROLES]
 
 
 def role_of(user: User) -> str:
     return Role.ADMIN if user.is_admin_role else user.role
 
 
-def granted_in_period(user: User, *, now: datetime | None = None) -> int:
-    """Exceptions this user granted (themselves or by approving) in the last 30 days."""
-    since = (now or timezone.now()) - timedelta(days=LIMIT_PERIOD_DAYS)
+def granted_in_period(user: User, *, days: int = LIMIT_PERIOD_DAYS, now: datetime | None = None) -> int:
+    """Exceptions this user granted (themselves or by approving) in the last `days` days."""
+    since = (now or timezone.now()) - timedelta(days=days)
     return PolicyException.objects.filter(
         granted_by=user, state=ExceptionState.GRANTED, decided_at__gte=since
     ).count()

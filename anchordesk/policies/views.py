@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
-from anchordesk.policies.forms import DecisionForm, PolicyForm, prefill
+from anchordesk.policies.forms import AuthorityLimitsForm, DecisionForm, PolicyForm, prefill
 from anchordesk.policies.models import ApprovalRequest, PolicyVersion
 from anchordesk.tickets.queries import access_ticket
 
@@ -352,3 +353,30 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     return render(request, "policies/partials/_ticket_panel.html", queries.ticket_context(ticket, user))
+
+
+# --- authority limits ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_limits(request: HttpRequest) -> HttpResponse:
+    """Leads read the limits; admins change them. A bad value is a 400 naming the field."""
+    user = require_lead(request)
+    can_edit = user.is_admin_role
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponseForbidden("Only admins change authority limits.")
+        form = AuthorityLimitsForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.do_set_authority_limits(form.limits(), actor=user)
+            except ValidationError as exc:
+                for field, reasons in validation_errors(exc).items():
+                    form.add_error(field if field in form.fields else None, reasons)
+            else:
+                messages.success(request, "Authority limits saved.")
+                return redirect("policy-limits")
+        return render(request, "policies/limits.html", {"form": form, "can_edit": True}, status=400)
+    form = AuthorityLimitsForm(initial=AuthorityLimitsForm.initial_from(queries.authority_limits()))
+    return render(request, "policies/limits.html", {"form": form, "can_edit": can_edit})

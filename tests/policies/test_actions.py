@@ -130,11 +130,14 @@ def test_the_agents_count_limit_sends_the_sixth_exception_in_30_days_to_a_lead(p
         for _ in range(6)
     ]
     assert states == [ExceptionState.GRANTED] * 5 + [ExceptionState.PENDING]
-    assert "5 exceptions already granted this period; the limit is 5" in ApprovalRequest.objects.get().why
+    assert (
+        "5 exceptions already granted in the last 30 days; the limit is 5"
+        in ApprovalRequest.objects.get().why
+    )
 
 
 def test_authority_limits_can_be_changed_per_role(people, denied):
-    AuthorityLimit.objects.create(role=Role.AGENT, max_amount=Decimal("10"), max_count_per_30_days=None)
+    AuthorityLimit.objects.create(role=Role.AGENT, max_amount=Decimal("10"), max_count=None)
     exception = actions.do_request_exception(
         denied, actor=people.agent, reason_code="carrier_lost", amount="20"
     )
@@ -166,7 +169,7 @@ def test_declining_needs_a_note(people, denied):
 
 
 def test_a_lead_over_their_own_count_passes_the_approval_to_an_admin(people, denied):
-    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count_per_30_days=0)
+    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count=0)
     exception = actions.do_request_exception(denied, actor=people.agent, reason_code="changed_mind")
     approval = actions.do_decide_approval(exception.approval, actor=people.lead, approve=True)
     assert approval.state == ApprovalState.PENDING and approval.needs_role == Role.ADMIN
