@@ -460,11 +460,19 @@ def do_set_authority_limits(limits: Sequence[RoleLimit], *, actor: User) -> list
         errors.update(_limit_errors(limit))
     for lower, higher in zip(LIMITED_ROLES, LIMITED_ROLES[1:], strict=False):
         low, high = wanted[lower], wanted[higher]
-        field = f"{higher}-max_amount"
-        if field not in errors and not _above(high.max_amount, low.max_amount):
+        if f"{higher}-max_amount" in errors or f"{lower}-max_amount" in errors:
+            continue
+        if _above(high.max_amount, low.max_amount):
+            continue
+        if higher in by_role:  # the error goes on a field the caller gave
             below = "no limit" if low.max_amount is None else format_amount(low.max_amount)
-            errors[field] = (
+            errors[f"{higher}-max_amount"] = (
                 f"{_A_ROLE[higher].capitalize()}'s amount must be at least {_A_ROLE[lower]}'s ({below})."
+            )
+        else:
+            above = "no limit" if high.max_amount is None else format_amount(high.max_amount)
+            errors[f"{lower}-max_amount"] = (
+                f"{_A_ROLE[lower].capitalize()}'s amount must be at most {_A_ROLE[higher]}'s ({above})."
             )
     if errors:
         raise ValidationError(errors)
