@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
@@ -16,7 +14,6 @@ from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.tickets.queries import tickets_visible_to
 
-log = logging.getLogger(__name__)
 RECENT_MESSAGES = 8
 
 
@@ -85,43 +82,39 @@ def _text(value: Any) -> str:
 
 
 def _policy_rows(ticket: Ticket) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Policy decisions and exceptions on the ticket, as plain rows; ([], [], False) without the app.
+    """Policy decisions and exceptions on the ticket, newest first, as plain rows."""
+    from anchordesk.policies.models import Decision, PolicyException
 
-    The policies app is optional and evolving, so its models are read loosely and a failure
-    only hides this section of the page.
-    """
-    if not apps.is_installed("anchordesk.policies"):
-        return [], [], False
-    label = "policies"  # a variable, so type checkers do not resolve models that may not exist
-    try:
-        decision_model = apps.get_model(label, "Decision")
-        decisions = [
+    decisions = [
+        {
+            "text": f"{d.policy_version}: {d.get_outcome_display()}"
+            + (f" {d.limit}" if d.limit is not None else ""),
+            "reasons": [_text(r) for r in (d.reasons or [])][:5],
+            "by": d.decided_by.display_name,
+            "at": d.created_at,
+            "unacknowledged": d.unacknowledged,
+        }
+        for d in Decision.objects.filter(ticket=ticket)
+        .select_related("policy_version__policy", "decided_by")
+        .order_by("-pk")[:20]
+    ]
+    exceptions = []
+    for x in (
+        PolicyException.objects.filter(ticket=ticket)
+        .select_related("policy", "requested_by", "granted_by")
+        .order_by("-pk")[:20]
+    ):
+        amount = f" {x.amount}" if x.amount is not None else ""
+        granted = f", granted by {x.granted_by.display_name}" if x.granted_by else ""
+        exceptions.append(
             {
-                "text": (
-                    f"{getattr(d, 'policy_version', 'Policy')}: {d.get_outcome_display()}"
-                    if hasattr(d, "get_outcome_display")
-                    else str(d)
-                ),
-                "reasons": [_text(r) for r in (getattr(d, "reasons", None) or [])][:5],
-                "by": getattr(getattr(d, "decided_by", None), "display_name", ""),
-                "at": getattr(d, "created_at", None),
+                "text": f"{x.policy.name}: {x.reason_label}{amount} ({x.get_state_display().lower()})",
+                "note": x.note,
+                "by": f"asked by {x.requested_by.display_name}{granted}",
+                "at": x.created_at,
             }
-            for d in decision_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
-        ]
-        exceptions: list[dict[str, Any]] = []
-        try:
-            exception_model = apps.get_model(label, "PolicyException")
-        except LookupError:
-            exception_model = None
-        if exception_model is not None:
-            exceptions = [
-                {"text": str(x), "note": getattr(x, "note", ""), "at": getattr(x, "created_at", None)}
-                for x in exception_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
-            ]
-        return decisions, exceptions, True
-    except Exception:  # never let an optional section break the lead's page
-        log.warning("collab: policy decisions unavailable for ticket %s", ticket.pk, exc_info=True)
-        return [], [], False
+        )
+    return decisions, exceptions, True
 
 
 def escalation_context(ticket: Ticket) -> EscalationContext:

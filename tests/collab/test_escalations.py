@@ -274,3 +274,30 @@ def test_an_empty_reply_from_the_escalation_page_is_a_400_and_sends_nothing(peop
     response = client.post(f"/collab/escalations/{escalation.pk}/reply", {"body": "   "})
     assert response.status_code == 400 and "<strong>reply</strong>" in response.content.decode()
     assert not Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exists()
+
+
+def test_the_context_page_shows_policy_decisions_and_exceptions(people, client, ticket):
+    from anchordesk.policies import actions as policy_actions
+    from anchordesk.policies.models import Policy
+    from tests.policies.conftest import refunds_definition
+
+    version = policy_actions.do_create_policy(
+        policy_actions.PolicyDraft(definition=refunds_definition()), actor=people.admin
+    )
+    policy_actions.do_publish_version(version, actor=people.admin)
+    decision = policy_actions.do_decide(
+        ticket,
+        Policy.objects.get(pk=version.policy_id),
+        {"delivered_on": "2020-01-01", "reason": "late"},
+        actor=people.agent,
+    )
+    policy_actions.do_request_exception(
+        decision, actor=people.agent, reason_code="carrier_lost", amount="80", note="Lost in transit"
+    )
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.lead)
+    page = client.get(f"/collab/escalations/{escalation.pk}/").content.decode()
+    assert "Refunds v1: Not allowed" in page and "More than 60 days since delivery" in page
+    assert "policy change not yet acknowledged" in page  # Alice had not read the announcement
+    assert "Refunds: Carrier lost the parcel 80.00 (waiting for approval)" in page
+    assert "Lost in transit" in page and "asked by Alice" in page
