@@ -152,6 +152,7 @@ class AnnouncementOut(Schema):
     previous_version: int | None
     summary: list[str] = Field(description="What changed, in plain sentences.")
     text_changed: bool
+    text_diff: list[str] = Field(description="Unified diff lines of the plain-language text.")
     plain_text: str
     previous_plain_text: str | None
     rules_diff: list[str] = Field(description="Unified diff lines of the rules text.")
@@ -385,6 +386,7 @@ def _announcement(a: Announcement, user: User) -> dict[str, Any]:
         "previous_version": previous.number if previous else None,
         "summary": list(a.summary),
         "text_changed": previous is not None and previous.plain_text != a.version.plain_text,
+        "text_diff": a.text_diff(),
         "plain_text": a.version.plain_text,
         "previous_plain_text": previous.plain_text if previous else None,
         "rules_diff": list(a.rules_diff),

@@ -3,6 +3,7 @@ and the announcements of policy changes."""
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from django.conf import settings
@@ -178,18 +179,42 @@ class Announcement(models.Model):
 
     def diff_lines(self) -> list[dict[str, Any]]:
         """The rules diff with a kind per line, for colouring without inline styles."""
-        lines: list[dict[str, Any]] = []
-        for line in self.rules_diff:
-            if line.startswith(("+++", "---")):
-                kind = "head"
-            elif line.startswith("+"):
-                kind = "added"
-            elif line.startswith("-"):
-                kind = "removed"
-            else:
-                kind = "same"
-            lines.append({"kind": kind, "text": line})
-        return lines
+        return _kinds(self.rules_diff)
+
+    def text_diff(self) -> list[str]:
+        """Unified diff lines of the plain-language text; empty when it did not change. Both
+        versions are immutable once published, so it is computed rather than stored."""
+        before = self.previous_version.plain_text if self.previous_version is not None else ""
+        after = self.version.plain_text
+        if before == after:
+            return []
+        return list(
+            difflib.unified_diff(
+                before.splitlines(),
+                after.splitlines(),
+                fromfile=f"version {self.previous_version.number}" if self.previous_version else "before",
+                tofile=f"version {self.version.number}",
+                lineterm="",
+            )
+        )
+
+    def text_diff_lines(self) -> list[dict[str, Any]]:
+        return _kinds(self.text_diff())
+
+
+def _kinds(diff: list[str]) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    for line in diff:
+        if line.startswith(("+++", "---", "@@")):
+            kind = "head"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "same"
+        lines.append({"kind": kind, "text": line})
+    return lines
 
 
 class Acknowledgement(models.Model):

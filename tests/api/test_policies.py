@@ -318,6 +318,7 @@ def test_an_agent_reads_and_acknowledges_a_change_and_the_lead_sees_who_has_not(
     assert [a["version"] for a in unread] == [2]
     change = unread[0]
     assert change["text_changed"] is True and change["plain_text"] == "Refunds within 14 days."
+    assert change["text_diff"][-2:] == ["-Refunds within 30 days.", "+Refunds within 14 days."]
     assert any(line.startswith("-") and "30" in line for line in change["rules_diff"])
     assert any(line.startswith("+") and "14" in line for line in change["rules_diff"])
     assert change["not_acknowledged"] is None  # only leads see who has not read it
