@@ -9,7 +9,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -250,6 +252,42 @@ def _first_name(ticket: Ticket) -> str | None:
 
 # --- exceptions and approvals --------------------------------------------------------
 
+
+def _deciders(exception: PolicyException, needs_role: str) -> list[str]:
+    """Who is told about an approval request: the ticket's on-duty leads, or the admins."""
+    from anchordesk.collab.actions import on_duty_leads
+
+    if needs_role == Role.ADMIN:
+        admins = User.objects.filter(is_active=True, role=Role.ADMIN).order_by("id")
+        return [u.email for u in admins]
+    return [u.email for u in on_duty_leads(exception.ticket)]
+
+
+def _tell(addresses: list[str], subject: str, body: str) -> None:
+    recipients = sorted({a for a in addresses if a})
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def _exception_words(exception: PolicyException) -> str:
+    amount = f" ({format_amount(exception.amount)})" if exception.amount is not None else ""
+    return f"{exception.policy.name}: {exception.reason_label}{amount}"
+
+
+def _ask_for_approval(approval: ApprovalRequest, requester: User) -> None:
+    exception = approval.exception
+    ticket = exception.ticket
+    _tell(
+        _deciders(exception, approval.needs_role),
+        f"Exception to approve on #{ticket.pk}: {_exception_words(exception)}",
+        f"{requester.display_name} asks for an exception on ticket #{ticket.pk} ({ticket.subject}).\n"
+        f"{_exception_words(exception)}\n"
+        f"Why it needs you: {approval.why}\n"
+        + (f"Note: {exception.note}\n" if exception.note else "")
+        + f"{settings.SITE_URL}/policies/approvals/",
+    )
+
+
 _NO_EXCEPTION = {
     DecisionOutcome.ALLOWED: "The request is already allowed; no exception is needed.",
     DecisionOutcome.NEEDS_INPUT: "Give the missing inputs first and decide again.",
@@ -337,6 +375,7 @@ def do_request_exception(
             exception=exception, needs_role=Role.ADMIN if above_lead else Role.LEAD, why=why[:300]
         )
         after["needs"] = approval.needs_role
+        _ask_for_approval(approval, actor)
     record_event(
         "policy.exception_requested",
         actor=actor,
@@ -374,6 +413,7 @@ def do_decide_approval(
             approval.why = f"above {actor.display_name}'s limit: {problem}"[:300]
             approval.note = note
             approval.save(update_fields=["needs_role", "why", "note"])
+            _ask_for_approval(approval, exception.requested_by)
             record_event(
                 "policy.approval_passed_on",
                 actor=actor,
@@ -393,6 +433,15 @@ def do_decide_approval(
     exception.granted_by = actor if approve else None
     exception.decided_at = now
     exception.save(update_fields=["state", "granted_by", "decided_at"])
+    verdict = "approved" if approve else "declined"
+    _tell(
+        [exception.requested_by.email],
+        f"Exception {verdict} on #{exception.ticket_id}: {_exception_words(exception)}",
+        f"{actor.display_name} {verdict} your exception on ticket #{exception.ticket_id}.\n"
+        f"{_exception_words(exception)}\n"
+        + (f"Note: {note}\n" if note else "")
+        + f"{settings.SITE_URL}/policies/decisions/{exception.decision_id}/",
+    )
     record_event(
         "policy.exception_approved" if approve else "policy.exception_declined",
         actor=actor,
