@@ -86,7 +86,10 @@ class EscalationContextOut(Schema):
     mistakes: list[MistakeOut]
     policy_decisions: list[PolicyRow]
     policy_exceptions: list[PolicyRow]
-    suggested_reply: str = Field(description="What to tell the customer: who now handles their request.")
+    suggested_reply: str = Field(description="The lead's own reply: who now handles the request.")
+    customer_update: str = Field(
+        description="What the agent tells the customer meanwhile: who handles it, by when."
+    )
 
 
 class EscalationFilters(InputSchema):
@@ -195,6 +198,7 @@ def get_escalation(request: HttpRequest, escalation_id: Id) -> Any:
         "policy_decisions": [{"text": d["text"], "reasons": d["reasons"]} for d in ctx.decisions],
         "policy_exceptions": [{"text": x["text"], "note": x["note"]} for x in ctx.exceptions],
         "suggested_reply": actions.suggested_lead_reply(escalation, escalation.lead or user),
+        "customer_update": actions.suggested_agent_reply(escalation),
     }
 
 

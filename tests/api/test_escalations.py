@@ -96,6 +96,7 @@ def test_the_lead_sees_the_full_context(people, as_user, ticket, escalation):
     assert body["mistakes"][0]["why_it_made_sense"] == "The old policy page was still up"
     assert "Not allowed" in body["policy_decisions"][0]["text"]
     assert f"My name is {people.lead.display_name}, I lead the support team" in body["suggested_reply"]
+    assert "passed your request to my team lead, Lena," in body["customer_update"]
 
 
 def test_take_coach_and_resolve(people, as_user, ticket, escalation):

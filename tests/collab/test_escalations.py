@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.collab.actions import do_open_escalation, on_duty_leads
@@ -301,3 +302,42 @@ def test_the_context_page_shows_policy_decisions_and_exceptions(people, client, 
     assert "policy change not yet acknowledged" in page  # Alice had not read the announcement
     assert "Refunds: Carrier lost the parcel 80.00 (waiting for approval)" in page
     assert "Lost in transit" in page and "asked by Alice" in page
+
+
+def test_the_agent_is_offered_honest_wording_about_who_handles_the_escalation(
+    people, client, ticket, settings
+):
+    settings.ANCHORDESK_ESCALATION_MINUTES = 240
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.agent)
+    panel = client.get(f"/collab/tickets/{ticket.pk}/panel").content.decode()
+    assert "Tell the customer who is handling it" in panel
+    assert "passed your request to my team lead, Lena, together with our whole conversation" in panel
+    due = timezone.localtime(escalation.due_at)
+    assert f"You&#x27;ll hear back by {due:%H:%M} on {due:%-d %B}" in panel
+    response = client.post(f"/collab/escalations/{escalation.pk}/use-wording")
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/#reply"
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "passed your request to my team lead, Lena" in page  # prefilled in the reply box
+    assert not Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exists()
+
+
+def test_once_a_lead_coaches_the_wording_says_the_agent_stays_the_contact(people, client, ticket):
+    from anchordesk.collab.actions import do_take_escalation, suggested_agent_reply
+
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    do_take_escalation(escalation, actor=people.lead, mode="coach")
+    escalation.refresh_from_db()
+    text = suggested_agent_reply(escalation)
+    assert text.startswith("Hello Carol,")
+    assert "My team lead, Lena, is now reviewing your request with me. I'm staying your contact" in text
+    do_take_escalation(escalation, actor=people.lead, mode="handle")
+    escalation.refresh_from_db()
+    assert "has taken over your request personally" in suggested_agent_reply(escalation)
+
+
+def test_a_stranger_cannot_use_an_escalations_wording(people, client, ticket):
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.collaborator)
+    assert client.post(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 404
+    assert client.get(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 405
