@@ -3,11 +3,13 @@ approvals by leads (admins above a lead's limit), announcements and authority li
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anchordesk.policies import actions, queries
 from anchordesk.policies.models import Decision, Policy, PolicyException
@@ -365,3 +367,56 @@ def test_bad_authority_limits_are_a_422_naming_the_field(people, as_user, limits
     response = as_user(people.admin).put("/authority-limits", {"limits": limits})
     assert response.status_code == 422
     assert field in field_errors(response), response.json()
+
+
+_values = {
+    "delivered_on": st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2027, 1, 1)).map(str)),
+    "reason": st.one_of(st.none(), st.sampled_from(["damaged", "late", "changed_mind"])),
+    "order_total": st.one_of(st.none(), st.decimals(0, 10_000, places=2).map(str), st.integers(0, 500)),
+    "vip": st.one_of(st.none(), st.booleans()),
+    "refunds_this_year": st.one_of(st.none(), st.integers(0, 20)),
+}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inputs=st.fixed_dictionaries(_values))
+def test_any_inputs_get_one_answer_from_the_api_whoever_asks(people, as_user, refunds, ticket, inputs):
+    clients = [as_user(who) for who in (people.agent, people.lead, people.admin)]
+    answers = set()
+    for api in clients:
+        response = api.post(f"/tickets/{ticket.pk}/decisions", {"policy_id": refunds.pk, "inputs": inputs})
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        answers.add(
+            repr((body["outcome"], body["limit"], body["reasons"], body["missing"], body["suggested_reply"]))
+        )
+    assert len(answers) == 1
+
+
+ROLE_MATRIX = {
+    "list policies": {"agent": 200, "lead": 200, "admin": 200, "collaborator": 403},
+    "decide": {"agent": 201, "lead": 201, "admin": 201, "collaborator": 404},
+    "list approvals": {"agent": 403, "lead": 200, "admin": 200, "collaborator": 403},
+    "exceptions report": {"agent": 403, "lead": 200, "admin": 200, "collaborator": 403},
+    "read limits": {"agent": 403, "lead": 200, "admin": 200, "collaborator": 403},
+    "set limits": {"agent": 403, "lead": 403, "admin": 200, "collaborator": 403},
+    "announcements": {"agent": 200, "lead": 200, "admin": 200, "collaborator": 403},
+}
+
+
+@pytest.mark.parametrize("role", ["agent", "lead", "admin", "collaborator"])
+def test_each_role_gets_what_the_ui_allows(people, as_user, refunds, ticket, role):
+    api = as_user(getattr(people, role))
+    calls = {
+        "list policies": lambda: api.get("/policies"),
+        "decide": lambda: _decide(api, ticket, refunds, reason="late"),
+        "list approvals": lambda: api.get("/approvals"),
+        "exceptions report": lambda: api.get("/policy-exceptions/report"),
+        "read limits": lambda: api.get("/authority-limits"),
+        "set limits": lambda: api.put(
+            "/authority-limits", {"limits": [{"role": "agent", "max_amount": "50"}]}
+        ),
+        "announcements": lambda: api.get("/policy-announcements"),
+    }
+    got = {name: call().status_code for name, call in calls.items()}
+    assert got == {name: expected[role] for name, expected in ROLE_MATRIX.items()}
