@@ -189,6 +189,24 @@ class DecisionCreate(InputSchema):
     )
 
 
+class PolicyIn(InputSchema):
+    name: str = Field(max_length=120)
+    description: str = Field("", max_length=2000)
+    plain_text: str = Field("", max_length=20_000, description="The policy in plain words.")
+    inputs: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=100,
+        description='[{"name": "delivered_on", "label": "Delivery date", "type": "date", "required": false}]',
+    )
+    rules: str = Field("", max_length=100_000, description="One rule per line; see docs/policies-rules.md.")
+    exception_reasons: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+    alternatives: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=50)
+
+    def draft(self) -> actions.PolicyDraft:
+        definition = self.model_dump(exclude={"plain_text"})
+        return actions.PolicyDraft(definition=definition, plain_text=self.plain_text)
+
+
 class ExceptionCreate(InputSchema):
     reason_code: str = Field(max_length=100, description="One of the policy's exception reasons.")
     amount: Decimal | None = Field(None, ge=0, lt=Decimal("1e10"), decimal_places=2)
@@ -442,6 +460,46 @@ def list_versions(request: HttpRequest, policy_id: Id) -> Any:
     if not user.is_lead:
         versions = versions.filter(published_at__isnull=False)
     return [_version(v, policy) for v in versions[:MAX_ROWS]]
+
+
+@router.post("/policies", response={201: VersionOut, **ERRORS}, summary="Write a new policy")
+def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
+    """Leads and admins: a new policy with its first version as a draft; publish it to use it.
+    A malformed rule is a 422 on `rules` with its line, column and reason."""
+    user = current_user(request)
+    require_lead(user)
+    version = actions.do_create_policy(payload.draft(), actor=user)
+    return Status(201, _version(_version_qs().get(pk=version.pk), version.policy))
+
+
+@router.post(
+    "/policies/{policy_id}/versions", response={201: VersionOut, **ERRORS}, summary="Save a new draft"
+)
+def create_version(request: HttpRequest, policy_id: Id, payload: PolicyIn) -> Any:
+    """Leads and admins: editing never changes a version in place; it makes the next draft."""
+    user = current_user(request)
+    require_lead(user)
+    policy = queries.access_managed_policy(user, policy_id)
+    version = actions.do_save_draft(policy, payload.draft(), actor=user)
+    return Status(201, _version(_version_qs().get(pk=version.pk), policy))
+
+
+@router.post(
+    "/policy-versions/{version_id}/publish",
+    response={201: AnnouncementOut, **ERRORS},
+    summary="Publish a draft",
+)
+def publish_version(request: HttpRequest, version_id: Id) -> Any:
+    """Leads and admins: the draft becomes the current version and its change is announced."""
+    user = current_user(request)
+    require_lead(user)
+    version = queries.access_version(user, version_id)
+    announcement = actions.do_publish_version(version, actor=user)
+    return Status(201, _announcement(_announcement_qs().get(pk=announcement.pk), user))
+
+
+def _version_qs() -> Any:
+    return PolicyVersion.objects.select_related("created_by", "published_by", "policy")
 
 
 # --- decisions -----------------------------------------------------------------------

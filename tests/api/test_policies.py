@@ -420,3 +420,66 @@ def test_each_role_gets_what_the_ui_allows(people, as_user, refunds, ticket, rol
     }
     got = {name: call().status_code for name, call in calls.items()}
     assert got == {name: expected[role] for name, expected in ROLE_MATRIX.items()}
+
+
+# --- writing policies ----------------------------------------------------------------
+
+
+def _policy_body(**changes):
+    body = {key: value for key, value in refunds_definition().items()}
+    body["plain_text"] = "Refunds within 30 days of delivery."
+    body.update(changes)
+    return body
+
+
+def test_a_lead_writes_and_publishes_a_policy_and_agents_may_not(people, as_user):
+    lead, agent = as_user(people.lead), as_user(people.agent)
+    assert agent.post("/policies", _policy_body()).status_code == 403
+    created = lead.post("/policies", _policy_body())
+    assert created.status_code == 201
+    draft = created.json()
+    assert draft["number"] == 1 and draft["is_draft"] is True and draft["is_current"] is False
+    assert agent.get("/policies").json()[0]["current_version"] is None
+    assert agent.post(f"/policy-versions/{draft['id']}/publish").status_code == 403
+    published = lead.post(f"/policy-versions/{draft['id']}/publish")
+    assert published.status_code == 201 and published.json()["version"] == 1
+    assert agent.get("/policies").json()[0]["current_version"] == 1
+    again = lead.post(f"/policy-versions/{draft['id']}/publish")
+    assert again.status_code == 422 and field_errors(again)["version"] == "Version 1 is already published."
+
+
+def test_editing_makes_a_new_draft_and_old_decisions_keep_their_version(people, as_user, refunds, ticket):
+    lead, agent = as_user(people.lead), as_user(people.agent)
+    old = _decide(agent, ticket, refunds, delivered_on=DELIVERED_45_DAYS_AGO, reason="late").json()
+    rules = refunds_definition()["rules"].replace("<= 30", "<= 60")
+    draft = lead.post(f"/policies/{refunds.pk}/versions", _policy_body(rules=rules)).json()
+    assert draft["number"] == 2 and draft["is_draft"] is True
+    lead.post(f"/policy-versions/{draft['id']}/publish")
+    new = _decide(agent, ticket, refunds, delivered_on=DELIVERED_45_DAYS_AGO, reason="late").json()
+    assert (old["version"], old["outcome"]) == (1, "allowed_up_to")
+    assert (new["version"], new["outcome"]) == (2, "allowed")
+    assert agent.get(f"/decisions/{old['id']}").json()["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        (
+            {"rules": "allow when days_sinse(delivered_on) < 3"},
+            "rules",
+            "line 1, column 12: unknown function 'days_sinse' (did you mean 'days_since'?)",
+        ),
+        ({"rules": 'deny "x"\nallow when reason in ("late"'}, "rules", "line 2, "),
+        ({"inputs": [{"name": "x", "type": "colour"}]}, "inputs", "inputs[0].type"),
+        ({"exception_reasons": [{"code": "lost"}]}, "exception_reasons", "exception_reasons[0].label"),
+        ({"name": ""}, "name", "Give the policy a name."),
+        ({"rules": 3}, "rules", "Input should be a valid string"),
+    ],
+)
+def test_a_malformed_policy_is_refused_at_save_with_the_field_line_and_reason(
+    people, as_user, changes, field, reason
+):
+    response = as_user(people.lead).post("/policies", _policy_body(**changes))
+    assert response.status_code == 422
+    assert field_errors(response)[field].startswith(reason), response.json()
+    assert not Policy.objects.exists()
