@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -154,6 +154,7 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
     policy.save(update_fields=["current_version", "name"])
     # Whoever publishes has read what they publish.
     Acknowledgement.objects.create(announcement=announcement, user=actor)
+    _announce(announcement, actor)
     record_event(
         "policy.published",
         actor=actor,
@@ -162,6 +163,25 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
         after={"version": version.number},
     )
     return announcement
+
+
+def _announce(announcement: Announcement, actor: User) -> None:
+    """Email the change to every agent, lead and admin but the publisher, one message each."""
+    from anchordesk.policies.queries import people_who_should_read
+
+    version = announcement.version
+    subject = f"Policy changed: {announcement.policy.name} (version {version.number})"
+    lines = "\n".join(f"- {line}" for line in announcement.summary)
+    body = (
+        f"{actor.display_name} published version {version.number} of {announcement.policy.name}.\n\n"
+        f"What changed:\n{lines}\n\n"
+        "Please read it and acknowledge it:\n"
+        f"{settings.SITE_URL}/policies/announcements/{announcement.pk}/"
+    )
+    recipients = sorted({u.email for u in people_who_should_read().exclude(pk=actor.pk) if u.email})
+    if recipients:
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+        transaction.on_commit(lambda: send_mass_mail(messages))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from anchordesk.policies.choices import (
     LIMIT_PERIOD_DAYS,
     LIMITED_ROLES,
     ApprovalState,
+    DecisionOutcome,
     ExceptionState,
 )
 from anchordesk.policies.models import (
@@ -252,6 +253,42 @@ def exception_report(
             )
         )
     return report
+
+
+# Inputs a policy may declare by these names are filled in from what Anchordesk knows about the
+# ticket's customer; a ticket custom field of the same name wins.
+CUSTOMER_FACTS = (
+    "customer_tier",
+    "customer_since",
+    "exceptions_last_12_months",
+    "allowed_last_12_months",
+)
+
+
+def known_facts(ticket: Ticket, policy: Policy, names: set[str]) -> dict[str, object]:
+    """Values for the policy's inputs that the ticket and its customer already tell: the
+    ticket's custom fields, then the CUSTOMER_FACTS. Only the facts asked for are read."""
+    facts: dict[str, object] = {}
+    customer = ticket.customer
+    if "customer_tier" in names and customer.organization is not None:
+        facts["customer_tier"] = customer.organization.tier
+    if "customer_since" in names:
+        facts["customer_since"] = timezone.localdate(customer.created_at).isoformat()
+    since = timezone.now() - timedelta(days=365)
+    if "exceptions_last_12_months" in names:
+        facts["exceptions_last_12_months"] = PolicyException.objects.filter(
+            policy=policy, ticket__customer=customer, state=ExceptionState.GRANTED, decided_at__gte=since
+        ).count()
+    if "allowed_last_12_months" in names:
+        facts["allowed_last_12_months"] = Decision.objects.filter(
+            policy_version__policy=policy,
+            ticket__customer=customer,
+            outcome__in=[DecisionOutcome.ALLOWED, DecisionOutcome.ALLOWED_UP_TO],
+            created_at__gte=since,
+        ).count()
+    fields = ticket.fields if isinstance(ticket.fields, dict) else {}
+    facts.update({k: v for k, v in fields.items() if k in names and v not in (None, "")})
+    return facts
 
 
 def pending_approval_count(user: User) -> int:

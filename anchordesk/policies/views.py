@@ -204,7 +204,7 @@ def decide(request: HttpRequest, ticket_id: int) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse(_decision_json(decision), status=201)
         return redirect("policy-decision", decision_id=decision.pk)
-    known = ticket.fields if isinstance(ticket.fields, dict) else {}
+    known = queries.known_facts(ticket, policy, {spec.name for spec in compiled.inputs})
     context["form"] = DecisionForm(compiled, initial=prefill(compiled, known))
     return render(request, "policies/decide.html", context)
 

@@ -68,3 +68,26 @@ def test_nothing_is_sent_for_an_exception_granted_at_once(people, denied, django
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_request_exception(denied, actor=people.agent, reason_code="carrier_lost", amount="20")
     assert mail.outbox == []
+
+
+def test_publishing_a_change_emails_everyone_who_must_acknowledge_it(
+    people, refunds, django_capture_on_commit_callbacks
+):
+    from tests.policies.conftest import refunds_definition
+
+    rules = refunds_definition()["rules"].replace("<= 30", "<= 14")
+    draft = actions.do_save_draft(
+        refunds, actions.PolicyDraft(definition=refunds_definition(rules=rules)), actor=people.lead
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement = actions.do_publish_version(draft, actor=people.lead)
+    # One message each, so nobody sees the others' addresses; not the publisher, not collaborators.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [people.agent.email, people.agent2.email, people.admin.email]
+    )
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    message = mail.outbox[0]
+    assert message.subject == "Policy changed: Refunds (version 2)"
+    assert "Lena published version 2 of Refunds." in message.body
+    assert f"/policies/announcements/{announcement.pk}/" in message.body
+    assert "14" in message.body  # the summary of what changed
