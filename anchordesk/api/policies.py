@@ -8,12 +8,13 @@ every call here answers them 403.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -220,6 +221,11 @@ class ApprovalDecide(InputSchema):
 
 class ApprovalFilters(InputSchema):
     state: Literal["pending", "approved", "declined", "all"] = "pending"
+
+
+class ReportFilters(InputSchema):
+    policy_id: Id | None = None
+    days: int | None = Field(None, ge=1, le=3660, description="Only exceptions asked in the last n days.")
 
 
 class AnnouncementFilters(InputSchema):
@@ -621,11 +627,17 @@ def decide_approval(request: HttpRequest, approval_id: Id, payload: ApprovalDeci
 @router.get(
     "/policy-exceptions/report", response={200: list[ReportRowOut], **ERRORS}, summary="Exceptions report"
 )
-def exception_report(request: HttpRequest) -> Any:
+def exception_report(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """Leads and admins: every exception counted per policy, reason and requesting agent."""
     user = current_user(request)
     require_lead(user)
-    return [row.__dict__ for row in queries.exception_report()]
+    policy = None
+    if filters.policy_id is not None:
+        policy = queries.policies_visible_to(user).filter(pk=filters.policy_id).first()
+        if policy is None:
+            raise ValidationError({"policy_id": f"No policy with id {filters.policy_id}."})
+    since = timezone.now() - timedelta(days=filters.days) if filters.days else None
+    return [row.__dict__ for row in queries.exception_report(since=since, policy=policy)]
 
 
 # --- announcements -------------------------------------------------------------------

@@ -3,6 +3,7 @@ and approve; admins do everything; everyone else gets a 404."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anchordesk.accounts.models import User
@@ -19,6 +21,8 @@ from anchordesk.policies.choices import ApprovalState
 from anchordesk.policies.forms import AuthorityLimitsForm, DecisionForm, PolicyForm, prefill
 from anchordesk.policies.models import ApprovalRequest, PolicyVersion
 from anchordesk.tickets.queries import access_ticket
+
+REPORT_MAX_DAYS = 3660
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -337,13 +341,27 @@ def decide_approval(request: HttpRequest, approval_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def exception_report(request: HttpRequest) -> HttpResponse:
-    require_lead(request)
-    rows = queries.exception_report()
+    """Exceptions per policy, reason and agent; ?policy=<id> and ?days=<n> narrow it down."""
+    user = require_lead(request)
+    policies = list(queries.policies_visible_to(user))
+    raw_policy, raw_days = request.GET.get("policy", ""), request.GET.get("days", "")
+    policy = next((p for p in policies if str(p.pk) == raw_policy), None)
+    if raw_policy and policy is None:
+        return _refused(request, ValidationError({"policy": "Pick one of the listed policies."}))
+    days = int(raw_days) if raw_days.isdigit() else None
+    if raw_days and (days is None or not 1 <= days <= REPORT_MAX_DAYS):
+        return _refused(request, ValidationError({"days": f"A number of days from 1 to {REPORT_MAX_DAYS}."}))
+    since = timezone.now() - timedelta(days=days) if days else None
+    rows = queries.exception_report(since=since, policy=policy)
     if _wants_json(request):
         return JsonResponse(
             {"rows": [{**row.__dict__, "total_amount": str(row.total_amount)} for row in rows]}
         )
-    return render(request, "policies/report.html", {"rows": rows})
+    return render(
+        request,
+        "policies/report.html",
+        {"rows": rows, "policies": policies, "chosen_policy": policy, "days": days},
+    )
 
 
 @login_required
