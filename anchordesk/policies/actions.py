@@ -260,9 +260,15 @@ def do_decide(
 
 
 def _text_value(value: object) -> object:
+    """A value as it is stored with the decision (JSON): booleans and whole numbers as they
+    are, dates as YYYY-MM-DD, everything else as text the engine reads back the same way."""
     if isinstance(value, list | tuple):
         value = value[-1] if value else ""
-    return value if isinstance(value, bool | int | Decimal | date) else str(value)
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _first_name(ticket: Ticket) -> str | None:

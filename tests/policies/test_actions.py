@@ -234,3 +234,28 @@ def test_exceptions_granted_over_30_days_ago_do_not_count(people, denied):
     PolicyException.objects.update(decided_at=denied.created_at - timedelta(days=31))
     exception = actions.do_request_exception(denied, actor=people.agent, reason_code="carrier_lost")
     assert exception.state == ExceptionState.GRANTED
+
+
+def test_native_dates_and_amounts_are_stored_as_text_and_decide_the_same(people, refunds, ticket):
+    native = actions.do_decide(
+        ticket,
+        refunds,
+        {"delivered_on": date(2026, 1, 15), "reason": "late", "order_total": Decimal("80.00"), "vip": True},
+        actor=people.agent,
+        today=TODAY,
+    )
+    native.refresh_from_db()
+    assert native.inputs == {
+        "delivered_on": "2026-01-15",
+        "reason": "late",
+        "order_total": "80.00",
+        "vip": True,
+    }
+    text = actions.do_decide(
+        ticket,
+        refunds,
+        {"delivered_on": "2026-01-15", "reason": "late", "order_total": "80.00", "vip": "yes"},
+        actor=people.agent,
+        today=TODAY,
+    )
+    assert (native.outcome, native.limit, native.reasons) == (text.outcome, text.limit, text.reasons)
