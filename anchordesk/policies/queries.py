@@ -307,4 +307,5 @@ def ticket_context(ticket: Ticket, user: User) -> dict[str, Any]:
         "policy_decisions": decisions,
         "policies": [p for p in policies_visible_to(user) if p.current_version_id is not None],
         "policy_ticket": ticket,
+        "unread_announcements": list(unread_announcements(user)),
     }
