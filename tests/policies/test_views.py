@@ -274,7 +274,7 @@ def test_the_ticket_panel_lists_policy_changes_the_agent_has_not_read(people, cl
 
     client.force_login(people.agent)
     panel = client.get(f"/policies/tickets/{ticket.pk}/panel").content.decode()
-    assert "Policy changes to read before deciding:" in panel and "Refunds v1" in panel
+    assert "Policy changes to read before deciding:" in panel and "Refunds: version 1" in panel
     actions.do_acknowledge(queries.current_announcement(refunds), actor=people.agent)
     panel = client.get(f"/policies/tickets/{ticket.pk}/panel").content.decode()
     assert "Policy changes to read" not in panel
