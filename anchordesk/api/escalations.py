@@ -79,6 +79,7 @@ class PolicyRow(Schema):
 
 class EscalationContextOut(Schema):
     escalation: EscalationOut
+    summary: list[str] = Field(description="The conversation in a few plain sentences.")
     recent_messages: list[MessageOut]
     message_total: int
     temperature: list[TemperaturePoint]
@@ -177,6 +178,7 @@ def get_escalation(request: HttpRequest, escalation_id: Id) -> Any:
     )
     return {
         "escalation": _escalation(escalation),
+        "summary": ctx.summary,
         "recent_messages": [serialize.message(m) for m in messages],
         "message_total": ctx.message_total,
         "temperature": ctx.temperature_points,

@@ -341,3 +341,24 @@ def test_a_stranger_cannot_use_an_escalations_wording(people, client, ticket):
     client.force_login(people.collaborator)
     assert client.post(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 404
     assert client.get(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 405
+
+
+def test_the_lead_reads_a_plain_summary_of_the_conversation_first(people, client, ticket):
+    from anchordesk.tickets.actions import do_reply
+
+    do_reply(ticket, "We're checking with the carrier now.", actor=people.agent)
+    do_add_customer_message(
+        ticket, "Still nothing. I want to speak to your manager.", customer=people.customer
+    )
+    do_add_commitment(ticket, actor=people.agent, action="Call the carrier", due_at=None)
+    escalation = Escalation.objects.get(ticket=ticket)
+    client.force_login(people.lead)
+    page = client.get(f"/collab/escalations/{escalation.pk}/")
+    summary = page.context["ctx"].summary
+    assert summary[0].startswith("Carol Customer wrote twice since ") and summary[0].endswith(
+        " and got 1 reply."
+    )
+    assert summary[1] == "It started with: “Hello, my order #1234 has not arrived yet. Can you help?”"
+    assert summary[2].startswith("Temperature rose from ")
+    assert "1 promise made: 1 open." in summary
+    assert "It started with" in page.content.decode()
