@@ -427,6 +427,8 @@ def do_decide_approval(
         raise ValidationError({"approval": "This request has already been decided."})
     if not actor.is_lead or (approval.needs_role == Role.ADMIN and not actor.is_admin_role):
         raise ValidationError({"approval": "Only a lead (an admin above a lead's limit) decides this."})
+    if exception.requested_by_id == actor.pk and not actor.is_admin_role:
+        raise ValidationError({"approval": "Someone else decides on your own request."})
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": "Say why, so the agent can explain it to the customer."})

@@ -93,7 +93,8 @@ def approvals_for(user: User) -> QuerySet[ApprovalRequest]:
     )
     if user.is_admin_role:
         return qs
-    return qs.filter(needs_role=Role.LEAD)
+    # A lead never decides their own request: it waits for another lead or an admin.
+    return qs.filter(needs_role=Role.LEAD).exclude(exception__requested_by=user)
 
 
 def access_approval(user: User, approval_id: int | str) -> ApprovalRequest:

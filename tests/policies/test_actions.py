@@ -259,3 +259,17 @@ def test_native_dates_and_amounts_are_stored_as_text_and_decide_the_same(people,
         today=TODAY,
     )
     assert (native.outcome, native.limit, native.reasons) == (text.outcome, text.limit, text.reasons)
+
+
+def test_a_lead_does_not_decide_their_own_request(people, denied):
+    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count=0)
+    exception = actions.do_request_exception(
+        denied, actor=people.lead, reason_code="carrier_lost", amount="20"
+    )
+    assert exception.state == ExceptionState.PENDING and exception.approval.needs_role == Role.LEAD
+    with pytest.raises(ValidationError) as caught:
+        actions.do_decide_approval(exception.approval, actor=people.lead, approve=True)
+    assert caught.value.message_dict == {"approval": ["Someone else decides on your own request."]}
+    actions.do_decide_approval(exception.approval, actor=people.admin, approve=True)
+    exception.refresh_from_db()
+    assert exception.state == ExceptionState.GRANTED and exception.granted_by == people.admin
