@@ -391,6 +391,7 @@ def do_request_exception(
     after: dict[str, Any] = {
         "policy": exception.policy.name,
         "reason": reason.code,
+        "reason_label": reason.label,
         "amount": None if value is None else str(value),
         "state": exception.state,
     }
