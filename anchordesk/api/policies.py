@@ -18,10 +18,10 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from anchordesk.accounts.models import User
+from anchordesk.accounts.models import Team, User
 from anchordesk.api import serialize
 from anchordesk.api.auth import current_user, require_admin, require_lead, require_ticket_worker
-from anchordesk.api.schemas import ErrorOut, Id, InputSchema, UserRef
+from anchordesk.api.schemas import ErrorOut, Id, InputSchema, TeamRef, UserRef
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
 from anchordesk.policies.engine_runtime import coerce_input, is_blank, label_words
@@ -85,6 +85,7 @@ class VersionOut(Schema):
     plain_text: str
     rules: str
     rules_in_words: list[str]
+    teams: list[TeamRef] = Field(description="Whose agents it concerns; empty: every agent.")
     created_by: UserRef
     created_at: datetime
     published_by: UserRef | None
@@ -202,10 +203,17 @@ class PolicyIn(InputSchema):
     rules: str = Field("", max_length=100_000, description="One rule per line; see docs/policies-rules.md.")
     exception_reasons: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
     alternatives: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=50)
+    team_ids: list[Id] = Field(
+        default_factory=list, max_length=100, description="Whose agents it concerns; empty: every agent."
+    )
 
     def draft(self) -> actions.PolicyDraft:
-        definition = self.model_dump(exclude={"plain_text"})
-        return actions.PolicyDraft(definition=definition, plain_text=self.plain_text)
+        definition = self.model_dump(exclude={"plain_text", "team_ids"})
+        teams = list(Team.objects.filter(pk__in=self.team_ids))
+        missing = sorted(set(self.team_ids) - {t.pk for t in teams})
+        if missing:
+            raise ValidationError({"team_ids": f"No team with id {', '.join(map(str, missing))}."})
+        return actions.PolicyDraft(definition=definition, plain_text=self.plain_text, teams=teams)
 
 
 class ExceptionCreate(InputSchema):
@@ -289,6 +297,7 @@ def _version(version: PolicyVersion, policy: Policy) -> dict[str, Any]:
         "plain_text": version.plain_text,
         "rules": compiled.rules_text,
         "rules_in_words": compiled.describe_rules(),
+        "teams": [serialize.team_ref(t) for t in version.teams.order_by("name")],
         "created_by": serialize.user_ref(version.created_by),
         "created_at": version.created_at,
         "published_by": serialize.user_ref(version.published_by),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from anchordesk.accounts.choices import Role
-from anchordesk.accounts.models import User
+from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
 from anchordesk.policies import engine
 from anchordesk.policies.choices import LIMITED_ROLES, ApprovalState, DecisionOutcome, ExceptionState
@@ -52,6 +52,7 @@ class PolicyDraft:
 
     definition: Mapping[str, Any]
     plain_text: str = ""
+    teams: Sequence[Team] = ()  # whose agents it concerns; empty: every agent
 
 
 def _require_lead(actor: User) -> None:
@@ -96,6 +97,7 @@ def do_create_policy(draft: PolicyDraft, *, actor: User) -> PolicyVersion:
     version = PolicyVersion.objects.create(
         policy=policy, number=1, definition=definition, plain_text=plain_text, created_by=actor
     )
+    version.teams.set(draft.teams)
     record_event("policy.created", actor=actor, obj=policy, after={"name": policy.name, "version": 1})
     return version
 
@@ -110,7 +112,13 @@ def do_save_draft(policy: Policy, draft: PolicyDraft, *, actor: User) -> PolicyV
     version = PolicyVersion.objects.create(
         policy=policy, number=number, definition=definition, plain_text=plain_text, created_by=actor
     )
-    record_event("policy.draft_saved", actor=actor, obj=policy, after={"version": number})
+    version.teams.set(draft.teams)
+    record_event(
+        "policy.draft_saved",
+        actor=actor,
+        obj=policy,
+        after={"version": number, "teams": sorted(t.name for t in draft.teams)},
+    )
     return version
 
 
@@ -178,7 +186,9 @@ def _announce(announcement: Announcement, actor: User) -> None:
         "Please read it and acknowledge it:\n"
         f"{settings.SITE_URL}/policies/announcements/{announcement.pk}/"
     )
-    recipients = sorted({u.email for u in people_who_should_read().exclude(pk=actor.pk) if u.email})
+    recipients = sorted(
+        {u.email for u in people_who_should_read(announcement.version).exclude(pk=actor.pk) if u.email}
+    )
     if recipients:
         messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
         transaction.on_commit(lambda: send_mass_mail(messages))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import Team
 from anchordesk.policies.actions import MAX_LIMIT_COUNT, MAX_PERIOD_DAYS
 from anchordesk.policies.choices import LIMIT_PERIOD_DAYS, LIMITED_ROLES
 from anchordesk.policies.engine import CompiledPolicy, InputSpec
@@ -48,6 +49,14 @@ class PolicyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What to offer when the answer is no; one per line.",
     )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Whose agents it concerns",
+        help_text="They are told of each change and asked to acknowledge it. None ticked: every agent. "
+        "Leads and admins are always told.",
+    )
 
     def _json_list(self, field: str) -> list[Any]:
         raw = (self.cleaned_data.get(field) or "").strip() or "[]"
@@ -83,8 +92,11 @@ class PolicyForm(forms.Form):
         }
 
     @classmethod
-    def initial_from(cls, definition: Mapping[str, Any], plain_text: str) -> dict[str, Any]:
+    def initial_from(
+        cls, definition: Mapping[str, Any], plain_text: str, teams: Sequence[Team] = ()
+    ) -> dict[str, Any]:
         return {
+            "teams": list(teams),
             "name": definition.get("name", ""),
             "description": definition.get("description", ""),
             "plain_text": plain_text,

@@ -37,6 +37,9 @@ class PolicyVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()  # what engine.compile_policy reads
     plain_text = models.TextField(blank=True, help_text="The policy in plain words, for agents and customers")
+    # The teams whose agents the version concerns: they are told of its change and asked to
+    # acknowledge it. None means every agent; leads and admins are always concerned.
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -175,26 +175,35 @@ def has_acknowledged(user: User, policy: Policy) -> bool:
 
 
 def unread_announcements(user: User) -> QuerySet[Announcement]:
-    """Announcements of current versions this user has not acknowledged."""
+    """Announcements of current versions that concern this user and they have not acknowledged."""
     if not user.is_authenticated or not user.works_tickets:
         return Announcement.objects.none()
-    return (
-        Announcement.objects.filter(version__policy__current_version=F("version"))
-        .exclude(acknowledgements__user=user)
-        .select_related("policy", "version")
+    qs = Announcement.objects.filter(version__policy__current_version=F("version")).exclude(
+        acknowledgements__user=user
     )
+    if not user.is_lead:
+        concerned = Announcement.objects.filter(
+            Q(version__teams__isnull=True) | Q(version__teams__in=user.teams.all())
+        )
+        qs = qs.filter(pk__in=concerned.values("pk"))
+    return qs.select_related("policy", "version")
 
 
-def people_who_should_read() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]).order_by(
-        "first_name", "username"
-    )
+def people_who_should_read(version: PolicyVersion | None = None) -> QuerySet[User]:
+    """Who a version concerns: every lead and admin, and the agents of its teams (every agent
+    when it names none)."""
+    people = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN])
+    if version is not None:
+        team_ids = list(version.teams.values_list("pk", flat=True))
+        if team_ids:
+            people = people.filter(Q(role__in=[Role.LEAD, Role.ADMIN]) | Q(teams__in=team_ids)).distinct()
+    return people.order_by("first_name", "username")
 
 
 def not_acknowledged(announcement: Announcement) -> list[User]:
-    """Agents, leads and admins who have not acknowledged the announcement."""
+    """The people the announcement concerns who have not acknowledged it."""
     read = Acknowledgement.objects.filter(announcement=announcement).values("user_id")
-    return list(people_who_should_read().exclude(pk__in=read))
+    return list(people_who_should_read(announcement.version).exclude(pk__in=read))
 
 
 # --- reports ---------------------------------------------------------------------------

@@ -57,7 +57,11 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_policy(request: HttpRequest, user: User, form: PolicyForm, policy: Any) -> PolicyVersion:
-    draft = actions.PolicyDraft(definition=form.definition(), plain_text=form.cleaned_data["plain_text"])
+    draft = actions.PolicyDraft(
+        definition=form.definition(),
+        plain_text=form.cleaned_data["plain_text"],
+        teams=list(form.cleaned_data.get("teams") or []),
+    )
     if policy is None:
         return actions.do_create_policy(draft, actor=user)
     return actions.do_save_draft(policy, draft, actor=user)
@@ -85,7 +89,11 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "policies/edit.html", {"form": form, "policy": policy}, status=400)
     latest = policy.versions.order_by("-number").first() if policy is not None else None
-    initial = PolicyForm.initial_from(latest.definition, latest.plain_text) if latest else None
+    initial = (
+        PolicyForm.initial_from(latest.definition, latest.plain_text, list(latest.teams.all()))
+        if latest
+        else None
+    )
     return render(request, "policies/edit.html", {"form": PolicyForm(initial=initial), "policy": policy})
 
 
