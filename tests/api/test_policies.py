@@ -483,3 +483,29 @@ def test_a_malformed_policy_is_refused_at_save_with_the_field_line_and_reason(
     assert response.status_code == 422
     assert field_errors(response)[field].startswith(reason), response.json()
     assert not Policy.objects.exists()
+
+
+def _queries_for(api, path, django_assert_max_num_queries, most):
+    api.get(path)  # warm
+    with django_assert_max_num_queries(most) as captured:
+        response = api.get(path)
+    assert response.status_code == 200
+    return response, len(captured)
+
+
+def test_lists_cost_the_same_queries_however_long(
+    people, as_user, refunds, ticket, django_assert_max_num_queries
+):
+    agent, lead = as_user(people.agent), as_user(people.lead)
+    costs = []
+    for _ in range(2):
+        decision = _denied(agent, ticket, refunds)
+        agent.post(f"/decisions/{decision['id']}/exceptions", {"reason_code": "changed_mind", "note": "x"})
+        agent.post(f"/decisions/{decision['id']}/exceptions", {"reason_code": "carrier_lost", "amount": "5"})
+        decisions, n_decisions = _queries_for(
+            agent, f"/tickets/{ticket.pk}/decisions", django_assert_max_num_queries, 12
+        )
+        approvals, n_approvals = _queries_for(lead, "/approvals", django_assert_max_num_queries, 8)
+        costs.append((n_decisions, n_approvals))
+    assert len(decisions.json()) == 2 and len(approvals.json()) == 2
+    assert costs[0] == costs[1]
