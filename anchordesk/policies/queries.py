@@ -313,8 +313,10 @@ def ticket_context(ticket: Ticket, user: User) -> dict[str, Any]:
         .select_related("policy_version__policy", "decided_by")
         .prefetch_related("exceptions__approval")
     )
+    waiting = any(x.state == ExceptionState.PENDING for d in decisions for x in d.exceptions.all())
     return {
         "policy_decisions": decisions,
+        "policy_waiting": waiting,
         "policies": [p for p in policies_visible_to(user) if p.current_version_id is not None],
         "policy_ticket": ticket,
         "unread_announcements": list(unread_announcements(user)),

@@ -70,6 +70,10 @@ def test_an_agent_asks_for_an_exception_above_their_limit_and_a_lead_approves_it
     expect(agent.get_by_text("Waiting for approval")).to_be_visible()
     expect(agent.get_by_text("80.00 is above the limit of 50.00")).to_be_visible()
 
+    # The agent keeps the ticket open while the lead decides: its panel refreshes by itself.
+    agent.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    expect(agent.locator("section#policies")).to_contain_text("Waiting for approval")
+
     lead = _page(new_context, live_server, "lena@example.test")
     lead.goto(f"{live_server.url}/policies/approvals/")
     request = lead.locator("section.card", has_text=f"Refunds on #{ticket.pk}")
@@ -80,10 +84,10 @@ def test_an_agent_asks_for_an_exception_above_their_limit_and_a_lead_approves_it
     expect(lead.get_by_text("Nothing waiting for you.")).to_be_visible()
     expect(lead.locator("table")).to_contain_text("Approved")
 
-    agent.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     panel = agent.locator("section#policies")
+    expect(panel).to_contain_text("Exception: Carrier lost the parcel 80.00 · Granted", timeout=15_000)
+    expect(panel).not_to_have_attribute("data-waiting-for-approval", "")  # and stops polling
     expect(panel).to_contain_text("Refunds v1")
-    expect(panel).to_contain_text("Exception: Carrier lost the parcel 80.00 · Granted")
     panel.get_by_role("link", name="Refunds v1").click()
     expect(agent.get_by_text("granted by Lena")).to_be_visible()
     expect(agent.get_by_text("Approved: the carrier lost it, not the customer.")).to_be_visible()
