@@ -59,6 +59,8 @@ def test_the_editor_sets_the_teams_and_the_announcement_says_whom_it_concerns(pe
     response = client.post(f"/policies/versions/{version.pk}/publish")
     page = client.get(response["Location"]).content.decode()
     assert "For the agents of Billing, leads and admins." in page
+    detail = client.get(f"/policies/{version.policy_id}/").content.decode()
+    assert "Concerns the agents of Billing, leads and admins." in detail
     bad = client.post("/policies/new", {**form, "teams": ["999"]})
     assert bad.status_code == 400 and "teams" in bad.context["form"].errors
 
