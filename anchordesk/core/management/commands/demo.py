@@ -334,6 +334,15 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
         with transaction.atomic():
             loader.apply_clock()
             _link_and_merge(loader.created, cast)
+        with transaction.atomic():
+            from anchordesk.policies.demo import load_demo_policies
+
+            load_demo_policies(
+                admin=cast.agents["admin"],
+                lead=cast.lead,
+                agents=[cast.agents["agent"], cast.agents["priya.shah"]],
+                tickets=loader.created,
+            )
     return cast
 
 
