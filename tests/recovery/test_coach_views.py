@@ -153,3 +153,16 @@ def test_only_the_author_is_asked_about_the_promises_in_their_reply(people, clie
     client.force_login(people.agent2)
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Your reply made" not in page and "call you tomorrow" in page.lower()  # in the sidebar
+
+
+def test_odd_drafts_never_break_the_coach(people, client, ticket):
+    client.force_login(people.agent)
+    for body in (
+        "\x00\x01 sorry",
+        "a" * 60_000,
+        "¿" * 5000 + " I'll call you by Friday",
+        "<script>alert(1)</script>",
+    ):
+        response = coach(client, ticket, body, dismissed=["x" * 500] * 80)
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.content.decode()
