@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -380,13 +381,17 @@ def do_open_handoff(
     due_on: date | None = None,
     message_ids: Sequence[int] = (),
     assignee: User | None = None,
+    external_email: str = "",
+    external_name: str = "",
 ) -> Handoff:
+    """Open a handoff; with `external_email` it is also emailed to that person, who needs no account."""
     if not actor.works_tickets:
         raise PermissionError("Only agents, leads and admins can hand off a ticket.")
     subject, needed = (subject or "").strip(), (needed or "").strip()
     errors, attached = check_handoff(
         ticket, team=team, subject=subject, needed=needed, due_on=due_on, message_ids=message_ids
     )
+    external_email, external_name = check_external(external_email, external_name, errors)
     if errors:
         raise ValidationError(errors)
     assert team is not None
@@ -399,6 +404,8 @@ def do_open_handoff(
         due_on=due_on,
         assignee=assignee,
         created_by=actor,
+        external_email=external_email,
+        external_name=external_name,
     )
     if attached:
         handoff.messages.set(attached)
@@ -423,7 +430,102 @@ def do_open_handoff(
         f"Due: {due_on.isoformat() if due_on else 'no date set'}\n"
         f"{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
     )
+    if handoff.external_email:
+        _email_external(handoff, _external_request_body(handoff, actor, attached))
     return handoff
+
+
+def check_external(email: str, name: str, errors: dict[str, list[str]]) -> tuple[str, str]:
+    email, name = (email or "").strip().lower(), (name or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["external_email"] = ["Enter an email address such as dev@contractor.example."]
+        else:
+            from anchordesk.mail.addresses import is_our_address
+
+            if is_our_address(email):
+                errors["external_email"] = ["That is one of our own support addresses."]
+    if len(name) > 120:
+        errors["external_name"] = ["The name must be at most 120 characters."]
+    return email, name
+
+
+def _external_request_body(handoff: Handoff, actor: User, attached: Sequence[Message]) -> str:
+    """Everything the outside contact needs, since they cannot open the handoff page."""
+    hello = f"Hello {handoff.external_name}," if handoff.external_name else "Hello,"
+    parts = [
+        hello,
+        "",
+        f"{actor.display_name} from our support team asks for your help:",
+        "",
+        handoff.needed,
+        "",
+        f"Needed by: {handoff.due_on.isoformat() if handoff.due_on else 'no date set'}",
+    ]
+    for message in attached:
+        parts += ["", f"--- {message.author_name}, {message.created_at:%Y-%m-%d %H:%M}:", message.body_text]
+    parts += ["", "Just reply to this email: your answer reaches the support team."]
+    return "\n".join(parts) + "\n"
+
+
+def _email_external(handoff: Handoff, body: str) -> None:
+    """Through the durable outbox, with the handoff's signed reply address and subject token."""
+    from anchordesk.mail.addresses import handoff_reply_address, handoff_subject_token
+    from anchordesk.mail.outbox import queue_email
+
+    queue_email(
+        handoff.ticket_id,
+        to=[handoff.external_email],
+        subject=f"{handoff.subject} {handoff_subject_token(handoff.pk)}",
+        body=body,
+        reply_to=handoff_reply_address(handoff.pk),
+    )
+
+
+def handoff_for_email(recipients: Sequence[str], subject: str, sender: str) -> Handoff | None:
+    """The emailed handoff an incoming message answers, if any.
+
+    The signed reply address is enough; the subject token alone is easy to forge, so it only
+    counts when the mail comes from the handoff's own outside contact.
+    """
+    from anchordesk.mail.addresses import handoff_from_addresses, handoff_from_subject
+
+    handoff_id = handoff_from_addresses(list(recipients))
+    if handoff_id is not None:
+        return Handoff.objects.filter(pk=handoff_id).first()
+    handoff_id = handoff_from_subject(subject)
+    if handoff_id is not None:
+        return (
+            Handoff.objects.filter(pk=handoff_id, external_email__iexact=(sender or "").strip())
+            .exclude(external_email="")
+            .first()
+        )
+    return None
+
+
+@transaction.atomic
+def do_add_emailed_reply(handoff: Handoff, body: str, *, sender: str) -> HandoffComment:
+    """An emailed answer from outside the company becomes a comment on the handoff (and the ticket's timeline)."""
+    body = (body or "").strip()[:10_000] or "(no text)"
+    handoff = _lock_handoff(handoff)
+    comment = HandoffComment.objects.create(handoff=handoff, author_email=sender[:254], body=body)
+    Handoff.objects.filter(pk=handoff.pk).update(updated_at=timezone.now())
+    _handoff_event(
+        CollabEvent.HANDOFF_EMAILED,
+        handoff,
+        actor=None,
+        note=f"{sender}: {body}",
+        after={"comment": comment.pk, "from": sender},
+    )
+    people = {u.email for u in (handoff.created_by, handoff.assignee) if u is not None and u.is_active}
+    _send(
+        people,
+        f"Reply on handoff: {handoff.subject} (#{handoff.ticket_id})",
+        f"{sender} replied:\n\n{body}\n\n{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
+    )
+    return comment
 
 
 def _lock_handoff(handoff: Handoff) -> Handoff:
@@ -439,6 +541,11 @@ def do_comment_on_handoff(handoff: Handoff, body: str, *, actor: User) -> Handof
     _handoff_event(
         CollabEvent.HANDOFF_COMMENT, handoff, actor=actor, note=body, after={"comment": comment.pk}
     )
+    if handoff.external_email:
+        # The outside contact has no page to read: the conversation goes on by email.
+        _email_external(
+            handoff, f"{actor.display_name} wrote:\n\n{body}\n\nJust reply to this email to answer.\n"
+        )
     return comment
 
 
@@ -498,3 +605,20 @@ def do_assign_handoff(handoff: Handoff, assignee: User | None, *, actor: User) -
         after={"assignee": assignee.pk if assignee else None},
     )
     return handoff
+
+
+def suggested_customer_update(handoff: Handoff) -> str:
+    """A draft for the agent once another team is done: what happened and what comes next."""
+    ticket = handoff.ticket
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    last = handoff.comments.order_by("-created_at", "-id").first()
+    if handoff.status == HandoffStatus.DONE:
+        news = f"our {handoff.team.name.lower()} team has finished looking into this for you."
+    else:
+        news = f"our {handoff.team.name.lower()} team has looked into this, and here is where things stand."
+    lines = [greeting, "", f"An update on your request: {news}"]
+    if last is not None:
+        lines += ["", f"What they found: {_excerpt(last.body, 400)}"]
+    lines += ["", "Here is what happens next: ", ""]
+    return "\n".join(lines)

@@ -40,3 +40,4 @@ class CollabEvent(models.TextChoices):
     HANDOFF_COMMENT = "handoff.comment", "commented on a handoff"
     HANDOFF_STATUS = "handoff.status", "changed a handoff's status"
     HANDOFF_ASSIGNED = "handoff.assigned", "assigned a handoff"
+    HANDOFF_EMAILED = "handoff.emailed", "received an emailed reply on a handoff"

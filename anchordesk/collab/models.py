@@ -104,6 +104,10 @@ class Handoff(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="handoffs"
     )
     messages = models.ManyToManyField("tickets.Message", blank=True, related_name="handoffs")
+    # Someone without an account (a contractor, a carrier): the handoff is emailed to them and their
+    # replies, sent to a signed reply address, come back as comments.
+    external_email = models.EmailField(blank=True)
+    external_name = models.CharField(max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="handoffs_opened"
     )
@@ -136,6 +140,8 @@ class HandoffComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the comment is an emailed reply from the handoff's outside contact.
+    author_email = models.EmailField(blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -144,3 +150,9 @@ class HandoffComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on handoff #{self.handoff_id}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author is not None:
+            return self.author.display_name
+        return self.author_email or "—"

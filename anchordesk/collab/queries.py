@@ -266,6 +266,78 @@ def handoff_queue(user: User, *, show: str = "open") -> list[Handoff]:
     return list(qs.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:200])
 
 
+@dataclass
+class HandoffFocus:
+    """A collaborator's own page: what is theirs, what their team has not picked up, what just closed."""
+
+    mine: list[Handoff]
+    unassigned: list[Handoff]
+    teammates: list[Handoff]
+    recently_closed: list[Handoff]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.mine or self.unassigned or self.teammates or self.recently_closed)
+
+
+def handoff_focus(user: User, *, closed_days: int = 14) -> HandoffFocus:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    qs = handoffs_visible_to(user).filter(team__in=user.teams.all()).select_related("team", "assignee")
+    order = (F("due_on").asc(nulls_last=True), "created_at", "id")
+    open_qs = qs.filter(status__in=OPEN_HANDOFF_STATUSES)
+    since = timezone.now() - timedelta(days=closed_days)
+    return HandoffFocus(
+        mine=list(open_qs.filter(assignee=user).order_by(*order)[:100]),
+        unassigned=list(open_qs.filter(assignee__isnull=True).order_by(*order)[:100]),
+        teammates=list(open_qs.exclude(assignee=user).exclude(assignee__isnull=True).order_by(*order)[:100]),
+        recently_closed=list(
+            qs.exclude(status__in=OPEN_HANDOFF_STATUSES)
+            .filter(closed_at__gte=since)
+            .order_by("-closed_at")[:50]
+        ),
+    )
+
+
+@dataclass
+class HandoffProgress:
+    """One handoff as the agent sees it on the customer's ticket."""
+
+    handoff: Handoff
+    last_comment: Any
+    comment_count: int
+    update_customer: bool  # closed, and nobody has replied to the customer since
+
+
+def ticket_handoff_progress(ticket: Ticket, limit: int = 20) -> list[HandoffProgress]:
+    """The ticket's handoffs, newest first, each with its latest comment; three queries in all."""
+    from django.db.models import Max
+
+    from anchordesk.collab.models import HandoffComment
+    from anchordesk.tickets.choices import MessageKind
+
+    handoffs = list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at", "-id")[:limit])
+    if not handoffs:
+        return []
+    comments: dict[int, list[HandoffComment]] = {}
+    for comment in HandoffComment.objects.filter(handoff__in=handoffs).select_related("author"):
+        comments.setdefault(comment.handoff_id, []).append(comment)
+    last_reply = ticket.messages.filter(kind=MessageKind.REPLY).aggregate(at=Max("created_at"))["at"]
+    return [
+        HandoffProgress(
+            handoff=h,
+            last_comment=comments[h.pk][-1] if comments.get(h.pk) else None,
+            comment_count=len(comments.get(h.pk, [])),
+            update_customer=not h.is_open
+            and h.closed_at is not None
+            and (last_reply is None or last_reply < h.closed_at),
+        )
+        for h in handoffs
+    ]
+
+
 def open_handoffs(ticket: Ticket) -> QuerySet[Handoff]:
     """Handoffs of the ticket still waiting on another team: warn before solving the ticket."""
     return Handoff.objects.filter(ticket=ticket, status__in=OPEN_HANDOFF_STATUSES).select_related("team")

@@ -24,4 +24,9 @@ urlpatterns = [
     path("handoffs/<int:handoff_id>/comment", views.handoff_comment, name="collab-handoff-comment"),
     path("handoffs/<int:handoff_id>/status", views.handoff_status, name="collab-handoff-status"),
     path("handoffs/<int:handoff_id>/assign", views.handoff_assign, name="collab-handoff-assign"),
+    path(
+        "handoffs/<int:handoff_id>/tell-customer",
+        views.handoff_tell_customer,
+        name="collab-handoff-tell-customer",
+    ),
 ]

@@ -176,12 +176,14 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     escalation = actions.open_escalation_for(ticket)
+    progress = queries.ticket_handoff_progress(ticket)
     context = {
         "ticket": ticket,
         "escalation": escalation,
         "customer_wording": actions.suggested_agent_reply(escalation) if escalation else "",
-        "handoffs": list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at")[:20]),
-        "open_handoffs": list(queries.open_handoffs(ticket)),
+        "progress": progress,
+        "open_handoffs": [p.handoff for p in progress if p.handoff.is_open],
+        "to_tell": [p.handoff for p in progress if p.update_customer],
     }
     return render(request, "collab/partials/ticket_panel.html", context)
 
@@ -219,10 +221,12 @@ def _open_handoff(
     message_ids = _parse(errors, lambda: forms.parse_ids(post, "messages"), no_ids)
     assignee = _parse(errors, lambda: forms.parse_user(post.get("assignee", ""), "assignee"), None)
     subject, needed = post.get("subject", ""), post.get("needed", "")
+    external_email, external_name = post.get("external_email", ""), post.get("external_name", "")
     if errors:
         more, _ = actions.check_handoff(
             ticket, team=team, subject=subject, needed=needed, due_on=due_on, message_ids=message_ids
         )
+        actions.check_external(external_email, external_name, more)
         for field, reasons in more.items():
             errors.setdefault(field, reasons)
         return errors, None
@@ -236,6 +240,8 @@ def _open_handoff(
             due_on=due_on,
             message_ids=message_ids,
             assignee=assignee,
+            external_email=external_email,
+            external_name=external_name,
         )
     except ValidationError as exc:
         return validation_errors(exc), None
@@ -273,6 +279,9 @@ def handoff_queue(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in ("open", "mine", "all"):
         show = "open"
+    if not user.works_tickets and "show" not in request.GET:
+        # People outside support get their own focused page: theirs, their team's, what just closed.
+        return render(request, "collab/handoff_focus.html", {"focus": queries.handoff_focus(user)})
     rows = queries.handoff_queue(user, show=show)
     return render(request, "collab/handoff_queue.html", {"rows": rows, "show": show})
 
@@ -341,3 +350,14 @@ def handoff_assign(request: HttpRequest, handoff_id: int) -> HttpResponse:
     except ValidationError as exc:
         return _render_handoff(request, user, handoff.pk, errors=validation_errors(exc), status=400)
     return redirect("collab-handoff", handoff_id=handoff.pk)
+
+
+@login_required
+@require_POST
+def handoff_tell_customer(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    """Start the reply that tells the customer what the other team did (the agent edits and sends it)."""
+    user = require_agent(request)
+    handoff = queries.access_handoff(user, handoff_id)
+    access_ticket(user, handoff.ticket_id)
+    request.session["reply_suggestion"] = actions.suggested_customer_update(handoff)
+    return redirect(f"/tickets/{handoff.ticket_id}/#composer")

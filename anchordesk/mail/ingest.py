@@ -328,6 +328,8 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         )
         return
 
+    if _route_handoff_reply(inbound, parsed, sender, force=force):
+        return
     ticket = _find_ticket(parsed, sender, lookups.threads)
     if ticket is None and parsed.is_auto_reply and not force:
         # Set aside before a customer record is made for a robot; an admin can still open it as a ticket.
@@ -375,6 +377,22 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         if message is not None:
             lookups.threads[message_id] = (message.pk, ticket.pk)
     _finish(inbound, InboundState.PROCESSED, ticket=ticket, ticket_message=message)
+
+
+def _route_handoff_reply(inbound: InboundEmail, parsed: Any, sender: str, *, force: bool) -> bool:
+    """An answer to a handoff emailed outside the company: a comment on the handoff, never a ticket."""
+    from anchordesk.collab.actions import do_add_emailed_reply, handoff_for_email
+
+    handoff = handoff_for_email([*(parsed.to or []), *(parsed.cc or [])], parsed.subject or "", sender)
+    if handoff is None:
+        return False
+    if parsed.is_auto_reply and not force:
+        reason = parsed.auto_reply_reason or "automatic message"
+        _finish(inbound, InboundState.IGNORED, f"{reason}: automatic reply to handoff #{handoff.pk}")
+        return True
+    do_add_emailed_reply(handoff, (parsed.reply_text or parsed.text or "").strip(), sender=sender)
+    _finish(inbound, InboundState.PROCESSED, f"reply to handoff #{handoff.pk}", ticket=handoff.ticket)
+    return True
 
 
 def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) -> Ticket | None:

@@ -78,6 +78,29 @@ def queue_reply(message: Message) -> OutboundEmail:
     return outbound
 
 
+def queue_email(
+    ticket_id: int, *, to: list[str], subject: str, body: str, reply_to: str = "", message_id: str = ""
+) -> OutboundEmail:
+    """Write an email that is not a reply to the customer (a handoff to someone outside the company).
+
+    It goes through the same durable outbox, so it survives an SMTP outage like a reply does.
+    Must be called inside the transaction of the change that sends it.
+    """
+    outbound = OutboundEmail.objects.create(
+        ticket_id=ticket_id,
+        from_address=settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to,
+        to=to,
+        subject=subject[:300],
+        message_id=message_id or new_message_id(),
+        body_text=body,
+        next_attempt_at=timezone.now(),
+    )
+    outbound_id = outbound.pk
+    transaction.on_commit(lambda: _enqueue(outbound_id))
+    return outbound
+
+
 def _reply_subject(subject: str, ticket_id: int) -> str:
     token = f"[#{ticket_id}]"
     base = subject if subject.lower().startswith("re:") else f"Re: {subject}"

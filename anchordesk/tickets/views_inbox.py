@@ -124,6 +124,8 @@ def render_inbox(
 @login_required
 @require_GET
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    if not current_user(request).works_tickets:
+        return redirect("collab-handoffs")  # collaborators work handoffs, not the support inbox
     return render_inbox(request, request.GET)
 
 

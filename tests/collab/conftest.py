@@ -12,6 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from tests.factories import make_ticket
+from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for emailed handoffs)
 
 _PLACEHOLDER = (
     "<!doctype html><html><head><title>{% block title %}{% endblock %}</title></head>"
