@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "anchordesk.sla",
     "anchordesk.policies",
     "anchordesk.collab",
+    "anchordesk.wellbeing",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,10 @@ PRESENCE_TTL = env_int("PRESENCE_TTL", 15)  # seconds an agent counts as viewing
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")  # when set, /metrics needs "Authorization: Bearer <token>"
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+# Agent wellbeing: a break is suggested after this many hostile or abusive conversations within the window.
+WELLBEING_BREAK_AFTER = env_int("WELLBEING_BREAK_AFTER", 3)
+WELLBEING_BREAK_WINDOW = env_int("WELLBEING_BREAK_WINDOW", 120)  # minutes
+WELLBEING_BREAK_MINUTES = env_int("WELLBEING_BREAK_MINUTES", 15)  # the break suggested
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

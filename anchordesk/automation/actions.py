@@ -163,8 +163,10 @@ def do_set_availability(
     away: bool | None = None,
     on_shift: bool | None = None,
     capacity: int | None = None,
+    hand_over: bool = True,
 ) -> AgentAvailability:
-    """Set whether an agent takes new work. Going away hands their unanswered tickets to colleagues."""
+    """Set whether an agent takes new work. Going away hands their unanswered tickets to colleagues,
+    unless `hand_over` is False (a short break pauses new work but keeps the agent's tickets)."""
     availability, _ = AgentAvailability.objects.get_or_create(user=user)
     before = {"away": availability.away, "on_shift": availability.on_shift, "capacity": availability.capacity}
     if away is not None:
@@ -178,7 +180,7 @@ def do_set_availability(
     availability.save()
     after = {"away": availability.away, "on_shift": availability.on_shift, "capacity": availability.capacity}
     record_event("agent.availability", actor=actor, obj=user, before=before, after=after)
-    if availability.away or not availability.on_shift:
+    if hand_over and (availability.away or not availability.on_shift):
         _hand_over(user)
     return availability
 

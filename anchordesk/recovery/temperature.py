@@ -188,6 +188,12 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
     evidence = [e.get("text") for e in signal.evidence if e.get("text")][:5]
     if signal.abusive:
         record_event("customer.abuse", ticket=ticket, obj=message, after={"evidence": evidence})
+    elif signal.frustration >= 2:
+        # Hostile without abuse: wellbeing counts it toward the agent's exposure.
+        record_event("customer.hostile", ticket=ticket, obj=message, after={"evidence": evidence})
+    if signal.thanks:
+        # A compliment: wellbeing passes it on to the agent ("kind words").
+        record_event("customer.thanks", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.manager_request == 1:
         record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})
     if level(after) != level(before) and after > before:

@@ -23,6 +23,8 @@ MESSAGE_EVENTS = {EventKind.CREATED, EventKind.REPLIED, EventKind.NOTE_ADDED, Ev
 _OTHER_KINDS = {
     "customer.abuse": "flagged abusive language in the customer's message",
     "customer.manager_requested": "noticed the customer asked for a manager",
+    "customer.hostile": "noticed hostile language in the customer's message",
+    "customer.thanks": "noticed the customer's thanks",
     "commitment.created": "recorded a promise",
     "commitment.done": "marked a promise as kept",
     "commitment.dropped": "dropped a promise",
@@ -178,6 +180,10 @@ def describe(event: AuditEvent) -> SafeString:
     from anchordesk.policies.timeline import describe_event as describe_policy_event
 
     if (text := describe_policy_event(event)) is not None:
+        return format_html("{}", text)
+    from anchordesk.wellbeing.timeline import describe_event as describe_wellbeing
+
+    if (text := describe_wellbeing(event)) is not None:
         return format_html("{}", text)
     return format_html("{}", kind.replace(".", ": ").replace("_", " "))
 

@@ -1,0 +1,497 @@
+"""Wellbeing mutations: atomic, audited; fed by ticket events (core/events.py), never by recovery code.
+
+Exposure and kind words come from the language scoring's events ("customer.abuse",
+"customer.hostile", "customer.thanks") and from CSAT ("csat.rated"); a restricted customer's new
+message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from anchordesk.accounts.models import Customer, User
+from anchordesk.core.audit import audit_note, record_event
+from anchordesk.core.models import AuditEvent
+from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
+from anchordesk.tickets.choices import MessageKind
+from anchordesk.tickets.models import Message, Ticket
+from anchordesk.wellbeing.choices import (
+    OPEN_BREAK_STATES,
+    BreakState,
+    ExposureKind,
+    KindSource,
+    Standing,
+    WellbeingEvent,
+)
+from anchordesk.wellbeing.models import (
+    Break,
+    CustomerStanding,
+    Exposure,
+    KindWord,
+    RestrictedMessage,
+    WellbeingProfile,
+)
+
+_EXPOSURE_EVENTS = {"customer.abuse": ExposureKind.ABUSIVE, "customer.hostile": ExposureKind.HOSTILE}
+
+
+def break_after() -> int:
+    return max(1, int(getattr(settings, "WELLBEING_BREAK_AFTER", 3)))
+
+
+def break_window() -> timedelta:
+    return timedelta(minutes=max(1, int(getattr(settings, "WELLBEING_BREAK_WINDOW", 120))))
+
+
+def break_minutes() -> int:
+    return max(1, int(getattr(settings, "WELLBEING_BREAK_MINUTES", 15)))
+
+
+def agent_day(agent: User, at: datetime | None = None) -> date:
+    """The agent's own calendar day: exposure counts per shift where the agent works."""
+    try:
+        tz = zoneinfo.ZoneInfo(agent.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    return (at or timezone.now()).astimezone(tz).date()
+
+
+def is_restricted(customer_id: int) -> bool:
+    return CustomerStanding.objects.filter(customer_id=customer_id, state=Standing.RESTRICTED).exists()
+
+
+# --- Events in --------------------------------------------------------------------------------
+
+
+def on_ticket_event(event: AuditEvent) -> None:
+    """Subscribed in WellbeingConfig.ready(); runs inside the transaction of the change."""
+    if event.ticket_id is None:
+        return
+    if event.kind in _EXPOSURE_EVENTS:
+        _record_exposure(event, _EXPOSURE_EVENTS[event.kind])
+    elif event.kind == "customer.thanks":
+        _kind_word_from_thanks(event)
+    elif event.kind == "csat.rated":
+        _kind_word_from_csat(event)
+    elif event.kind in ("ticket.created", "ticket.customer_message"):
+        _route_if_restricted(event)
+
+
+def _event_message(event: AuditEvent) -> Message | None:
+    if event.object_type != "message" or event.object_id is None or event.ticket_id is None:
+        return None
+    return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
+
+
+def _record_exposure(event: AuditEvent, kind: str) -> Exposure | None:
+    ticket = event.ticket
+    message = _event_message(event)
+    if ticket is None or message is None or ticket.assignee_id is None:
+        return None  # nobody received it yet: whoever picks it up reads it with the warning shown
+    agent = ticket.assignee
+    assert agent is not None
+    if not agent.works_tickets or is_restricted(ticket.customer_id):
+        return None  # a restricted customer's messages go to the leads, not to the agent
+    try:
+        with transaction.atomic():
+            exposure = Exposure.objects.create(
+                agent=agent, ticket=ticket, message=message, kind=kind, day=agent_day(agent)
+            )
+    except IntegrityError:
+        return None  # counted once per message, whatever path scored it
+    maybe_suggest_break(agent)
+    return exposure
+
+
+def _run_start(agent: User, now: datetime) -> datetime:
+    """A run counts from the window's start, or from the agent's last answer to a break, if later."""
+    since = now - break_window()
+    last = Break.objects.filter(agent=agent).aggregate(r=Max("responded_at"), e=Max("ended_at"))
+    for value in (last["r"], last["e"]):
+        if value is not None and value > since:
+            since = value
+    return since
+
+
+def hostile_run(agent: User, now: datetime | None = None) -> list[int]:
+    """The conversations (ticket ids) with an abusive or hostile message to the agent in the current run."""
+    now = now or timezone.now()
+    ids = (
+        Exposure.objects.filter(agent=agent, created_at__gte=_run_start(agent, now))
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(ids))
+
+
+def maybe_suggest_break(agent: User) -> Break | None:
+    """After a run of hostile conversations, suggest a break (once: until it is taken or dismissed)."""
+    if Break.objects.filter(agent=agent, state__in=OPEN_BREAK_STATES).exists():
+        return None
+    run = hostile_run(agent)
+    if len(run) < break_after():
+        return None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            suggestion = Break.objects.create(
+                agent=agent,
+                state=BreakState.SUGGESTED,
+                reason=f"{len(run)} hostile conversations in a row",
+                tickets=run,
+                suggested_minutes=break_minutes(),
+                suggested_at=now,
+            )
+    except IntegrityError:
+        return None
+    record_event(
+        WellbeingEvent.BREAK_SUGGESTED,
+        obj=suggestion,
+        after={"agent": agent.pk, "tickets": run, "minutes": suggestion.suggested_minutes},
+    )
+    return suggestion
+
+
+# --- Breaks -----------------------------------------------------------------------------------
+
+
+def _own_break(brk: Break, actor: User) -> Break:
+    locked = Break.objects.select_for_update().get(pk=brk.pk)
+    if locked.agent_id != actor.pk:
+        raise PermissionError("Only the agent can answer their own break suggestion.")
+    return locked
+
+
+def _pause_new_work(agent: User, away: bool) -> None:
+    from anchordesk.automation.actions import do_set_availability
+
+    # A short break pauses new work; the agent keeps their tickets for when they are back.
+    do_set_availability(agent, actor=agent, away=away, hand_over=False)
+
+
+@transaction.atomic
+def do_take_break(brk: Break, *, actor: User) -> Break:
+    brk = _own_break(brk, actor)
+    if brk.state != BreakState.SUGGESTED:
+        raise ValidationError({"state": "This break is not waiting for an answer."})
+    now = timezone.now()
+    brk.state, brk.responded_at, brk.started_at = BreakState.TAKEN, now, now
+    brk.save(update_fields=["state", "responded_at", "started_at"])
+    _pause_new_work(actor, True)
+    record_event(WellbeingEvent.BREAK_TAKEN, actor=actor, obj=brk, after={"agent": actor.pk})
+    return brk
+
+
+@transaction.atomic
+def do_start_break(*, actor: User, reason: str = "") -> Break:
+    """A break the agent takes without waiting to be asked."""
+    if not actor.works_tickets:
+        raise PermissionError("Only agents take breaks from the inbox.")
+    open_break = Break.objects.select_for_update().filter(agent=actor, state__in=OPEN_BREAK_STATES).first()
+    if open_break is not None and open_break.state == BreakState.TAKEN:
+        return open_break
+    if open_break is not None:
+        return do_take_break(open_break, actor=actor)
+    now = timezone.now()
+    brk = Break.objects.create(
+        agent=actor,
+        state=BreakState.TAKEN,
+        reason=(reason or "taken by the agent")[:300],
+        suggested_minutes=break_minutes(),
+        responded_at=now,
+        started_at=now,
+    )
+    _pause_new_work(actor, True)
+    record_event(WellbeingEvent.BREAK_TAKEN, actor=actor, obj=brk, after={"agent": actor.pk})
+    return brk
+
+
+@transaction.atomic
+def do_dismiss_break(brk: Break, *, actor: User) -> Break:
+    brk = _own_break(brk, actor)
+    if brk.state != BreakState.SUGGESTED:
+        raise ValidationError({"state": "This break is not waiting for an answer."})
+    brk.state, brk.responded_at = BreakState.DISMISSED, timezone.now()
+    brk.save(update_fields=["state", "responded_at"])
+    record_event(WellbeingEvent.BREAK_DISMISSED, actor=actor, obj=brk, after={"agent": actor.pk})
+    return brk
+
+
+@transaction.atomic
+def do_end_break(brk: Break, *, actor: User) -> Break:
+    brk = _own_break(brk, actor)
+    if brk.state != BreakState.TAKEN:
+        raise ValidationError({"state": "You are not on this break."})
+    brk.state, brk.ended_at = BreakState.ENDED, timezone.now()
+    brk.save(update_fields=["state", "ended_at"])
+    _pause_new_work(actor, False)
+    record_event(
+        WellbeingEvent.BREAK_ENDED, actor=actor, obj=brk, after={"agent": actor.pk, "minutes": brk.minutes}
+    )
+    return brk
+
+
+# --- Handing over an abusive conversation -----------------------------------------------------
+
+
+def profile_for(user: User) -> WellbeingProfile:
+    profile, _ = WellbeingProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def do_set_volunteer(*, actor: User, volunteer: bool) -> WellbeingProfile:
+    if not actor.works_tickets:
+        raise PermissionError("Only agents can take over conversations.")
+    profile = profile_for(actor)
+    if profile.volunteer != volunteer:
+        before = profile.volunteer
+        profile.volunteer = volunteer
+        profile.save(update_fields=["volunteer", "updated_at"])
+        record_event(WellbeingEvent.VOLUNTEER, actor=actor, obj=profile, before=before, after=volunteer)
+    return profile
+
+
+def handover_candidates(actor: User) -> list[User]:
+    """Leads and volunteers who can take an abusive conversation, leads first, never the actor."""
+    volunteers = set(WellbeingProfile.objects.filter(volunteer=True).values_list("user_id", flat=True))
+    people = [
+        u
+        for u in User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("first_name", "username")
+        if u.works_tickets and (u.is_lead or u.pk in volunteers)
+    ]
+    return sorted(people, key=lambda u: (not u.is_lead, u.display_name.lower()))
+
+
+@transaction.atomic
+def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, note: str = "") -> Ticket:
+    """One step: the conversation goes to a lead or a volunteer, with a note saying why."""
+    if not actor.works_tickets:
+        raise PermissionError("Only agents can hand over a conversation.")
+    if to is None:
+        raise ValidationError({"to": "Choose the lead or volunteer who takes it."})
+    if to.pk not in {u.pk for u in handover_candidates(actor)}:
+        raise ValidationError({"to": f"{to.display_name} is not a lead or a volunteer for this."})
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError({"note": "At most 1000 characters."})
+    before = ticket.assignee_id
+    do_assign_ticket(ticket, to, actor=actor)
+    do_add_note(
+        ticket,
+        f"{actor.display_name} handed this abusive conversation to {to.display_name}."
+        + (f"\n\n{note}" if note else ""),
+        actor=actor,
+    )
+    record_event(
+        WellbeingEvent.HANDED_OVER,
+        actor=actor,
+        ticket=ticket,
+        before=before,
+        after={"to": to.pk},
+        note=f"to {to.display_name}",
+    )
+    return ticket
+
+
+# --- The abusive-customer policy --------------------------------------------------------------
+
+
+def standing_of(customer: Customer) -> CustomerStanding:
+    standing = CustomerStanding.objects.filter(customer=customer).first()
+    return standing or CustomerStanding(customer=customer, state=Standing.OK)
+
+
+def warning_template(ticket: Ticket, actor: User) -> str:
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    return (
+        f"{greeting}\n\n"
+        "I want to help you get this sorted, and I will keep working on it. I do need to ask you to "
+        "stop using abusive language towards our team. If it continues, your messages will be handled "
+        "by a team lead only, which can take longer.\n\n"
+        "Here is where things stand with your request: \n\n"
+        f"{actor.display_name}"
+    )
+
+
+def _set_standing(
+    customer: Customer, state: str, *, actor: User, reason: str, ticket: Ticket | None
+) -> CustomerStanding:
+    standing, _ = CustomerStanding.objects.select_for_update().get_or_create(customer=customer)
+    before = standing.state
+    now = timezone.now()
+    standing.state, standing.reason, standing.changed_by = state, reason[:300], actor
+    if state == Standing.WARNED and before == Standing.OK:
+        standing.warned_at = now
+    if state == Standing.RESTRICTED:
+        standing.restricted_at = now
+    if state == Standing.OK:
+        standing.warned_at = standing.restricted_at = None
+    standing.save()
+    record_event(
+        WellbeingEvent.CUSTOMER_STANDING,
+        actor=actor,
+        ticket=ticket,
+        obj=standing,
+        before=before,
+        after={"state": state, "customer": customer.pk},
+        note=f"{Standing(before).label.lower()} → {Standing(state).label.lower()}"
+        + (f": {reason}" if reason else ""),
+    )
+    return standing
+
+
+@transaction.atomic
+def do_warn_customer(ticket: Ticket, body: str, *, actor: User) -> Message:
+    """Step one: the warning goes to the customer as a public reply, and the customer is marked warned."""
+    if not actor.works_tickets:
+        raise PermissionError("Only agents can warn a customer.")
+    current = standing_of(ticket.customer).state
+    if current == Standing.RESTRICTED:
+        raise ValidationError({"state": "This customer is already restricted."})
+    reply = do_reply(ticket, body, actor=actor)
+    record_event(WellbeingEvent.CUSTOMER_WARNED, actor=actor, ticket=ticket, obj=reply, note="warning sent")
+    if current != Standing.WARNED:
+        _set_standing(ticket.customer, Standing.WARNED, actor=actor, reason="warning sent", ticket=ticket)
+    return reply
+
+
+_ORDER = {Standing.OK: 0, Standing.WARNED: 1, Standing.RESTRICTED: 2}
+
+
+@transaction.atomic
+def do_set_standing(
+    customer: Customer, state: str, *, actor: User, reason: str = "", ticket: Ticket | None = None
+) -> CustomerStanding:
+    """Restrict after a warning (any agent), or step back (leads only: every step is reversible by a lead)."""
+    if not actor.works_tickets:
+        raise PermissionError("Only agents can apply the abusive-customer policy.")
+    if state not in Standing.values:
+        raise ValidationError({"state": f"Unknown standing {state!r}."})
+    reason = (reason or "").strip()
+    current = standing_of(customer).state
+    if state == current:
+        return standing_of(customer)
+    if _ORDER[Standing(state)] < _ORDER[Standing(current)]:
+        if not actor.is_lead:
+            raise PermissionError("Only a lead can lift a warning or a restriction.")
+        if not reason:
+            raise ValidationError({"reason": "Say why the step is reversed."})
+    elif state == Standing.RESTRICTED and current != Standing.WARNED and not actor.is_lead:
+        raise ValidationError(
+            {"state": "Warn the customer first; only a lead can restrict without a warning."}
+        )
+    elif state == Standing.WARNED:
+        raise ValidationError({"state": "Send the warning to mark a customer warned."})
+    return _set_standing(customer, state, actor=actor, reason=reason, ticket=ticket)
+
+
+def _route_if_restricted(event: AuditEvent) -> None:
+    ticket = event.ticket
+    if ticket is None or not is_restricted(ticket.customer_id):
+        return
+    message = _event_message(event)
+    if message is None:
+        message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
+    if message is None or message.kind != MessageKind.CUSTOMER:
+        return
+    _, created = RestrictedMessage.objects.get_or_create(
+        message=message, defaults={"ticket": ticket, "customer_id": ticket.customer_id}
+    )
+    if not created:
+        return
+    record_event(
+        WellbeingEvent.RESTRICTED_MESSAGE, ticket=ticket, obj=message, note="the customer is restricted"
+    )
+    assignee = ticket.assignee
+    if assignee is not None and not assignee.is_lead:
+        token = audit_note.set("restricted customer: the leads' queue")
+        try:
+            do_assign_ticket(ticket, None, actor=None)
+        finally:
+            audit_note.reset(token)
+
+
+@transaction.atomic
+def do_take_restricted(item: RestrictedMessage, *, actor: User) -> RestrictedMessage:
+    """A lead takes a restricted customer's message: the ticket is theirs, every waiting message with it."""
+    if not actor.is_lead:
+        raise PermissionError("Only leads work the restricted customers' queue.")
+    item = RestrictedMessage.objects.select_for_update().select_related("ticket").get(pk=item.pk)
+    if item.taken_at is not None:
+        return item
+    now = timezone.now()
+    RestrictedMessage.objects.filter(ticket=item.ticket, taken_at__isnull=True).update(
+        taken_by=actor, taken_at=now
+    )
+    if item.ticket.assignee_id != actor.pk:
+        do_assign_ticket(item.ticket, actor, actor=actor)
+    record_event(WellbeingEvent.RESTRICTED_TAKEN, actor=actor, ticket=item.ticket, obj=item.message)
+    item.refresh_from_db()
+    return item
+
+
+# --- Kind words -------------------------------------------------------------------------------
+
+
+def _replier(ticket: Ticket, before: Any) -> User | None:
+    """Whom the customer is thanking: the last agent who wrote to them, else the assignee."""
+    reply = (
+        Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY, created_at__lte=before)
+        .exclude(author=None)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if reply is not None and reply.author is not None and reply.author.works_tickets:
+        return reply.author
+    return ticket.assignee
+
+
+def _kind_word_from_thanks(event: AuditEvent) -> None:
+    ticket = event.ticket
+    message = _event_message(event)
+    if ticket is None or message is None:
+        return
+    agent = _replier(ticket, message.created_at)
+    if agent is None:
+        return
+    KindWord.objects.get_or_create(
+        message=message,
+        defaults={
+            "agent": agent,
+            "ticket": ticket,
+            "source": KindSource.THANKS,
+            "text": message.body_text[:2000],
+            "created_at": message.created_at,
+        },
+    )
+
+
+def _kind_word_from_csat(event: AuditEvent) -> None:
+    after = event.after if isinstance(event.after, dict) else {}
+    survey_id, agent_id = event.object_id, after.get("agent")
+    comment = str(after.get("comment") or "").strip()
+    if survey_id is None or event.ticket is None:
+        return
+    if after.get("rating") != "good" or not comment or agent_id is None:
+        KindWord.objects.filter(survey_id=survey_id).delete()  # re-rated: the compliment is withdrawn
+        return
+    KindWord.objects.update_or_create(
+        survey_id=survey_id,
+        defaults={
+            "agent_id": agent_id,
+            "ticket": event.ticket,
+            "source": KindSource.CSAT,
+            "text": comment[:2000],
+        },
+    )
