@@ -124,8 +124,9 @@ def render_inbox(
 @login_required
 @require_GET
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    if not current_user(request).works_tickets:
-        return redirect("collab-handoffs")  # collaborators work handoffs, not the support inbox
+    if not request.GET and not current_user(request).works_tickets:
+        # Collaborators land on their handoffs; their team's tickets stay one click away (?view=all).
+        return redirect("collab-handoffs")
     return render_inbox(request, request.GET)
 
 
