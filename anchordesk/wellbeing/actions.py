@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils import timezone
 from anchordesk.accounts.models import Customer, User
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.core.snapshot import cached
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -65,7 +67,14 @@ def agent_day(agent: User, at: datetime | None = None) -> date:
 
 
 def is_restricted(customer_id: int) -> bool:
-    return CustomerStanding.objects.filter(customer_id=customer_id, state=Standing.RESTRICTED).exists()
+    """Asked for every customer message, so read once per ingest batch (restricted customers are few)."""
+    restricted = cached(
+        "wellbeing.restricted",
+        lambda: set(
+            CustomerStanding.objects.filter(state=Standing.RESTRICTED).values_list("customer_id", flat=True)
+        ),
+    )
+    return customer_id in restricted
 
 
 # --- Events in --------------------------------------------------------------------------------
@@ -412,6 +421,16 @@ def _route_if_restricted(event: AuditEvent) -> None:
     record_event(
         WellbeingEvent.RESTRICTED_MESSAGE, ticket=ticket, obj=message, note="the customer is restricted"
     )
+    from anchordesk.collab.actions import on_duty_leads
+
+    leads = sorted({lead.email for lead in on_duty_leads(ticket) if lead.email})
+    if leads:
+        subject = f"Restricted customer wrote on #{ticket.pk}: {ticket.subject}"
+        body = (
+            f"{ticket.customer.display_name} is restricted under the abusive-customer policy, so their "
+            f"message waits for a lead:\n{settings.SITE_URL}/wellbeing/lead-queue/\n"
+        )
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, leads))
     assignee = ticket.assignee
     if assignee is not None and not assignee.is_lead:
         token = audit_note.set("restricted customer: the leads' queue")

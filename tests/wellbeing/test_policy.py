@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core import mail
+
 from anchordesk.core.models import AuditEvent
 from anchordesk.mail.models import OutboundEmail
 from anchordesk.tickets.actions import do_add_customer_message
@@ -117,11 +119,15 @@ def test_warn_then_restrict_then_a_lead_reverses(people, client, write):
     assert RestrictedMessage.objects.count() == 1
 
 
-def test_a_new_ticket_from_a_restricted_customer_goes_to_the_leads(people):
+def test_a_new_ticket_from_a_restricted_customer_goes_to_the_leads(
+    people, django_capture_on_commit_callbacks
+):
     CustomerStanding.objects.create(customer=people.customer, state=Standing.RESTRICTED)
-    ticket = make_ticket(people.customer, team=people.support, assignee=people.agent, body=CALM)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(people.customer, team=people.support, assignee=people.agent, body=CALM)
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
     assert RestrictedMessage.objects.get().ticket == ticket
+    assert [m.to for m in mail.outbox] == [[people.lead.email]]  # the team's lead is told
 
 
 def test_collaborators_and_other_customers_tickets_are_out_of_reach(people, client, write):
