@@ -622,3 +622,52 @@ def suggested_customer_update(handoff: Handoff) -> str:
         lines += ["", f"What they found: {_excerpt(last.body, 400)}"]
     lines += ["", "Here is what happens next: ", ""]
     return "\n".join(lines)
+
+
+def scan_overdue_handoffs() -> int:
+    """Remind once about each open handoff past its "needed by" date: its assignee (else its team)
+    and the agent who opened it. Returns how many were reminded."""
+    today = timezone.localdate()
+    due = Handoff.objects.filter(
+        status__in=OPEN_HANDOFF_STATUSES, due_on__lt=today, overdue_notified_at__isnull=True
+    ).select_related("ticket", "team", "assignee", "created_by")
+    told = 0
+    for handoff in due[:500]:
+        with transaction.atomic():
+            # Claim first: of two workers scanning together, only one sends the reminder.
+            claimed = Handoff.objects.filter(
+                pk=handoff.pk, status__in=OPEN_HANDOFF_STATUSES, overdue_notified_at__isnull=True
+            ).update(overdue_notified_at=timezone.now())
+            if not claimed:
+                continue
+            assert handoff.due_on is not None
+            _handoff_event(
+                CollabEvent.HANDOFF_OVERDUE,
+                handoff,
+                actor=None,
+                note=f"{handoff.subject} was needed by {handoff.due_on.isoformat()}",
+                after={"due_on": handoff.due_on.isoformat()},
+            )
+            team = handoff.team
+            workers = (
+                [handoff.assignee.email]
+                if handoff.assignee is not None
+                else [team.email]
+                if team.email
+                else [u.email for u in team.members.filter(is_active=True)]
+            )
+            opener = [handoff.created_by.email] if handoff.created_by is not None else []
+            _send(
+                [*workers, *opener],
+                f"Overdue handoff: {handoff.subject} (#{handoff.ticket_id})",
+                f"The handoff to {team.name} was needed by {handoff.due_on.isoformat()} and is still "
+                f"{handoff.get_status_display().lower()}.\n{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
+            )
+            if handoff.external_email:
+                _email_external(
+                    handoff,
+                    f"A reminder: we asked for your help with this by {handoff.due_on.isoformat()}.\n\n"
+                    f"{handoff.needed}\n\nJust reply to this email to answer.\n",
+                )
+            told += 1
+    return told

@@ -41,3 +41,4 @@ class CollabEvent(models.TextChoices):
     HANDOFF_STATUS = "handoff.status", "changed a handoff's status"
     HANDOFF_ASSIGNED = "handoff.assigned", "assigned a handoff"
     HANDOFF_EMAILED = "handoff.emailed", "received an emailed reply on a handoff"
+    HANDOFF_OVERDUE = "handoff.overdue", "saw a handoff pass its due date"

@@ -3,11 +3,19 @@ solving by reply with a handoff open, and a handoff emailed to someone without a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email.message import EmailMessage
 
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
-from anchordesk.collab.actions import do_comment_on_handoff, do_open_handoff, do_set_handoff_status
+from anchordesk.collab.actions import (
+    do_comment_on_handoff,
+    do_open_handoff,
+    do_set_handoff_status,
+    scan_overdue_handoffs,
+)
 from anchordesk.collab.choices import HandoffStatus
 from anchordesk.collab.models import Handoff, HandoffComment
 from anchordesk.core.models import AuditEvent
@@ -199,3 +207,19 @@ def test_the_subject_token_threads_only_from_the_outside_contact(people, ticket)
     inbound, _ = store_raw(raw, source=Source.PIPE)
     assert process_inbound(inbound.pk).state == InboundState.PROCESSED
     assert HandoffComment.objects.get(handoff=handoff).body == "Fixed on our side."
+
+
+def test_an_overdue_handoff_reminds_its_team_and_the_agent_once(
+    people, ticket, django_capture_on_commit_callbacks
+):
+    handoff = _open(people, ticket, due_on=timezone.localdate() + timedelta(days=1))
+    mail.outbox.clear()
+    assert scan_overdue_handoffs() == 0  # not due yet
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert scan_overdue_handoffs() == 1
+        assert scan_overdue_handoffs() == 0  # once
+    [reminder] = mail.outbox
+    assert set(reminder.to) == {people.collaborator.email, people.agent.email}
+    assert "Overdue handoff" in reminder.subject
+    assert AuditEvent.objects.filter(ticket=ticket, kind="handoff.overdue", object_id=handoff.pk).exists()
