@@ -1,6 +1,7 @@
 """Customer temperature: each customer message is scored as it arrives; the ticket carries
-a temperature in which recent messages weigh more. Events "temperature.rose", "abuse" and
-"manager.requested" are recorded (and so published for triggers, escalations, wellbeing).
+a temperature in which recent messages weigh more. Events "ticket.temperature", "customer.abuse",
+"customer.hostile", "customer.thanks" and "customer.manager_requested" are recorded (and so
+published for triggers, escalations and wellbeing).
 """
 
 from __future__ import annotations
