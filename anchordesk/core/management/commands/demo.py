@@ -374,6 +374,9 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
                 agents=[cast.agents["agent"], cast.agents["priya.shah"]],
                 tickets=loader.created,
             )
+        from anchordesk.wellbeing.demo import align_with_history
+
+        align_with_history()
     return cast
 
 
