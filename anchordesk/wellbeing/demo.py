@@ -15,6 +15,7 @@ def align_with_history() -> None:
         at = exposure.message.created_at
         Exposure.objects.filter(pk=exposure.pk).update(created_at=at, day=agent_day(exposure.agent, at))
     for word in KindWord.objects.exclude(message=None).select_related("message"):
-        KindWord.objects.filter(pk=word.pk).update(created_at=word.message.created_at)
+        if word.message is not None:
+            KindWord.objects.filter(pk=word.pk).update(created_at=word.message.created_at)
     # Runs "happened" across months while loading: no agent owes a break for history.
     Break.objects.all().delete()
