@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from anchordesk.api import errors, escalations, messages, people, policies, recovery, tickets, webhooks
+from anchordesk.api import (
+    errors,
+    escalations,
+    handoffs,
+    messages,
+    people,
+    policies,
+    recovery,
+    tickets,
+    webhooks,
+)
 from anchordesk.api.auth import StaffSessionAuth, TokenAuth
 from anchordesk.api.docs import SelfHostedSwagger
 
@@ -34,3 +44,4 @@ api.add_router("", webhooks.router)
 api.add_router("", policies.router)
 api.add_router("", escalations.router)
 api.add_router("", recovery.router)
+api.add_router("", handoffs.router)
