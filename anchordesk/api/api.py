@@ -14,6 +14,7 @@ from anchordesk.api import (
     recovery,
     tickets,
     webhooks,
+    wellbeing,
 )
 from anchordesk.api.auth import StaffSessionAuth, TokenAuth
 from anchordesk.api.docs import SelfHostedSwagger
@@ -45,3 +46,4 @@ api.add_router("", policies.router)
 api.add_router("", escalations.router)
 api.add_router("", recovery.router)
 api.add_router("", handoffs.router)
+api.add_router("", wellbeing.router)
