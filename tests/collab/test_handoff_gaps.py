@@ -84,6 +84,8 @@ def test_only_agents_can_start_the_customer_update(people, client, ticket):
     client.force_login(people.collaborator)
     assert client.post(f"/collab/handoffs/{handoff.pk}/tell-customer").status_code == 404
     assert client.get(f"/collab/handoffs/{handoff.pk}/tell-customer").status_code in (404, 405)
+    client.logout()
+    assert client.post(f"/collab/handoffs/{handoff.pk}/tell-customer").status_code == 302
 
 
 def test_solving_by_reply_with_an_open_handoff_asks_first(people, client, ticket):
