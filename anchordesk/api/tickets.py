@@ -35,7 +35,7 @@ from anchordesk.tickets import actions
 from anchordesk.tickets.actions import NewTicket, StaleTicket
 from anchordesk.tickets.inbox import InboxQuery, filtered
 from anchordesk.tickets.models import Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.queries import access_ticket, open_work, tickets_visible_to
 
 router = Router(tags=["tickets"])
 
@@ -248,8 +248,6 @@ def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdate) ->
 
 def _check_open_work(ticket: Ticket, *, confirmed: bool) -> None:
     """Solving with promises or handoffs still open needs saying so, as in the UI."""
-    from anchordesk.tickets.views_ticket import open_work
-
     waiting = open_work(ticket)
     if waiting and not confirmed:
         raise ValidationError(

@@ -48,3 +48,14 @@ def access_customer_ticket(customer: Customer, ticket_id: int | str) -> Ticket:
     if ticket is None:
         raise Http404("No such ticket")
     return ticket
+
+
+def open_work(ticket: Ticket) -> list[str]:
+    """Promises and handoffs still open, which solving the ticket would leave behind (the UI and
+    the API both ask before solving)."""
+    from anchordesk.collab.queries import open_handoffs
+    from anchordesk.recovery.actions import open_commitments
+
+    work = [f"promise: {c.action}" for c in open_commitments(ticket)]
+    work += [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
+    return work

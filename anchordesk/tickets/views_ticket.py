@@ -49,7 +49,7 @@ from anchordesk.tickets.forms import (
     form_errors,
 )
 from anchordesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.queries import access_ticket, open_work, tickets_visible_to
 from anchordesk.tickets.templatetags.ticket_tags import MESSAGE_EVENTS
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 from anchordesk.tickets.views import current_user, presence_seconds
@@ -97,16 +97,6 @@ def _links(user: User, ticket: Ticket) -> list[Ticket]:
 def _default_reply_status(ticket: Ticket) -> str:
     allowed = {value for value, _ in REPLY_STATUSES}
     return ticket.status if ticket.status in allowed else Status.OPEN.value
-
-
-def open_work(ticket: Ticket) -> list[str]:
-    """Promises and handoffs still open, which solving the ticket would leave behind."""
-    from anchordesk.collab.queries import open_handoffs
-    from anchordesk.recovery.actions import open_commitments
-
-    work = [f"promise: {c.action}" for c in open_commitments(ticket)]
-    work += [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
-    return work
 
 
 def recovery_context(ticket: Ticket, user: User | None = None) -> dict[str, Any]:

@@ -76,3 +76,13 @@ def test_bad_handoff_input_names_each_field(people, as_user, ticket):
     assert wrong.status_code == 422 and "assignee_id" in field_errors(wrong)
     assert agent.patch(f"/handoffs/{handoff.pk}", {"status": "shipped"}).status_code == 422
     assert not Handoff.objects.exclude(pk=handoff.pk).exists()
+
+
+def test_solving_through_the_api_with_an_open_handoff_asks_first(people, as_user, ticket):
+    Handoff.objects.create(ticket=ticket, team=people.engineering, subject="Refund the fee", needed="N")
+    agent = as_user(people.agent)
+    asked = agent.patch(f"/tickets/{ticket.pk}", {"status": "solved"})
+    assert asked.status_code == 422 and "Refund the fee" in field_errors(asked)["status"]
+    assert agent.get(f"/tickets/{ticket.pk}").json()["status"] != "solved"
+    solved = agent.patch(f"/tickets/{ticket.pk}", {"status": "solved", "confirm_open_work": True})
+    assert solved.status_code == 200 and solved.json()["status"] == "solved"
