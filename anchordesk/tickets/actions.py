@@ -499,6 +499,12 @@ def do_bulk_update(
     for ticket in tickets:
         try:
             with transaction.atomic():
+                if status in (Status.SOLVED, Status.CLOSED) and ticket.status != status:
+                    from anchordesk.tickets.queries import open_work
+
+                    if waiting := open_work(ticket):
+                        # A bulk action cannot ask "solve anyway?" per ticket: those are solved one by one.
+                        raise ValidationError(f"still open: {'; '.join(waiting)}; solve it from the ticket")
                 if status:
                     _apply_status(ticket, status, actor=actor)
                 if assignee is not None or unassign:

@@ -24,6 +24,7 @@ from anchordesk.mail.models import InboundState, OutboundEmail, OutboundState, S
 from anchordesk.tickets.actions import do_reply
 from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Ticket
+from tests.factories import make_ticket
 from tests.mail.mailfactory import raw_email
 
 
@@ -225,3 +226,16 @@ def test_an_overdue_handoff_reminds_its_team_and_the_agent_once(
     assert set(reminder.to) == {people.collaborator.email, people.agent.email}
     assert "Overdue handoff" in reminder.subject
     assert AuditEvent.objects.filter(ticket=ticket, kind="handoff.overdue", object_id=handoff.pk).exists()
+
+
+def test_bulk_solving_leaves_a_ticket_with_an_open_handoff_and_says_why(people, client, ticket):
+    _open(people, ticket, subject="Refund the fee")
+    other = make_ticket(people.customer, team=people.support, assignee=people.agent)
+    client.force_login(people.agent)
+    response = client.post(
+        "/inbox/bulk", {"op": "status", "status": "solved", "ticket": [ticket.pk, other.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert f"#{ticket.pk} was not changed" in page and "Refund the fee" in page
+    assert Ticket.objects.get(pk=ticket.pk).status != Status.SOLVED
+    assert Ticket.objects.get(pk=other.pk).status == Status.SOLVED
