@@ -92,6 +92,8 @@ def on_ticket_event(event: AuditEvent) -> None:
         _kind_word_from_csat(event)
     elif event.kind in ("ticket.created", "ticket.customer_message"):
         _route_if_restricted(event)
+    elif event.kind == "ticket.assigned":
+        _attribute_on_pickup(event)
 
 
 def _event_message(event: AuditEvent) -> Message | None:
@@ -104,7 +106,7 @@ def _record_exposure(event: AuditEvent, kind: str) -> Exposure | None:
     ticket = event.ticket
     message = _event_message(event)
     if ticket is None or message is None or ticket.assignee_id is None:
-        return None  # nobody received it yet: whoever picks it up reads it with the warning shown
+        return None  # nobody received it yet: it counts for whoever picks the ticket up
     agent = ticket.assignee
     assert agent is not None
     if not agent.works_tickets or is_restricted(ticket.customer_id):
@@ -118,6 +120,45 @@ def _record_exposure(event: AuditEvent, kind: str) -> Exposure | None:
         return None  # counted once per message, whatever path scored it
     maybe_suggest_break(agent)
     return exposure
+
+
+# An agent who picks up a ticket reads what came in while nobody had it.
+PICKUP_WINDOW = timedelta(hours=24)
+
+
+def _attribute_on_pickup(event: AuditEvent) -> None:
+    """Abusive or hostile messages that arrived while the ticket was unassigned count for whoever
+    takes it (each message counts once: a later hand-over does not count it again)."""
+    from django.db.models import Q
+
+    from anchordesk.recovery.models import MessageSignal
+
+    ticket = event.ticket
+    if ticket is None or ticket.assignee_id is None:
+        return
+    agent = ticket.assignee
+    assert agent is not None
+    if not agent.works_tickets or is_restricted(ticket.customer_id):
+        return
+    counted = Exposure.objects.filter(ticket=ticket).values("message_id")
+    signals = list(
+        MessageSignal.objects.filter(ticket=ticket, created_at__gte=timezone.now() - PICKUP_WINDOW)
+        .filter(Q(abusive=True) | Q(frustration__gte=2))
+        .exclude(message_id__in=counted)
+    )
+    if not signals:
+        return
+    day = agent_day(agent)
+    for signal in signals:
+        kind = ExposureKind.ABUSIVE if signal.abusive else ExposureKind.HOSTILE
+        try:
+            with transaction.atomic():
+                Exposure.objects.create(
+                    agent=agent, ticket=ticket, message_id=signal.message_id, kind=kind, day=day
+                )
+        except IntegrityError:
+            continue
+    maybe_suggest_break(agent)
 
 
 def _run_start(agent: User, now: datetime) -> datetime:

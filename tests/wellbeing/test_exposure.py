@@ -21,15 +21,21 @@ def test_abusive_and_hostile_messages_count_toward_the_receiving_agent(people, w
     assert not Exposure.objects.exclude(agent=people.agent).exists()
 
 
-def test_a_message_nobody_is_assigned_to_counts_for_nobody(people):
+def test_a_message_that_came_in_unassigned_counts_for_whoever_picks_it_up(people):
     from anchordesk.tickets.actions import do_add_customer_message
 
     ticket = make_ticket(people.customer, team=people.support, body=CALM)
     do_add_customer_message(ticket, ABUSIVE, customer=people.customer)
     assert not Exposure.objects.exists()
     do_assign_ticket(ticket, people.agent2, actor=people.lead)
-    do_add_customer_message(ticket, ABUSIVE, customer=people.customer)
     assert Exposure.objects.get().agent == people.agent2
+    do_assign_ticket(ticket, people.agent, actor=people.lead)  # a hand-over does not count it twice
+    assert Exposure.objects.count() == 1
+    do_add_customer_message(ticket, HOSTILE, customer=people.customer)
+    assert sorted(Exposure.objects.values_list("agent__username", "kind")) == [
+        ("alice", "hostile"),
+        ("bob", "abusive"),
+    ]
 
 
 def test_exposure_counts_per_the_agents_own_day(people, write):
