@@ -155,8 +155,8 @@ def kind_words(request: HttpRequest) -> HttpResponse:
     my_teams = list(user.teams.order_by("name"))
     team = _team(request, None if user.is_lead else my_teams)
     words = queries.kind_words_for_team(team) if team else queries.kind_words_for_agent(user)
-    context = {"team": team, "teams": list(Team.objects.order_by("name")) if user.is_lead else my_teams,
-               "words": list(words[:100])}  # fmt: skip
+    teams = list(Team.objects.order_by("name")) if user.is_lead else my_teams
+    context = {"team": team, "teams": teams, "words": list(words[:100])}
     return render(request, "wellbeing/kind_words.html", context)
 
 

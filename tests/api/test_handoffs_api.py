@@ -23,9 +23,14 @@ def test_an_agent_opens_a_handoff_and_an_engineer_works_it(people, as_user, tick
     due = (date.today() + timedelta(days=2)).isoformat()
     created = agent.post(
         f"/tickets/{ticket.pk}/handoffs",
-        {"team_id": people.engineering.pk, "subject": "Sync fails", "needed": "Check logs", "due_on": due,
-         "message_ids": [message_id]},
-    )  # fmt: skip
+        {
+            "team_id": people.engineering.pk,
+            "subject": "Sync fails",
+            "needed": "Check logs",
+            "due_on": due,
+            "message_ids": [message_id],
+        },
+    )
     assert created.status_code == 201, created.content
     handoff_id = created.json()["id"]
     assert created.json()["message_ids"] == [message_id] and created.json()["status"] == "new"
