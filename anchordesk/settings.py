@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "anchordesk.sla",
     "anchordesk.policies",
     "anchordesk.collab",
+    "anchordesk.insights",
 ]
 
 MIDDLEWARE = [

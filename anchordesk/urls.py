@@ -20,6 +20,7 @@ urlpatterns = [
     path("sla/", include("anchordesk.sla.urls")),
     path("policies/", include("anchordesk.policies.urls")),
     path("collab/", include("anchordesk.collab.urls")),
+    path("", include("anchordesk.insights.urls")),
     path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.accounts.urls")),

@@ -1,0 +1,681 @@
+"""The dashboards' numbers, read from reporting events (plus the live backlog from tickets).
+
+Each dashboard is one `get_*_dashboard(filters)` returning stats, charts and tables; the
+views render them and export any table as CSV. Counts are grouped by day in the database;
+medians and p90s are computed here from the facts' minutes (a month of a busy desk is a
+few tens of thousands of numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from anchordesk.insights import charts
+from anchordesk.insights.choices import FactKind, PromiseOutcome
+from anchordesk.insights.models import ReportingEvent, TrainingAssignment
+from anchordesk.recovery.choices import MistakeCategory
+from anchordesk.tickets.choices import ACTIVE_STATUSES
+from anchordesk.tickets.models import Ticket
+
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    team_id: int | None = None
+    agent_id: int | None = None
+    channel: str = ""
+    tag_id: int | None = None
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    def as_text(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def default_filters(today: date | None = None, days: int = 30) -> Filters:
+    today = today or timezone.now().date()
+    return Filters(start=today - timedelta(days=days - 1), end=today)
+
+
+@dataclass
+class Stat:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass
+class Table:
+    name: str  # the slug used for the CSV export
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Chart:
+    title: str
+    svg: str
+    legend: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    key: str
+    title: str
+    stats: list[Stat] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+
+# --- reading facts -------------------------------------------------------------------
+
+
+def facts(f: Filters, *kinds: str) -> QuerySet[ReportingEvent]:
+    qs = ReportingEvent.objects.filter(kind__in=kinds, day__range=(f.start, f.end))
+    if f.team_id is not None:
+        qs = qs.filter(team_id=f.team_id)
+    if f.agent_id is not None:
+        qs = qs.filter(agent_id=f.agent_id)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.tag_id is not None:
+        qs = qs.filter(ticket_id__in=Ticket.tags.through.objects.filter(tag_id=f.tag_id).values("ticket_id"))
+    return qs
+
+
+def per_day(f: Filters, kind: str, extra: Q | None = None) -> dict[date, int]:
+    qs = facts(f, kind)
+    if extra is not None:
+        qs = qs.filter(extra)
+    return {row["day"]: row["n"] for row in qs.order_by().values("day").annotate(n=Count("id"))}
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """Linear interpolation between the closest ranks; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * share
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def fmt_minutes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value < 60:
+        return f"{value:.0f} min"
+    if value < 48 * 60:
+        return f"{value / 60:.1f} h"
+    return f"{value / 1440:.1f} d"
+
+
+def fmt_share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _buckets(f: Filters) -> tuple[list[str], list[list[date]]]:
+    """Days, or weeks when the range is long, as chart labels with the days each one covers."""
+    days = f.days
+    if len(days) <= 45:
+        return [d.strftime("%d %b") for d in days], [[d] for d in days]
+    groups = [days[i : i + 7] for i in range(0, len(days), 7)]
+    return [g[0].strftime("%d %b") for g in groups], groups
+
+
+def _sum(counts: dict[date, int], group: Iterable[date]) -> int:
+    return sum(counts.get(d, 0) for d in group)
+
+
+def _minutes_of(qs: QuerySet[ReportingEvent]) -> tuple[list[float], bool]:
+    """The facts' minutes: business minutes when a calendar gave them, else calendar minutes."""
+    rows = list(qs.values_list("value", "business_value"))
+    business = [b for _, b in rows if b is not None]
+    if business and len(business) == len(rows):
+        return business, True
+    return [v for v, _ in rows if v is not None], False
+
+
+# --- the overview -------------------------------------------------------------------
+
+
+def backlog_now(f: Filters) -> int:
+    qs = Ticket.objects.filter(status__in=ACTIVE_STATUSES, merged_into__isnull=True)
+    if f.team_id is not None:
+        qs = qs.filter(team_id=f.team_id)
+    if f.agent_id is not None:
+        qs = qs.filter(assignee_id=f.agent_id)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.tag_id is not None:
+        qs = qs.filter(tags=f.tag_id)
+    return qs.count()
+
+
+def _backlog_series(
+    f: Filters, created: dict[date, int], resolved: dict[date, int], reopened: dict[date, int]
+) -> dict[date, int]:
+    """Open tickets at the end of each day, walked back from today's backlog through each day's flow."""
+    today = timezone.now().date()
+    backlog = backlog_now(f)
+    if f.end < today:
+        later = Filters(f.end + timedelta(days=1), today, f.team_id, f.agent_id, f.channel, f.tag_id)
+        counts = dict(
+            facts(later, FactKind.CREATED, FactKind.RESOLVED, FactKind.REOPENED)
+            .order_by()
+            .values("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        )
+        backlog -= (
+            counts.get(FactKind.CREATED, 0)
+            + counts.get(FactKind.REOPENED, 0)
+            - counts.get(FactKind.RESOLVED, 0)
+        )
+    out: dict[date, int] = {}
+    for day in reversed(f.days):
+        out[day] = max(backlog, 0)
+        backlog -= created.get(day, 0) + reopened.get(day, 0) - resolved.get(day, 0)
+    return out
+
+
+def _flags(qs: QuerySet[ReportingEvent]) -> tuple[int, int]:
+    """(facts with flag true, all facts)."""
+    row = qs.aggregate(yes=Count("id", filter=Q(flag=True)), n=Count("id"))
+    return row["yes"], row["n"]
+
+
+def get_overview_dashboard(f: Filters) -> Dashboard:
+    d = Dashboard("overview", "Overview")
+    created = per_day(f, FactKind.CREATED)
+    resolved = per_day(f, FactKind.RESOLVED)
+    reopened = per_day(f, FactKind.REOPENED)
+    backlog = _backlog_series(f, created, resolved, reopened)
+    first, first_business = _minutes_of(facts(f, FactKind.FIRST_RESPONSE))
+    resolution, res_business = _minutes_of(facts(f, FactKind.RESOLVED))
+    fcr_yes, n_resolved = _flags(facts(f, FactKind.RESOLVED))
+    csat_good, n_csat = _flags(facts(f, FactKind.CSAT))
+    sla_rows = list(
+        facts(f, FactKind.SLA)
+        .order_by()
+        .values("detail")
+        .annotate(met=Count("id", filter=Q(flag=True)), n=Count("id"))
+    )
+    sla_met = sum(r["met"] for r in sla_rows)
+    sla_n = sum(r["n"] for r in sla_rows)
+    n_created, n_reopened = sum(created.values()), sum(reopened.values())
+    hours = "business hours" if first_business or res_business else "calendar time"
+    d.stats = [
+        Stat("Tickets created", f"{n_created:,}"),
+        Stat("Resolved", f"{n_resolved:,}"),
+        Stat("Backlog now", f"{backlog_now(f):,}", "open, pending and on hold"),
+        Stat(
+            "First response, median",
+            fmt_minutes(percentile(first, 0.5)),
+            f"p90 {fmt_minutes(percentile(first, 0.9))} · {hours}",
+        ),
+        Stat(
+            "Resolution, median",
+            fmt_minutes(percentile(resolution, 0.5)),
+            f"p90 {fmt_minutes(percentile(resolution, 0.9))} · {hours}",
+        ),
+        Stat("SLA attainment", fmt_share(sla_met, sla_n), f"{sla_n:,} targets"),
+        Stat("First-contact resolution", fmt_share(fcr_yes, n_resolved), "solved with one reply"),
+        Stat("Reopen rate", fmt_share(n_reopened, n_resolved)),
+        Stat("CSAT", fmt_share(csat_good, n_csat), f"{n_csat:,} ratings"),
+    ]
+    if not (first_business or res_business):
+        d.notes.append("Times are in calendar time: no business calendar is configured (SLA settings).")
+    labels, groups = _buckets(f)
+    d.charts.append(
+        Chart(
+            "Volume",
+            charts.line_chart(
+                "Tickets created and resolved",
+                labels,
+                [
+                    ("Created", [_sum(created, g) for g in groups]),
+                    ("Resolved", [_sum(resolved, g) for g in groups]),
+                ],
+            ),
+            ["Created", "Resolved"],
+        )
+    )
+    d.charts.append(
+        Chart(
+            "Backlog",
+            charts.line_chart(
+                "Open tickets at the end of the day", labels, [("Backlog", [backlog[g[-1]] for g in groups])]
+            ),
+        )
+    )
+    d.tables.append(
+        Table(
+            "by-day",
+            "By day",
+            ["day", "created", "resolved", "reopened", "backlog"],
+            [
+                [
+                    day.isoformat(),
+                    created.get(day, 0),
+                    resolved.get(day, 0),
+                    reopened.get(day, 0),
+                    backlog[day],
+                ]
+                for day in f.days
+            ],
+        )
+    )
+    d.tables.append(
+        Table(
+            "times",
+            f"Response and resolution times ({hours})",
+            ["measure", "count", "median minutes", "p90 minutes"],
+            [
+                [
+                    "first response",
+                    len(first),
+                    _round(percentile(first, 0.5)),
+                    _round(percentile(first, 0.9)),
+                ],
+                [
+                    "resolution",
+                    len(resolution),
+                    _round(percentile(resolution, 0.5)),
+                    _round(percentile(resolution, 0.9)),
+                ],
+            ],
+        )
+    )
+    d.tables.append(
+        Table(
+            "sla",
+            "SLA attainment by target",
+            ["target", "met", "breached", "attainment %"],
+            [
+                [r["detail"] or "-", r["met"], r["n"] - r["met"], share(r["met"], r["n"])]
+                for r in sorted(sla_rows, key=lambda r: r["detail"])
+            ],
+        )
+    )
+    d.tables.append(_by_team(f))
+    return d
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _team_names() -> dict[int | None, str]:
+    from anchordesk.accounts.models import Team
+
+    names: dict[int | None, str] = dict(Team.objects.values_list("id", "name"))
+    names[None] = "(no team)"
+    return names
+
+
+def _by_team(f: Filters) -> Table:
+    counts: dict[tuple[int | None, str], int] = {}
+    flags: dict[tuple[int | None, str], int] = {}
+    rows = (
+        facts(f, FactKind.CREATED, FactKind.RESOLVED, FactKind.CSAT, FactKind.SLA, FactKind.REOPENED)
+        .order_by()
+        .values("team_id", "kind")
+        .annotate(n=Count("id"), yes=Count("id", filter=Q(flag=True)))
+    )
+    for row in rows:
+        counts[(row["team_id"], row["kind"])] = row["n"]
+        flags[(row["team_id"], row["kind"])] = row["yes"]
+    first: dict[int | None, list[float]] = defaultdict(list)
+    for team_id, value, business in facts(f, FactKind.FIRST_RESPONSE).values_list(
+        "team_id", "value", "business_value"
+    ):
+        minutes = business if business is not None else value
+        if minutes is not None:
+            first[team_id].append(minutes)
+    names = _team_names()
+    teams = sorted({t for t, _ in counts} | set(first), key=lambda t: names.get(t, ""))
+    out = []
+    for t in teams:
+        res = counts.get((t, FactKind.RESOLVED), 0)
+        out.append(
+            [
+                names.get(t, f"team {t}"),
+                counts.get((t, FactKind.CREATED), 0),
+                res,
+                _round(percentile(first[t], 0.5)),
+                _round(percentile(first[t], 0.9)),
+                share(flags.get((t, FactKind.SLA), 0), counts.get((t, FactKind.SLA), 0)),
+                share(flags.get((t, FactKind.RESOLVED), 0), res),
+                share(counts.get((t, FactKind.REOPENED), 0), res),
+                share(flags.get((t, FactKind.CSAT), 0), counts.get((t, FactKind.CSAT), 0)),
+            ]
+        )
+    return Table(
+        "by-team",
+        "By team",
+        [
+            "team",
+            "created",
+            "resolved",
+            "first response median min",
+            "first response p90 min",
+            "SLA %",
+            "FCR %",
+            "reopen %",
+            "CSAT %",
+        ],
+        out,
+    )
+
+
+# --- temperature ---------------------------------------------------------------------
+
+
+def get_temperature_dashboard(f: Filters) -> Dashboard:
+    d = Dashboard("temperature", "Temperature")
+    created = per_day(f, FactKind.CREATED)
+    hot = per_day(f, FactKind.HOT)
+    escalations = per_day(f, FactKind.ESCALATION)
+    after_all = per_day(f, FactKind.AFTER_REPLY)
+    after_fell = per_day(f, FactKind.AFTER_REPLY, Q(flag=True))
+    hot_tickets = facts(f, FactKind.HOT).order_by().values("ticket_id").distinct().count()
+    n_created = sum(created.values())
+    n_after, n_fell = sum(after_all.values()), sum(after_fell.values())
+    d.stats = [
+        Stat("Hot tickets", f"{hot_tickets:,}", f"{fmt_share(hot_tickets, n_created)} of tickets created"),
+        Stat(
+            "Escalations",
+            f"{sum(escalations.values()):,}",
+            "customers who asked for a manager, or agents who escalated",
+        ),
+        Stat(
+            "Cooled after a reply",
+            fmt_share(n_fell, n_after),
+            f"of {n_after:,} replies to warm or hot customers",
+        ),
+    ]
+    labels, groups = _buckets(f)
+    d.charts.append(
+        Chart(
+            "Hot tickets and escalations",
+            charts.line_chart(
+                "Tickets turning hot and escalations",
+                labels,
+                [
+                    ("Turned hot", [_sum(hot, g) for g in groups]),
+                    ("Escalations", [_sum(escalations, g) for g in groups]),
+                ],
+            ),
+            ["Turned hot", "Escalations"],
+        )
+    )
+    d.charts.append(
+        Chart(
+            "Cooled after a reply",
+            charts.line_chart(
+                "Share of replies after which the customer was cooler (%)",
+                labels,
+                [("Cooled %", [share(_sum(after_fell, g), _sum(after_all, g)) for g in groups])],
+                top=100,
+            ),
+        )
+    )
+    d.tables.append(
+        Table(
+            "by-day",
+            "By day",
+            ["day", "created", "turned hot", "escalations", "replies to warm customers", "cooled after"],
+            [
+                [
+                    day.isoformat(),
+                    created.get(day, 0),
+                    hot.get(day, 0),
+                    escalations.get(day, 0),
+                    after_all.get(day, 0),
+                    after_fell.get(day, 0),
+                ]
+                for day in f.days
+            ],
+        )
+    )
+    d.tables.append(_exposure_and_kind_words(f))
+    return d
+
+
+def _agent_names() -> dict[int | None, str]:
+    from anchordesk.accounts.models import User
+
+    names: dict[int | None, str] = {
+        pk: (f"{first} {last}".strip() or username)
+        for pk, first, last, username in User.objects.values_list("id", "first_name", "last_name", "username")
+    }
+    names[None] = "(unassigned)"
+    return names
+
+
+def _exposure_and_kind_words(f: Filters) -> Table:
+    """Agent exposure and kind words, from reporting events only.
+
+    WELLBEING HOOK: the wellbeing app owns exposure per shift, breaks and the kind-words
+    view. This table is the leads' overview over the period, read from the ABUSE and CSAT
+    facts; it is listed by name, never ranked, so it cannot become a leaderboard of who
+    suffered most.
+    """
+    rows = (
+        facts(f, FactKind.ABUSE, FactKind.CSAT)
+        .order_by()
+        .values("agent_id", "kind")
+        .annotate(n=Count("id"), kind_words=Count("id", filter=Q(flag=True, detail="comment")))
+    )
+    abuse: dict[int | None, int] = defaultdict(int)
+    kind_words: dict[int | None, int] = defaultdict(int)
+    for row in rows:
+        if row["kind"] == FactKind.ABUSE:
+            abuse[row["agent_id"]] += row["n"]
+        else:
+            kind_words[row["agent_id"]] += row["kind_words"]
+    names = _agent_names()
+    agents = sorted(set(abuse) | {a for a, n in kind_words.items() if n}, key=lambda a: names.get(a, ""))
+    return Table(
+        "exposure",
+        "Agent exposure and kind words",
+        ["agent", "abusive messages received", "kind words (good rating with a comment)"],
+        [[names.get(a, f"agent {a}"), abuse.get(a, 0), kind_words.get(a, 0)] for a in agents],
+    )
+
+
+# --- promises ------------------------------------------------------------------------
+
+_OUTCOMES = [PromiseOutcome.ON_TIME, PromiseOutcome.LATE, PromiseOutcome.MISSED]
+
+
+def get_promises_dashboard(f: Filters) -> Dashboard:
+    d = Dashboard("promises", "Promises")
+    made = per_day(f, FactKind.PROMISE_MADE)
+    outcome = {o: per_day(f, FactKind.PROMISE_OUTCOME, Q(detail=o)) for o in _OUTCOMES}
+    totals = {o: sum(outcome[o].values()) for o in _OUTCOMES}
+    closed = sum(totals.values())
+    d.stats = [
+        Stat("Promises made", f"{sum(made.values()):,}"),
+        Stat(
+            "Kept on time",
+            f"{totals[PromiseOutcome.ON_TIME]:,}",
+            fmt_share(totals[PromiseOutcome.ON_TIME], closed),
+        ),
+        Stat("Kept late", f"{totals[PromiseOutcome.LATE]:,}", fmt_share(totals[PromiseOutcome.LATE], closed)),
+        Stat(
+            "Missed", f"{totals[PromiseOutcome.MISSED]:,}", fmt_share(totals[PromiseOutcome.MISSED], closed)
+        ),
+    ]
+    d.notes.append(
+        "Outcomes are counted on the day the promise was kept or missed; a missed promise kept later counts as kept late."
+    )
+    labels, groups = _buckets(f)
+    d.charts.append(
+        Chart(
+            "Promise outcomes",
+            charts.stacked_bars(
+                "Promises kept on time, kept late and missed",
+                labels,
+                [(PromiseOutcome(o).label, [_sum(outcome[o], g) for g in groups]) for o in _OUTCOMES],
+            ),
+            [PromiseOutcome(o).label for o in _OUTCOMES],
+        )
+    )
+    d.tables.append(
+        Table(
+            "by-day",
+            "By day",
+            ["day", "made", "kept on time", "kept late", "missed"],
+            [
+                [day.isoformat(), made.get(day, 0), *[outcome[o].get(day, 0) for o in _OUTCOMES]]
+                for day in f.days
+            ],
+        )
+    )
+    rows = (
+        facts(f, FactKind.PROMISE_MADE, FactKind.PROMISE_OUTCOME)
+        .order_by()
+        .values("agent_id", "kind", "detail")
+        .annotate(n=Count("id"))
+    )
+    per_agent: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        per_agent[row["agent_id"]][row["detail"] if row["kind"] == FactKind.PROMISE_OUTCOME else "made"] += (
+            row["n"]
+        )
+    names = _agent_names()
+    d.tables.append(
+        Table(
+            "by-agent",
+            "By agent",
+            ["agent", "made", "kept on time", "kept late", "missed"],
+            [
+                [names.get(a, f"agent {a}"), c["made"], *[c[o] for o in _OUTCOMES]]
+                for a, c in sorted(per_agent.items(), key=lambda item: names.get(item[0], ""))
+            ],
+        )
+    )
+    return d
+
+
+# --- mistakes ------------------------------------------------------------------------
+
+
+def get_mistakes_dashboard(f: Filters) -> Dashboard:
+    d = Dashboard("mistakes", "Mistakes and recovery")
+    logged = list(facts(f, FactKind.MISTAKE).values_list("key", "detail", "day"))
+    mistake_ids = [int(key.split(":")[1]) for key, _, _ in logged]
+    recovered = {
+        int(key.split(":")[1]): value
+        for key, value in ReportingEvent.objects.filter(
+            kind=FactKind.MISTAKE_RECOVERED, key__in=[f"recovered:{i}" for i in mistake_ids]
+        ).values_list("key", "value")
+    }
+    stayed = set(
+        int(key.split(":")[1])
+        for key in ReportingEvent.objects.filter(
+            kind=FactKind.CUSTOMER_STAYED, key__in=[f"stayed:{i}" for i in mistake_ids]
+        ).values_list("key", flat=True)
+    )
+    by_category: dict[str, list[int]] = defaultdict(list)
+    per_day_count: dict[date, int] = defaultdict(int)
+    for (_, category, day), mistake_id in zip(logged, mistake_ids, strict=True):
+        by_category[category].append(mistake_id)
+        per_day_count[day] += 1
+    recovery_minutes = [v for v in recovered.values() if v is not None]
+    open_training = TrainingAssignment.objects.filter(done_at__isnull=True).count()
+    n = len(mistake_ids)
+    d.stats = [
+        Stat("Mistakes logged", f"{n:,}"),
+        Stat("Recovered", fmt_share(len(recovered), n), "every recovery step done"),
+        Stat(
+            "Time to recovery, median",
+            fmt_minutes(percentile(recovery_minutes, 0.5)),
+            f"p90 {fmt_minutes(percentile(recovery_minutes, 0.9))}",
+        ),
+        Stat("Recovery rate", fmt_share(len(stayed), n), "customers who wrote again or rated well after"),
+        Stat("Training items open", f"{open_training:,}", "assignments not yet done"),
+    ]
+    labels_cat = {c.value: c.label for c in MistakeCategory}
+    cats = sorted(by_category, key=lambda c: (-len(by_category[c]), c))
+    d.charts.append(
+        Chart(
+            "By category",
+            charts.bar_chart(
+                "Mistakes by category",
+                [labels_cat.get(c, c) for c in cats],
+                [len(by_category[c]) for c in cats],
+            ),
+        )
+    )
+    labels, groups = _buckets(f)
+    d.charts.append(
+        Chart(
+            "Over time",
+            charts.stacked_bars(
+                "Mistakes logged over time", labels, [("Mistakes", [_sum(per_day_count, g) for g in groups])]
+            ),
+        )
+    )
+    table_rows = []
+    for c in cats:
+        ids = by_category[c]
+        mins = [recovered[i] for i in ids if recovered.get(i) is not None]
+        table_rows.append(
+            [
+                labels_cat.get(c, c),
+                len(ids),
+                sum(1 for i in ids if i in recovered),
+                _round(percentile([m for m in mins if m is not None], 0.5)),
+                share(sum(1 for i in ids if i in stayed), len(ids)),
+            ]
+        )
+    d.tables.append(
+        Table(
+            "by-category",
+            "By category",
+            ["category", "logged", "recovered", "median minutes to recovery", "recovery rate %"],
+            table_rows,
+        )
+    )
+    d.tables.append(
+        Table(
+            "by-day",
+            "By day",
+            ["day", "mistakes"],
+            [[day.isoformat(), per_day_count.get(day, 0)] for day in f.days],
+        )
+    )
+    return d
+
+
+DASHBOARDS = {
+    "overview": get_overview_dashboard,
+    "temperature": get_temperature_dashboard,
+    "promises": get_promises_dashboard,
+    "mistakes": get_mistakes_dashboard,
+}
