@@ -585,18 +585,23 @@ def get_promises_dashboard(f: Filters) -> Dashboard:
 # --- mistakes ------------------------------------------------------------------------
 
 
+def _source_id(key: str) -> int:
+    """The source object's id at the end of a fact's key ("mistake:42" -> 42)."""
+    return int(key.rsplit(":", 1)[1])
+
+
 def get_mistakes_dashboard(f: Filters) -> Dashboard:
     d = Dashboard("mistakes", "Mistakes and recovery")
     logged = list(facts(f, FactKind.MISTAKE).values_list("key", "detail", "day"))
-    mistake_ids = [int(key.split(":")[1]) for key, _, _ in logged]
+    mistake_ids = [_source_id(key) for key, _, _ in logged]
     recovered = {
-        int(key.split(":")[1]): value
+        _source_id(key): value
         for key, value in ReportingEvent.objects.filter(
             kind=FactKind.MISTAKE_RECOVERED, key__in=[f"recovered:{i}" for i in mistake_ids]
         ).values_list("key", "value")
     }
     stayed = set(
-        int(key.split(":")[1])
+        _source_id(key)
         for key in ReportingEvent.objects.filter(
             kind=FactKind.CUSTOMER_STAYED, key__in=[f"stayed:{i}" for i in mistake_ids]
         ).values_list("key", flat=True)
