@@ -18,6 +18,7 @@ from anchordesk.core.models import AuditEvent
 from anchordesk.insights import facts
 from anchordesk.insights.choices import FactKind
 from anchordesk.insights.models import ReportingEvent
+from anchordesk.insights.rollups import build_missing
 from anchordesk.sla import clock
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -32,6 +33,7 @@ class BackfillResult:
     tickets: int = 0
     events_replayed: int = 0
     facts: int = 0
+    days_rolled_up: int = 0
 
 
 class _Calendars:
@@ -162,4 +164,5 @@ def backfill(*, rebuild: bool = False, progress: Callable[[str], None] | None = 
     result = backfill_tickets(progress=progress)
     result.facts += backfill_sla()
     result.events_replayed = replay_events()
+    result.days_rolled_up = build_missing(every_day=True)
     return result

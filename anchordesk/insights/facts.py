@@ -83,6 +83,9 @@ def write(facts: list[Fact], *, replace: bool = False) -> None:
     if not facts:
         return
     rows = [f.row() for f in facts]
+    from anchordesk.insights.rollups import forget
+
+    forget({r.day for r in rows})
     if replace:
         ReportingEvent.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["key"], update_fields=_UPDATABLE

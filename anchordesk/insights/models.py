@@ -37,7 +37,22 @@ class ReportingEvent(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "day"], name="insights_kind_day"),
+            # Covers the dashboards' queries: a month of facts is read from the index alone.
+            models.Index(
+                fields=[
+                    "kind",
+                    "day",
+                    "team",
+                    "agent",
+                    "channel",
+                    "detail",
+                    "flag",
+                    "value",
+                    "business_value",
+                    "ticket",
+                ],
+                name="insights_kind_day_cover",
+            ),
             models.Index(fields=["kind", "team", "day"], name="insights_kind_team_day"),
             models.Index(fields=["kind", "agent", "day"], name="insights_kind_agent_day"),
             models.Index(fields=["ticket", "kind"], name="insights_ticket_kind"),
@@ -74,3 +89,35 @@ class TrainingAssignment(models.Model):
         ordering = ["done_at", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["item", "agent"], name="training_assigned_once")]
         indexes = [models.Index(fields=["agent", "done_at"], name="training_agent_open")]
+
+
+class DailyRollup(models.Model):
+    """Facts counted per day, kind, team, agent, channel and detail, so the dashboards read a
+    few thousand rows instead of every fact of a long range. Built for past days only
+    (insights.rollups); today, and any past day a late fact has changed, is read from the facts."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)
+    team_id = models.BigIntegerField(null=True, blank=True)
+    agent_id = models.BigIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    detail = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField()
+    yes = models.PositiveIntegerField()  # facts with flag true
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["kind", "day", "team_id", "agent_id", "channel", "detail", "n", "yes"],
+                name="insights_rollup_cover",
+            ),
+            models.Index(fields=["day"], name="insights_rollup_day"),
+        ]
+
+
+class RolledDay(models.Model):
+    """A day whose DailyRollup rows are complete, until a fact of that day is written later (stale)."""
+
+    day = models.DateField(unique=True)
+    stale = models.BooleanField(default=False)
+    built_at = models.DateTimeField(auto_now=True)

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         result = backfill(rebuild=options["rebuild"], progress=lambda m: self.stdout.write(m))
         self.stdout.write(
             f"Backfilled {result.tickets:,} tickets and replayed {result.events_replayed:,} audit events "
-            f"({result.facts:,} facts written or already there) in {time.monotonic() - started:.1f}s"
+            f"({result.facts:,} facts written or already there), rolled up {result.days_rolled_up:,} days, in {time.monotonic() - started:.1f}s"
         )
