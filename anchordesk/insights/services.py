@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -111,11 +112,15 @@ def per_day(f: Filters, kind: str, extra: Q | None = None) -> dict[date, int]:
     return {row["day"]: row["n"] for row in qs.order_by().values("day").annotate(n=Count("id"))}
 
 
+class Sorted(list[float]):
+    """Minutes already in order, so a median and a p90 of forty thousand sort them once."""
+
+
 def percentile(values: Sequence[float], share: float) -> float | None:
     """Linear interpolation between the closest ranks; None for no values."""
     if not values:
         return None
-    ordered = sorted(values)
+    ordered = values if isinstance(values, Sorted) else sorted(values)
     rank = (len(ordered) - 1) * share
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
@@ -152,24 +157,35 @@ def _sum(counts: dict[date, int], group: Iterable[date]) -> int:
     return sum(counts.get(d, 0) for d in group)
 
 
+def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """All rows of a values_list query straight from the cursor: for tens of thousands of numbers
+    the ORM's per-row work costs several times the query. Numbers and ids only (no conversion)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _minutes_of(qs: QuerySet[ReportingEvent]) -> tuple[list[float], bool]:
-    return _pick_minutes(list(qs.values_list("value", "business_value")))
+    return _pick_minutes(_fetch(qs.values_list("value", "business_value")))
 
 
 def _pick_minutes(rows: list[tuple[float | None, float | None]]) -> tuple[list[float], bool]:
     """The facts' minutes: business minutes when a calendar gave them, else calendar minutes."""
     business = [b for _, b in rows if b is not None]
     if business and len(business) == len(rows):
-        return business, True
-    return [v for v, _ in rows if v is not None], False
+        return Sorted(sorted(business)), True
+    return Sorted(sorted(v for v, _ in rows if v is not None)), False
 
 
 # --- the overview -------------------------------------------------------------------
 
 
 def backlog_now(f: Filters) -> int:
-    # Merged tickets are closed by the merge, so the status alone says it (and is indexed).
-    qs = Ticket.objects.filter(status__in=ACTIVE_STATUSES)
+    active = Ticket.objects.filter(status__in=ACTIVE_STATUSES)
+    # SQLite reads the active tickets from the status index only when asked for their ids; a
+    # filter on a column outside that index (channel, tag) would otherwise scan every ticket.
+    qs = Ticket.objects.filter(pk__in=active.values("pk")) if f.channel or f.tag_id is not None else active
     if f.team_id is not None:
         qs = qs.filter(team_id=f.team_id)
     if f.agent_id is not None:
@@ -177,7 +193,7 @@ def backlog_now(f: Filters) -> int:
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.tag_id is not None:
-        qs = qs.filter(tags=f.tag_id)
+        qs = qs.filter(Exists(Ticket.tags.through.objects.filter(ticket_id=OuterRef("pk"), tag_id=f.tag_id)))
     return qs.count()
 
 
@@ -280,7 +296,7 @@ def get_overview_dashboard(f: Filters) -> Dashboard:
     reopened = counts.per_day(FactKind.REOPENED)
     open_now = backlog_now(f)
     backlog = _backlog_series(f, open_now, created, resolved, reopened)
-    first_rows = list(facts(f, FactKind.FIRST_RESPONSE).values_list("team_id", "value", "business_value"))
+    first_rows = _fetch(facts(f, FactKind.FIRST_RESPONSE).values_list("team_id", "value", "business_value"))
     first, first_business = _pick_minutes([(v, b) for _, v, b in first_rows])
     resolution, res_business = _minutes_of(facts(f, FactKind.RESOLVED))
     n_resolved = counts.total(FactKind.RESOLVED)
@@ -414,6 +430,8 @@ def _by_team(counts: _Counts, first_rows: Sequence[tuple[int | None, float | Non
         minutes = business if business is not None else value
         if minutes is not None:
             first[team_id].append(minutes)
+    for team_id in first:
+        first[team_id] = Sorted(sorted(first[team_id]))
     keyed: dict[tuple[int | None, str], int] = defaultdict(int)
     flags: dict[tuple[int | None, str], int] = defaultdict(int)
     for r in counts.rows:
