@@ -8,6 +8,7 @@ class FactKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", "First response"
     RESOLVED = "resolved", "Resolved"
     REOPENED = "reopened", "Reopened"
+    MERGED = "merged", "Merged into another ticket"  # leaves the backlog without being resolved
     SLA = "sla", "SLA target"  # flag: met (True) or breached (False); detail: timer kind
     CSAT = "csat", "CSAT rating"  # flag: good
     PROMISE_MADE = "promise_made", "Promise made"

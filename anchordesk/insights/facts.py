@@ -387,6 +387,12 @@ def _temperature(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
         write([_base(ticket, f"hot:{event.pk}", FactKind.HOT, at, value=float(event.after))])
 
 
+def _merged(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
+    before = event.before.get("status") if isinstance(event.before, dict) else None
+    if before in ACTIVE_STATUSES:
+        write([_base(ticket, f"merged:{ticket.pk}:{event.pk}", FactKind.MERGED, at)])
+
+
 def _escalation(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     write([_base(ticket, f"escalation:{event.object_id}", FactKind.ESCALATION, at)])
 
@@ -410,6 +416,7 @@ _HANDLERS = {
     "mistake.logged": _mistake,
     "mistake.recovered": _mistake,
     "mistake.outcome": _mistake,
+    "ticket.merged_into": _merged,
     "escalation.opened": _escalation,
     "customer.abuse": _abuse,
 }

@@ -198,7 +198,7 @@ def backlog_now(f: Filters) -> int:
 
 
 def _backlog_series(
-    f: Filters, now: int, created: dict[date, int], resolved: dict[date, int], reopened: dict[date, int]
+    f: Filters, now: int, created: dict[date, int], left: dict[date, int], reopened: dict[date, int]
 ) -> dict[date, int]:
     """Open tickets at the end of each day, walked back from today's backlog through each day's flow."""
     today = timezone.now().date()
@@ -209,14 +209,18 @@ def _backlog_series(
             FactKind.CREATED,
             FactKind.RESOLVED,
             FactKind.REOPENED,
+            FactKind.MERGED,
         )
         backlog -= (
-            later.total(FactKind.CREATED) + later.total(FactKind.REOPENED) - later.total(FactKind.RESOLVED)
+            later.total(FactKind.CREATED)
+            + later.total(FactKind.REOPENED)
+            - later.total(FactKind.RESOLVED)
+            - later.total(FactKind.MERGED)
         )
     out: dict[date, int] = {}
     for day in reversed(f.days):
         out[day] = max(backlog, 0)
-        backlog -= created.get(day, 0) + reopened.get(day, 0) - resolved.get(day, 0)
+        backlog -= created.get(day, 0) + reopened.get(day, 0) - left.get(day, 0)
     return out
 
 
@@ -290,12 +294,22 @@ def _counts(f: Filters, *kinds: str) -> _Counts:
 
 def get_overview_dashboard(f: Filters) -> Dashboard:
     d = Dashboard("overview", "Overview")
-    counts = _counts(f, FactKind.CREATED, FactKind.RESOLVED, FactKind.REOPENED, FactKind.SLA, FactKind.CSAT)
+    counts = _counts(
+        f,
+        FactKind.CREATED,
+        FactKind.RESOLVED,
+        FactKind.REOPENED,
+        FactKind.MERGED,
+        FactKind.SLA,
+        FactKind.CSAT,
+    )
     created = counts.per_day(FactKind.CREATED)
     resolved = counts.per_day(FactKind.RESOLVED)
     reopened = counts.per_day(FactKind.REOPENED)
     open_now = backlog_now(f)
-    backlog = _backlog_series(f, open_now, created, resolved, reopened)
+    merged = counts.per_day(FactKind.MERGED)
+    left = {day: resolved.get(day, 0) + merged.get(day, 0) for day in f.days}
+    backlog = _backlog_series(f, open_now, created, left, reopened)
     first_rows = _fetch(facts(f, FactKind.FIRST_RESPONSE).values_list("team_id", "value", "business_value"))
     first, first_business = _pick_minutes([(v, b) for _, v, b in first_rows])
     resolution, res_business = _minutes_of(facts(f, FactKind.RESOLVED))

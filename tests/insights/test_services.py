@@ -14,6 +14,7 @@ from anchordesk.insights.services import (
     percentile,
 )
 from anchordesk.tickets.models import Tag
+from tests.factories import make_ticket
 from tests.insights.conftest import MONDAY_9, TODAY
 
 
@@ -129,3 +130,17 @@ def test_rollups_give_the_same_numbers_and_a_late_fact_is_still_counted(people, 
     build_missing()  # the worker's hourly run: the recent days and the stale one
     assert not RolledDay.objects.get(day=MONDAY_9.date()).stale
     assert stats(get_overview_dashboard(week()))["Resolved"][0] == "6"
+
+
+def test_a_merged_ticket_leaves_the_backlog_without_counting_as_resolved(people, desk, at):
+    from anchordesk.tickets.actions import do_merge_tickets
+
+    at(MONDAY_9 + timedelta(days=2))
+    duplicate = make_ticket(people.customer, team=people.support)
+    do_merge_tickets(duplicate, desk.tickets[3], actor=people.agent)
+    at(MONDAY_9 + timedelta(days=7, hours=3))
+    board = get_overview_dashboard(week())
+    assert stats(board)["Resolved"][0] == "5" and stats(board)["Backlog now"][0] == "1"
+    by_day = {row[0]: row for row in board.table("by-day").rows}
+    wednesday = (MONDAY_9 + timedelta(days=2)).date().isoformat()
+    assert by_day[wednesday][1] == 1 and by_day[wednesday][4] == 1  # created and merged the same day
