@@ -6,6 +6,7 @@ classes styled in app.css, so the charts follow the page's theme.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -23,14 +24,15 @@ def _fmt(value: float) -> str:
 
 
 def _nice_max(value: float) -> float:
+    """The top of the axis: four gridline steps of 1, 2 or 5 times a power of ten."""
     if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * magnitude
-        if top >= value:
-            return float(top)
-    return float(10 * magnitude)
+        return 4.0
+    step = value / 4
+    magnitude = 10 ** math.floor(math.log10(step))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= step:
+            return 4.0 * factor * magnitude
+    return 40.0 * magnitude
 
 
 def _open(title: str, height: int = HEIGHT) -> list[str]:
@@ -73,8 +75,10 @@ def line_chart(
         )
     step = max(1, n // 6)
     for i in range(0, n, step):
+        # The first and last labels hang inside the chart, so none is cut at the edge.
+        anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
         parts.append(
-            f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">{escape(labels[i])}</text>'
+            f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{escape(labels[i])}</text>'
         )
     for index, (name, vs) in enumerate(series):
         runs: list[list[str]] = [[]]

@@ -72,3 +72,21 @@ def test_a_lead_reads_the_dashboards_and_filters_them(
     page.click("nav.ins-tabs >> text=Blameless review")
     expect(page.locator(".review-group")).to_contain_text("The old address was still the default")
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_screenshot_of_the_overview_from_the_demo(new_context: Callable[[], Any], live_server: Any) -> None:
+    from pathlib import Path
+
+    from anchordesk.core.management.commands.demo import DEMO_DOMAIN, load_demo
+    from anchordesk.core.management.commands.demo import PASSWORD as DEMO_PASSWORD
+
+    load_demo(tickets=120, seed=7)
+    page = new_context().new_page()
+    sign_in(page, live_server.url, f"lead@{DEMO_DOMAIN}", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/insights/overview/?range=90")
+    value = page.locator(".ins-stat", has_text="Tickets created").locator(".ins-value")
+    expect(value).not_to_have_text("0")  # the demo's history is on the dashboard, not an empty one
+    expect(page.locator("figure svg.chart polyline").first).to_be_visible()
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "insights.png"), full_page=False)
