@@ -12,6 +12,7 @@ from anchordesk.automation.models import CsatSurvey
 from anchordesk.recovery import actions as recovery
 from anchordesk.tickets.actions import do_add_customer_message, do_reply, do_set_status
 from anchordesk.tickets.models import Ticket
+from tests.api.conftest import as_user  # noqa: F401 - the API tests' client fixture
 from tests.factories import make_team, make_ticket
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
