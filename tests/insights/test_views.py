@@ -135,3 +135,13 @@ def test_the_digest_command_prints_or_sends(people, desk, capsys):
     assert "Weekly digest" in capsys.readouterr().out and not mail.outbox
     call_command("insights_digest")
     assert len(mail.outbox) == 2
+
+
+def test_the_review_refuses_a_bad_period_and_training_cannot_be_created_by_get(people, desk, client):
+    client.force_login(people.lead)
+    response = client.get("/insights/review/?start=2026-12-01&end=2026-11-01")
+    assert response.status_code == 400 and "start" in response.content.decode()
+    assert client.get("/insights/review/?start=someday").status_code == 400
+    assert client.get("/insights/training/").status_code == 405
+    client.force_login(people.collaborator)
+    assert client.get("/training/").status_code == 404
