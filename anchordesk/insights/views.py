@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
@@ -18,6 +19,7 @@ from anchordesk.insights import actions, services
 from anchordesk.insights.forms import FilterForm, ReviewPeriodForm
 from anchordesk.insights.models import TrainingAssignment
 from anchordesk.insights.review import get_review, training_for
+from anchordesk.recovery.actions import do_review_mistake
 from anchordesk.recovery.choices import MistakeCategory
 from anchordesk.recovery.models import Mistake
 
@@ -118,6 +120,29 @@ def review(request: HttpRequest) -> HttpResponse:
             "count": sum(len(g.mistakes) for g in groups),
         },
     )
+
+
+@login_required
+@require_POST
+def review_mistake(request: HttpRequest, mistake_id: int) -> HttpResponse:
+    """The lead's review of one mistake from the review page; the rule is recovery's do_review_mistake."""
+    lead = require_lead(request)
+    mistake = Mistake.objects.select_related("ticket").filter(pk=mistake_id).first()
+    if mistake is None:
+        raise Http404
+    try:
+        do_review_mistake(
+            mistake,
+            actor=lead,
+            contributing_factors=request.POST.get("contributing_factors", ""),
+            learning=request.POST.get("learning", ""),
+        )
+    except ValidationError as exc:
+        return _bad_request(validation_errors(exc))
+    messages.success(request, f"Review saved for the mistake on #{mistake.ticket_id}.")
+    back = request.POST.get("next", "")
+    target = back if back.startswith("/insights/review/") else reverse("insights-review")
+    return redirect(f"{target}#category-{mistake.category}")
 
 
 @login_required

@@ -145,3 +145,23 @@ def test_the_review_refuses_a_bad_period_and_training_cannot_be_created_by_get(p
     assert client.get("/insights/training/").status_code == 405
     client.force_login(people.collaborator)
     assert client.get("/training/").status_code == 404
+
+
+def test_a_lead_reviews_a_mistake_in_place_and_returns_to_the_review(people, desk, client):
+    mistake = Mistake.objects.get(category="billing_error")
+    review = "/insights/review/?start=2026-11-01&end=2026-11-30"
+    client.force_login(people.agent)
+    assert client.post(f"/insights/review/{mistake.pk}", {"learning": "x"}).status_code == 404
+    client.force_login(people.lead)
+    response = client.post(
+        f"/insights/review/{mistake.pk}",
+        {"contributing_factors": "Two invoice screens", "learning": "One invoice screen", "next": review},
+    )
+    assert response.status_code == 302 and response["Location"] == f"{review}#category-billing_error"
+    mistake.refresh_from_db()
+    assert mistake.reviewed_by == people.lead and mistake.learning == "One invoice screen"
+    page = client.get(review).content.decode()
+    assert "Two invoice screens" in page and "One invoice screen" in page
+    assert client.post("/insights/review/999999", {}).status_code == 404
+    off_site = client.post(f"/insights/review/{mistake.pk}", {"learning": "y", "next": "https://evil.test/"})
+    assert off_site["Location"].startswith("/insights/review/")
