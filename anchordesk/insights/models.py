@@ -97,6 +97,8 @@ class DailyRollup(models.Model):
     (insights.rollups); today, and any past day a late fact has changed, is read from the facts."""
 
     day = models.DateField()
+    # 0: one row per agent; 1: agents summed per team, a third of the rows for unfiltered views.
+    level = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=20)
     team_id = models.BigIntegerField(null=True, blank=True)
     agent_id = models.BigIntegerField(null=True, blank=True)
@@ -108,7 +110,7 @@ class DailyRollup(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["kind", "day", "team_id", "agent_id", "channel", "detail", "n", "yes"],
+                fields=["level", "kind", "day", "team_id", "agent_id", "channel", "detail", "n", "yes"],
                 name="insights_rollup_cover",
             ),
             models.Index(fields=["day"], name="insights_rollup_day"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -17,18 +18,31 @@ from django.utils import timezone
 from anchordesk.insights.models import DailyRollup, ReportingEvent, RolledDay
 
 _DIMENSIONS = ("kind", "team_id", "agent_id", "channel", "detail")
+PER_AGENT, PER_TEAM = 0, 1
 
 
 @transaction.atomic
 def build_day(day: date) -> int:
     DailyRollup.objects.filter(day=day).delete()
-    rows = (
+    rows = list(
         ReportingEvent.objects.filter(day=day)
         .order_by()
         .values(*_DIMENSIONS)
         .annotate(n=Count("id"), yes=Count("id", filter=Q(flag=True)))
     )
-    rollups = [DailyRollup(day=day, **row) for row in rows]
+    rollups = [DailyRollup(day=day, level=PER_AGENT, **row) for row in rows]
+    per_team: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key = (row["kind"], row["team_id"], row["channel"], row["detail"])
+        sums = per_team.setdefault(key, [0, 0])
+        sums[0] += row["n"]
+        sums[1] += row["yes"]
+    rollups += [
+        DailyRollup(
+            day=day, level=PER_TEAM, kind=k, team_id=t, agent_id=None, channel=c, detail=d, n=n, yes=yes
+        )
+        for (k, t, c, d), (n, yes) in per_team.items()
+    ]
     DailyRollup.objects.bulk_create(rollups, batch_size=1000)
     RolledDay.objects.update_or_create(day=day, defaults={"stale": False})
     return len(rollups)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from anchordesk.insights import charts
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import DailyRollup, ReportingEvent, RolledDay, TrainingAssignment
+from anchordesk.insights.rollups import PER_AGENT, PER_TEAM
 from anchordesk.recovery.choices import MistakeCategory
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
@@ -263,7 +264,8 @@ def _counts(f: Filters, *kinds: str) -> _Counts:
         )
     rows: list[dict[str, Any]] = []
     if rolled:
-        rollups = DailyRollup.objects.filter(kind__in=kinds, day__range=(f.start, f.end))
+        level = PER_AGENT if f.agent_id is not None else PER_TEAM
+        rollups = DailyRollup.objects.filter(level=level, kind__in=kinds, day__range=(f.start, f.end))
         if f.team_id is not None:
             rollups = rollups.filter(team_id=f.team_id)
         if f.agent_id is not None:
