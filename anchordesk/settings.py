@@ -196,6 +196,7 @@ MAIL_REPLY_ADDRESS = env_str("MAIL_REPLY_ADDRESS", "support@anchordesk.localhost
 MAIL_LOOP_LIMIT = env_int(
     "MAIL_LOOP_LIMIT", 20
 )  # messages per sender per 10 minutes before we stop listening
+MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)  # inbound messages routed per transaction
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
 COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due

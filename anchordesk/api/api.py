@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from anchordesk.api import errors, messages, people, tickets, webhooks
+from anchordesk.api import errors, escalations, messages, people, policies, recovery, tickets, webhooks
 from anchordesk.api import insights as insights_api
 from anchordesk.api.auth import StaffSessionAuth, TokenAuth
 from anchordesk.api.docs import SelfHostedSwagger
@@ -32,4 +32,7 @@ api.add_router("", tickets.router)
 api.add_router("", messages.router)
 api.add_router("", people.router)
 api.add_router("", webhooks.router)
+api.add_router("", policies.router)
+api.add_router("", escalations.router)
+api.add_router("", recovery.router)
 api.add_router("", insights_api.router)

@@ -15,16 +15,17 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from anchordesk.accounts.actions import do_get_or_create_customer, do_update_customer
-from anchordesk.accounts.choices import TeamKind, Tier
-from anchordesk.accounts.models import Customer, Organization, Team
-from anchordesk.api import serialize
-from anchordesk.api.actions import (
+from anchordesk.accounts.actions import (
     do_create_organization,
     do_create_team,
+    do_get_or_create_customer,
+    do_update_customer,
     do_update_organization,
     do_update_team,
 )
+from anchordesk.accounts.choices import TeamKind, Tier
+from anchordesk.accounts.models import Customer, Organization, Team
+from anchordesk.api import serialize
 from anchordesk.api.auth import current_user, require_lead, require_ticket_worker
 from anchordesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, keyset_page
 from anchordesk.api.schemas import (

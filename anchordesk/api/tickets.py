@@ -94,6 +94,9 @@ class TicketUpdate(InputSchema):
         None, description="Merged into the ticket's fields; null removes one."
     )
     expected_version: int | None = Field(None, description="Refuse with 409 if the ticket changed since.")
+    confirm_open_work: bool = Field(
+        False, description="Solve or close even though promises or handoffs are still open on the ticket."
+    )
 
 
 class MergeIn(InputSchema):
@@ -222,6 +225,8 @@ def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdate) ->
         )
         if payload.expected_version is not None and payload.expected_version != ticket.version:
             raise StaleTicket(ticket, [])
+        if payload.status in ("solved", "closed") and payload.status != ticket.status:
+            _check_open_work(ticket, confirmed=payload.confirm_open_work)
         if payload.subject is not None:
             actions.do_set_subject(ticket, payload.subject, actor=user)
         if payload.priority is not None:
@@ -239,6 +244,20 @@ def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdate) ->
         if payload.status is not None:
             actions.do_set_status(ticket, payload.status, actor=user)
     return serialize.ticket(load_ticket(user, ticket_id))
+
+
+def _check_open_work(ticket: Ticket, *, confirmed: bool) -> None:
+    """Solving with promises or handoffs still open needs saying so, as in the UI."""
+    from anchordesk.tickets.views_ticket import open_work
+
+    waiting = open_work(ticket)
+    if waiting and not confirmed:
+        raise ValidationError(
+            {
+                "status": f"Still open on this ticket: {'; '.join(waiting)}. "
+                "Send confirm_open_work: true to solve anyway."
+            }
+        )
 
 
 @router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **ERRORS}, summary="Merge into another")

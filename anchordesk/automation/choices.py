@@ -19,6 +19,9 @@ TRIGGER_EVENTS = [
     ("ticket.assigned", "Assignee changed"),
     ("sla.warning", "SLA warning"),
     ("sla.breach", "SLA breached"),
+    ("ticket.temperature", "Customer temperature rose"),
+    ("customer.abuse", "Customer was abusive"),
+    ("customer.manager_requested", "Customer asked for a manager"),
 ]
 
 # What a trigger can do, with the type of value each action takes.

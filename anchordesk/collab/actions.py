@@ -276,6 +276,35 @@ def suggested_lead_reply(escalation: Escalation, lead: User) -> str:
     )
 
 
+def suggested_agent_reply(escalation: Escalation) -> str:
+    """What the agent tells the customer while a lead has the escalation: who really handles
+    it and by when, never a manager who is not involved."""
+    ticket = escalation.ticket
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    if escalation.lead is not None and escalation.mode == LeadMode.COACH:
+        body = (
+            f"My team lead, {escalation.lead.display_name}, is now reviewing your request with me. "
+            "I'm staying your contact, so you won't need to repeat anything, and I'll come back to you "
+            "with what we decide."
+        )
+    elif escalation.lead is not None:
+        body = (
+            f"My team lead, {escalation.lead.display_name}, has taken over your request personally "
+            "and will write to you directly."
+        )
+    else:
+        leads = on_duty_leads(ticket)
+        who = f"my team lead, {leads[0].display_name}," if len(leads) == 1 else "my team lead"
+        due = timezone.localtime(escalation.due_at)
+        body = (
+            f"You asked to speak to a manager, so I've passed your request to {who} together with our "
+            f"whole conversation. You'll hear back by {due:%H:%M} on {due:%-d %B} ({due:%Z}). "
+            "Until then I'm still here if there is anything new."
+        )
+    return f"{greeting}\n\n{body}"
+
+
 # --- Handoffs ------------------------------------------------------------------------------
 
 

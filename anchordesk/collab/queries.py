@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState
 from anchordesk.collab.models import Escalation, Handoff
+from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.tickets.queries import tickets_visible_to
 
-log = logging.getLogger(__name__)
 RECENT_MESSAGES = 8
 
 
@@ -73,6 +73,7 @@ class EscalationContext:
     commitments: list[Any]
     mistakes: list[Any]
     sla_timers: list[Any]
+    summary: list[str] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     policies_available: bool = False
@@ -85,43 +86,39 @@ def _text(value: Any) -> str:
 
 
 def _policy_rows(ticket: Ticket) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Policy decisions and exceptions on the ticket, as plain rows; ([], [], False) without the app.
+    """Policy decisions and exceptions on the ticket, newest first, as plain rows."""
+    from anchordesk.policies.models import Decision, PolicyException
 
-    The policies app is optional and evolving, so its models are read loosely and a failure
-    only hides this section of the page.
-    """
-    if not apps.is_installed("anchordesk.policies"):
-        return [], [], False
-    label = "policies"  # a variable, so type checkers do not resolve models that may not exist
-    try:
-        decision_model = apps.get_model(label, "Decision")
-        decisions = [
+    decisions = [
+        {
+            "text": f"{d.policy_version}: {d.get_outcome_display()}"
+            + (f" {d.limit}" if d.limit is not None else ""),
+            "reasons": [_text(r) for r in (d.reasons or [])][:5],
+            "by": d.decided_by.display_name,
+            "at": d.created_at,
+            "unacknowledged": d.unacknowledged,
+        }
+        for d in Decision.objects.filter(ticket=ticket)
+        .select_related("policy_version__policy", "decided_by")
+        .order_by("-pk")[:20]
+    ]
+    exceptions = []
+    for x in (
+        PolicyException.objects.filter(ticket=ticket)
+        .select_related("policy", "requested_by", "granted_by")
+        .order_by("-pk")[:20]
+    ):
+        amount = f" {x.amount}" if x.amount is not None else ""
+        granted = f", granted by {x.granted_by.display_name}" if x.granted_by else ""
+        exceptions.append(
             {
-                "text": (
-                    f"{getattr(d, 'policy_version', 'Policy')}: {d.get_outcome_display()}"
-                    if hasattr(d, "get_outcome_display")
-                    else str(d)
-                ),
-                "reasons": [_text(r) for r in (getattr(d, "reasons", None) or [])][:5],
-                "by": getattr(getattr(d, "decided_by", None), "display_name", ""),
-                "at": getattr(d, "created_at", None),
+                "text": f"{x.policy.name}: {x.reason_label}{amount} ({x.get_state_display().lower()})",
+                "note": x.note,
+                "by": f"asked by {x.requested_by.display_name}{granted}",
+                "at": x.created_at,
             }
-            for d in decision_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
-        ]
-        exceptions: list[dict[str, Any]] = []
-        try:
-            exception_model = apps.get_model(label, "PolicyException")
-        except LookupError:
-            exception_model = None
-        if exception_model is not None:
-            exceptions = [
-                {"text": str(x), "note": getattr(x, "note", ""), "at": getattr(x, "created_at", None)}
-                for x in exception_model.objects.filter(ticket=ticket).order_by("-pk")[:20]
-            ]
-        return decisions, exceptions, True
-    except Exception:  # never let an optional section break the lead's page
-        log.warning("collab: policy decisions unavailable for ticket %s", ticket.pk, exc_info=True)
-        return [], [], False
+        )
+    return decisions, exceptions, True
 
 
 def escalation_context(ticket: Ticket) -> EscalationContext:
@@ -144,21 +141,89 @@ def escalation_context(ticket: Ticket) -> EscalationContext:
         for s in signals
     ]
     decisions, exceptions, available = _policy_rows(ticket)
+    commitments = list(
+        Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
+    )
+    mistakes = list(Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at"))
     return EscalationContext(
+        summary=conversation_summary(ticket, points, commitments, len(mistakes), decisions, exceptions),
         recent_messages=messages,
         message_total=ticket.messages.count(),
         temperature_points=points,
-        commitments=list(
-            Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
-        ),
-        mistakes=list(
-            Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at")
-        ),
+        commitments=commitments,
+        mistakes=mistakes,
         sla_timers=list(SlaTimer.objects.filter(ticket=ticket).order_by("started_at", "id")),
         decisions=decisions,
         exceptions=exceptions,
         policies_available=available,
     )
+
+
+def conversation_summary(
+    ticket: Ticket,
+    points: list[dict[str, Any]],
+    commitments: list[Any],
+    mistake_count: int,
+    decisions: list[dict[str, Any]],
+    exceptions: list[dict[str, Any]],
+) -> list[str]:
+    """The conversation in a few plain sentences, so a lead knows where things stand before
+    reading a single message."""
+    counts: dict[str, int] = {
+        row["kind"]: row["n"] for row in ticket.messages.order_by().values("kind").annotate(n=Count("id"))
+    }
+    first = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("created_at", "id").first()
+    customer = ticket.customer.display_name
+    written = counts.get(MessageKind.CUSTOMER, 0)
+    replies = counts.get(MessageKind.REPLY, 0)
+    lines = [
+        f"{customer} wrote {_times(written)} since {timezone.localtime(ticket.created_at):%-d %B}"
+        f" and got {_plural(replies, 'reply', 'replies')}"
+        + (
+            f"; {_plural(counts.get(MessageKind.NOTE, 0), 'internal note')}"
+            if counts.get(MessageKind.NOTE)
+            else ""
+        )
+        + "."
+    ]
+    if first is not None and first.body_text.strip():
+        lines.append(f"It started with: “{_clip(first.body_text, 160)}”")
+    if points:
+        heats = [p["heat"] for p in points]
+        trend = "rose" if heats[-1] > heats[0] else "fell" if heats[-1] < heats[0] else "stayed"
+        lines.append(
+            f"Temperature {trend} from {heats[0]} to {heats[-1]} (peak {max(heats)})"
+            + (
+                f"; {_plural(sum(p['abusive'] for p in points), 'abusive message')}"
+                if any(p["abusive"] for p in points)
+                else ""
+            )
+            + "."
+        )
+    if commitments:
+        states = Counter(str(c.state) for c in commitments)
+        parts = [f"{n} {state}" for state, n in sorted(states.items())]
+        lines.append(f"{_plural(len(commitments), 'promise')} made: {', '.join(parts)}.")
+    if mistake_count:
+        lines.append(f"{_plural(mistake_count, 'mistake')} logged on this ticket.")
+    if decisions:
+        lines.append(f"Latest policy decision: {decisions[0]['text']}.")
+    if exceptions:
+        lines.append(f"{_plural(len(exceptions), 'policy exception')}: {exceptions[0]['text']}.")
+    return lines
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _heat(signal: Any) -> int:

@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         "escalations/<int:escalation_id>/resolve", views.escalation_resolve, name="collab-escalation-resolve"
     ),
+    path(
+        "escalations/<int:escalation_id>/use-wording",
+        views.escalation_use_wording,
+        name="collab-escalation-use-wording",
+    ),
     path("tickets/<int:ticket_id>/escalate", views.ticket_escalate, name="collab-ticket-escalate"),
     path("tickets/<int:ticket_id>/panel", views.ticket_panel, name="collab-ticket-panel"),
     path("tickets/<int:ticket_id>/handoffs/new", views.handoff_new, name="collab-handoff-new"),

@@ -175,13 +175,25 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The ticket page's collab panel (load it with hx-get): escalation and handoffs."""
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
+    escalation = actions.open_escalation_for(ticket)
     context = {
         "ticket": ticket,
-        "escalation": actions.open_escalation_for(ticket),
+        "escalation": escalation,
+        "customer_wording": actions.suggested_agent_reply(escalation) if escalation else "",
         "handoffs": list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at")[:20]),
         "open_handoffs": list(queries.open_handoffs(ticket)),
     }
     return render(request, "collab/partials/ticket_panel.html", context)
+
+
+@login_required
+@require_POST
+def escalation_use_wording(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    """Put the honest "who handles it" wording in the ticket's reply box. Changes nothing."""
+    user = require_agent(request)
+    escalation = queries.access_escalation(user, escalation_id)
+    request.session["reply_suggestion"] = actions.suggested_agent_reply(escalation)
+    return redirect(f"/tickets/{escalation.ticket_id}/#reply")
 
 
 # --- Handoffs ------------------------------------------------------------------------------

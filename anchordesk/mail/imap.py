@@ -16,7 +16,7 @@ from django.utils import timezone
 from imapclient import IMAPClient
 
 from anchordesk.core.snapshot import config_snapshot
-from anchordesk.mail.ingest import process_inbound, store_raw
+from anchordesk.mail.ingest import process_batch, store_many
 from anchordesk.mail.models import Mailbox, Security, Source
 
 log = logging.getLogger(__name__)
@@ -55,19 +55,17 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
             for start in range(0, len(uids), BATCH):
                 batch = uids[start : start + BATCH]
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
-                done = []
-                for uid in batch:
-                    raw = fetched.get(uid, {}).get(b"BODY[]")
-                    if raw is None:
-                        continue
-                    result.fetched += 1
-                    inbound, created = store_raw(bytes(raw), source=Source.IMAP, mailbox=mailbox)
-                    result.stored += created
-                    result.duplicates += not created
-                    process_inbound(inbound.pk)  # committed before the server hears about it
-                    done.append(uid)
-                if done:
-                    _mark_done(client, mailbox, done)
+                done = [uid for uid in batch if fetched.get(uid, {}).get(b"BODY[]") is not None]
+                if not done:
+                    continue
+                stored = store_many(
+                    [bytes(fetched[uid][b"BODY[]"]) for uid in done], source=Source.IMAP, mailbox=mailbox
+                )
+                result.fetched += len(done)
+                result.stored += sum(created for _, created in stored)
+                result.duplicates += sum(not created for _, created in stored)
+                process_batch([inbound.pk for inbound, _ in stored])  # committed before the server hears
+                _mark_done(client, mailbox, done)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
     except Exception as exc:  # any transport failure is reported on the mailbox and retried next poll
         log.warning("mailbox poll failed", extra={"mailbox": mailbox.name, "error": str(exc)})

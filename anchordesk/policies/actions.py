@@ -3,33 +3,43 @@ Each is atomic and audited (on the ticket where there is one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from anchordesk.accounts.choices import Role
-from anchordesk.accounts.models import User
+from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
 from anchordesk.policies import engine
-from anchordesk.policies.choices import ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.choices import LIMITED_ROLES, ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.engine_text import format_amount
 from anchordesk.policies.models import (
     Acknowledgement,
     Announcement,
     ApprovalRequest,
+    AuthorityLimit,
     Decision,
     Policy,
     PolicyException,
     PolicyVersion,
 )
-from anchordesk.policies.queries import get_authority_limit, granted_in_period, has_acknowledged, role_of
+from anchordesk.policies.queries import (
+    RoleLimit,
+    get_authority_limit,
+    granted_in_period,
+    has_acknowledged,
+    role_of,
+)
 from anchordesk.tickets.models import Ticket
 
 # The form fields a definition is edited in; a PolicySyntaxError names one of these.
@@ -42,6 +52,7 @@ class PolicyDraft:
 
     definition: Mapping[str, Any]
     plain_text: str = ""
+    teams: Sequence[Team] = ()  # whose agents it concerns; empty: every agent
 
 
 def _require_lead(actor: User) -> None:
@@ -86,6 +97,7 @@ def do_create_policy(draft: PolicyDraft, *, actor: User) -> PolicyVersion:
     version = PolicyVersion.objects.create(
         policy=policy, number=1, definition=definition, plain_text=plain_text, created_by=actor
     )
+    version.teams.set(draft.teams)
     record_event("policy.created", actor=actor, obj=policy, after={"name": policy.name, "version": 1})
     return version
 
@@ -100,7 +112,13 @@ def do_save_draft(policy: Policy, draft: PolicyDraft, *, actor: User) -> PolicyV
     version = PolicyVersion.objects.create(
         policy=policy, number=number, definition=definition, plain_text=plain_text, created_by=actor
     )
-    record_event("policy.draft_saved", actor=actor, obj=policy, after={"version": number})
+    version.teams.set(draft.teams)
+    record_event(
+        "policy.draft_saved",
+        actor=actor,
+        obj=policy,
+        after={"version": number, "teams": sorted(t.name for t in draft.teams)},
+    )
     return version
 
 
@@ -144,6 +162,7 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
     policy.save(update_fields=["current_version", "name"])
     # Whoever publishes has read what they publish.
     Acknowledgement.objects.create(announcement=announcement, user=actor)
+    _announce(announcement, actor)
     record_event(
         "policy.published",
         actor=actor,
@@ -152,6 +171,27 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
         after={"version": version.number},
     )
     return announcement
+
+
+def _announce(announcement: Announcement, actor: User) -> None:
+    """Email the change to every agent, lead and admin but the publisher, one message each."""
+    from anchordesk.policies.queries import people_who_should_read
+
+    version = announcement.version
+    subject = f"Policy changed: {announcement.policy.name} (version {version.number})"
+    lines = "\n".join(f"- {line}" for line in announcement.summary)
+    body = (
+        f"{actor.display_name} published version {version.number} of {announcement.policy.name}.\n\n"
+        f"What changed:\n{lines}\n\n"
+        "Please read it and acknowledge it:\n"
+        f"{settings.SITE_URL}/policies/announcements/{announcement.pk}/"
+    )
+    recipients = sorted(
+        {u.email for u in people_who_should_read(announcement.version).exclude(pk=actor.pk) if u.email}
+    )
+    if recipients:
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+        transaction.on_commit(lambda: send_mass_mail(messages))
 
 
 @transaction.atomic
@@ -230,9 +270,15 @@ def do_decide(
 
 
 def _text_value(value: object) -> object:
+    """A value as it is stored with the decision (JSON): booleans and whole numbers as they
+    are, dates as YYYY-MM-DD, everything else as text the engine reads back the same way."""
     if isinstance(value, list | tuple):
         value = value[-1] if value else ""
-    return value if isinstance(value, bool | int | Decimal | date) else str(value)
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _first_name(ticket: Ticket) -> str | None:
@@ -241,6 +287,42 @@ def _first_name(ticket: Ticket) -> str | None:
 
 
 # --- exceptions and approvals --------------------------------------------------------
+
+
+def _deciders(exception: PolicyException, needs_role: str) -> list[str]:
+    """Who is told about an approval request: the ticket's on-duty leads, or the admins."""
+    from anchordesk.collab.actions import on_duty_leads
+
+    if needs_role == Role.ADMIN:
+        admins = User.objects.filter(is_active=True, role=Role.ADMIN).order_by("id")
+        return [u.email for u in admins]
+    return [u.email for u in on_duty_leads(exception.ticket)]
+
+
+def _tell(addresses: list[str], subject: str, body: str) -> None:
+    recipients = sorted({a for a in addresses if a})
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def _exception_words(exception: PolicyException) -> str:
+    amount = f" ({format_amount(exception.amount)})" if exception.amount is not None else ""
+    return f"{exception.policy.name}: {exception.reason_label}{amount}"
+
+
+def _ask_for_approval(approval: ApprovalRequest, requester: User) -> None:
+    exception = approval.exception
+    ticket = exception.ticket
+    _tell(
+        _deciders(exception, approval.needs_role),
+        f"Exception to approve on #{ticket.pk}: {_exception_words(exception)}",
+        f"{requester.display_name} asks for an exception on ticket #{ticket.pk} ({ticket.subject}).\n"
+        f"{_exception_words(exception)}\n"
+        f"Why it needs you: {approval.why}\n"
+        + (f"Note: {exception.note}\n" if exception.note else "")
+        + f"{settings.SITE_URL}/policies/approvals/",
+    )
+
 
 _NO_EXCEPTION = {
     DecisionOutcome.ALLOWED: "The request is already allowed; no exception is needed.",
@@ -264,8 +346,9 @@ def _amount(raw: object) -> Decimal | None:
 
 def authority_problem(user: User, amount: Decimal | None) -> str | None:
     """None when the user may grant this exception themselves, else the plain reason."""
-    max_amount, max_count = get_authority_limit(role_of(user))
-    return engine.needs_approval(amount, granted_in_period(user), max_amount, max_count)
+    limit = get_authority_limit(role_of(user))
+    granted = granted_in_period(user, days=limit.period_days)
+    return engine.needs_approval(amount, granted, limit.max_amount, limit.max_count, limit.period_days)
 
 
 @transaction.atomic
@@ -318,16 +401,18 @@ def do_request_exception(
     after: dict[str, Any] = {
         "policy": exception.policy.name,
         "reason": reason.code,
+        "reason_label": reason.label,
         "amount": None if value is None else str(value),
         "state": exception.state,
     }
     if why:
-        lead_amount, _ = get_authority_limit(Role.LEAD)
+        lead_amount = get_authority_limit(Role.LEAD).max_amount
         above_lead = lead_amount is not None and value is not None and value > lead_amount
         approval = ApprovalRequest.objects.create(
             exception=exception, needs_role=Role.ADMIN if above_lead else Role.LEAD, why=why[:300]
         )
         after["needs"] = approval.needs_role
+        _ask_for_approval(approval, actor)
     record_event(
         "policy.exception_requested",
         actor=actor,
@@ -353,6 +438,8 @@ def do_decide_approval(
         raise ValidationError({"approval": "This request has already been decided."})
     if not actor.is_lead or (approval.needs_role == Role.ADMIN and not actor.is_admin_role):
         raise ValidationError({"approval": "Only a lead (an admin above a lead's limit) decides this."})
+    if exception.requested_by_id == actor.pk and not actor.is_admin_role:
+        raise ValidationError({"approval": "Someone else decides on your own request."})
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": "Say why, so the agent can explain it to the customer."})
@@ -365,6 +452,7 @@ def do_decide_approval(
             approval.why = f"above {actor.display_name}'s limit: {problem}"[:300]
             approval.note = note
             approval.save(update_fields=["needs_role", "why", "note"])
+            _ask_for_approval(approval, exception.requested_by)
             record_event(
                 "policy.approval_passed_on",
                 actor=actor,
@@ -384,6 +472,15 @@ def do_decide_approval(
     exception.granted_by = actor if approve else None
     exception.decided_at = now
     exception.save(update_fields=["state", "granted_by", "decided_at"])
+    verdict = "approved" if approve else "declined"
+    _tell(
+        [exception.requested_by.email],
+        f"Exception {verdict} on #{exception.ticket_id}: {_exception_words(exception)}",
+        f"{actor.display_name} {verdict} your exception on ticket #{exception.ticket_id}.\n"
+        f"{_exception_words(exception)}\n"
+        + (f"Note: {note}\n" if note else "")
+        + f"{settings.SITE_URL}/policies/decisions/{exception.decision_id}/",
+    )
     record_event(
         "policy.exception_approved" if approve else "policy.exception_declined",
         actor=actor,
@@ -394,3 +491,110 @@ def do_decide_approval(
         note=note,
     )
     return approval
+
+
+# --- authority limits ------------------------------------------------------------------
+
+MAX_PERIOD_DAYS = 366
+_A_ROLE = {"agent": "an agent", "lead": "a lead", "admin": "an admin"}
+MAX_LIMIT_COUNT = 100_000
+
+
+def _limit_errors(limit: RoleLimit) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    prefix = f"{limit.role}-"
+    if limit.max_amount is not None:
+        if not limit.max_amount.is_finite() or limit.max_amount < 0:
+            errors[prefix + "max_amount"] = "The amount must be zero or more (leave it empty for no limit)."
+        elif limit.max_amount >= Decimal("1e10"):
+            errors[prefix + "max_amount"] = "The amount is too large."
+        elif limit.max_amount != limit.max_amount.quantize(Decimal("0.01")):
+            errors[prefix + "max_amount"] = "At most two decimal places."
+    if limit.max_count is not None and not 0 <= limit.max_count <= MAX_LIMIT_COUNT:
+        errors[prefix + "max_count"] = (
+            f"The count must be between 0 and {MAX_LIMIT_COUNT} (empty for no limit)."
+        )
+    if not 1 <= limit.period_days <= MAX_PERIOD_DAYS:
+        errors[prefix + "period_days"] = f"The period must be between 1 and {MAX_PERIOD_DAYS} days."
+    return errors
+
+
+def _above(higher: Decimal | None, lower: Decimal | None) -> bool:
+    """Whether a limit is at least another; None is no limit, the highest of all."""
+    if higher is None:
+        return True
+    return lower is not None and higher >= lower
+
+
+@transaction.atomic
+def do_set_authority_limits(limits: Sequence[RoleLimit], *, actor: User) -> list[RoleLimit]:
+    """Set the authority limits of the agent, lead and admin roles (admins only), audited.
+
+    Each role's amount must be at least the amount of the role below it: a lead who may grant
+    less than an agent would pass every approval between the two on to an admin.
+    """
+    if not actor.is_admin_role:
+        raise ValidationError({"__all__": "Only admins change authority limits."})
+    by_role = {limit.role: limit for limit in limits}
+    unknown = [role for role in by_role if role not in LIMITED_ROLES]
+    if unknown:
+        raise ValidationError(
+            {"role": f"{unknown[0]!r} has no authority limit; roles are agent, lead, admin."}
+        )
+    current = {limit.role: limit for limit in (get_authority_limit(r) for r in LIMITED_ROLES)}
+    wanted = {role: by_role.get(role, current[role]) for role in LIMITED_ROLES}
+    errors: dict[str, str] = {}
+    for limit in wanted.values():
+        errors.update(_limit_errors(limit))
+    for lower, higher in zip(LIMITED_ROLES, LIMITED_ROLES[1:], strict=False):
+        low, high = wanted[lower], wanted[higher]
+        if f"{higher}-max_amount" in errors or f"{lower}-max_amount" in errors:
+            continue
+        if _above(high.max_amount, low.max_amount):
+            continue
+        if higher in by_role:  # the error goes on a field the caller gave
+            below = "no limit" if low.max_amount is None else format_amount(low.max_amount)
+            errors[f"{higher}-max_amount"] = (
+                f"{_A_ROLE[higher].capitalize()}'s amount must be at least {_A_ROLE[lower]}'s ({below})."
+            )
+        else:
+            above = "no limit" if high.max_amount is None else format_amount(high.max_amount)
+            errors[f"{lower}-max_amount"] = (
+                f"{_A_ROLE[lower].capitalize()}'s amount must be at most {_A_ROLE[higher]}'s ({above})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    saved: list[RoleLimit] = []
+    for role in LIMITED_ROLES:
+        limit, before = wanted[role], current[role]
+        values = (limit.max_amount, limit.max_count, limit.period_days)
+        if values == (before.max_amount, before.max_count, before.period_days) and not before.is_default:
+            saved.append(before)
+            continue
+        AuthorityLimit.objects.update_or_create(
+            role=role,
+            defaults={
+                "max_amount": limit.max_amount,
+                "max_count": limit.max_count,
+                "period_days": limit.period_days,
+            },
+        )
+        if values != (before.max_amount, before.max_count, before.period_days):
+            record_event(
+                "policy.authority_limit_changed",
+                actor=actor,
+                obj=AuthorityLimit.objects.get(role=role),
+                before=_limit_json(before),
+                after=_limit_json(limit),
+            )
+        saved.append(get_authority_limit(role))
+    return saved
+
+
+def _limit_json(limit: RoleLimit) -> dict[str, Any]:
+    return {
+        "role": limit.role,
+        "max_amount": None if limit.max_amount is None else str(limit.max_amount),
+        "max_count": limit.max_count,
+        "period_days": limit.period_days,
+    }

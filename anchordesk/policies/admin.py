@@ -1,11 +1,3 @@
-from django.contrib import admin
-
-from anchordesk.policies.models import AuthorityLimit
-
-
-@admin.register(AuthorityLimit)
-class AuthorityLimitAdmin(admin.ModelAdmin):
-    """Authority limits are configuration; policies, decisions and exceptions are changed only
-    through the app, so every change is versioned and audited."""
-
-    list_display = ["role", "max_amount", "max_count_per_30_days"]
+"""Nothing here is edited in the Django admin: policies, decisions and exceptions change only
+through the app (versioned and audited), and authority limits on their own page
+(/policies/limits), which validates them and audits every change."""

@@ -26,11 +26,12 @@ class ApprovalState(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-# Authority limits when no AuthorityLimit row overrides them: (max amount, max count per 30 days);
+# Authority limits when no AuthorityLimit row overrides them: (max amount, max count per period);
 # None means no limit.
 DEFAULT_LIMITS: dict[str, tuple[Decimal | None, int | None]] = {
     Role.AGENT: (Decimal("50"), 5),
     Role.LEAD: (Decimal("500"), 50),
     Role.ADMIN: (None, None),
 }
-LIMIT_PERIOD_DAYS = 30
+LIMIT_PERIOD_DAYS = 30  # the default period of the count limit
+LIMITED_ROLES = (Role.AGENT, Role.LEAD, Role.ADMIN)

@@ -529,6 +529,7 @@ def needs_approval(
     count_in_period: int,
     limit_amount: Decimal | None,
     limit_count: int | None,
+    period_days: int | None = None,
 ) -> str | None:
     """Whether an exception needs a lead: None when it is within the authority limits, else
     the plain reason. `count_in_period` counts the exceptions already granted in the period,
@@ -537,5 +538,10 @@ def needs_approval(
         return f"{format_amount(amount)} is above the limit of {format_amount(limit_amount)}"
     if limit_count is not None and count_in_period >= limit_count:
         granted = "1 exception" if count_in_period == 1 else f"{count_in_period} exceptions"
-        return f"{granted} already granted this period; the limit is {limit_count}"
+        period = "this period" if period_days is None else f"in the last {_days_words(period_days)}"
+        return f"{granted} already granted {period}; the limit is {limit_count}"
     return None
+
+
+def _days_words(days: int) -> str:
+    return "day" if days == 1 else f"{days} days"

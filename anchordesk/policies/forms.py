@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import Team
+from anchordesk.policies.actions import MAX_LIMIT_COUNT, MAX_PERIOD_DAYS
+from anchordesk.policies.choices import LIMIT_PERIOD_DAYS, LIMITED_ROLES
 from anchordesk.policies.engine import CompiledPolicy, InputSpec
 from anchordesk.policies.engine_runtime import coerce_input, is_blank
+from anchordesk.policies.queries import RoleLimit
 
 _JSON_HELP = 'A JSON list, for example [{"name": "delivered_on", "label": "Delivery date", "type": "date"}]'
 
@@ -42,6 +48,14 @@ class PolicyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What to offer when the answer is no; one per line.",
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Whose agents it concerns",
+        help_text="They are told of each change and asked to acknowledge it. None ticked: every agent. "
+        "Leads and admins are always told.",
     )
 
     def _json_list(self, field: str) -> list[Any]:
@@ -78,8 +92,11 @@ class PolicyForm(forms.Form):
         }
 
     @classmethod
-    def initial_from(cls, definition: Mapping[str, Any], plain_text: str) -> dict[str, Any]:
+    def initial_from(
+        cls, definition: Mapping[str, Any], plain_text: str, teams: Sequence[Team] = ()
+    ) -> dict[str, Any]:
         return {
+            "teams": list(teams),
             "name": definition.get("name", ""),
             "description": definition.get("description", ""),
             "plain_text": plain_text,
@@ -138,3 +155,66 @@ class DecisionForm(forms.Form):
 def prefill(policy: CompiledPolicy, known: Mapping[str, object]) -> dict[str, object]:
     """Initial values for inputs whose names the ticket already knows (its custom fields)."""
     return {spec.name: known[spec.name] for spec in policy.inputs if known.get(spec.name) not in (None, "")}
+
+
+class AuthorityLimitsForm(forms.Form):
+    """The agent, lead and admin limits on one form: fields named "<role>-max_amount",
+    "<role>-max_count" and "<role>-period_days". Empty amount or count means no limit; the
+    action checks the rules across roles."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for role in LIMITED_ROLES:
+            label = Role(role).label
+            self.fields[f"{role}-max_amount"] = forms.DecimalField(
+                label=f"{label}: amount per exception",
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=12,
+                decimal_places=2,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "no limit"}),
+            )
+            self.fields[f"{role}-max_count"] = forms.IntegerField(
+                label=f"{label}: exceptions per period",
+                required=False,
+                min_value=0,
+                max_value=MAX_LIMIT_COUNT,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "no limit"}),
+            )
+            self.fields[f"{role}-period_days"] = forms.IntegerField(
+                label=f"{label}: period in days",
+                min_value=1,
+                max_value=MAX_PERIOD_DAYS,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            )
+
+    @classmethod
+    def initial_from(cls, limits: list[RoleLimit]) -> dict[str, object]:
+        initial: dict[str, object] = {}
+        for limit in limits:
+            initial[f"{limit.role}-max_amount"] = limit.max_amount
+            initial[f"{limit.role}-max_count"] = limit.max_count
+            initial[f"{limit.role}-period_days"] = limit.period_days
+        return initial
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The bound fields per role, for a table with one row per role."""
+        return [
+            {
+                "role": Role(role).label,
+                "fields": [self[f"{role}-{name}"] for name in ("max_amount", "max_count", "period_days")],
+            }
+            for role in LIMITED_ROLES
+        ]
+
+    def limits(self) -> list[RoleLimit]:
+        data = self.cleaned_data
+        return [
+            RoleLimit(
+                role,
+                data.get(f"{role}-max_amount"),
+                data.get(f"{role}-max_count"),
+                data.get(f"{role}-period_days") or LIMIT_PERIOD_DAYS,
+            )
+            for role in LIMITED_ROLES
+        ]

@@ -3,13 +3,14 @@ and the announcements of policy changes."""
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from anchordesk.accounts.choices import Role
-from anchordesk.policies.choices import ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.choices import LIMIT_PERIOD_DAYS, ApprovalState, DecisionOutcome, ExceptionState
 
 
 class Policy(models.Model):
@@ -36,6 +37,9 @@ class PolicyVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()  # what engine.compile_policy reads
     plain_text = models.TextField(blank=True, help_text="The policy in plain words, for agents and customers")
+    # The teams whose agents the version concerns: they are told of its change and asked to
+    # acknowledge it. None means every agent; leads and admins are always concerned.
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -88,15 +92,19 @@ class Decision(models.Model):
 
 
 class AuthorityLimit(models.Model):
-    """How much a role may grant as exceptions before someone above approves. A missing row
-    means the defaults in choices.DEFAULT_LIMITS; a null field means no limit."""
+    """How much a role may grant as exceptions before someone above approves: an amount per
+    exception and a number of exceptions per period of days. A missing row means the defaults
+    in choices.DEFAULT_LIMITS; a null amount or count means no limit. Changed only through
+    actions.do_set_authority_limits, so every change is audited."""
 
     role = models.CharField(max_length=20, choices=Role.choices, unique=True)
     max_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    max_count_per_30_days = models.PositiveIntegerField(null=True, blank=True)
+    max_count = models.PositiveIntegerField(null=True, blank=True)
+    period_days = models.PositiveSmallIntegerField(default=LIMIT_PERIOD_DAYS)
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"{self.role}: {self.max_amount} / {self.max_count_per_30_days}"
+        return f"{self.role}: {self.max_amount} / {self.max_count} per {self.period_days} days"
 
 
 class PolicyException(models.Model):
@@ -174,18 +182,42 @@ class Announcement(models.Model):
 
     def diff_lines(self) -> list[dict[str, Any]]:
         """The rules diff with a kind per line, for colouring without inline styles."""
-        lines: list[dict[str, Any]] = []
-        for line in self.rules_diff:
-            if line.startswith(("+++", "---")):
-                kind = "head"
-            elif line.startswith("+"):
-                kind = "added"
-            elif line.startswith("-"):
-                kind = "removed"
-            else:
-                kind = "same"
-            lines.append({"kind": kind, "text": line})
-        return lines
+        return _kinds(self.rules_diff)
+
+    def text_diff(self) -> list[str]:
+        """Unified diff lines of the plain-language text; empty when it did not change. Both
+        versions are immutable once published, so it is computed rather than stored."""
+        before = self.previous_version.plain_text if self.previous_version is not None else ""
+        after = self.version.plain_text
+        if before == after:
+            return []
+        return list(
+            difflib.unified_diff(
+                before.splitlines(),
+                after.splitlines(),
+                fromfile=f"version {self.previous_version.number}" if self.previous_version else "before",
+                tofile=f"version {self.version.number}",
+                lineterm="",
+            )
+        )
+
+    def text_diff_lines(self) -> list[dict[str, Any]]:
+        return _kinds(self.text_diff())
+
+
+def _kinds(diff: list[str]) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    for line in diff:
+        if line.startswith(("+++", "---", "@@")):
+            kind = "head"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "same"
+        lines.append({"kind": kind, "text": line})
+    return lines
 
 
 class Acknowledgement(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
-from anchordesk.policies.choices import DEFAULT_LIMITS, LIMIT_PERIOD_DAYS, ApprovalState, ExceptionState
+from anchordesk.policies.choices import (
+    DEFAULT_LIMITS,
+    LIMIT_PERIOD_DAYS,
+    LIMITED_ROLES,
+    ApprovalState,
+    DecisionOutcome,
+    ExceptionState,
+)
 from anchordesk.policies.models import (
     Acknowledgement,
     Announcement,
@@ -86,7 +93,8 @@ def approvals_for(user: User) -> QuerySet[ApprovalRequest]:
     )
     if user.is_admin_role:
         return qs
-    return qs.filter(needs_role=Role.LEAD)
+    # A lead never decides their own request: it waits for another lead or an admin.
+    return qs.filter(needs_role=Role.LEAD).exclude(exception__requested_by=user)
 
 
 def access_approval(user: User, approval_id: int | str) -> ApprovalRequest:
@@ -112,21 +120,37 @@ def access_announcement(user: User, announcement_id: int | str) -> Announcement:
 # --- authority limits ----------------------------------------------------------------
 
 
-def get_authority_limit(role: str) -> tuple[Decimal | None, int | None]:
-    """(max amount, max exceptions per 30 days) for a role; None is no limit."""
+class RoleLimit(NamedTuple):
+    """A role's authority: the largest amount per exception and the number of exceptions per
+    period of days it may grant itself; None is no limit."""
+
+    role: str
+    max_amount: Decimal | None
+    max_count: int | None
+    period_days: int
+    is_default: bool = False
+
+
+def get_authority_limit(role: str) -> RoleLimit:
     row = AuthorityLimit.objects.filter(role=role).first()
     if row is not None:
-        return row.max_amount, row.max_count_per_30_days
-    return DEFAULT_LIMITS.get(role, (Decimal("0"), 0))
+        return RoleLimit(role, row.max_amount, row.max_count, row.period_days)
+    amount, count = DEFAULT_LIMITS.get(role, (Decimal("0"), 0))
+    return RoleLimit(role, amount, count, LIMIT_PERIOD_DAYS, is_default=True)
+
+
+def authority_limits() -> list[RoleLimit]:
+    """The limits of the roles that grant exceptions, in order of authority."""
+    return [get_authority_limit(role) for role in LIMITED_ROLES]
 
 
 def role_of(user: User) -> str:
     return Role.ADMIN if user.is_admin_role else user.role
 
 
-def granted_in_period(user: User, *, now: datetime | None = None) -> int:
-    """Exceptions this user granted (themselves or by approving) in the last 30 days."""
-    since = (now or timezone.now()) - timedelta(days=LIMIT_PERIOD_DAYS)
+def granted_in_period(user: User, *, days: int = LIMIT_PERIOD_DAYS, now: datetime | None = None) -> int:
+    """Exceptions this user granted (themselves or by approving) in the last `days` days."""
+    since = (now or timezone.now()) - timedelta(days=days)
     return PolicyException.objects.filter(
         granted_by=user, state=ExceptionState.GRANTED, decided_at__gte=since
     ).count()
@@ -151,26 +175,35 @@ def has_acknowledged(user: User, policy: Policy) -> bool:
 
 
 def unread_announcements(user: User) -> QuerySet[Announcement]:
-    """Announcements of current versions this user has not acknowledged."""
+    """Announcements of current versions that concern this user and they have not acknowledged."""
     if not user.is_authenticated or not user.works_tickets:
         return Announcement.objects.none()
-    return (
-        Announcement.objects.filter(version__policy__current_version=F("version"))
-        .exclude(acknowledgements__user=user)
-        .select_related("policy", "version")
+    qs = Announcement.objects.filter(version__policy__current_version=F("version")).exclude(
+        acknowledgements__user=user
     )
+    if not user.is_lead:
+        concerned = Announcement.objects.filter(
+            Q(version__teams__isnull=True) | Q(version__teams__in=user.teams.all())
+        )
+        qs = qs.filter(pk__in=concerned.values("pk"))
+    return qs.select_related("policy", "version")
 
 
-def people_who_should_read() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]).order_by(
-        "first_name", "username"
-    )
+def people_who_should_read(version: PolicyVersion | None = None) -> QuerySet[User]:
+    """Who a version concerns: every lead and admin, and the agents of its teams (every agent
+    when it names none)."""
+    people = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN])
+    if version is not None:
+        team_ids = list(version.teams.values_list("pk", flat=True))
+        if team_ids:
+            people = people.filter(Q(role__in=[Role.LEAD, Role.ADMIN]) | Q(teams__in=team_ids)).distinct()
+    return people.order_by("first_name", "username")
 
 
 def not_acknowledged(announcement: Announcement) -> list[User]:
-    """Agents, leads and admins who have not acknowledged the announcement."""
+    """The people the announcement concerns who have not acknowledged it."""
     read = Acknowledgement.objects.filter(announcement=announcement).values("user_id")
-    return list(people_who_should_read().exclude(pk__in=read))
+    return list(people_who_should_read(announcement.version).exclude(pk__in=read))
 
 
 # --- reports ---------------------------------------------------------------------------
@@ -232,6 +265,42 @@ def exception_report(
     return report
 
 
+# Inputs a policy may declare by these names are filled in from what Anchordesk knows about the
+# ticket's customer; a ticket custom field of the same name wins.
+CUSTOMER_FACTS = (
+    "customer_tier",
+    "customer_since",
+    "exceptions_last_12_months",
+    "allowed_last_12_months",
+)
+
+
+def known_facts(ticket: Ticket, policy: Policy, names: set[str]) -> dict[str, object]:
+    """Values for the policy's inputs that the ticket and its customer already tell: the
+    ticket's custom fields, then the CUSTOMER_FACTS. Only the facts asked for are read."""
+    facts: dict[str, object] = {}
+    customer = ticket.customer
+    if "customer_tier" in names and customer.organization is not None:
+        facts["customer_tier"] = customer.organization.tier
+    if "customer_since" in names:
+        facts["customer_since"] = timezone.localdate(customer.created_at).isoformat()
+    since = timezone.now() - timedelta(days=365)
+    if "exceptions_last_12_months" in names:
+        facts["exceptions_last_12_months"] = PolicyException.objects.filter(
+            policy=policy, ticket__customer=customer, state=ExceptionState.GRANTED, decided_at__gte=since
+        ).count()
+    if "allowed_last_12_months" in names:
+        facts["allowed_last_12_months"] = Decision.objects.filter(
+            policy_version__policy=policy,
+            ticket__customer=customer,
+            outcome__in=[DecisionOutcome.ALLOWED, DecisionOutcome.ALLOWED_UP_TO],
+            created_at__gte=since,
+        ).count()
+    fields = ticket.fields if isinstance(ticket.fields, dict) else {}
+    facts.update({k: v for k, v in fields.items() if k in names and v not in (None, "")})
+    return facts
+
+
 def pending_approval_count(user: User) -> int:
     return approvals_for(user).filter(state=ApprovalState.PENDING).count()
 
@@ -244,8 +313,11 @@ def ticket_context(ticket: Ticket, user: User) -> dict[str, Any]:
         .select_related("policy_version__policy", "decided_by")
         .prefetch_related("exceptions__approval")
     )
+    waiting = any(x.state == ExceptionState.PENDING for d in decisions for x in d.exceptions.all())
     return {
         "policy_decisions": decisions,
+        "policy_waiting": waiting,
         "policies": [p for p in policies_visible_to(user) if p.current_version_id is not None],
         "policy_ticket": ticket,
+        "unread_announcements": list(unread_announcements(user)),
     }

@@ -18,4 +18,5 @@ urlpatterns = [
     path("approvals/", views.approvals, name="policy-approvals"),
     path("approvals/<int:approval_id>", views.decide_approval, name="policy-approval-decide"),
     path("exceptions/", views.exception_report, name="policy-exception-report"),
+    path("limits", views.authority_limits, name="policy-limits"),
 ]

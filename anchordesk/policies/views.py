@@ -3,21 +3,26 @@ and approve; admins do everything; everyone else gets a 404."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
-from anchordesk.policies.forms import DecisionForm, PolicyForm, prefill
+from anchordesk.policies.forms import AuthorityLimitsForm, DecisionForm, PolicyForm, prefill
 from anchordesk.policies.models import ApprovalRequest, PolicyVersion
 from anchordesk.tickets.queries import access_ticket
+
+REPORT_MAX_DAYS = 3660
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -52,7 +57,11 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_policy(request: HttpRequest, user: User, form: PolicyForm, policy: Any) -> PolicyVersion:
-    draft = actions.PolicyDraft(definition=form.definition(), plain_text=form.cleaned_data["plain_text"])
+    draft = actions.PolicyDraft(
+        definition=form.definition(),
+        plain_text=form.cleaned_data["plain_text"],
+        teams=list(form.cleaned_data.get("teams") or []),
+    )
     if policy is None:
         return actions.do_create_policy(draft, actor=user)
     return actions.do_save_draft(policy, draft, actor=user)
@@ -80,7 +89,11 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "policies/edit.html", {"form": form, "policy": policy}, status=400)
     latest = policy.versions.order_by("-number").first() if policy is not None else None
-    initial = PolicyForm.initial_from(latest.definition, latest.plain_text) if latest else None
+    initial = (
+        PolicyForm.initial_from(latest.definition, latest.plain_text, list(latest.teams.all()))
+        if latest
+        else None
+    )
     return render(request, "policies/edit.html", {"form": PolicyForm(initial=initial), "policy": policy})
 
 
@@ -203,7 +216,7 @@ def decide(request: HttpRequest, ticket_id: int) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse(_decision_json(decision), status=201)
         return redirect("policy-decision", decision_id=decision.pk)
-    known = ticket.fields if isinstance(ticket.fields, dict) else {}
+    known = queries.known_facts(ticket, policy, {spec.name for spec in compiled.inputs})
     context["form"] = DecisionForm(compiled, initial=prefill(compiled, known))
     return render(request, "policies/decide.html", context)
 
@@ -336,13 +349,27 @@ def decide_approval(request: HttpRequest, approval_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def exception_report(request: HttpRequest) -> HttpResponse:
-    require_lead(request)
-    rows = queries.exception_report()
+    """Exceptions per policy, reason and agent; ?policy=<id> and ?days=<n> narrow it down."""
+    user = require_lead(request)
+    policies = list(queries.policies_visible_to(user))
+    raw_policy, raw_days = request.GET.get("policy", ""), request.GET.get("days", "")
+    policy = next((p for p in policies if str(p.pk) == raw_policy), None)
+    if raw_policy and policy is None:
+        return _refused(request, ValidationError({"policy": "Pick one of the listed policies."}))
+    days = int(raw_days) if raw_days.isdigit() else None
+    if raw_days and (days is None or not 1 <= days <= REPORT_MAX_DAYS):
+        return _refused(request, ValidationError({"days": f"A number of days from 1 to {REPORT_MAX_DAYS}."}))
+    since = timezone.now() - timedelta(days=days) if days else None
+    rows = queries.exception_report(since=since, policy=policy)
     if _wants_json(request):
         return JsonResponse(
             {"rows": [{**row.__dict__, "total_amount": str(row.total_amount)} for row in rows]}
         )
-    return render(request, "policies/report.html", {"rows": rows})
+    return render(
+        request,
+        "policies/report.html",
+        {"rows": rows, "policies": policies, "chosen_policy": policy, "days": days},
+    )
 
 
 @login_required
@@ -352,3 +379,30 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     return render(request, "policies/partials/_ticket_panel.html", queries.ticket_context(ticket, user))
+
+
+# --- authority limits ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_limits(request: HttpRequest) -> HttpResponse:
+    """Leads read the limits; admins change them. A bad value is a 400 naming the field."""
+    user = require_lead(request)
+    can_edit = user.is_admin_role
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponseForbidden("Only admins change authority limits.")
+        form = AuthorityLimitsForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.do_set_authority_limits(form.limits(), actor=user)
+            except ValidationError as exc:
+                for field, reasons in validation_errors(exc).items():
+                    form.add_error(field if field in form.fields else None, reasons)
+            else:
+                messages.success(request, "Authority limits saved.")
+                return redirect("policy-limits")
+        return render(request, "policies/limits.html", {"form": form, "can_edit": True}, status=400)
+    form = AuthorityLimitsForm(initial=AuthorityLimitsForm.initial_from(queries.authority_limits()))
+    return render(request, "policies/limits.html", {"form": form, "can_edit": can_edit})

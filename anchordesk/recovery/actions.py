@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
@@ -23,6 +24,7 @@ from anchordesk.recovery.choices import (
     StepKind,
 )
 from anchordesk.recovery.models import Commitment, Gesture, Mistake, RecoveryStep
+from anchordesk.signals import BusinessCalendar
 from anchordesk.tickets.models import Message, Ticket
 
 _LIVE = (CommitmentState.PROPOSED, CommitmentState.OPEN)
@@ -68,13 +70,49 @@ def do_add_commitment(
     return commitment
 
 
+def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
+    """The business days and hours "by end of day" and "within 3 business days" count in: the
+    ticket's team's calendar, else the default one (both from the SLA settings); None when
+    there is none, and the language layer's Monday-Friday 09:00-17:00 applies."""
+    from anchordesk.sla.models import BusinessCalendar as SlaCalendar
+
+    row = None
+    if ticket.team_id is not None:
+        row = SlaCalendar.objects.filter(teams=ticket.team_id).order_by("pk").first()
+    if row is None:
+        row = SlaCalendar.objects.filter(is_default=True).first()
+    if row is None:
+        return None
+    try:
+        clock = row.to_clock()
+    except ValueError:
+        return None
+    workdays = {day for day, intervals in enumerate(clock.hours) if intervals}
+    if not workdays:
+        return None
+    opens = min(start for day in clock.hours for start, _ in day)
+    closes = min(max(end for day in clock.hours for _, end in day), 24 * 60 - 1)
+    return BusinessCalendar(
+        workdays=workdays,
+        start=time(opens // 60, opens % 60),
+        end=time(closes // 60, closes % 60),
+        holidays=clock.holidays,
+    )
+
+
 def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitment]:
-    """Find the promises in a sent reply and propose them to its author to confirm, edit or drop."""
+    """Find the promises in a sent reply and propose them to its author to confirm, edit or drop.
+
+    Due moments are resolved from the reply's time in the agent's time zone (`tz`), on the
+    team's business calendar.
+    """
     from anchordesk.signals import find_commitments
 
     if message.author is None:
         return []
-    found = find_commitments(message.body_text, sent_at=message.created_at, tz=tz)
+    found = find_commitments(
+        message.body_text, sent_at=message.created_at, tz=tz, calendar=promise_calendar(message.ticket)
+    )
     return [
         do_add_commitment(
             message.ticket,
@@ -107,9 +145,9 @@ def do_update_commitment(
     }
     if action is not None:
         commitment.action = _clean_action(action)
-    if due_at is not None:
+    if due_at is not None and due_at != commitment.due_at:
         commitment.due_at = due_at
-        commitment.reminded_at = None
+        commitment.reminded_at = None  # a new date earns a new reminder
     if confirm:
         commitment.state = CommitmentState.OPEN
     commitment.save()
@@ -165,13 +203,28 @@ def open_commitments(ticket: Ticket) -> list[Commitment]:
     return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
 
 
+def open_commitment_counts(ticket_ids: list[int]) -> dict[int, int]:
+    """How many promises are still open on each of these tickets (those with none left out)."""
+    rows = (
+        Commitment.objects.filter(ticket_id__in=ticket_ids, state__in=_LIVE)
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values_list("ticket_id", "n")
+    )
+    return dict(rows)
+
+
 def scan_commitments(now: datetime | None = None) -> dict[str, int]:
-    """Remind owners before a promise is due and escalate the ones missed. Each happens once."""
+    """Remind owners before a promise is due and escalate the ones missed. Each happens once.
+
+    Promises found in a reply and not yet confirmed count too: an agent who never looked at
+    the confirmation still made the promise to the customer.
+    """
     now = now or timezone.now()
     remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
     reminded = missed = 0
     due_soon = Commitment.objects.filter(
-        state=CommitmentState.OPEN,
+        state__in=_LIVE,
         reminded_at__isnull=True,
         due_at__isnull=False,
         due_at__lte=now + remind_before,
@@ -192,10 +245,10 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
                 f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
             )
             reminded += 1
-    overdue = Commitment.objects.filter(state=CommitmentState.OPEN, due_at__isnull=False, due_at__lte=now)
+    overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
     for commitment in overdue.select_related("owner", "ticket"):
         with transaction.atomic():
-            if not Commitment.objects.filter(pk=commitment.pk, state=CommitmentState.OPEN).update(
+            if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
                 state=CommitmentState.MISSED, missed_at=now
             ):
                 continue
@@ -386,3 +439,44 @@ def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = No
         "mistake.outcome", actor=actor, ticket=mistake.ticket, obj=mistake, after={"outcome": outcome}
     )
     return mistake
+
+
+def suggest_apology_step(message: Message) -> list[RecoveryStep]:
+    """A sent reply with a sincere apology, no excuse and ownership is offered as the apology
+    step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here)."""
+    from anchordesk.signals import review_reply
+
+    steps = list(
+        RecoveryStep.objects.filter(
+            mistake__ticket_id=message.ticket_id,
+            kind=StepKind.APOLOGIZE,
+            done_at__isnull=True,
+            message__isnull=True,
+        )
+    )
+    if not steps:
+        return []
+    review = review_reply(message.body_text)
+    if review.apology != "sincere" or review.excuse or not review.ownership:
+        return []
+    RecoveryStep.objects.filter(pk__in=[s.pk for s in steps]).update(message=message)
+    for step in steps:
+        step.message = message
+    return steps
+
+
+def record_outcomes_from(event_kind: str, ticket: Ticket, *, rating: str = "") -> int:
+    """Did the customer stay after a mistake? A later ticket from them, or a good CSAT rating
+    on the ticket after the mistake, says yes. "Left" is only ever recorded by a person."""
+    mistakes = Mistake.objects.filter(outcome=Outcome.UNKNOWN, ticket__customer_id=ticket.customer_id)
+    if event_kind == "ticket.created":
+        mistakes = mistakes.exclude(ticket=ticket).filter(created_at__lt=ticket.created_at)
+    elif event_kind == "csat.rated" and rating == "good":
+        mistakes = mistakes.filter(ticket=ticket)
+    else:
+        return 0
+    count = 0
+    for mistake in mistakes.select_related("ticket"):
+        do_record_outcome(mistake, Outcome.STAYED)
+        count += 1
+    return count

@@ -16,11 +16,12 @@ class RecoveryConfig(AppConfig):
 
         subscribe(temperature.on_ticket_event)
         subscribe(_propose_commitments)
+        subscribe(_record_outcomes)
 
 
 def _propose_commitments(event: Any) -> None:
     """A sent reply's promises become proposed commitments for its author to confirm, edit or drop."""
-    from anchordesk.recovery.actions import do_propose_from_reply
+    from anchordesk.recovery.actions import do_propose_from_reply, suggest_apology_step
     from anchordesk.tickets.models import Message
 
     if event.kind != "ticket.replied" or event.object_id is None:
@@ -28,3 +29,14 @@ def _propose_commitments(event: Any) -> None:
     message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
     if message is not None and message.author is not None:
         do_propose_from_reply(message, tz=message.author.timezone or "UTC")
+        suggest_apology_step(message)
+
+
+def _record_outcomes(event: Any) -> None:
+    """A customer who comes back, or rates us well, after a mistake stayed."""
+    from anchordesk.recovery.actions import record_outcomes_from
+
+    if event.kind not in ("ticket.created", "csat.rated") or event.ticket is None:
+        return
+    rating = event.after.get("rating", "") if isinstance(event.after, dict) else ""
+    record_outcomes_from(event.kind, event.ticket, rating=rating)

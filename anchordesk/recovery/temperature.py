@@ -9,10 +9,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
@@ -132,14 +133,56 @@ def on_ticket_event(event: AuditEvent) -> None:
     update_for_message(event.ticket, message, first=event.kind == "ticket.created")
 
 
+REPEAT_HEAT = 8.0  # each earlier message still unanswered, up to three
+WAIT_FROM_HOURS = 4.0
+_HISTORY_ROWS = 50
+
+
+def unanswered_history(message: Message) -> tuple[int, float]:
+    """From the ticket's history, not the words: how many times the customer wrote before this
+    message since our last public reply, and how many hours the first of those has waited."""
+    rows = list(
+        Message.objects.filter(
+            ticket_id=message.ticket_id,
+            pk__lt=message.pk,
+            kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY],
+        )
+        .order_by("-pk")
+        .values_list("kind", "created_at")[:_HISTORY_ROWS]
+    )
+    waiting_since = None
+    repeats = 0
+    for kind, created_at in rows:
+        if kind == MessageKind.REPLY:
+            break
+        repeats += 1
+        waiting_since = created_at
+    hours = (message.created_at - waiting_since).total_seconds() / 3600 if waiting_since else 0.0
+    return repeats, max(0.0, hours)
+
+
+def history_heat(repeats: int, waiting_hours: float) -> tuple[float, str]:
+    """Heat a customer chasing an answer adds, with the reason in words (same scale as signals.temperature)."""
+    reasons = []
+    heat = min(3, repeats) * REPEAT_HEAT
+    if repeats:
+        reasons.append(f"wrote {repeats + 1} times without an answer")
+    if waiting_hours >= WAIT_FROM_HOURS:
+        heat += min(15.0, 3.0 + 12.0 * min(1.0, (waiting_hours - WAIT_FROM_HOURS) / 44))
+        reasons.append(f"waiting {waiting_hours:.0f} h for a reply")
+    return heat, ", ".join(reasons)
+
+
 def update_for_message(ticket: Ticket, message: Message, *, first: bool = False) -> int:
     signal = score_message(message)
+    extra, why = 0.0, ""
     if first:
         recent = [signal]  # a new ticket's first message: nothing older to weigh
     else:
         recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at")[:_RECENT])
+        extra, why = history_heat(*unanswered_history(message))
     before = ticket.temperature
-    after = ticket_temperature(recent)
+    after = min(100, round(ticket_temperature(recent) + extra))
     Ticket.objects.filter(pk=ticket.pk).update(temperature=after)
     ticket.temperature = after
     evidence = [e.get("text") for e in signal.evidence if e.get("text")][:5]
@@ -148,9 +191,8 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
     if signal.manager_request == 1:
         record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})
     if level(after) != level(before) and after > before:
-        record_event(
-            "ticket.temperature", ticket=ticket, before=before, after=after, note=f"now {level(after)}"
-        )
+        note = f"now {level(after)}" + (f": {why}" if why else "")
+        record_event("ticket.temperature", ticket=ticket, before=before, after=after, note=note)
     return after
 
 
@@ -169,7 +211,72 @@ def deescalation_hint(ticket: Ticket) -> str:
             "They asked for a manager. Say plainly who will handle it and when, and what you can do "
             "right now; don't argue about escalating."
         )
+    if not latest.frustration and not latest.profanity:
+        return (
+            "They have been chasing an answer. Apologize for the wait, answer what they asked, and say "
+            "when they will hear from you next."
+        )
     return (
         "They are upset. Start by naming what went wrong in their words, apologize for it without "
         "'if' or 'but', then say exactly what you will do and by when."
     )
+
+
+@dataclass(frozen=True)
+class TemperatureBadge:
+    level: str  # "warm" or "hot"
+    label: str
+    title: str  # the evidence, for a hover title
+
+
+_HEATED = Q(frustration__gt=0) | Q(profanity=True) | Q(abusive=True) | Q(manager_request__gt=0)
+_QUOTES_SHOWN = 5
+
+
+def _badge(temperature: int, evidence: list[dict[str, Any]]) -> TemperatureBadge:
+    quotes: list[str] = []
+    for item in evidence:
+        text = " ".join(str(item.get("text") or "").split())
+        if not text or item.get("label") == "thanks":
+            continue
+        text = text if len(text) <= 40 else text[:39] + "…"
+        if text.lower() not in (q.lower() for q in quotes):
+            quotes.append(text)
+        if len(quotes) == _QUOTES_SHOWN:
+            break
+    name = level(temperature)
+    title = f"Customer temperature {temperature}/100"
+    if quotes:
+        title += ": " + ", ".join(f"“{q}”" for q in quotes)
+    return TemperatureBadge(level=name, label=name.capitalize(), title=title)
+
+
+def temperature_badges(tickets: list[Ticket]) -> dict[int, TemperatureBadge]:
+    """Warm and hot tickets' indicators with the words that made them so, in one query for a list.
+
+    The level comes from the denormalized Ticket.temperature; the evidence from each ticket's
+    latest heated message (a subquery picks it), so a page of fifty rows costs one query.
+    """
+    warm = [t.pk for t in tickets if level(t.temperature) != "calm"]
+    if not warm:
+        return {}
+    latest = (
+        MessageSignal.objects.filter(_HEATED, ticket_id__in=warm)
+        .values("ticket_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    evidence = dict(MessageSignal.objects.filter(id__in=latest).values_list("ticket_id", "evidence"))
+    return {
+        pk: _badge(t, evidence.get(pk) or [])
+        for pk, t in ((t.pk, t.temperature) for t in tickets)
+        if pk in warm
+    }
+
+
+def annotate_temperature(tickets: list[Ticket]) -> list[Ticket]:
+    """Set `temperature_badge` (a TemperatureBadge or None) on each ticket, for list templates."""
+    badges = temperature_badges(tickets)
+    for ticket in tickets:
+        setattr(ticket, "temperature_badge", badges.get(ticket.pk))  # noqa: B010  (not a model field)
+    return tickets

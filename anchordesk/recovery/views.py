@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +19,7 @@ from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
+from anchordesk.recovery.coach import coach_draft
 from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
 from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 
@@ -37,6 +40,11 @@ def _error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return HttpResponseBadRequest(f"Not saved. {text}", content_type="text/plain; charset=utf-8")
 
 
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def _back(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return redirect(f"/tickets/{ticket_id}/#recovery")
 
@@ -47,7 +55,8 @@ def my_promises(request: HttpRequest) -> HttpResponse:
     open_ = Commitment.objects.filter(
         owner=user, state__in=[CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED]
     )
-    rows = list(open_.select_related("ticket", "ticket__customer").order_by("due_at", "id"))
+    soonest = (F("due_at").asc(nulls_last=True), "id")  # a promise without a date is last, not first
+    rows = list(open_.select_related("ticket", "ticket__customer").order_by(*soonest))
     return render(request, "recovery/promises.html", {"rows": rows, "now": timezone.now()})
 
 
@@ -85,8 +94,12 @@ def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
         if op == "done":
             suggestion = actions.do_complete_commitment(commitment, actor=user)
             request.session["reply_suggestion"] = suggestion  # prefilled in the reply box: tell the customer
+            messages.success(
+                request, "Promise kept. Tell the customer: a line saying so is ready in the reply box."
+            )
         elif op == "drop":
             actions.do_drop_commitment(commitment, actor=user, reason=request.POST.get("reason", ""))
+            messages.info(request, f"Promise dropped: {commitment.action}")
         elif op in ("confirm", "edit"):
             actions.do_update_commitment(
                 commitment,
@@ -95,11 +108,30 @@ def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 due_at=_due(request.POST.get("due_at", "")),
                 confirm=op == "confirm",
             )
+            messages.success(request, f"Promise kept on your list: {commitment.action}")
         else:
             return HttpResponseBadRequest("op: choose done, drop, confirm or edit")
     except ValidationError as exc:
         return _error(request, exc)
     return _back(request, commitment.ticket_id)
+
+
+@login_required
+@require_POST
+def coach(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The reply coach beside the reply box: htmx posts the draft as the agent types.
+
+    Nothing is saved. Dismissed findings travel with each request (hidden inputs in the
+    panel), so a finding the agent waved away stays away while they keep typing.
+    """
+    user = require_agent(request)
+    ticket = access_ticket(user, ticket_id)
+    dismissed = request.POST.getlist("dismissed")
+    if request.POST.get("dismiss"):
+        dismissed.append(request.POST["dismiss"])
+    draft = request.POST.get("body", "")
+    result = coach_draft(draft, user=user, ticket=ticket, dismissed=dismissed) if draft.strip() else None
+    return render(request, "recovery/partials/_coach_findings.html", {"ticket": ticket, "coach": result})
 
 
 @login_required
@@ -141,6 +173,16 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
             if step is None:
                 raise ValidationError({"kind": "No such step."})
             actions.do_complete_step(step, actor=user, note=request.POST.get("note", ""))
+        elif op == "fix":
+            chosen = _int(request.POST.get("commitment", ""))
+            fix = (
+                Commitment.objects.filter(pk=chosen, ticket_id=mistake.ticket_id).first()
+                if chosen is not None
+                else None
+            )
+            if fix is None:
+                raise ValidationError({"commitment": "Choose a promise on this ticket."})
+            actions.do_link_fix(mistake, fix, actor=user)
         elif op == "gesture":
             actions.do_record_gesture(
                 mistake,
@@ -164,7 +206,7 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
         elif op == "outcome":
             actions.do_record_outcome(mistake, request.POST.get("outcome", ""), actor=user)
         else:
-            return HttpResponseBadRequest("op: choose step, gesture, follow_up, review or outcome")
+            return HttpResponseBadRequest("op: choose step, fix, gesture, follow_up, review or outcome")
     except ValidationError as exc:
         return _error(request, exc)
     return _back(request, mistake.ticket_id)
@@ -187,11 +229,26 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ticket_context(ticket: Any) -> dict[str, Any]:
-    """What the ticket page shows of promises and recovery, in a fixed number of queries."""
+def ticket_context(ticket: Any, user: User | None = None) -> dict[str, Any]:
+    """What the ticket page shows of promises and recovery, in a fixed number of queries.
+
+    `proposed_commitments` are the promises found in the viewer's own replies, which the box
+    under the reply asks them to keep, edit or drop.
+    """
+    commitments = list(ticket.commitments.select_related("owner").order_by("state", "due_at"))
     return {
-        "commitments": list(ticket.commitments.select_related("owner").order_by("state", "due_at")),
-        "mistakes": list(ticket.mistakes.prefetch_related("steps", "gestures").select_related("logged_by")),
+        "commitments": commitments,
+        "proposed_commitments": [
+            c
+            for c in commitments
+            if c.state == CommitmentState.PROPOSED and (user is None or c.owner_id == user.pk)
+        ],
+        "mistakes": list(
+            ticket.mistakes.prefetch_related(
+                Prefetch("steps", queryset=RecoveryStep.objects.select_related("message", "commitment")),
+                "gestures",
+            ).select_related("logged_by")
+        ),
         "mistake_categories": MistakeCategory.choices,
         "severities": Severity.choices,
         "gesture_kinds": GestureKind.choices,

@@ -300,7 +300,16 @@ _EXCUSE_RE = re.compile(
     r"don'?t|do\s+not)|(?:not\s+(?:being\s+)?able|unable)\s+to\s+\w+[^.!?\n]{0,30}\b(?:via|through|on|over)\s+this\s+"
     r"(?:channel|platform)|(?:though|although|while)\s+we\s+(?:try|strive|do)\s+our\s+best|"
     r"in\s+order\s+to\s+avoid\s+instances|to\s+avoid\s+(?:this|instances|issues)\s+in\s+the\s+future|"
-    r"in\s+the\s+future,?\s+(?:we'?d\s+)?(?:recommend|suggest|please\s+make\s+sure))",
+    r"in\s+the\s+future,?\s+(?:we'?d\s+)?(?:recommend|suggest|please\s+make\s+sure)|"
+    # someone else to blame, being short of staff, the terms as a shield for a refusal
+    r"(?:carrier|courier|seller|bank|manufacturer|supplier|vendor|partner|provider|third[-\s]party|warehouse|"
+    r"delivery\s+(?:company|service|partner))s?\s+(?:is|are|was|were)\s+(?:solely\s+|fully\s+)?responsible\b|"
+    r"(?:caused|created)\s+by\s+(?:a|an|the|our|your)\s+(?:[\w-]+\s+)?(?:third[-\s]party|carrier|courier|supplier|"
+    r"vendor|partner|provider|bank|manufacturer|seller)|"
+    r"(?:short|under)[-\s]?(?:staffed|handed)|(?:staff|staffing)\s+shortages?|"
+    r"(?:as\s+(?:stated|outlined|set\s+out|explained|described|mentioned)\s+in|according\s+to|in\s+line\s+with|under)\s+"
+    r"(?:our|the)\s+(?:terms|policy|policies|t\s*&\s*cs?|terms\s+(?:and|&)\s+conditions|terms\s+of\s+(?:service|sale|use))"
+    r"\b[^.!?\n]{0,60}?\b(?:not|cannot|can'?t|unable|won'?t|non-?refundable|no\s+longer)\b)",
     re.IGNORECASE,
 )
 _OWNERSHIP_RE = re.compile(
@@ -315,6 +324,24 @@ _OWNERSHIP_RE = re.compile(
     r"refunded|reversed|credited|resolved))",
     re.IGNORECASE,
 )
+# Owning up in the apology's own sentence names what it is for: "That was our mistake and I'm sorry."
+_ADMISSION_RE = re.compile(
+    r"\b(?:(?:our|my)\s+(?:mistake|error|fault|bad|oversight)|(?:that'?s|this\s+is|that\s+is|it'?s|it\s+was|"
+    r"that\s+was)\s+on\s+(?:us|me)|(?:we|i)\s+(?:messed|screwed|mixed)\s+up|(?:we|i)\s+(?:made|caused)\s+(?:a|an|"
+    r"the|this)\s+(?:mistake|error|mix-?up)|(?:we|i)\s+(?:got|had)\s+(?:it|this|that)\s+wrong|(?:we|i)\s+dropped\s+"
+    r"the\s+ball)",
+    re.IGNORECASE,
+)
+# Not "we let you down": it owns the failure but names nothing (LABELS.md: formulaic).
+
+
+def _admits_in_sentence(text: str, span: Span) -> bool:
+    start = max(text.rfind(c, 0, span.start) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, span.end) for c in ".!?\n") if i != -1]
+    end = min(ends) if ends else len(text)
+    return bool(_ADMISSION_RE.search(text, start, end))
+
+
 _EMPATHY_RE = re.compile(
     r"\b(?:i|we)\s+(?:completely\s+|totally\s+|fully\s+|can\s+|definitely\s+|absolutely\s+|do\s+)?"
     r"(?:understand|get|hear|see|imagine|know|appreciate)\s+(?:how|why|that|your|you|the|what|it|this)\b|"
@@ -433,6 +460,8 @@ def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
         if rank[kind] > rank[apology]:
             apology, apology_span = kind, sp
 
+    if apology == "formulaic" and apology_span is not None and _admits_in_sentence(text, apology_span):
+        apology = "sincere"
     excuses = [span_from_match("excuse", text, m) for m in _EXCUSE_RE.finditer(text)]
     evidence += excuses
     owns = [span_from_match("ownership", text, m) for m in _OWNERSHIP_RE.finditer(text)]

@@ -99,7 +99,8 @@ _DUE_RE = re.compile(
     r"|(?P<today>(?:by\s+|before\s+|later\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+on\s+today))"
     r"|(?P<tomorrow>(?:by\s+|before\s+|on\s+)?(?:first\s+thing\s+)?(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)"
     r"(?:\s+(?P<tpart>morning|afternoon|evening|night|eod|end\s+of\s+(?:the\s+)?day))?)"
-    # weeks and months
+    # weeks and months; "by the weekend" is the last business day before it
+    r"|(?P<wkend>(?:by|before)\s+(?:the\s+|this\s+)?weekend)"
     r"|(?P<week>(?:by\s+|before\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+|this\s+)?(?P<nw1>next\s+)?(?:work(?:ing)?\s+|business\s+)?week"
     r"|(?P<early>early|later|late)\s+(?P<nw2>next|this)\s+week|(?P<nw3>next|this|the\s+coming|coming)\s+week))"
     r"|(?P<month>(?:by\s+|before\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?(?P<nm>next\s+)?month|next\s+month))"
@@ -254,6 +255,11 @@ def _resolve(m: re.Match[str], now: datetime, cal: BusinessCalendar) -> datetime
         if "first thing" in g["tomorrow"].lower():
             return _at(d, cal.start, tz)
         return _at(d, _part_time(g["tpart"], cal), tz)
+    if g["wkend"]:
+        end = _week_end(today, cal)
+        if end < today or (end == today and now.time() >= cal.end):
+            end = _week_end(today + timedelta(days=7), cal)
+        return _at(end, cal.end, tz)
     if g["week"]:
         nxt = bool(g["nw1"]) or (g["nw2"] or g["nw3"] or "").lower() == "next"
         base = today + timedelta(days=7) if nxt else today

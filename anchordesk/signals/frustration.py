@@ -105,6 +105,20 @@ _HEAT = (
     "another day without", "another week without", "another month without", "another night without",
     "yet another", "without internet", "without service", "without power", "without signal", "without wifi",
     "without a phone",
+    # complaints phrased politely or as idioms; "no one" with a verb is a grievance, not a mention
+    "would be nice", "would've been nice", "would have been nice", "it'd be nice", "it would be nice",
+    "here we go again", "there it goes again", "not listening", "wasn't listening", "weren't listening",
+    "isn't listening", "aren't listening", "don't listen", "doesn't listen", "never listen", "didn't listen", "did not listen",
+    "won't listen", "wouldn't listen", "refuse to listen", "ready to listen", "how much longer",
+    "how much more", "how much time", "how many more", "no one can", "nobody can", "no one will", "nobody will",
+    "no one has", "nobody has", "no one seems", "nobody seems", "no one knows", "nobody knows",
+    "no one cares", "nobody cares", "no one answers", "nobody answers", "no one responds", "nobody responds",
+    "no one called", "nobody called", "no one bothered", "nobody bothered",
+    # disbelief, broken promises, being made to repeat, sarcastic "another"
+    "can't believe", "cannot believe", "can not believe", "still no word", "no word yet", "still no update",
+    "still no news", "still no sign", "was promised", "were promised", "i was told", "we were told",
+    "explain this again", "explain it again", "repeat myself", "repeating myself", "start over again",
+    "great, another", "oh good, another", "another delay", "another problem", "another issue", "another outage",
 )  # fmt: skip
 _HEAT_RE = re.compile(r"(?<!\w)#?(?:" + words_alternation(_HEAT) + r")(?!\w)", re.IGNORECASE)
 # Words in _HEAT that are weak alone (count half).
@@ -125,6 +139,7 @@ _WEAK = frozenset(
     "why are you", "why do you", "how about you", "still not", "still no", "still haven't", "still having",
     "still getting", "still down", "not working", "doesn't work", "does not work", "won't work", "isn't working",
     "stopped working", "i said", "done already", "did already",
+    "can't believe", "cannot believe", "can not believe", "i was told", "we were told",
     "😞", "☹", "🙁", "😔", "😢", "😑", "😩", "😫", "😖", "😣",
 }  # fmt: skip
 
@@ -145,6 +160,7 @@ _HOSTILE_RE = re.compile(
     r"(?:i|we)\s*(?:am\s+|'m\s+|are\s+|'re\s+)?(?:not\s+going\s+to|won'?t|will\s+not|never\s+(?:going\s+to\s+)?)"
     r"\s*(?:use|choose|buy|order|fly|shop|book|recommend|renew)\b[^.!?\n]{0,30}?\b(?:again|anymore|ever|you|your)\b|"
     r"(?:i|we)\s+(?:don'?t|do\s+not|wouldn'?t|would\s+not|can'?t|cannot)\s+recommend|"
+    r"never\s+again\s*(?:[.!]|$)|"
     r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:so\s+|completely\s+|officially\s+)?done(?:\s+with)?\b|"
     r"(?:have\s+to|going\s+to|gonna|i'?ll|i\s+will)\s+(?:cancel|leave|switch)|"
     r"(?:close|cancel|delete|terminate)\s+(?:my|our|this)\s+"
@@ -160,7 +176,8 @@ _ACRONYMS = frozenset(
 _POSITIVE_RE = re.compile(
     r"\b(?:thank(?:s|\s+you|\s+u)?|thx|ty|appreciate(?:d)?|great\s+(?:service|job|help|support)|awesome|amazing|"
     r"love\s+(?:it|you|this|the)|you\s+(?:guys\s+)?(?:are|r)\s+(?:the\s+best|great|awesome|amazing)|excellent|"
-    r"brilliant|perfect|resolved|fixed\s+it|works\s+now|working\s+now|no\s+worries|no\s+problem|cheers)\b",
+    r"brilliant|perfect|resolved|fixed\s+it|works\s+now|working\s+now|no\s+worries|no\s+problem|cheers|"
+    r"favou?rite|(?:i|we)\s+love)\b|[❤♥💕💖💗😍🥰😊☺]",
     re.IGNORECASE,
 )
 

@@ -36,7 +36,7 @@ _ASK = (
 _ASK_RE = re.compile(r"\b" + _ASK + r"\s*" + _TARGET + r"(?![\w-])", re.IGNORECASE)
 _DIRECT_RE = re.compile(
     r"\b(?:(?:please\s+)?escalate\s+(?:this|it|my\s+\w+)|can\s+(?:this|it|you)\s+(?:please\s+)?(?:be\s+)?escalate(?:d)?|"
-    r"i\s+(?:want|need|would\s+like|'?d\s+like)\s+(?:this|it|my\s+\w+)\s+escalated|"
+    r"i(?:\s+(?:want|need|would\s+like)|\s*'d\s+like)\s+(?:this|it|my\s+\w+)\s+escalated|"
     r"(?:manager|supervisor|human|real\s+person)\s*(?:,\s*)?(?:please|now|asap|immediately)\b|"
     r"(?:have|get)\s+(?:a|the|your)\s+(?:manager|supervisor)\s+(?:call|contact|email|reach)|"
     r"(?:stop|quit|enough\s+with)\s+(?:the\s+)?(?:bot|automated|canned|copy[- ]paste)\w*)",
@@ -45,7 +45,8 @@ _DIRECT_RE = re.compile(
 # Earlier requests or a threat to go higher.
 _PAST_RE = re.compile(
     r"\b(?:(?:i|we)\s+(?:have\s+|had\s+|'ve\s+|already\s+|even\s+|then\s+|also\s+)*(?:asked|requested|demanded|begged|"
-    r"called|emailed|wrote|written|tried|tweeted|contacted|escalated|reached\s+out)\s+(?:for\s+|to\s+(?:speak|talk)\s+"
+    r"called|emailed|wrote|written|tried|tweeted|contacted|escalated|reached\s+out)\s+(?:(?:it|this|that|my\s+\w+)\s+)?"
+    r"(?:for\s+|to\s+(?:speak|talk)\s+"
     r"(?:to|with)\s+|to\s+|with\s+)?" + _TARGET + r"(?![\w-])|"
     r"(?:asked|requested|begged|demanded)\s+(?:for|to\s+(?:speak|talk)\s+(?:to|with))\s+"
     + _TARGET
@@ -63,7 +64,8 @@ _PAST_RE = re.compile(
     r"management)|"
     r"(?:finally|eventually)\s+got\s+(?:a|the)\s+(?:team\s+lead|manager|supervisor)|"
     r"(?:take|taking|escalate|escalating|bring|bringing)\s+(?:this|it|my\s+\w+|the\s+matter)\s+(?:further|higher(?:\s+up)?|"
-    r"up\s+the\s+(?:chain|ladder)|to\s+(?:the\s+top|corporate|your\s+(?:ceo|boss|superiors?|management)|"
+    r"up\s+the\s+(?:chain|ladder)|to\s+(?:the\s+top|corporate|your\s+(?:ceo|boss|superiors?|management|managers?|"
+    r"supervisors?)|(?:a|the)\s+(?:manager|supervisor)|"
     r"management|head\s+office|the\s+ceo))|"
     r"(?:will|i'?ll|going\s+to|gonna|about\s+to)\s+(?:be\s+)?(?:contact|contacting|call|calling|email|emailing|write|"
     r"writing|complain|complaining)\s+(?:to\s+)?(?:your\s+|the\s+)?(?:corporate|ceo|head\s+office|management|"
@@ -122,13 +124,23 @@ def find_manager_request(text: str) -> tuple[int, list[Span]]:
         for s in past
         if not _inside(s.start, s.end, negatives) or "have to" in text[max(0, s.start - 20) : s.start]
     ]
-    past_ranges = [(s.start, s.end) for s in past]
     now: list[Span] = []
+    # "Escalate this to corporate" / "please take it higher": the imperative asks now.
+    for s_ in [s_ for s_ in past if _ESCALATE_VERB_RE.match(s_.text) and _imperative(text, s_.start)]:
+        past.remove(s_)
+        now.append(Span("manager_request", s_.start, s_.end, s_.text))
+    past_ranges = [(s.start, s.end) for s in past]
     for rx in (_ASK_RE, _DIRECT_RE):
         for m in rx.finditer(text):
             if _inside(m.start(), m.end(), negatives) or _inside(m.start(), m.end(), past_ranges):
                 continue
             if _is_past_context(text, m.start()):
+                continue
+            if _ESCALATE_VERB_RE.match(m.group(0)) and _FUTURE_SELF_RE.search(
+                text, max(0, m.start() - 30), m.start()
+            ):
+                # "I will escalate this if...": a threat to go higher, not a request (level 2).
+                past.append(span_from_match("manager_request_before", text, m))
                 continue
             now.append(span_from_match("manager_request", text, m))
     if now:
@@ -136,6 +148,23 @@ def find_manager_request(text: str) -> tuple[int, list[Span]]:
     if past:
         return 2, past
     return 0, []
+
+
+_ESCALATE_VERB_RE = re.compile(r"(?:please\s+)?(?:escalate|take|bring)\b", re.IGNORECASE)
+_FUTURE_SELF_RE = re.compile(
+    r"\b(?:i|we)\s*(?:'ll|’ll|\s+will|\s+shall|'m\s+going\s+to|\s+am\s+going\s+to|\s+are\s+going\s+to|"
+    r"'re\s+going\s+to|\s+gonna|\s+might|\s+may|\s+would|'d)\s+(?:have\s+to\s+|need\s+to\s+|just\s+)?$",
+    re.IGNORECASE,
+)
+_IMPERATIVE_LEAD_RE = re.compile(
+    r"(?:^|[.!?\n]\s*|(?:,|\band|\bso)\s+)(?:(?:@\w+\s+)*)(?:(?:please|pls|plz|kindly|just|can\s+you|could\s+you|would\s+you|"
+    r"will\s+you)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _imperative(text: str, start: int) -> bool:
+    return bool(_IMPERATIVE_LEAD_RE.search(text[max(0, start - 60) : start]))
 
 
 _PAST_CUE_RE = re.compile(

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.recovery.actions import open_commitment_counts
+from anchordesk.recovery.temperature import annotate_temperature
 from anchordesk.sla.queries import sla_for_tickets
 from anchordesk.tickets import inbox
 from anchordesk.tickets.actions import do_bulk_update, do_delete_view, do_save_view
@@ -46,6 +48,7 @@ def _saved_views(user: User) -> list[dict[str, Any]]:
 def list_context(user: User, query: inbox.InboxQuery) -> dict[str, Any]:
     """What the ticket list needs, in a fixed number of queries however many rows."""
     result = inbox.page(user, query)
+    annotate_temperature(result.tickets)
     counts = inbox.view_counts(user)
     return {
         "page": result,
@@ -167,6 +170,11 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
     messages.success(request, f"Updated {result.changed} {noun}.")
     for pk, reason in sorted(result.errors.items()):
         messages.warning(request, f"#{pk} was not changed: {reason}")
+    if op == "status" and data["status"] in (Status.SOLVED, Status.CLOSED):
+        for pk, n in sorted(open_commitment_counts([t.pk for t in tickets]).items()):
+            messages.warning(
+                request, f"#{pk} still has {n} open promise{'s' if n != 1 else ''}: keep or drop them."
+            )
     return redirect(back)
 
 

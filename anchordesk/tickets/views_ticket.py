@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.recovery.temperature import deescalation_hint, level
+from anchordesk.recovery.temperature import deescalation_hint, level, temperature_badges
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
     StaleTicket,
@@ -109,10 +109,10 @@ def open_work(ticket: Ticket) -> list[str]:
     return work
 
 
-def recovery_context(ticket: Ticket) -> dict[str, Any]:
+def recovery_context(ticket: Ticket, user: User | None = None) -> dict[str, Any]:
     from anchordesk.recovery.views import ticket_context
 
-    context = ticket_context(ticket)
+    context = ticket_context(ticket, user)
     context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
     return context
 
@@ -151,6 +151,7 @@ def ticket_page(
         "presence_interval": presence_seconds(),
         "temperature_level": level(ticket.temperature),
         "hint": deescalation_hint(ticket) if ticket.temperature else "",
+        "temperature_title": getattr(temperature_badges([ticket]).get(ticket.pk), "title", ""),
         "errors": errors or {},
         "error_form": error_form,
         "reply_draft": "",
@@ -159,7 +160,7 @@ def ticket_page(
         "note_draft": "",
         "composer": "reply",
     }
-    context.update(recovery_context(ticket))
+    context.update(recovery_context(ticket, user))
     suggestion = request.session.pop("reply_suggestion", "")
     if suggestion and not context["reply_draft"]:
         context["reply_draft"] = suggestion  # "tell the customer": a kept promise or a policy answer
@@ -206,6 +207,18 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if errors:
         return ticket_page(request, ticket, status=422, errors=errors, error_form="reply", **draft)
     data = form.cleaned_data
+    if data["status"] == Status.SOLVED and ticket.status != Status.SOLVED:
+        waiting = open_work(ticket)
+        if waiting and not request.POST.get("confirm_open_work"):
+            return ticket_page(
+                request,
+                ticket,
+                status=409,
+                error_form="reply",
+                confirm_open_work_reply=True,
+                errors={"status": [f"Still open on this ticket: {'; '.join(waiting)}. Solve anyway?"]},
+                **draft,
+            )
     expected = None if data["force"] else data["version"]
     try:
         do_reply(

@@ -1,7 +1,13 @@
-"""The README's screenshots, taken from a demo help desk at a laptop's size."""
+"""The README's screenshots, taken from a demo help desk at a laptop's size.
+
+A normal run takes them into a temporary folder, so `make test` leaves the tree clean;
+`UPDATE_SCREENSHOTS=1 make pytest PYTEST_ARGS=tests/browser/test_screenshots.py` refreshes
+the README's pictures in docs/screenshots.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +25,14 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _showcase_ticket() -> Ticket:
@@ -38,7 +51,9 @@ def _showcase_ticket() -> Ticket:
     return ticket
 
 
-def test_screenshots_of_the_inbox_and_a_ticket(new_context: Callable[[], Any], live_server: Any) -> None:
+def test_screenshots_of_the_inbox_and_a_ticket(
+    new_context: Callable[[], Any], live_server: Any, screenshots: Path
+) -> None:
     load_demo(tickets=60, seed=7)
     page = new_context().new_page()
     sign_in(page, live_server.url, f"agent@{DEMO_DOMAIN}", PASSWORD)
@@ -47,8 +62,7 @@ def test_screenshots_of_the_inbox_and_a_ticket(new_context: Callable[[], Any], l
     expect(rows.nth(9)).to_be_visible()  # a full-looking inbox, not an empty one
     page.keyboard.press("j")
     page.keyboard.press("j")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "inbox.png"))
+    page.screenshot(path=str(screenshots / "inbox.png"))
 
     ticket = _showcase_ticket()
     # A colleague on the same ticket shows the collision notice in the picture.
@@ -60,4 +74,6 @@ def test_screenshots_of_the_inbox_and_a_ticket(new_context: Callable[[], Any], l
     assert page.locator(".msg").count() >= 3
     if colleague is not None:
         expect(page.locator("#presence")).to_contain_text("is typing a reply")
-    page.screenshot(path=str(SCREENSHOTS / "ticket.png"))
+    page.screenshot(path=str(screenshots / "ticket.png"))
+    for name in ("inbox.png", "ticket.png"):
+        assert (screenshots / name).stat().st_size > 20_000, f"{name} is a real picture, not a blank page"

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.collab.actions import do_open_escalation, on_duty_leads
@@ -274,3 +275,90 @@ def test_an_empty_reply_from_the_escalation_page_is_a_400_and_sends_nothing(peop
     response = client.post(f"/collab/escalations/{escalation.pk}/reply", {"body": "   "})
     assert response.status_code == 400 and "<strong>reply</strong>" in response.content.decode()
     assert not Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exists()
+
+
+def test_the_context_page_shows_policy_decisions_and_exceptions(people, client, ticket):
+    from anchordesk.policies import actions as policy_actions
+    from anchordesk.policies.models import Policy
+    from tests.policies.conftest import refunds_definition
+
+    version = policy_actions.do_create_policy(
+        policy_actions.PolicyDraft(definition=refunds_definition()), actor=people.admin
+    )
+    policy_actions.do_publish_version(version, actor=people.admin)
+    decision = policy_actions.do_decide(
+        ticket,
+        Policy.objects.get(pk=version.policy_id),
+        {"delivered_on": "2020-01-01", "reason": "late"},
+        actor=people.agent,
+    )
+    policy_actions.do_request_exception(
+        decision, actor=people.agent, reason_code="carrier_lost", amount="80", note="Lost in transit"
+    )
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.lead)
+    page = client.get(f"/collab/escalations/{escalation.pk}/").content.decode()
+    assert "Refunds v1: Not allowed" in page and "More than 60 days since delivery" in page
+    assert "policy change not yet acknowledged" in page  # Alice had not read the announcement
+    assert "Refunds: Carrier lost the parcel 80.00 (waiting for approval)" in page
+    assert "Lost in transit" in page and "asked by Alice" in page
+
+
+def test_the_agent_is_offered_honest_wording_about_who_handles_the_escalation(
+    people, client, ticket, settings
+):
+    settings.ANCHORDESK_ESCALATION_MINUTES = 240
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.agent)
+    panel = client.get(f"/collab/tickets/{ticket.pk}/panel").content.decode()
+    assert "Tell the customer who is handling it" in panel
+    assert "passed your request to my team lead, Lena, together with our whole conversation" in panel
+    due = timezone.localtime(escalation.due_at)
+    assert f"You&#x27;ll hear back by {due:%H:%M} on {due:%-d %B}" in panel
+    response = client.post(f"/collab/escalations/{escalation.pk}/use-wording")
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/#reply"
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "passed your request to my team lead, Lena" in page  # prefilled in the reply box
+    assert not Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exists()
+
+
+def test_once_a_lead_coaches_the_wording_says_the_agent_stays_the_contact(people, client, ticket):
+    from anchordesk.collab.actions import do_take_escalation, suggested_agent_reply
+
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    do_take_escalation(escalation, actor=people.lead, mode="coach")
+    escalation.refresh_from_db()
+    text = suggested_agent_reply(escalation)
+    assert text.startswith("Hello Carol,")
+    assert "My team lead, Lena, is now reviewing your request with me. I'm staying your contact" in text
+    do_take_escalation(escalation, actor=people.lead, mode="handle")
+    escalation.refresh_from_db()
+    assert "has taken over your request personally" in suggested_agent_reply(escalation)
+
+
+def test_a_stranger_cannot_use_an_escalations_wording(people, client, ticket):
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
+    client.force_login(people.collaborator)
+    assert client.post(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 404
+    assert client.get(f"/collab/escalations/{escalation.pk}/use-wording").status_code == 405
+
+
+def test_the_lead_reads_a_plain_summary_of_the_conversation_first(people, client, ticket):
+    from anchordesk.tickets.actions import do_reply
+
+    do_reply(ticket, "We're checking with the carrier now.", actor=people.agent)
+    do_add_customer_message(
+        ticket, "Still nothing. I want to speak to your manager.", customer=people.customer
+    )
+    do_add_commitment(ticket, actor=people.agent, action="Call the carrier", due_at=None)
+    escalation = Escalation.objects.get(ticket=ticket)
+    client.force_login(people.lead)
+    page = client.get(f"/collab/escalations/{escalation.pk}/")
+    summary = page.context["ctx"].summary
+    assert summary[0].startswith("Carol Customer wrote twice since ") and summary[0].endswith(
+        " and got 1 reply."
+    )
+    assert summary[1] == "It started with: “Hello, my order #1234 has not arrived yet. Can you help?”"
+    assert summary[2].startswith("Temperature rose from ")
+    assert "1 promise made: 1 open." in summary
+    assert "It started with" in page.content.decode()

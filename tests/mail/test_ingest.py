@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from anchordesk.mail.ingest import process_inbound, store_raw
+from anchordesk.accounts.models import Customer
+from anchordesk.core.models import AuditEvent
+from anchordesk.mail.ingest import MessageTooLarge, process_batch, process_inbound, store_many, store_raw
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState, Source
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, MessageKind, Status
@@ -42,6 +44,27 @@ def test_the_same_delivery_twice_is_stored_once():
     process_inbound(first.pk)
     process_inbound(first.pk)
     assert Ticket.objects.count() == 1 and Message.objects.count() == 1
+
+
+def test_a_fetched_batch_is_stored_once_per_distinct_message_and_routed_together(monkeypatch):
+    already = raw_email(subject="Stored earlier", sender="early@example.test")
+    store_raw(already, source=Source.PUSH)
+    fresh = [raw_email(subject=f"Question {i}", sender=f"c{i}@example.test") for i in range(3)]
+    stored = store_many([fresh[0], already, fresh[1], fresh[0], fresh[2]], source=Source.IMAP)
+    assert [created for _, created in stored] == [True, False, True, False, True]
+    assert stored[0][0].pk == stored[3][0].pk
+    assert InboundEmail.objects.count() == 4
+    process_batch([row.pk for row, _ in stored])
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        "Question 0",
+        "Question 1",
+        "Question 2",
+        "Stored earlier",
+    ]
+    monkeypatch.setattr("anchordesk.mail.ingest.MAX_RAW_BYTES", 50_000)
+    with pytest.raises(MessageTooLarge):
+        store_many([raw_email(subject="Fits"), b"x" * 50_001], source=Source.IMAP)
+    assert InboundEmail.objects.count() == 4  # nothing of the refused batch was written
 
 
 def test_same_message_id_with_different_bytes_is_a_duplicate():
@@ -113,6 +136,20 @@ def test_an_auto_reply_never_opens_a_ticket():
     inbound = ingest(raw_email(subject="Out of office", headers={"Auto-Submitted": "auto-replied"}))
     assert inbound.state == InboundState.IGNORED
     assert Ticket.objects.count() == 0
+
+
+def test_an_admin_opens_suspended_automatic_mail_as_a_ticket(people, client):
+    inbound = ingest(raw_email(subject="Newsletter: our prices change", headers={"Precedence": "bulk"}))
+    assert inbound.state == InboundState.IGNORED and "automatic" in inbound.reason
+    assert not Customer.objects.filter(email="dana@example.test").exists()  # nobody created for a robot
+    client.force_login(people.admin)
+    page = client.get(reverse("mail-quarantine") + "?state=ignored").content.decode()
+    assert "Suspended" in page and "Open as ticket" in page and "Newsletter: our prices change" in page
+    client.post(reverse("mail-retry", args=[inbound.pk]))
+    opened = InboundEmail.objects.get(pk=inbound.pk)
+    assert opened.state == InboundState.PROCESSED
+    assert opened.ticket is not None and opened.ticket.subject == "Newsletter: our prices change"
+    assert AuditEvent.objects.filter(kind="mail.retried", after={"open_as_ticket": True}).exists()
 
 
 def test_a_sender_looping_mail_at_us_is_throttled(settings):

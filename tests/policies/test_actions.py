@@ -130,11 +130,14 @@ def test_the_agents_count_limit_sends_the_sixth_exception_in_30_days_to_a_lead(p
         for _ in range(6)
     ]
     assert states == [ExceptionState.GRANTED] * 5 + [ExceptionState.PENDING]
-    assert "5 exceptions already granted this period; the limit is 5" in ApprovalRequest.objects.get().why
+    assert (
+        "5 exceptions already granted in the last 30 days; the limit is 5"
+        in ApprovalRequest.objects.get().why
+    )
 
 
 def test_authority_limits_can_be_changed_per_role(people, denied):
-    AuthorityLimit.objects.create(role=Role.AGENT, max_amount=Decimal("10"), max_count_per_30_days=None)
+    AuthorityLimit.objects.create(role=Role.AGENT, max_amount=Decimal("10"), max_count=None)
     exception = actions.do_request_exception(
         denied, actor=people.agent, reason_code="carrier_lost", amount="20"
     )
@@ -166,7 +169,7 @@ def test_declining_needs_a_note(people, denied):
 
 
 def test_a_lead_over_their_own_count_passes_the_approval_to_an_admin(people, denied):
-    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count_per_30_days=0)
+    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count=0)
     exception = actions.do_request_exception(denied, actor=people.agent, reason_code="changed_mind")
     approval = actions.do_decide_approval(exception.approval, actor=people.lead, approve=True)
     assert approval.state == ApprovalState.PENDING and approval.needs_role == Role.ADMIN
@@ -231,3 +234,42 @@ def test_exceptions_granted_over_30_days_ago_do_not_count(people, denied):
     PolicyException.objects.update(decided_at=denied.created_at - timedelta(days=31))
     exception = actions.do_request_exception(denied, actor=people.agent, reason_code="carrier_lost")
     assert exception.state == ExceptionState.GRANTED
+
+
+def test_native_dates_and_amounts_are_stored_as_text_and_decide_the_same(people, refunds, ticket):
+    native = actions.do_decide(
+        ticket,
+        refunds,
+        {"delivered_on": date(2026, 1, 15), "reason": "late", "order_total": Decimal("80.00"), "vip": True},
+        actor=people.agent,
+        today=TODAY,
+    )
+    native.refresh_from_db()
+    assert native.inputs == {
+        "delivered_on": "2026-01-15",
+        "reason": "late",
+        "order_total": "80.00",
+        "vip": True,
+    }
+    text = actions.do_decide(
+        ticket,
+        refunds,
+        {"delivered_on": "2026-01-15", "reason": "late", "order_total": "80.00", "vip": "yes"},
+        actor=people.agent,
+        today=TODAY,
+    )
+    assert (native.outcome, native.limit, native.reasons) == (text.outcome, text.limit, text.reasons)
+
+
+def test_a_lead_does_not_decide_their_own_request(people, denied):
+    AuthorityLimit.objects.create(role=Role.LEAD, max_amount=Decimal("500"), max_count=0)
+    exception = actions.do_request_exception(
+        denied, actor=people.lead, reason_code="carrier_lost", amount="20"
+    )
+    assert exception.state == ExceptionState.PENDING and exception.approval.needs_role == Role.LEAD
+    with pytest.raises(ValidationError) as caught:
+        actions.do_decide_approval(exception.approval, actor=people.lead, approve=True)
+    assert caught.value.message_dict == {"approval": ["Someone else decides on your own request."]}
+    actions.do_decide_approval(exception.approval, actor=people.admin, approve=True)
+    exception.refresh_from_db()
+    assert exception.state == ExceptionState.GRANTED and exception.granted_by == people.admin

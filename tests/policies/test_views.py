@@ -264,6 +264,17 @@ def test_the_ticket_panel_costs_the_same_queries_with_many_decisions(
         )
         actions.do_request_exception(decision, actor=people.agent, reason_code="changed_mind")
     client.get(f"/policies/tickets/{ticket.pk}/panel")  # warm the session
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = client.get(f"/policies/tickets/{ticket.pk}/panel")
     assert page.content.decode().count("Exception: Customer changed their mind") == 3
+
+
+def test_the_ticket_panel_lists_policy_changes_the_agent_has_not_read(people, client, refunds, ticket):
+    from anchordesk.policies import actions, queries
+
+    client.force_login(people.agent)
+    panel = client.get(f"/policies/tickets/{ticket.pk}/panel").content.decode()
+    assert "Policy changes to read before deciding:" in panel and "Refunds: version 1" in panel
+    actions.do_acknowledge(queries.current_announcement(refunds), actor=people.agent)
+    panel = client.get(f"/policies/tickets/{ticket.pk}/panel").content.decode()
+    assert "Policy changes to read" not in panel

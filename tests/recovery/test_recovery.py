@@ -152,3 +152,65 @@ def test_bad_gesture_amount_names_the_field(people, ticket):
         with pytest.raises(ValidationError) as exc:
             actions.do_record_gesture(mistake, actor=people.agent, kind="refund", amount=bad)
         assert "amount" in exc.value.message_dict
+
+
+def test_a_promise_in_a_sent_reply_is_tracked_reminded_and_escalated_when_missed(
+    people, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    from anchordesk.recovery.tasks import commitment_scan
+
+    with time_machine.travel(MONDAY_9, tick=False):
+        reply = do_reply(
+            ticket,
+            "I'm sorry we charged you twice. I'll refund the second charge by end of day.",
+            actor=people.agent,
+        )
+    commitment = ticket.commitments.get()
+    assert commitment.message == reply and commitment.owner == people.agent
+    assert commitment.state == CommitmentState.PROPOSED  # shown to the agent to keep, edit or drop
+    assert commitment.due_at == datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    assert "refund the second charge" in commitment.action.lower()
+    mailoutbox.clear()
+    # Two hours before it is due the owner is reminded, once, even if they never confirmed it.
+    with (
+        time_machine.travel(datetime(2026, 11, 23, 15, 5, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        commitment_scan.call_local()
+        commitment_scan.call_local()
+    assert [m.subject for m in mailoutbox] == [f"Promise due soon on #{ticket.pk}"]
+    assert mailoutbox[0].to == ["alice@example.test"]
+    # Not kept by the end of the day: missed, escalated to the team's lead, audited.
+    with (
+        time_machine.travel(datetime(2026, 11, 23, 17, 1, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        commitment_scan.call_local()
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.MISSED
+    missed = mailoutbox[-1]
+    assert missed.subject == f"Missed promise on #{ticket.pk}" and "lena@example.test" in missed.to
+    assert "refund the second charge" in missed.body.lower()
+    event = AuditEvent.objects.get(ticket=ticket, kind="commitment.missed")
+    assert event.after["owner"] == people.agent.pk
+    # Kept late: the line for the customer owns the delay.
+    with time_machine.travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC), tick=False):
+        line = actions.do_complete_commitment(commitment, actor=people.agent)
+    assert "sorry it took longer" in line
+
+
+def test_a_promise_is_due_on_the_teams_business_calendar(people):
+    from anchordesk.sla.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.create(
+        name="Support hours",
+        hours={day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu")},
+        holidays=["2026-11-30"],
+    )
+    calendar.teams.add(people.support)
+    ticket = make_ticket(people.customer, team=people.support, subject="Broken kettle")
+    thursday_evening = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+    with time_machine.travel(thursday_evening, tick=False):
+        do_reply(ticket, "I'll send the replacement by end of day.", actor=people.agent)
+    # After hours on Thursday; Friday to Sunday closed; Monday a holiday: Tuesday at the team's close.
+    assert ticket.commitments.get().due_at == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)

@@ -95,3 +95,55 @@ def test_solving_with_an_open_promise_warns_first_and_solves_when_confirmed(peop
     assert Ticket.objects.get(pk=ticket.pk).status != "solved"
     client.post(url, {**form, "confirm_open_work": "1"})
     assert Ticket.objects.get(pk=ticket.pk).status == "solved"
+
+
+def test_replying_and_solving_with_an_open_promise_warns_first_and_keeps_the_draft(people, client, ticket):
+    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.tickets.models import Message, Ticket
+
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    client.force_login(people.agent)
+    form = {"body": "All sorted, thanks for your patience.", "status": "solved", "version": ticket.version}
+    warned = client.post(f"/tickets/{ticket.pk}/reply", form)
+    page = warned.content.decode()
+    assert warned.status_code == 409 and "Send the return label" in page
+    assert "All sorted, thanks for your patience." in page  # the draft is still in the box
+    assert 'name="confirm_open_work" value="1" form="reply-form"' in page
+    assert not Message.objects.filter(ticket=ticket, kind="reply").exists()
+    client.post(f"/tickets/{ticket.pk}/reply", {**form, "confirm_open_work": "1"})
+    assert Ticket.objects.get(pk=ticket.pk).status == "solved"
+    assert Message.objects.filter(ticket=ticket, kind="reply").count() == 1
+
+
+def test_my_promises_lists_the_soonest_first_and_undated_ones_last(people, client, ticket):
+    from datetime import UTC, datetime
+
+    from anchordesk.recovery.actions import do_add_commitment
+
+    do_add_commitment(ticket, actor=people.agent, action="Undated promise", due_at=None)
+    do_add_commitment(
+        ticket, actor=people.agent, action="Later promise", due_at=datetime(2030, 2, 1, tzinfo=UTC)
+    )
+    do_add_commitment(
+        ticket, actor=people.agent, action="Sooner promise", due_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    do_add_commitment(
+        ticket, actor=people.agent2, action="Bob's promise", due_at=datetime(2029, 1, 1, tzinfo=UTC)
+    )
+    client.force_login(people.agent)
+    page = client.get("/promises/").content.decode()
+    assert page.index("Sooner promise") < page.index("Later promise") < page.index("Undated promise")
+    assert "Bob's promise" not in page
+
+
+def test_bulk_solving_a_ticket_with_an_open_promise_warns(people, client, ticket):
+    from anchordesk.recovery.actions import do_add_commitment
+
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    calm = make_ticket(people.other_customer)
+    client.force_login(people.agent)
+    page = client.post(
+        "/inbox/bulk", {"op": "status", "status": "solved", "ticket": [ticket.pk, calm.pk]}, follow=True
+    ).content.decode()
+    assert f"#{ticket.pk} still has 1 open promise" in page
+    assert f"#{calm.pk} still has" not in page

@@ -123,3 +123,105 @@ def test_frustration_on_new_phrasings(text: str, level: int) -> None:
 
 def test_sarcastic_thanks_is_not_thanks() -> None:
     assert not analyze_message("great, another week without internet. thanks a lot").thanks
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Grievances phrased politely or as idioms.
+        ("It would be nice if someone actually read my emails.", 1),
+        ("Here we go again, the app logged me out.", 1),
+        ("Nobody can tell me where my parcel is.", 1),
+        ("How much longer do I have to wait for the refund?", 1),
+        ("I told your agent twice and she just wasn't listening", 1),
+        # "No one" without a grievance, and happy exclamation marks.
+        ("No one wanted the last slice of cake, so I had it.", 0),
+        ("My favourite shop!!! The new menu is lovely ❤️", 0),
+        ("We love the new app!!! So easy to use", 0),
+    ],
+)
+def test_frustration_idioms_and_happy_exclamations(text: str, level: int) -> None:
+    assert analyze_message(text).frustration == level
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Owning up in the same sentence names what the apology is for.
+        ("That was our mistake and I'm sorry.", "sincere"),
+        ("Sorry for the trouble, that's on us.", "sincere"),
+        ("We got it wrong, and I apologize.", "sincere"),
+        # Owning up elsewhere, or owning without naming anything, does not.
+        ("Sorry for any inconvenience. We made a mistake last week.", "formulaic"),
+        ("I'm sorry we let you down!", "formulaic"),
+    ],
+)
+def test_an_apology_with_an_admission_in_its_sentence_is_sincere(text: str, kind: str) -> None:
+    from anchordesk.signals import review_reply
+
+    assert review_reply(text).apology == kind
+
+
+def test_by_the_weekend_is_the_last_business_day_before_it() -> None:
+    from datetime import UTC, datetime
+
+    from anchordesk.signals import find_commitments
+
+    wednesday = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    [found] = find_commitments("I'll make sure this gets fixed before the weekend.", sent_at=wednesday)
+    assert found.due_text == "before the weekend" and found.due == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    [found] = find_commitments("We'll send it by the weekend.", sent_at=saturday)
+    assert found.due == datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
+    [found] = find_commitments("I'll call you over the weekend.", sent_at=wednesday)
+    assert found.due is None  # during the weekend, not a deadline before it
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Telling us to escalate is asking now; saying you will is a threat (level 2).
+        ("escalate this to corporate", 1),
+        ("Please take this to your manager.", 1),
+        ("I'd like this escalated", 1),
+        ("I will escalate this if it's not fixed", 2),
+        ("I'll take this to a manager if I have to", 2),
+        ("I escalated it to corporate last week", 2),
+        ("we escalated the issue to our engineering team", 0),
+    ],
+)
+def test_escalation_imperatives_and_threats(text: str, level: int) -> None:
+    assert analyze_message(text).manager_request == level
+
+
+@pytest.mark.parametrize(
+    ("text", "excuse"),
+    [
+        ("Our courier partner is responsible for the delay.", True),
+        ("We're short-staffed this week so replies are slow.", True),
+        ("The glitch was caused by a third-party provider.", True),
+        ("As stated in our terms, refunds are not possible.", True),
+        # Policy in the customer's favour, and owning it, are not excuses.
+        ("Under our policy you're entitled to a full refund, which I've issued.", False),
+        ("We are responsible for this and I'm sorry.", False),
+    ],
+)
+def test_blame_short_staffing_and_terms_as_a_shield_are_excuses(text: str, excuse: bool) -> None:
+    from anchordesk.signals import review_reply
+
+    assert review_reply(text).excuse is excuse
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Still no word on my replacement.", 1),
+        ("Great, another delay. Love it.", 1),
+        ("I was promised a callback yesterday and still nothing.", 1),
+        ("Worst hotel I have stayed in. Never again.", 2),
+        ("I was told to contact you about my order number.", 0),
+        ("I can't believe how fast that was, thank you!", 0),
+    ],
+)
+def test_broken_promises_sarcastic_another_and_never_again(text: str, level: int) -> None:
+    assert analyze_message(text).frustration == level

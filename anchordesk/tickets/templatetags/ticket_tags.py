@@ -175,6 +175,10 @@ def describe(event: AuditEvent) -> SafeString:
 
     if (text := describe_event(event)) is not None:
         return format_html("{}", text)
+    from anchordesk.policies.timeline import describe_event as describe_policy_event
+
+    if (text := describe_policy_event(event)) is not None:
+        return format_html("{}", text)
     return format_html("{}", kind.replace(".", ": ").replace("_", " "))
 
 

@@ -308,6 +308,37 @@ class DemoLoader:
         for low, high, at in self.clock.event_times:
             if high > low:
                 AuditEvent.objects.filter(id__gt=low, id__lte=high).update(created_at=at)
+        self._date_promises()
+
+    def _date_promises(self) -> None:
+        """Promises in the history's replies were read "now": read them again from when the reply
+        was written, and count those on tickets solved since as kept, so a running worker does
+        not chase promises from weeks ago."""
+        from anchordesk.recovery.actions import promise_calendar
+        from anchordesk.recovery.choices import CommitmentState
+        from anchordesk.recovery.models import Commitment
+        from anchordesk.signals import find_commitments
+
+        by_message: dict[int, list[Commitment]] = {}
+        for promise in Commitment.objects.filter(message__isnull=False).order_by("id"):
+            assert promise.message_id is not None
+            by_message.setdefault(promise.message_id, []).append(promise)
+        messages = Message.objects.select_related("author", "ticket").in_bulk(list(by_message))
+        for message_id, promises in by_message.items():
+            message = messages[message_id]
+            tz = (message.author.timezone if message.author else "") or "UTC"
+            found = find_commitments(
+                message.body_text,
+                sent_at=message.created_at,
+                tz=tz,
+                calendar=promise_calendar(message.ticket),
+            )
+            for promise, again in zip(promises, found, strict=False):
+                changes: dict[str, Any] = {"created_at": message.created_at, "due_at": again.due}
+                if message.ticket.status in (Status.SOLVED, Status.CLOSED):
+                    kept_at = message.ticket.solved_at or message.created_at
+                    changes.update(state=CommitmentState.DONE, done_at=min(kept_at, again.due or kept_at))
+                Commitment.objects.filter(pk=promise.pk).update(**changes)
 
 
 def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
@@ -334,6 +365,15 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
         with transaction.atomic():
             loader.apply_clock()
             _link_and_merge(loader.created, cast)
+        with transaction.atomic():
+            from anchordesk.policies.demo import load_demo_policies
+
+            load_demo_policies(
+                admin=cast.agents["admin"],
+                lead=cast.lead,
+                agents=[cast.agents["agent"], cast.agents["priya.shah"]],
+                tickets=loader.created,
+            )
     # The history's reporting facts were written at load time; write them again dated as the history.
     from anchordesk.insights.backfill import backfill
 

@@ -1,0 +1,108 @@
+"""The reply coach in the product: the language layer's review of a draft, for one ticket.
+
+One function serves the ticket page (as the agent types) and `POST /api/v1/coach`, so both
+judge a draft the same way: the customer counts as upset when the ticket is warm or hot,
+and the promises in the draft are resolved in the agent's time zone on the team's business
+calendar, exactly as they will be when the reply is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from anchordesk.accounts.models import User
+from anchordesk.recovery.actions import promise_calendar
+from anchordesk.recovery.temperature import level
+from anchordesk.signals import Commitment, Finding, ReplyReview, find_commitments, review_reply
+from anchordesk.tickets.models import Ticket
+
+# A draft longer than this is checked on its beginning only (the analyzers cap work the same way).
+MAX_DRAFT_CHARS = 20_000
+MAX_DISMISSED = 50
+
+
+def finding_key(finding: Finding) -> str:
+    """What "dismiss" remembers: the kind, and the words it was about (so a new excuse shows again)."""
+    if finding.span is None:
+        return finding.kind
+    return f"{finding.kind}:{' '.join(finding.span.text.lower().split())[:80]}"
+
+
+# What each finding is about, in a few words an agent reads at a glance.
+TITLES = {
+    "non_apology": "Not an apology",
+    "formulaic_apology": "Apology says nothing specific",
+    "no_apology": "No apology",
+    "excuse": "Sounds like an excuse",
+    "empathy": "No empathy",
+    "no_next_step": "No next step",
+    "vague_next_step": "Vague next step",
+    "no_date": "No date",
+    "unexplained_questions": "Question without a reason",
+}
+
+
+@dataclass(frozen=True)
+class CoachFinding:
+    key: str
+    kind: str
+    title: str
+    suggestion: str
+    quote: str  # the words it is about, or "" when it is about something missing
+    start: int | None
+    end: int | None
+
+
+def _finding(finding: Finding) -> CoachFinding:
+    span = finding.span
+    return CoachFinding(
+        key=finding_key(finding),
+        kind=finding.kind,
+        title=TITLES.get(finding.kind, finding.kind.replace("_", " ").capitalize()),
+        suggestion=finding.suggestion,
+        quote=span.text if span else "",
+        start=span.start if span else None,
+        end=span.end if span else None,
+    )
+
+
+@dataclass
+class DraftReview:
+    review: ReplyReview
+    customer_upset: bool
+    findings: list[CoachFinding]  # without the dismissed ones
+    promises: list[Commitment]
+    dismissed: list[str] = field(default_factory=list)
+
+
+def coach_draft(
+    text: str,
+    *,
+    user: User,
+    ticket: Ticket | None = None,
+    customer_upset: bool | None = None,
+    dismissed: Iterable[str] = (),
+    now: datetime | None = None,
+) -> DraftReview:
+    """Review a draft reply. `customer_upset` defaults to the ticket's temperature (warm or hot)."""
+    text = (text or "")[:MAX_DRAFT_CHARS]
+    if customer_upset is None:
+        customer_upset = ticket is not None and level(ticket.temperature) != "calm"
+    review = review_reply(text, customer_upset=customer_upset)
+    hidden = [key for key in dict.fromkeys(dismissed) if key][:MAX_DISMISSED]
+    findings = [item for item in map(_finding, review.findings) if item.key not in hidden]
+    calendar = promise_calendar(ticket) if ticket is not None else None
+    promises = find_commitments(
+        text, sent_at=now or timezone.now(), tz=user.timezone or "UTC", calendar=calendar
+    )
+    return DraftReview(
+        review=review,
+        customer_upset=customer_upset,
+        findings=findings,
+        promises=promises,
+        dismissed=hidden,
+    )
