@@ -49,7 +49,11 @@ class _Calendars:
 
 
 def _ticket_facts(
-    chunk: list[Ticket], replies: dict[int, int], audited: set[int], cal: _Calendars
+    chunk: list[Ticket],
+    replies: dict[int, int],
+    first_authors: dict[int, int | None],
+    audited: set[int],
+    cal: _Calendars,
 ) -> list[facts.Fact]:
     out: list[facts.Fact] = []
     for t in chunk:
@@ -62,6 +66,8 @@ def _ticket_facts(
                     f"first_response:{t.pk}",
                     FactKind.FIRST_RESPONSE,
                     t.first_response_at,
+                    # The agent who wrote the first reply, as the live path records it.
+                    agent_id=first_authors.get(t.pk, t.assignee_id),
                     value=facts.minutes(t.created_at, t.first_response_at),
                     business_value=facts.business_minutes(t.created_at, t.first_response_at, calendar),
                 )
@@ -96,18 +102,24 @@ def backfill_tickets(
         end = start + chunk_size - 1
         chunk = list(Ticket.objects.filter(id__range=(start, end)).only(*fields).order_by("id"))
         if chunk:
-            replies = dict(
+            reply_rows = list(
                 Message.objects.filter(ticket_id__gte=start, ticket_id__lte=end, kind=MessageKind.REPLY)
                 .values_list("ticket_id")
-                .annotate(n=Count("id"))
-                .values_list("ticket_id", "n")
+                .annotate(n=Count("id"), first=Min("id"))
+                .values_list("ticket_id", "n", "first")
+            )
+            replies = {ticket_id: n for ticket_id, n, _ in reply_rows}
+            first_authors: dict[int, int | None] = dict(
+                Message.objects.filter(id__in=[first for _, _, first in reply_rows]).values_list(
+                    "ticket_id", "author_id"
+                )
             )
             audited = set(
                 AuditEvent.objects.filter(ticket_id__gte=start, ticket_id__lte=end, kind="ticket.status")
                 .values_list("ticket_id", flat=True)
                 .distinct()
             )
-            rows = _ticket_facts(chunk, replies, audited, cal)
+            rows = _ticket_facts(chunk, replies, first_authors, audited, cal)
             with transaction.atomic():
                 facts.write(rows)
             result.tickets += len(chunk)

@@ -174,6 +174,9 @@ def test_the_backfill_writes_the_same_facts_as_the_live_path(people, at):
     do_add_customer_message(a, "Not fixed.", customer=people.customer)
     do_reply(b, "Looking.", actor=people.agent2)
     live = set(ReportingEvent.objects.values_list("key", "kind", "ticket_id", "day", "flag"))
+    responders = dict(
+        ReportingEvent.objects.filter(kind=FactKind.FIRST_RESPONSE).values_list("key", "agent_id")
+    )
     assert {k for k, *_ in live} >= {
         f"created:{a.pk}",
         f"created:{b.pk}",
@@ -184,5 +187,11 @@ def test_the_backfill_writes_the_same_facts_as_the_live_path(people, at):
     ReportingEvent.objects.all().delete()
     call_command("insights_backfill")
     assert set(ReportingEvent.objects.values_list("key", "kind", "ticket_id", "day", "flag")) == live
+    backfilled = ReportingEvent.objects.filter(kind=FactKind.FIRST_RESPONSE).values_list("key", "agent_id")
+    assert dict(backfilled) == responders
+    assert responders == {
+        f"first_response:{a.pk}": people.agent.pk,
+        f"first_response:{b.pk}": people.agent2.pk,
+    }
     call_command("insights_backfill")  # again: nothing added twice
     assert ReportingEvent.objects.count() == len(live)
