@@ -43,8 +43,18 @@ def _csv(table: services.Table, filters: services.Filters, dashboard: str) -> Ht
     writer = csv.writer(response)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return response
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula (a team named "=HYPERLINK(...)")
+    is prefixed with a quote so it stays text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _selects(form: FilterForm) -> list[dict[str, Any]]:

@@ -165,3 +165,14 @@ def test_a_lead_reviews_a_mistake_in_place_and_returns_to_the_review(people, des
     assert client.post("/insights/review/999999", {}).status_code == 404
     off_site = client.post(f"/insights/review/{mistake.pk}", {"learning": "y", "next": "https://evil.test/"})
     assert off_site["Location"].startswith("/insights/review/")
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(people, desk, client):
+    from anchordesk.accounts.models import Team
+
+    Team.objects.filter(pk=desk.billing_ticket.team_id).update(name='=HYPERLINK("http://evil.test")')
+    client.force_login(people.lead)
+    rows = list(
+        csv.reader(io.StringIO(client.get("/insights/overview/?range=30&export=by-team").content.decode()))
+    )
+    assert [r[0] for r in rows[1:] if "HYPERLINK" in r[0]] == ['\'=HYPERLINK("http://evil.test")']
