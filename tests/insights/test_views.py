@@ -176,3 +176,13 @@ def test_csv_cells_that_look_like_formulas_stay_text(people, desk, client):
         csv.reader(io.StringIO(client.get("/insights/overview/?range=30&export=by-team").content.decode()))
     )
     assert [r[0] for r in rows[1:] if "HYPERLINK" in r[0]] == ['\'=HYPERLINK("http://evil.test")']
+
+
+def test_the_worker_tasks_send_the_digest_and_roll_up_the_days(people, desk):
+    from anchordesk.insights import tasks
+    from anchordesk.insights.models import RolledDay
+
+    tasks.weekly_digest.call_local()
+    assert len(mail.outbox) == 2
+    tasks.daily_rollups.call_local()
+    assert RolledDay.objects.filter(day="2026-11-23", stale=False).exists()
