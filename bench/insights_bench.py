@@ -112,8 +112,15 @@ def add_synthetic_facts(seed: int = 7) -> int:
                 cursor.executemany(sql, rows)
             written += len(rows)
             last = tickets[-1][0]
+    # Written around the facts API, so the rolled-up days do not know of them yet: rebuild them.
+    from anchordesk.insights.models import RolledDay
+    from anchordesk.insights.rollups import build_missing
+
+    RolledDay.objects.update(stale=True)
+    build_missing()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE insights_reportingevent")
+        cursor.execute("ANALYZE insights_dailyrollup")
     return written
 
 
