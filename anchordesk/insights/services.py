@@ -225,12 +225,6 @@ def _backlog_series(
     return out
 
 
-def _flags(qs: QuerySet[ReportingEvent]) -> tuple[int, int]:
-    """(facts with flag true, all facts)."""
-    row = qs.aggregate(yes=Count("id", filter=Q(flag=True)), n=Count("id"))
-    return row["yes"], row["n"]
-
-
 @dataclass
 class _Counts:
     """One grouped pass over the counted facts, by kind, day, team and detail (a few thousand rows)."""
@@ -244,13 +238,11 @@ class _Counts:
                 out[r["day"]] += r["n"]
         return out
 
-    def total(self, kind: str, *, flagged: bool = False, team: Any = ..., detail: str | None = None) -> int:
+    def total(self, kind: str, *, flagged: bool = False, detail: str | None = None) -> int:
         return sum(
             r["yes"] if flagged else r["n"]
             for r in self.rows
-            if r["kind"] == kind
-            and (team is ... or r["team_id"] == team)
-            and (detail is None or r["detail"] == detail)
+            if r["kind"] == kind and (detail is None or r["detail"] == detail)
         )
 
 
