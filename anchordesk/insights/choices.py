@@ -15,7 +15,7 @@ class FactKind(models.TextChoices):
     PROMISE_OUTCOME = "promise_outcome", "Promise outcome"  # detail: on_time, late, missed
     MISTAKE = "mistake", "Mistake logged"  # detail: category
     MISTAKE_RECOVERED = "mistake_recovered", "Mistake recovered"  # value: minutes to recovery
-    CUSTOMER_STAYED = "customer_stayed", "Customer stayed after a mistake"  # detail: how we know
+    CUSTOMER_STAYED = "customer_stayed", "Customer stayed after a mistake"  # flag: stayed (False: left)
     ESCALATION = "escalation", "Escalation"
     HOT = "hot", "Ticket turned hot"
     AFTER_REPLY = "after_reply", "Temperature after a reply"  # flag: fell; value: change

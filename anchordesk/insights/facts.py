@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -27,8 +27,6 @@ from anchordesk.tickets.models import Ticket
 log = logging.getLogger(__name__)
 
 CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
-# A mistake's customer "stayed" when they write again or rate us well within this time.
-STAYED_WINDOW = timedelta(days=90)
 # Temperature after a reply is counted for replies to customers at least this warm (recovery's WARM).
 AFTER_REPLY_FROM = 30
 
@@ -236,8 +234,6 @@ def _csat(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
         ],
         replace=True,
     )
-    if good:
-        _customer_stayed(ticket, at, "rated well")
 
 
 def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
@@ -315,24 +311,23 @@ def _mistake(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
                 )
             ]
         )
-    elif event.kind == "mistake.outcome" and mistake.outcome == "stayed":
-        write([stayed_fact(ticket, mistake, at, "lead recorded")])
-
-
-def stayed_fact(ticket: Ticket, mistake: Any, at: datetime, how: str) -> Fact:
-    return _base(
-        ticket, f"stayed:{mistake.pk}", FactKind.CUSTOMER_STAYED, at, detail=how, value=float(mistake.pk)
-    )
-
-
-def _customer_stayed(ticket: Ticket, at: datetime, how: str) -> None:
-    """The customer came back (wrote again, or rated well) after a recent mistake: the recovery held."""
-    from anchordesk.recovery.models import Mistake
-
-    recent = Mistake.objects.filter(
-        ticket__customer_id=ticket.customer_id, created_at__lt=at, created_at__gte=at - STAYED_WINDOW
-    ).select_related("ticket")
-    write([stayed_fact(m.ticket, m, at, how) for m in recent])
+    elif event.kind == "mistake.outcome" and mistake.outcome in ("stayed", "left"):
+        # Recovery decides whether the customer stayed (a later ticket, a good rating, or a lead
+        # saying so); a lead may correct it to "left", which replaces the fact.
+        stayed = mistake.outcome == "stayed"
+        write(
+            [
+                _base(
+                    ticket,
+                    f"stayed:{mistake.pk}",
+                    FactKind.CUSTOMER_STAYED,
+                    at,
+                    detail=mistake.outcome,
+                    flag=stayed,
+                )
+            ],
+            replace=True,
+        )
 
 
 def _customer_message(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
@@ -340,7 +335,6 @@ def _customer_message(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     after = event.after.get("status") if isinstance(event.after, dict) else None
     if before in CLOSED_STATUSES and after in ACTIVE_STATUSES:  # the customer's reply reopened it
         write([_base(ticket, f"reopened:{ticket.pk}:{event.pk}", FactKind.REOPENED, at)])
-    _customer_stayed(ticket, at, "wrote again")
     fact = after_reply_fact(ticket, event.object_id, at)
     if fact is not None:
         write([fact])

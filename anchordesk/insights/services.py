@@ -693,7 +693,7 @@ def get_mistakes_dashboard(f: Filters) -> Dashboard:
     stayed = set(
         _source_id(key)
         for key in ReportingEvent.objects.filter(
-            kind=FactKind.CUSTOMER_STAYED, key__in=[f"stayed:{i}" for i in mistake_ids]
+            kind=FactKind.CUSTOMER_STAYED, flag=True, key__in=[f"stayed:{i}" for i in mistake_ids]
         ).values_list("key", flat=True)
     )
     by_category: dict[str, list[int]] = defaultdict(list)
@@ -712,7 +712,7 @@ def get_mistakes_dashboard(f: Filters) -> Dashboard:
             fmt_minutes(percentile(recovery_minutes, 0.5)),
             f"p90 {fmt_minutes(percentile(recovery_minutes, 0.9))}",
         ),
-        Stat("Recovery rate", fmt_share(len(stayed), n), "customers who wrote again or rated well after"),
+        Stat("Recovery rate", fmt_share(len(stayed), n), "customers who came back or rated well after"),
         Stat("Training items open", f"{open_training:,}", "assignments not yet done"),
     ]
     labels_cat = {c.value: c.label for c in MistakeCategory}

@@ -144,3 +144,14 @@ def test_a_merged_ticket_leaves_the_backlog_without_counting_as_resolved(people,
     by_day = {row[0]: row for row in board.table("by-day").rows}
     wednesday = (MONDAY_9 + timedelta(days=2)).date().isoformat()
     assert by_day[wednesday][1] == 1 and by_day[wednesday][4] == 1  # created and merged the same day
+
+
+def test_recovery_rate_counts_customers_who_came_back_and_a_lead_can_correct_it(people, desk):
+    from anchordesk.recovery.actions import do_record_outcome
+    from anchordesk.recovery.models import Mistake
+
+    make_ticket(people.customer, subject="Another question")  # the customer came back after the mistake
+    assert stats(get_mistakes_dashboard(week()))["Recovery rate"][0] == "50%"
+    stayed = Mistake.objects.get(category="wrong_information")
+    do_record_outcome(stayed, "left", actor=people.lead)
+    assert stats(get_mistakes_dashboard(week()))["Recovery rate"][0] == "0%"
