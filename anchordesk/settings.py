@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "anchordesk.policies",
     "anchordesk.collab",
     "anchordesk.wellbeing",
+    "anchordesk.insights",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("policies/", include("anchordesk.policies.urls")),
     path("collab/", include("anchordesk.collab.urls")),
     path("wellbeing/", include("anchordesk.wellbeing.urls")),
+    path("", include("anchordesk.insights.urls")),
     path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.accounts.urls")),

@@ -8,6 +8,7 @@ from anchordesk.api import (
     errors,
     escalations,
     handoffs,
+    insights,
     messages,
     people,
     policies,
@@ -47,3 +48,4 @@ api.add_router("", escalations.router)
 api.add_router("", recovery.router)
 api.add_router("", handoffs.router)
 api.add_router("", wellbeing.router)
+api.add_router("", insights.router)

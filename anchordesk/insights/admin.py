@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from anchordesk.insights.models import TrainingAssignment, TrainingItem
+
+
+class AssignmentInline(admin.TabularInline):
+    model = TrainingAssignment
+    extra = 0
+
+
+@admin.register(TrainingItem)
+class TrainingItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "created_by", "created_at")
+    inlines = [AssignmentInline]
