@@ -36,6 +36,8 @@ class Macro(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="macros"
     )
     usage_count = models.PositiveIntegerField(default=0)
+    # A disabled macro is kept (and can be enabled again) but no longer offered in the reply box.
+    active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +45,10 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def personal(self) -> bool:
+        return self.owner_id is not None
 
 
 class AssignmentPolicy(models.Model):

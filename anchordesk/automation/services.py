@@ -106,16 +106,26 @@ def run_triggers(event: AuditEvent) -> list[str]:
 
 
 def apply_actions(
-    ticket: Ticket, actions: list[dict[str, Any]], *, rule_name: str, rule_id: int | None = None
+    ticket: Ticket,
+    actions: list[dict[str, Any]],
+    *,
+    rule_name: str,
+    rule_id: int | None = None,
+    actor: User | None = None,
 ) -> None:
-    """Carry out a rule's actions through the ticket actions, each audited with the rule's name."""
+    """Carry out a rule's actions through the ticket actions, each audited with the rule's name.
+
+    `actor` is the agent who used a macro; rules that fire on their own act as nobody.
+    """
     running_token = _running.set((*_running.get(), rule_id or 0))
     note_token = audit_note.set(f"rule: {rule_name}")
     try:
-        record_event("automation.rule_fired", ticket=ticket, after={"rule": rule_name, "actions": actions})
+        record_event(
+            "automation.rule_fired", actor=actor, ticket=ticket, after={"rule": rule_name, "actions": actions}
+        )
         for action in actions:
             try:
-                _apply_one(ticket, action)
+                _apply_one(ticket, action, actor)
             except (ValidationError, User.DoesNotExist, Team.DoesNotExist) as exc:
                 # A rule pointing at a deleted team or a value that no longer fits must not block the ticket change.
                 record_event(
@@ -127,20 +137,20 @@ def apply_actions(
         _running.reset(running_token)
 
 
-def _apply_one(ticket: Ticket, action: dict[str, Any]) -> None:
+def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None = None) -> None:
     kind, value = action.get("type"), action.get("value")
     if kind == "set_priority":
-        ticket_actions.do_set_priority(ticket, int(value or 0), actor=None)
+        ticket_actions.do_set_priority(ticket, int(value or 0), actor=actor)
     elif kind == "set_status":
-        ticket_actions.do_set_status(ticket, str(value), actor=None)
+        ticket_actions.do_set_status(ticket, str(value), actor=actor)
     elif kind == "set_team":
-        ticket_actions.do_set_team(ticket, Team.objects.get(pk=value) if value else None, actor=None)
+        ticket_actions.do_set_team(ticket, Team.objects.get(pk=value) if value else None, actor=actor)
     elif kind == "set_assignee":
-        ticket_actions.do_assign_ticket(ticket, User.objects.get(pk=value) if value else None, actor=None)
+        ticket_actions.do_assign_ticket(ticket, User.objects.get(pk=value) if value else None, actor=actor)
     elif kind == "add_tags":
-        ticket_actions.do_change_tags(ticket, actor=None, add=list(value or []))
+        ticket_actions.do_change_tags(ticket, actor=actor, add=list(value or []))
     elif kind == "remove_tags":
-        ticket_actions.do_change_tags(ticket, actor=None, remove=list(value or []))
+        ticket_actions.do_change_tags(ticket, actor=actor, remove=list(value or []))
     elif kind == "add_note":
         ticket_actions.do_add_system_note(ticket, str(value))
     else:

@@ -181,8 +181,7 @@ def _save_outcomes(rows: list[InboundEmail]) -> None:
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     sql = f"UPDATE {quote(InboundEmail._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
     params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
