@@ -36,6 +36,7 @@ _CHANGE_FIELDS = {
     "ticket.assigned": "assignee",
     "ticket.team": "team",
     "ticket.tags": "tags",
+    "ticket.temperature": "temperature",
 }
 
 
@@ -55,6 +56,7 @@ def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
         "tier": organization.tier if organization else "standard",
         "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
         "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
+        "temperature": ticket.temperature,
     }
 
 
@@ -96,12 +98,15 @@ def run_triggers(event: AuditEvent) -> list[str]:
         return []
     change = _change(event)
     fired = []
+    # The facts cost two queries: read them once, and again only after a trigger changed the ticket.
+    facts = ticket_facts(ticket, event.kind)
     for trigger in triggers:
-        if not matches(trigger.conditions, ticket_facts(ticket, event.kind), change):
+        if not matches(trigger.conditions, facts, change):
             continue
         apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
         fired.append(trigger.name)
         ticket.refresh_from_db()
+        facts = ticket_facts(ticket, event.kind)
     return fired
 
 

@@ -205,3 +205,28 @@ def test_time_rules_fire_once_per_ticket_state(people):
         AuditEvent.objects.get(ticket=ticket, kind="ticket.status", after="solved").note
         == "rule: time rule Solve after 7 days pending"
     )
+
+
+def test_a_trigger_reacts_to_a_hot_customer_temperature(people):
+    _trigger(
+        people,
+        name="Hot customers are high priority",
+        events=["ticket.temperature"],
+        conditions={"all": [{"field": "temperature", "op": "gt", "value": 50}]},
+        actions=[{"type": "set_priority", "value": Priority.HIGH}, {"type": "add_tags", "value": ["hot"]}],
+    )
+    calm = make_ticket(people.customer, subject="Question", body="Could you tell me the opening hours?")
+    hot = make_ticket(
+        people.customer,
+        subject="Unacceptable",
+        body="This is absolutely ridiculous!!! Third time I write. I am furious and I want a manager NOW.",
+    )
+    calm.refresh_from_db()
+    hot.refresh_from_db()
+    assert hot.temperature > 50 and calm.temperature <= 50
+    assert hot.priority == Priority.HIGH and "hot" in hot.tags.values_list("name", flat=True)
+    assert calm.priority == Priority.NORMAL
+    assert (
+        AuditEvent.objects.get(ticket=hot, kind="ticket.priority").note
+        == "rule: Hot customers are high priority"
+    )
