@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from anchordesk.automation.csat import do_rate, survey_for_token
+from anchordesk.automation.csat import do_rate, kind_words_for, survey_for_token
 from anchordesk.automation.models import Rating
+from anchordesk.core.access import require_agent
 
 
 def csat(request: HttpRequest, token: str) -> HttpResponse:
@@ -27,3 +30,11 @@ def csat(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "automation/csat.html", context, status=400)
         return render(request, "automation/csat_thanks.html", context)
     return render(request, "automation/csat.html", context)
+
+
+@login_required
+@require_GET
+def kind_words(request: HttpRequest) -> HttpResponse:
+    """Compliments customers wrote when rating the agent's solved tickets: shown to that agent."""
+    user = require_agent(request)
+    return render(request, "automation/kind_words.html", {"surveys": kind_words_for(user.pk)})
