@@ -16,6 +16,7 @@ from anchordesk.automation.conditions import RuleError, validate
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
 from anchordesk.automation.services import apply_actions, choose_agent
 from anchordesk.core.audit import record_event
+from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
 from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Ticket
@@ -39,6 +40,14 @@ def clean_actions(actions: Any) -> list[dict[str, Any]]:
             raise ValidationError({"actions": f"Action #{index}: needs a number."})
         if action["type"] == "set_status" and value not in Status.values:
             raise ValidationError({"actions": f"Action #{index}: unknown status {value!r}."})
+        if action["type"] in ("email_customer", "add_note") and not (
+            isinstance(value, str) and value.strip()
+        ):
+            raise ValidationError({"actions": f"Action #{index}: write the text."})
+        if action["type"] == "email_customer" and (unknown := placeholders.unknown_placeholders(str(value))):
+            raise ValidationError({"actions": f"Action #{index}: unknown placeholder {', '.join(unknown)}."})
+        if action["type"] == "call_webhook" and not Webhook.objects.filter(pk=int(value or 0)).exists():
+            raise ValidationError({"actions": f"Action #{index}: choose an existing webhook."})
         cleaned.append({"type": action["type"], "value": value})
     return cleaned
 

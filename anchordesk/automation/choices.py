@@ -36,4 +36,6 @@ ACTIONS = {
     "add_tags": "list",
     "remove_tags": "list",
     "add_note": "text",
+    "email_customer": "text",
+    "call_webhook": "number",
 }

@@ -17,6 +17,7 @@ from anchordesk.accounts.models import Organization, Team, User
 from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import FIELDS, OPERATORS
 from anchordesk.automation.placeholders import KNOWN
+from anchordesk.integrations.models import Webhook
 from anchordesk.tickets.choices import Priority, Status
 
 ROWS_EXTRA = 3
@@ -29,6 +30,8 @@ ACTION_LABELS = {
     "add_tags": "Add tags",
     "remove_tags": "Remove tags",
     "add_note": "Add internal note",
+    "email_customer": "Email the customer",
+    "call_webhook": "Call webhook",
 }
 FIELD_LABELS = {
     "event": "Event",
@@ -56,6 +59,8 @@ _ACTION_KINDS = {
     "add_tags": "list",
     "remove_tags": "list",
     "add_note": "text",
+    "email_customer": "text",
+    "call_webhook": "webhook",
 }
 _LIST_OPS = {"in", "not_in"}
 
@@ -92,6 +97,11 @@ def _one(kind: str, text: str) -> Any:
         if agent is None or not agent.works_tickets:
             raise forms.ValidationError(f"There is no agent with the email or user name {text!r}.")
         return agent.pk
+    if kind == "webhook":
+        webhook = Webhook.objects.filter(Q(url=text) | Q(description__iexact=text)).first()
+        if webhook is None:
+            raise forms.ValidationError(f"There is no webhook with the URL or description {text!r}.")
+        return webhook.pk
     if kind == "number":
         try:
             number = float(text)
@@ -115,6 +125,8 @@ def _show_one(kind: str, value: Any) -> str:
         return str(Organization.objects.filter(pk=value).values_list("name", flat=True).first() or value)
     if kind == "agent":
         return str(User.objects.filter(pk=value).values_list("email", flat=True).first() or value)
+    if kind == "webhook":
+        return str(Webhook.objects.filter(pk=value).values_list("url", flat=True).first() or value)
     return str(value)
 
 
@@ -333,7 +345,8 @@ def action_words() -> dict[str, str]:
             "team": "a team's name (empty: no team)",
             "agent": "an agent's email (empty: unassign)",
             "list": "tags, comma separated",
-            "text": "the note's text",
+            "text": "the text; an email may use the placeholders {{customer.first_name}}, {{ticket.number}}…",
+            "webhook": "a webhook's URL or description (Settings → Webhooks)",
         }[value_kind]
         for kind, value_kind in _ACTION_KINDS.items()
         if kind in ACTIONS

@@ -15,12 +15,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.automation import placeholders
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.conditions import Change, matches
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
+from anchordesk.integrations.models import Webhook
+from anchordesk.integrations.services import queue_delivery
 from anchordesk.tickets import actions as ticket_actions
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
@@ -57,6 +60,35 @@ def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
         "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
         "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
         "temperature": ticket.temperature,
+    }
+
+
+def rule_values(ticket: Ticket) -> dict[str, str]:
+    """Placeholders in an email a rule sends: the customer's and the ticket's; the agent is the team."""
+    customer = ticket.customer
+    assignee = ticket.assignee
+    return {
+        "customer.name": customer.display_name,
+        "customer.first_name": (customer.name or customer.email).split()[0],
+        "customer.email": customer.email,
+        "ticket.number": str(ticket.pk),
+        "ticket.subject": ticket.subject,
+        "agent.name": assignee.display_name if assignee else "The support team",
+        "agent.first_name": (assignee.first_name or assignee.display_name)
+        if assignee
+        else "The support team",
+    }
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.pk,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "customer": ticket.customer.email,
     }
 
 
@@ -130,8 +162,8 @@ def apply_actions(
         )
         for action in actions:
             try:
-                _apply_one(ticket, action, actor)
-            except (ValidationError, User.DoesNotExist, Team.DoesNotExist) as exc:
+                _apply_one(ticket, action, actor, rule_name)
+            except (ValidationError, User.DoesNotExist, Team.DoesNotExist, Webhook.DoesNotExist) as exc:
                 # A rule pointing at a deleted team or a value that no longer fits must not block the ticket change.
                 record_event(
                     "automation.action_failed", ticket=ticket, after={"action": action, "error": str(exc)}
@@ -142,7 +174,7 @@ def apply_actions(
         _running.reset(running_token)
 
 
-def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None = None) -> None:
+def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None, rule_name: str) -> None:
     kind, value = action.get("type"), action.get("value")
     if kind == "set_priority":
         ticket_actions.do_set_priority(ticket, int(value or 0), actor=actor)
@@ -158,6 +190,13 @@ def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None = None
         ticket_actions.do_change_tags(ticket, actor=actor, remove=list(value or []))
     elif kind == "add_note":
         ticket_actions.do_add_system_note(ticket, str(value))
+    elif kind == "email_customer":
+        ticket_actions.do_send_automatic_reply(
+            ticket, placeholders.render(str(value), rule_values(ticket)), rule_name=rule_name
+        )
+    elif kind == "call_webhook":
+        webhook = Webhook.objects.get(pk=int(value or 0), active=True)
+        queue_delivery(webhook, "automation.rule", {"rule": rule_name, "ticket": ticket_payload(ticket)})
     else:
         raise ValidationError({"actions": f"Unknown action {kind!r}."})
 

@@ -14,6 +14,8 @@ def describe_event(event: AuditEvent) -> SafeString | None:
     after = event.after if isinstance(event.after, dict) else {}
     if event.kind == "automation.rule_fired":
         return format_html("ran the rule “{}”", after.get("rule", "?"))
+    if event.kind == "ticket.auto_replied":
+        return format_html("emailed the customer for the rule “{}”", after.get("rule", "?"))
     if event.kind in ("sla.warning", "sla.breach"):
         target = _TIMER_LABELS.get(str(after.get("kind")), str(after.get("kind")))
         if event.kind == "sla.warning":

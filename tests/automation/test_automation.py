@@ -230,3 +230,70 @@ def test_a_trigger_reacts_to_a_hot_customer_temperature(people):
         AuditEvent.objects.get(ticket=hot, kind="ticket.priority").note
         == "rule: Hot customers are high priority"
     )
+
+
+def test_a_time_rule_emails_the_customer_a_reminder_that_meets_no_sla_target(people, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    from anchordesk.automation.actions import do_save_time_rule
+    from anchordesk.automation.timerules import run_time_rules
+    from anchordesk.mail.models import OutboundEmail
+    from anchordesk.sla.actions import PolicyData, do_save_policy
+    from anchordesk.sla.models import SlaTimer
+
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    time_machine.move_to(monday, tick=False)
+    do_save_policy(
+        PolicyData(name="Day", first_response_minutes=1440, business_hours=False), actor=people.admin
+    )
+    do_save_time_rule(
+        actor=people.lead,
+        name="Remind after 3 days",
+        conditions={
+            "all": [
+                {"field": "status", "op": "is", "value": "new"},
+                {"field": "hours_since_update", "op": "gt", "value": 72},
+            ]
+        },
+        actions=[
+            {
+                "type": "email_customer",
+                "value": "Hi {{customer.first_name}}, we have not forgotten #{{ticket.number}}.",
+            }
+        ],
+    )
+    ticket = make_ticket(people.customer)
+    time_machine.move_to(monday + timedelta(days=4), tick=False)
+    assert run_time_rules() == {"Remind after 3 days": 1}
+    assert run_time_rules() == {}  # the email touched the ticket: three more days before the next one
+    mail = OutboundEmail.objects.get(ticket=ticket)
+    assert (
+        mail.to == ["carol@acme.test"] and f"Hi Carol, we have not forgotten #{ticket.pk}." in mail.body_text
+    )
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    assert SlaTimer.objects.get(ticket=ticket, kind="first_response").met_at is None
+    assert (
+        AuditEvent.objects.get(ticket=ticket, kind="ticket.auto_replied").note
+        == "rule: time rule Remind after 3 days"
+    )
+
+
+def test_a_trigger_calls_a_webhook_with_the_rule_and_the_ticket(people):
+    from anchordesk.integrations.actions import do_create_webhook
+    from anchordesk.integrations.models import WebhookDelivery
+
+    hook = do_create_webhook(
+        actor=people.admin, url="https://hooks.example.test/pager", events=["ticket.created"]
+    )
+    _trigger(
+        people,
+        name="Page on outage",
+        actions=[{"type": "call_webhook", "value": hook.pk}],
+    )
+    ticket = make_ticket(people.customer, subject="Outage in Paris")
+    delivery = WebhookDelivery.objects.get(webhook=hook, event="automation.rule")
+    assert delivery.payload["data"]["rule"] == "Page on outage"
+    assert delivery.payload["data"]["ticket"]["id"] == ticket.pk
+    with pytest.raises(ValidationError):
+        _trigger(people, name="Broken hook", actions=[{"type": "call_webhook", "value": hook.pk + 100}])

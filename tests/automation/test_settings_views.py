@@ -140,6 +140,8 @@ def test_the_edit_form_shows_the_rule_in_words_and_saves_changes(people, client)
         (rows("cond", [{"field": "nonsense", "op": "is", "value": "1"}]), "cond-0-field"),
         (rows("act", [{"type": "set_assignee", "value": "ghost@example.test"}]), "act-0-value"),
         (rows("act", [{"type": "set_status", "value": "finished"}]), "act-0-value"),
+        (rows("act", [{"type": "call_webhook", "value": "https://nowhere.example.test/"}]), "act-0-value"),
+        (rows("act", [{"type": "email_customer", "value": "Hi {{customer.shoe_size}}"}]), "actions"),
         (rows("act", []), "actions"),
         ({"cond-TOTAL_FORMS": "many"}, None),
     ],
