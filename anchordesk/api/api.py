@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from anchordesk.api import errors, messages, people, tickets, webhooks
+from anchordesk.api import automation, errors, messages, people, tickets, webhooks
 from anchordesk.api.auth import StaffSessionAuth, TokenAuth
 from anchordesk.api.docs import SelfHostedSwagger
 
@@ -31,3 +31,4 @@ api.add_router("", tickets.router)
 api.add_router("", messages.router)
 api.add_router("", people.router)
 api.add_router("", webhooks.router)
+api.add_router("", automation.router)
