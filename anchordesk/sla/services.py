@@ -485,7 +485,9 @@ def breach(timer: SlaTimer, now: datetime) -> bool:
         ).update(state=TimerState.BREACHED, breached_at=now, version=F("version") + 1)
         if not claimed:
             return False
-        timer.refresh_from_db()
+        # The claim matched the version read, so the row is what we hold plus this change;
+        # no reload (and no reload of its ticket and policy) is needed.
+        timer.state, timer.breached_at, timer.version = TimerState.BREACHED, now, timer.version + 1
         record_event(SlaEvent.BREACH, ticket=timer.ticket, obj=timer, after=_event_payload(timer))
         _notify(timer, breached=True)
         return True
@@ -499,7 +501,7 @@ def warn(timer: SlaTimer, now: datetime) -> bool:
         ).update(warned_at=now, version=F("version") + 1)
         if not claimed:
             return False
-        timer.refresh_from_db()
+        timer.warned_at, timer.version = now, timer.version + 1
         record_event(
             SlaEvent.WARNING,
             ticket=timer.ticket,
