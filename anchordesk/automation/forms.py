@@ -336,21 +336,22 @@ class AgentRoutingForm(forms.Form):
         return [s for s in self.cleaned_data["skills"].split(",") if s.strip()]
 
 
+_ACTION_WORDS = {
+    "set_priority": "Low, Normal, High or Urgent",
+    "set_status": ", ".join(str(label) for label in Status.labels),
+    "set_team": "a team's name (empty: no team)",
+    "set_assignee": "an agent's email (empty: unassign)",
+    "add_tags": "tags, comma separated",
+    "remove_tags": "tags, comma separated",
+    "add_note": "the note's text",
+    "email_customer": "the email's text; placeholders such as {{customer.first_name}} and {{ticket.number}} work",
+    "call_webhook": "a webhook's URL or description (Settings → Webhooks)",
+}
+
+
 def action_words() -> dict[str, str]:
     """What each action's value is, for the help text beside the rows."""
-    return {
-        ACTION_LABELS[kind]: {
-            "priority": "Low, Normal, High or Urgent",
-            "status": ", ".join(Status.labels),
-            "team": "a team's name (empty: no team)",
-            "agent": "an agent's email (empty: unassign)",
-            "list": "tags, comma separated",
-            "text": "the text; an email may use the placeholders {{customer.first_name}}, {{ticket.number}}…",
-            "webhook": "a webhook's URL or description (Settings → Webhooks)",
-        }[value_kind]
-        for kind, value_kind in _ACTION_KINDS.items()
-        if kind in ACTIONS
-    }
+    return {ACTION_LABELS[kind]: _ACTION_WORDS[kind] for kind in ACTIONS}
 
 
 def describe_actions(actions: list[dict[str, Any]]) -> str:
