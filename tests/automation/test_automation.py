@@ -12,6 +12,14 @@ from anchordesk.tickets.models import Ticket
 from tests.factories import make_ticket
 
 
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    """Rules read the clock (hours since update, time rules): every test here runs at a fixed moment."""
+    from datetime import UTC, datetime
+
+    time_machine.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False)
+
+
 def _trigger(people, **kw):
     defaults = dict(
         actor=people.admin,
