@@ -334,6 +334,10 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
         with transaction.atomic():
             loader.apply_clock()
             _link_and_merge(loader.created, cast)
+        from anchordesk.automation.demo import load_automation_demo
+
+        with transaction.atomic():
+            load_automation_demo(admin=cast.agents["admin"], lead=cast.lead)
     return cast
 
 
