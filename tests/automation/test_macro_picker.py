@@ -133,3 +133,19 @@ def test_a_disabled_macro_is_no_longer_offered(people, client, macros):
     assert (
         client.get(reverse("automation-macro-text", args=[ticket.pk, macros["refund"].pk])).status_code == 404
     )
+
+
+def test_a_reply_sent_back_because_the_ticket_changed_keeps_its_macro(people, client, macros):
+    ticket = make_ticket(people.customer)
+    client.force_login(people.agent)
+    stale = ticket.version
+    from anchordesk.tickets import actions
+
+    actions.do_change_tags(ticket, actor=people.agent2, add=["billing"])
+    response = client.post(
+        reverse("ticket-reply", args=[ticket.pk]),
+        {"body": "Refund done", "status": "open", "version": stale, "macro": [str(macros["refund"].pk)]},
+    )
+    assert response.status_code == 409
+    assert f'<input type="hidden" name="macro" value="{macros["refund"].pk}">' in response.content.decode()
+    assert not AuditEvent.objects.filter(ticket=ticket, kind="automation.rule_fired").exists()
