@@ -53,7 +53,8 @@ def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
         "channel": ticket.channel,
         "team": ticket.team_id,
         "assignee": ticket.assignee_id,
-        "tags": sorted(ticket.tags.values_list("name", flat=True)),
+        # .all(), not values_list: a scan that prefetched the tags reads them from memory.
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
         "subject": ticket.subject,
         "organization": organization.pk if organization else None,
         "tier": organization.tier if organization else "standard",

@@ -21,7 +21,11 @@ def run_time_rules(*, batch: int = 2000) -> dict[str, int]:
     rules = list(TimeRule.objects.filter(active=True))
     if not rules:
         return fired
-    tickets = Ticket.objects.filter(status__in=ACTIVE_STATUSES).select_related("customer__organization")
+    tickets = (
+        Ticket.objects.filter(status__in=ACTIVE_STATUSES)
+        .select_related("customer__organization")
+        .prefetch_related("tags")  # one query per chunk, not one per ticket
+    )
     for ticket in tickets.order_by("pk").iterator(chunk_size=batch):
         facts = ticket_facts(ticket, "time")
         for rule in rules:

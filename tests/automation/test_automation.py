@@ -305,3 +305,30 @@ def test_a_trigger_calls_a_webhook_with_the_rule_and_the_ticket(people):
     assert delivery.payload["data"]["ticket"]["id"] == ticket.pk
     with pytest.raises(ValidationError):
         _trigger(people, name="Broken hook", actions=[{"type": "call_webhook", "value": hook.pk + 100}])
+
+
+def test_time_rules_see_each_tickets_own_tags(people, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    from anchordesk.automation.actions import do_save_time_rule
+    from anchordesk.automation.timerules import run_time_rules
+
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    do_save_time_rule(
+        actor=people.lead,
+        name="VIP waiting a day",
+        conditions={
+            "all": [
+                {"field": "tags", "op": "contains", "value": "vip"},
+                {"field": "hours_since_update", "op": "gt", "value": 24},
+            ]
+        },
+        actions=[{"type": "set_priority", "value": Priority.HIGH}],
+    )
+    vip = make_ticket(people.customer, tags=["vip", "billing"])
+    plain = make_ticket(people.customer, tags=["billing"])
+    time_machine.move_to(monday + timedelta(days=2), tick=False)
+    assert run_time_rules() == {"VIP waiting a day": 1}
+    vip.refresh_from_db()
+    plain.refresh_from_db()
+    assert vip.priority == Priority.HIGH and plain.priority == Priority.NORMAL
