@@ -36,6 +36,15 @@
     }
   }
 
+  // The search box sits inside the reply form: Enter there must not send the reply.
+  // It inserts the first macro found instead.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("#macro-search")) return;
+    event.preventDefault();
+    var first = document.querySelector("#macro-results .macro-insert");
+    if (first) first.click();
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".macro-insert") : null;
     if (!button) return;
