@@ -18,6 +18,7 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.conditions import Change, matches
+from anchordesk.automation.language import language_skills
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
@@ -25,7 +26,7 @@ from anchordesk.core.snapshot import cached
 from anchordesk.integrations.models import Webhook
 from anchordesk.integrations.services import queue_delivery
 from anchordesk.tickets import actions as ticket_actions
-from anchordesk.tickets.choices import ACTIVE_STATUSES
+from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
 from anchordesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -239,10 +240,18 @@ def choose_agent(
         ]
         return (after or candidates)[0]
     if policy.strategy == Strategy.SKILLS:
-        wanted = set(ticket.tags.values_list("name", flat=True))
+        wanted = {name.lower() for name in ticket.tags.values_list("name", flat=True)}
+        wanted |= language_skills(_first_customer_text(ticket))
         skilled = [u for u in candidates if wanted & {str(s).lower() for s in (u.skills or [])}]
         candidates = skilled or candidates
     return min(candidates, key=lambda u: (load[u.pk], u.pk))
+
+
+def _first_customer_text(ticket: Ticket) -> str:
+    first = (
+        ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("pk").values_list("body_text", flat=True)
+    )
+    return f"{ticket.subject}\n{first.first() or ''}"
 
 
 def auto_assign(ticket: Ticket) -> User | None:

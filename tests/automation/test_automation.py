@@ -332,3 +332,18 @@ def test_time_rules_see_each_tickets_own_tags(people, time_machine):
     vip.refresh_from_db()
     plain.refresh_from_db()
     assert vip.priority == Priority.HIGH and plain.priority == Priority.NORMAL
+
+
+def test_skills_route_a_ticket_written_in_spanish_to_the_spanish_speaker(people):
+    AssignmentPolicy.objects.create(team=people.support, strategy="skills")
+    people.agent2.skills = ["spanish"]
+    people.agent2.save()
+    spanish = make_ticket(
+        people.customer,
+        team=people.support,
+        subject="Pedido no recibido",
+        body="Hola, mi pedido no ha llegado y es la segunda vez que escribo. Gracias.",
+    )
+    english = make_ticket(people.customer, team=people.support)
+    assert spanish.assignee == people.agent2
+    assert english.assignee == people.agent  # no Spanish: the least loaded agent, as before
