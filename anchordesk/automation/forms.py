@@ -329,7 +329,9 @@ class AgentRoutingForm(forms.Form):
         help_text="Most open tickets this agent holds before others get new ones.",
     )
     skills = forms.CharField(
-        required=False, max_length=1000, help_text="Comma separated; matched against ticket tags and the customer's language."
+        required=False,
+        max_length=1000,
+        help_text="Comma separated; matched against ticket tags and the customer's language.",
     )
 
     def clean_skills(self) -> list[str]:

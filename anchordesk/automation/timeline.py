@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -13,7 +15,18 @@ _TIMER_LABELS = {"first_response": "first response", "next_reply": "next reply",
 def describe_event(event: AuditEvent) -> SafeString | None:
     after = event.after if isinstance(event.after, dict) else {}
     if event.kind == "automation.rule_fired":
-        return format_html("ran the rule “{}”", after.get("rule", "?"))
+        rule = str(after.get("rule", "?"))
+        if rule.startswith("macro "):
+            return format_html("used the macro “{}”", rule.removeprefix("macro "))
+        if rule.startswith("time rule "):
+            return format_html("ran the time rule “{}”", rule.removeprefix("time rule "))
+        return format_html("ran the rule “{}”", rule)
+    if event.kind == "automation.action_failed":
+        found = after.get("action")
+        action: dict[str, Any] = found if isinstance(found, dict) else {}
+        return format_html(
+            "could not {} ({})", str(action.get("type", "act")).replace("_", " "), after.get("error", "")
+        )
     if event.kind == "ticket.auto_replied":
         return format_html("emailed the customer for the rule “{}”", after.get("rule", "?"))
     if event.kind in ("sla.warning", "sla.breach"):

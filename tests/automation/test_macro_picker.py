@@ -92,6 +92,8 @@ def test_sending_a_reply_with_a_macro_applies_its_actions_as_the_agent(people, c
     assert fired.actor == people.agent and fired.after["rule"] == "macro Refund sent"
     assert AuditEvent.objects.get(ticket=ticket, kind="ticket.tags").note == "rule: macro Refund sent"
     assert Macro.objects.get(pk=macros["refund"].pk).usage_count == 1
+    page = client.get(reverse("ticket", args=[ticket.pk])).content.decode()
+    assert "used the macro “Refund sent”" in page
 
 
 def test_a_reply_naming_a_macro_the_agent_may_not_use_is_refused_and_not_sent(people, client, macros):
