@@ -116,18 +116,25 @@ def test_two_worker_processes_run_the_periodic_jobs_and_each_job_happens_once(tm
         before = _report(env)
         assert before["breaches"] == 0 and before["rule_firings"] == 0 and before["reminders"] == 0
 
+        log_paths = [tmp_path / f"worker{i}.log" for i in range(2)]
+        handles = [path.open("wb") for path in log_paths]
         workers = [
             subprocess.Popen(
                 [sys.executable, "-m", "anchordesk", "worker", "--workers", "2"],
                 env=env,
-                stdout=subprocess.PIPE,
+                stdout=handle,
                 stderr=subprocess.STDOUT,
             )
-            for _ in range(2)
+            for handle in handles
         ]
         logs: list[str] = []
         try:
-            time.sleep(4)  # both consumers connected and waiting on the queue
+            # Both consumers connected and waiting on the queue before any job is queued.
+            ready_by = time.monotonic() + 90
+            while time.monotonic() < ready_by and not all(
+                "consumer started" in path.read_text(errors="replace") for path in log_paths
+            ):
+                time.sleep(0.5)
             queued = _manage(env, "shell", "-c", ENQUEUE)
             assert queued.returncode == 0, queued.stderr
             expected = {
@@ -149,8 +156,10 @@ def test_two_worker_processes_run_the_periodic_jobs_and_each_job_happens_once(tm
         finally:
             for worker in workers:
                 worker.terminate()
-            for worker in workers:
-                logs.append(worker.communicate(timeout=30)[0].decode(errors="replace"))
+            for worker, handle, path in zip(workers, handles, log_paths, strict=True):
+                worker.wait(timeout=30)
+                handle.close()
+                logs.append(path.read_text(errors="replace"))
             subprocess.run(
                 [
                     sys.executable,
