@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "tier": "Customer tier",
     "hours_since_update": "Hours since last update",
     "hours_since_created": "Hours since created",
+    "hours_since_customer_message": "Hours since the customer wrote",
     "temperature": "Temperature",
 }
 # What kind of value each condition field and action takes, for parsing and showing it.

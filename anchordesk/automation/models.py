@@ -93,7 +93,10 @@ class TimeRule(models.Model):
 
 
 class TimeRuleFiring(models.Model):
-    """A time rule fires once per ticket state: the ticket's version when it fired."""
+    """A time rule acted on a ticket and may not again while its conditions hold (timerules.py).
+
+    The row is deleted when a later pass finds the conditions false, which arms the rule again.
+    """
 
     rule = models.ForeignKey(TimeRule, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
@@ -102,9 +105,7 @@ class TimeRuleFiring(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["rule", "ticket", "ticket_version"], name="time_rule_once_per_version"
-            )
+            models.UniqueConstraint(fields=["rule", "ticket"], name="time_rule_once_while_matching")
         ]
 
 

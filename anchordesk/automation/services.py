@@ -61,6 +61,11 @@ def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
         "tier": organization.tier if organization else "standard",
         "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
         "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
+        "hours_since_customer_message": (
+            (now - ticket.last_customer_message_at).total_seconds() / 3600
+            if ticket.last_customer_message_at
+            else None
+        ),
         "temperature": ticket.temperature,
     }
 

@@ -347,3 +347,71 @@ def test_skills_route_a_ticket_written_in_spanish_to_the_spanish_speaker(people)
     english = make_ticket(people.customer, team=people.support)
     assert spanish.assignee == people.agent2
     assert english.assignee == people.agent  # no Spanish: the least loaded agent, as before
+
+
+def test_pending_three_days_reminds_once_and_seven_days_solves(people, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    from anchordesk.automation.actions import do_save_time_rule
+    from anchordesk.automation.timerules import run_time_rules
+    from anchordesk.mail.models import OutboundEmail
+
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    pending = {"field": "status", "op": "is", "value": "pending"}
+    do_save_time_rule(
+        actor=people.lead,
+        name="Remind",
+        conditions={"all": [pending, {"field": "hours_since_customer_message", "op": "gt", "value": 72}]},
+        actions=[
+            {"type": "email_customer", "value": "Hi {{customer.first_name}}, any news on #{{ticket.number}}?"}
+        ],
+    )
+    do_save_time_rule(
+        actor=people.lead,
+        name="Solve",
+        conditions={"all": [pending, {"field": "hours_since_customer_message", "op": "gt", "value": 168}]},
+        actions=[{"type": "set_status", "value": "solved"}],
+    )
+    ticket = make_ticket(people.customer)
+    actions.do_reply(
+        ticket, "Could you send a photo of the label?", actor=people.agent, status=Status.PENDING
+    )
+    reminders = OutboundEmail.objects.filter(ticket=ticket, body_text__contains="any news")
+
+    for day in (1, 2):
+        time_machine.move_to(monday + timedelta(days=day), tick=False)
+        assert run_time_rules() == {}
+    time_machine.move_to(monday + timedelta(days=3, hours=1), tick=False)
+    assert run_time_rules() == {"Remind": 1}
+    for minutes in (5, 10, 60 * 24):  # the next passes, and a day later: still one reminder
+        time_machine.move_to(monday + timedelta(days=3, hours=1, minutes=minutes), tick=False)
+        assert run_time_rules() == {}
+    assert reminders.count() == 1
+    time_machine.move_to(monday + timedelta(days=7, hours=1), tick=False)
+    assert run_time_rules() == {"Solve": 1}
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED
+
+
+def test_a_time_rule_acts_again_after_its_conditions_stopped_holding(people, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    from anchordesk.automation.actions import do_save_time_rule
+    from anchordesk.automation.timerules import run_time_rules
+
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    do_save_time_rule(
+        actor=people.lead,
+        name="Flag waiting",
+        conditions={"all": [{"field": "status", "op": "is", "value": "pending"}]},
+        actions=[{"type": "add_note", "value": "Waiting on the customer."}],
+    )
+    ticket = make_ticket(people.customer)
+    actions.do_set_status(ticket, Status.PENDING, actor=people.agent)
+    assert run_time_rules() == {"Flag waiting": 1}
+    assert run_time_rules() == {}  # its own note changed the ticket, but the conditions still hold
+    actions.do_set_status(ticket, Status.OPEN, actor=people.agent)
+    time_machine.move_to(monday + timedelta(minutes=5), tick=False)
+    assert run_time_rules() == {}  # not pending: armed again
+    actions.do_set_status(ticket, Status.PENDING, actor=people.agent)
+    assert run_time_rules() == {"Flag waiting": 1}
