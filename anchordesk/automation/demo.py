@@ -106,7 +106,7 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
         conditions={
             "all": [
                 {"field": "status", "op": "is", "value": "pending"},
-                {"field": "hours_since_update", "op": "gt", "value": 72},
+                {"field": "hours_since_customer_message", "op": "gt", "value": 72},
             ]
         },
         actions=[
