@@ -18,6 +18,7 @@ urlpatterns = [
     path("mail/", include("anchordesk.mail.urls")),
     path("csat/", include("anchordesk.automation.urls")),
     path("sla/", include("anchordesk.sla.urls")),
+    path("automation/", include("anchordesk.automation.urls_settings")),
     path("policies/", include("anchordesk.policies.urls")),
     path("collab/", include("anchordesk.collab.urls")),
     path("wellbeing/", include("anchordesk.wellbeing.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from anchordesk.api import (
+    automation,
     errors,
     escalations,
     handoffs,
@@ -49,3 +50,4 @@ api.add_router("", recovery.router)
 api.add_router("", handoffs.router)
 api.add_router("", wellbeing.router)
 api.add_router("", insights.router)
+api.add_router("", automation.router)

@@ -6,19 +6,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 
-from anchordesk.accounts.models import User
+from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
-from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS
+from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import RuleError, validate
-from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, Trigger
+from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
 from anchordesk.automation.services import apply_actions, choose_agent
 from anchordesk.core.audit import record_event
+from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
 from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Ticket
 
 _EVENT_KINDS = {kind for kind, _ in TRIGGER_EVENTS}
+MACROS_SHOWN = 20
 
 
 def clean_actions(actions: Any) -> list[dict[str, Any]]:
@@ -36,6 +40,14 @@ def clean_actions(actions: Any) -> list[dict[str, Any]]:
             raise ValidationError({"actions": f"Action #{index}: needs a number."})
         if action["type"] == "set_status" and value not in Status.values:
             raise ValidationError({"actions": f"Action #{index}: unknown status {value!r}."})
+        if action["type"] in ("email_customer", "add_note") and not (
+            isinstance(value, str) and value.strip()
+        ):
+            raise ValidationError({"actions": f"Action #{index}: write the text."})
+        if action["type"] == "email_customer" and (unknown := placeholders.unknown_placeholders(str(value))):
+            raise ValidationError({"actions": f"Action #{index}: unknown placeholder {', '.join(unknown)}."})
+        if action["type"] == "call_webhook" and not Webhook.objects.filter(pk=int(value or 0)).exists():
+            raise ValidationError({"actions": f"Action #{index}: choose an existing webhook."})
         cleaned.append({"type": action["type"], "value": value})
     return cleaned
 
@@ -91,6 +103,82 @@ def do_save_trigger(
 
 
 @transaction.atomic
+def do_save_time_rule(
+    *,
+    actor: User,
+    name: str,
+    conditions: dict[str, Any],
+    actions: Any,
+    active: bool = True,
+    rule: TimeRule | None = None,
+) -> TimeRule:
+    """Create or change a time rule. It needs at least one condition: a rule with none would act
+    on every active ticket at the next scan."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A name is required."})
+    try:
+        validate(conditions)
+    except RuleError as exc:
+        raise ValidationError({"conditions": str(exc)}) from None
+    if not conditions.get("all") and not conditions.get("any"):
+        raise ValidationError(
+            {"conditions": "Add at least one condition, such as hours_since_update is more than 72."}
+        )
+    cleaned = clean_actions(actions)
+    same_name = TimeRule.objects.filter(name__iexact=name)
+    if rule is not None:
+        same_name = same_name.exclude(pk=rule.pk)
+    if same_name.exists():
+        raise ValidationError({"name": "Another time rule has this name."})
+    before = None
+    if rule is None:
+        rule = TimeRule(name=name)
+    else:
+        before = {
+            "name": rule.name,
+            "conditions": rule.conditions,
+            "actions": rule.actions,
+            "active": rule.active,
+        }
+    rule.name, rule.conditions, rule.actions, rule.active = name, conditions, cleaned, active
+    rule.save()
+    record_event(
+        "automation.time_rule_saved",
+        actor=actor,
+        obj=rule,
+        before=before,
+        after={"name": name, "conditions": conditions, "actions": cleaned, "active": active},
+    )
+    return rule
+
+
+@transaction.atomic
+def do_set_rule_active(rule: Trigger | TimeRule | Macro, active: bool, *, actor: User) -> None:
+    """Disable or enable a trigger, time rule or macro; it is kept, with its history."""
+    if isinstance(rule, Macro):
+        _check_macro_owner(rule, actor)
+    before = rule.active
+    rule.active = active
+    rule.save(update_fields=["active"])
+    record_event(
+        f"automation.{rule._meta.model_name}_{'enabled' if active else 'disabled'}",
+        actor=actor,
+        obj=rule,
+        before={"active": before},
+        after={"active": active, "name": rule.name},
+    )
+
+
+def _check_macro_owner(macro: Macro, actor: User) -> None:
+    """Personal macros belong to their owner; shared ones to the leads."""
+    if macro.owner_id is not None and macro.owner_id != actor.pk:
+        raise ValidationError({"macro": "This is someone else's personal macro."})
+    if macro.owner_id is None and not actor.is_lead:
+        raise ValidationError({"macro": "Only leads change shared macros."})
+
+
+@transaction.atomic
 def do_save_macro(
     *,
     actor: User,
@@ -99,6 +187,7 @@ def do_save_macro(
     actions: list[dict[str, Any]] | None = None,
     personal: bool = False,
     team_id: int | None = None,
+    active: bool = True,
     macro: Macro | None = None,
 ) -> Macro:
     name, body = (name or "").strip(), (body or "").strip()
@@ -114,33 +203,40 @@ def do_save_macro(
     cleaned = clean_actions(actions) if actions else []
     if not personal and not actor.is_lead:
         raise ValidationError({"personal": "Only leads can create shared macros; save it as personal."})
+    if macro is not None:
+        _check_macro_owner(macro, actor)
+    if personal:
+        team_id = None
+    elif team_id is not None and not Team.objects.filter(pk=team_id).exists():
+        raise ValidationError({"team": "That team does not exist."})
+    before = None if macro is None else {"name": macro.name, "body": macro.body, "actions": macro.actions}
     macro = macro or Macro()
-    macro.name, macro.body, macro.actions = name, body, cleaned
+    macro.name, macro.body, macro.actions, macro.active = name, body, cleaned, active
     macro.owner = actor if personal else None
     macro.team_id = team_id
     macro.save()
-    record_event("automation.macro_saved", actor=actor, obj=macro, after={"name": name})
+    record_event(
+        "automation.macro_saved",
+        actor=actor,
+        obj=macro,
+        before=before,
+        after={"name": name, "body": body, "actions": cleaned, "team": team_id, "personal": personal},
+    )
     return macro
 
 
-def macros_for(user: User) -> list[Macro]:
-    from django.db.models import Q
-
-    teams = list(user.teams.values_list("pk", flat=True))
-    return list(
-        Macro.objects.filter(
-            Q(owner=user) | Q(owner__isnull=True, team__isnull=True) | Q(owner__isnull=True, team__in=teams)
-        )
-    )
+def macros_for(user: User, query: str = "") -> list[Macro]:
+    """Active macros the user may use, most used first, matching the words typed (name or text)."""
+    found = macros_for_all(user).filter(active=True)
+    query = (query or "").strip()
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(body__icontains=query))
+    return list(found.select_related("team").order_by("-usage_count", "name")[:MACROS_SHOWN])
 
 
-@transaction.atomic
-def do_apply_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
-    """Apply a macro's actions to the ticket and return its reply text for the reply box."""
-    if macro.owner_id is not None and macro.owner_id != actor.pk:
-        raise ValidationError({"macro": "This is someone else's personal macro."})
+def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
     customer = ticket.customer
-    values = {
+    return {
         "customer.name": customer.display_name,
         "customer.first_name": (customer.name or customer.email).split()[0],
         "customer.email": customer.email,
@@ -149,10 +245,89 @@ def do_apply_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
         "agent.name": actor.display_name,
         "agent.first_name": actor.first_name or actor.display_name,
     }
+
+
+def render_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
+    """The macro's reply text for this ticket, placeholders filled. Changes nothing."""
+    if macro.owner_id is not None and macro.owner_id != actor.pk:
+        raise ValidationError({"macro": "This is someone else's personal macro."})
+    return placeholders.render(macro.body, macro_values(ticket, actor))
+
+
+def access_macro(user: User, macro_id: int) -> Macro:
+    """A macro the user may use, else Http404 (missing and forbidden look the same)."""
+    found = macros_for_all(user).filter(pk=macro_id, active=True).first()
+    if found is None:
+        raise Http404("No such macro")
+    return found
+
+
+def macros_for_all(user: User) -> QuerySet[Macro]:
+    """Every macro the user may use or see: their own, the shared ones and their teams' ones."""
+    teams = list(user.teams.values_list("pk", flat=True))
+    return Macro.objects.filter(
+        Q(owner=user) | Q(owner__isnull=True, team__isnull=True) | Q(owner__isnull=True, team__in=teams)
+    )
+
+
+@transaction.atomic
+def do_apply_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
+    """Apply a macro's actions to the ticket and return its reply text for the reply box."""
+    text = render_macro(ticket, macro, actor=actor)
+    do_apply_macro_actions(ticket, macro, actor=actor)
+    return text
+
+
+@transaction.atomic
+def do_apply_macro_actions(ticket: Ticket, macro: Macro, *, actor: User) -> None:
+    """A macro was used on the ticket: carry out its actions as the agent, and count the use."""
+    if macro.owner_id is not None and macro.owner_id != actor.pk:
+        raise ValidationError({"macro": "This is someone else's personal macro."})
     if macro.actions:
-        apply_actions(ticket, macro.actions, rule_name=f"macro {macro.name}")
-    Macro.objects.filter(pk=macro.pk).update(usage_count=macro.usage_count + 1)
-    return placeholders.render(macro.body, values)
+        apply_actions(ticket, macro.actions, rule_name=f"macro {macro.name}", actor=actor)
+    Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
+
+
+@transaction.atomic
+def do_use_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> list[Macro]:
+    """The macros an agent inserted into a reply, applied when the reply is sent."""
+    used: list[Macro] = []
+    for raw in dict.fromkeys(macro_ids):
+        try:
+            macro = access_macro(actor, int(raw))
+        except (ValueError, Http404):
+            raise ValidationError({"macro": "A macro in this reply no longer exists."}) from None
+        do_apply_macro_actions(ticket, macro, actor=actor)
+        used.append(macro)
+    return used
+
+
+@transaction.atomic
+def do_save_assignment(team: Team, strategy: str, *, actor: User) -> AssignmentPolicy:
+    """How new tickets of a team find an agent: manual, round-robin, least loaded or skills."""
+    if strategy not in Strategy.values:
+        raise ValidationError({"strategy": "Choose one of the assignment methods."})
+    policy, _ = AssignmentPolicy.objects.get_or_create(team=team)
+    before = policy.strategy
+    policy.strategy = strategy
+    policy.save(update_fields=["strategy"])
+    record_event("automation.assignment_saved", actor=actor, obj=policy, before=before, after=strategy)
+    return policy
+
+
+@transaction.atomic
+def do_set_skills(user: User, skills: list[str], *, actor: User) -> User:
+    """An agent's skills, matched against ticket tags by skills-based assignment (lower case)."""
+    cleaned = sorted({s.strip().lower() for s in skills if s.strip()})
+    if any(len(s) > 50 for s in cleaned):
+        raise ValidationError({"skills": "Each skill is at most 50 characters."})
+    if len(cleaned) > 50:
+        raise ValidationError({"skills": "At most 50 skills."})
+    before = list(user.skills or [])
+    user.skills = cleaned
+    user.save(update_fields=["skills"])
+    record_event("agent.skills", actor=actor, obj=user, before=before, after=cleaned)
+    return user
 
 
 @transaction.atomic

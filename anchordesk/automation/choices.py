@@ -19,9 +19,12 @@ TRIGGER_EVENTS = [
     ("ticket.assigned", "Assignee changed"),
     ("sla.warning", "SLA warning"),
     ("sla.breach", "SLA breached"),
-    ("ticket.temperature", "Customer temperature rose"),
-    ("customer.abuse", "Customer was abusive"),
+    ("ticket.temperature", "Customer temperature changed"),
+    ("customer.abuse", "Abusive language flagged"),
     ("customer.manager_requested", "Customer asked for a manager"),
+    ("escalation.opened", "Escalation opened"),
+    ("escalation.overdue", "Escalation overdue"),
+    ("commitment.missed", "Promise missed"),
 ]
 
 # What a trigger can do, with the type of value each action takes.
@@ -33,4 +36,6 @@ ACTIONS = {
     "add_tags": "list",
     "remove_tags": "list",
     "add_note": "text",
+    "email_customer": "text",
+    "call_webhook": "number",
 }

@@ -43,6 +43,7 @@ FIELDS = {
     "tier": "text",
     "hours_since_update": "number",
     "hours_since_created": "number",
+    "hours_since_customer_message": "number",
     "temperature": "number",
 }
 

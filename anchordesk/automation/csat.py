@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import hash_token
@@ -62,13 +65,61 @@ def do_rate(survey: CsatSurvey, rating: str, comment: str = "") -> CsatSurvey:
         before=before,
         after={"rating": rating, "comment": comment, "agent": survey.agent_id},
     )
+    agent = survey.agent
+    if rating == Rating.GOOD and comment and before is None and agent is not None and agent.email:
+        # Compliments reach the agent who solved the ticket, not only a report.
+        customer = survey.ticket.customer.display_name
+        body = (
+            f'{customer} rated your help on "{survey.ticket.subject}" [#{survey.ticket_id}] good and wrote:\n\n'
+            f"  {comment}\n\n{settings.SITE_URL}/wellbeing/kind-words/\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                f"A customer thanked you [#{survey.ticket_id}]",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [agent.email],
+            )
+        )
     return survey
 
 
-def kind_words_for(agent_id: int) -> list[CsatSurvey]:
-    """Good ratings with a comment: compliments that should reach the agent who solved the ticket."""
-    return list(
-        CsatSurvey.objects.filter(agent_id=agent_id, rating=Rating.GOOD)
-        .exclude(comment="")
-        .select_related("ticket")[:50]
+@dataclass(frozen=True)
+class CsatRow:
+    agent_id: int | None
+    agent: str
+    good: int
+    bad: int
+
+    @property
+    def share(self) -> float | None:
+        """Share of good ratings, 0..1; None when nobody rated."""
+        total = self.good + self.bad
+        return self.good / total if total else None
+
+
+def csat_by_agent(since: datetime | None = None, until: datetime | None = None) -> list[CsatRow]:
+    """Ratings answered in [since, until), per agent who solved the ticket: for reports."""
+    answered = CsatSurvey.objects.filter(answered_at__isnull=False)
+    if since is not None:
+        answered = answered.filter(answered_at__gte=since)
+    if until is not None:
+        answered = answered.filter(answered_at__lt=until)
+    rows = (
+        answered.values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
+        .annotate(
+            good=Count("pk", filter=Q(rating=Rating.GOOD)), bad=Count("pk", filter=Q(rating=Rating.BAD))
+        )
+        .order_by("agent_id")
     )
+    return [
+        CsatRow(
+            agent_id=r["agent_id"],
+            agent=f"{r['agent__first_name'] or ''} {r['agent__last_name'] or ''}".strip()
+            or r["agent__username"]
+            or "nobody",
+            good=r["good"],
+            bad=r["bad"],
+        )
+        for r in rows
+    ]

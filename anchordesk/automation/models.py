@@ -36,6 +36,8 @@ class Macro(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="macros"
     )
     usage_count = models.PositiveIntegerField(default=0)
+    # A disabled macro is kept (and can be enabled again) but no longer offered in the reply box.
+    active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +45,10 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def personal(self) -> bool:
+        return self.owner_id is not None
 
 
 class AssignmentPolicy(models.Model):
@@ -87,7 +93,10 @@ class TimeRule(models.Model):
 
 
 class TimeRuleFiring(models.Model):
-    """A time rule fires once per ticket state: the ticket's version when it fired."""
+    """A time rule acted on a ticket and may not again while its conditions hold (timerules.py).
+
+    The row is deleted when a later pass finds the conditions false, which arms the rule again.
+    """
 
     rule = models.ForeignKey(TimeRule, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
@@ -96,9 +105,7 @@ class TimeRuleFiring(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["rule", "ticket", "ticket_version"], name="time_rule_once_per_version"
-            )
+            models.UniqueConstraint(fields=["rule", "ticket"], name="time_rule_once_while_matching")
         ]
 
 

@@ -15,14 +15,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.automation import placeholders
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.conditions import Change, matches
+from anchordesk.automation.language import language_skills
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
+from anchordesk.integrations.models import Webhook
+from anchordesk.integrations.services import queue_delivery
 from anchordesk.tickets import actions as ticket_actions
-from anchordesk.tickets.choices import ACTIVE_STATUSES
+from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
 from anchordesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,7 @@ _CHANGE_FIELDS = {
     "ticket.assigned": "assignee",
     "ticket.team": "team",
     "ticket.tags": "tags",
+    "ticket.temperature": "temperature",
 }
 
 
@@ -49,13 +54,48 @@ def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
         "channel": ticket.channel,
         "team": ticket.team_id,
         "assignee": ticket.assignee_id,
-        "tags": sorted(ticket.tags.values_list("name", flat=True)),
+        # .all(), not values_list: a scan that prefetched the tags reads them from memory.
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
         "subject": ticket.subject,
         "organization": organization.pk if organization else None,
         "tier": organization.tier if organization else "standard",
         "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
         "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
+        "hours_since_customer_message": (
+            (now - ticket.last_customer_message_at).total_seconds() / 3600
+            if ticket.last_customer_message_at
+            else None
+        ),
         "temperature": ticket.temperature,
+    }
+
+
+def rule_values(ticket: Ticket) -> dict[str, str]:
+    """Placeholders in an email a rule sends: the customer's and the ticket's; the agent is the team."""
+    customer = ticket.customer
+    assignee = ticket.assignee
+    return {
+        "customer.name": customer.display_name,
+        "customer.first_name": (customer.name or customer.email).split()[0],
+        "customer.email": customer.email,
+        "ticket.number": str(ticket.pk),
+        "ticket.subject": ticket.subject,
+        "agent.name": assignee.display_name if assignee else "The support team",
+        "agent.first_name": (assignee.first_name or assignee.display_name)
+        if assignee
+        else "The support team",
+    }
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.pk,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "customer": ticket.customer.email,
     }
 
 
@@ -97,27 +137,40 @@ def run_triggers(event: AuditEvent) -> list[str]:
         return []
     change = _change(event)
     fired = []
+    # The facts cost two queries: read them once, and again only after a trigger changed the ticket.
+    facts = ticket_facts(ticket, event.kind)
     for trigger in triggers:
-        if not matches(trigger.conditions, ticket_facts(ticket, event.kind), change):
+        if not matches(trigger.conditions, facts, change):
             continue
         apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
         fired.append(trigger.name)
         ticket.refresh_from_db()
+        facts = ticket_facts(ticket, event.kind)
     return fired
 
 
 def apply_actions(
-    ticket: Ticket, actions: list[dict[str, Any]], *, rule_name: str, rule_id: int | None = None
+    ticket: Ticket,
+    actions: list[dict[str, Any]],
+    *,
+    rule_name: str,
+    rule_id: int | None = None,
+    actor: User | None = None,
 ) -> None:
-    """Carry out a rule's actions through the ticket actions, each audited with the rule's name."""
+    """Carry out a rule's actions through the ticket actions, each audited with the rule's name.
+
+    `actor` is the agent who used a macro; rules that fire on their own act as nobody.
+    """
     running_token = _running.set((*_running.get(), rule_id or 0))
     note_token = audit_note.set(f"rule: {rule_name}")
     try:
-        record_event("automation.rule_fired", ticket=ticket, after={"rule": rule_name, "actions": actions})
+        record_event(
+            "automation.rule_fired", actor=actor, ticket=ticket, after={"rule": rule_name, "actions": actions}
+        )
         for action in actions:
             try:
-                _apply_one(ticket, action)
-            except (ValidationError, User.DoesNotExist, Team.DoesNotExist) as exc:
+                _apply_one(ticket, action, actor, rule_name)
+            except (ValidationError, User.DoesNotExist, Team.DoesNotExist, Webhook.DoesNotExist) as exc:
                 # A rule pointing at a deleted team or a value that no longer fits must not block the ticket change.
                 record_event(
                     "automation.action_failed", ticket=ticket, after={"action": action, "error": str(exc)}
@@ -128,22 +181,29 @@ def apply_actions(
         _running.reset(running_token)
 
 
-def _apply_one(ticket: Ticket, action: dict[str, Any]) -> None:
+def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None, rule_name: str) -> None:
     kind, value = action.get("type"), action.get("value")
     if kind == "set_priority":
-        ticket_actions.do_set_priority(ticket, int(value or 0), actor=None)
+        ticket_actions.do_set_priority(ticket, int(value or 0), actor=actor)
     elif kind == "set_status":
-        ticket_actions.do_set_status(ticket, str(value), actor=None)
+        ticket_actions.do_set_status(ticket, str(value), actor=actor)
     elif kind == "set_team":
-        ticket_actions.do_set_team(ticket, Team.objects.get(pk=value) if value else None, actor=None)
+        ticket_actions.do_set_team(ticket, Team.objects.get(pk=value) if value else None, actor=actor)
     elif kind == "set_assignee":
-        ticket_actions.do_assign_ticket(ticket, User.objects.get(pk=value) if value else None, actor=None)
+        ticket_actions.do_assign_ticket(ticket, User.objects.get(pk=value) if value else None, actor=actor)
     elif kind == "add_tags":
-        ticket_actions.do_change_tags(ticket, actor=None, add=list(value or []))
+        ticket_actions.do_change_tags(ticket, actor=actor, add=list(value or []))
     elif kind == "remove_tags":
-        ticket_actions.do_change_tags(ticket, actor=None, remove=list(value or []))
+        ticket_actions.do_change_tags(ticket, actor=actor, remove=list(value or []))
     elif kind == "add_note":
         ticket_actions.do_add_system_note(ticket, str(value))
+    elif kind == "email_customer":
+        ticket_actions.do_send_automatic_reply(
+            ticket, placeholders.render(str(value), rule_values(ticket)), rule_name=rule_name
+        )
+    elif kind == "call_webhook":
+        webhook = Webhook.objects.get(pk=int(value or 0), active=True)
+        queue_delivery(webhook, "automation.rule", {"rule": rule_name, "ticket": ticket_payload(ticket)})
     else:
         raise ValidationError({"actions": f"Unknown action {kind!r}."})
 
@@ -185,10 +245,18 @@ def choose_agent(
         ]
         return (after or candidates)[0]
     if policy.strategy == Strategy.SKILLS:
-        wanted = set(ticket.tags.values_list("name", flat=True))
+        wanted = {name.lower() for name in ticket.tags.values_list("name", flat=True)}
+        wanted |= language_skills(_first_customer_text(ticket))
         skilled = [u for u in candidates if wanted & {str(s).lower() for s in (u.skills or [])}]
         candidates = skilled or candidates
     return min(candidates, key=lambda u: (load[u.pk], u.pk))
+
+
+def _first_customer_text(ticket: Ticket) -> str:
+    first = (
+        ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("pk").values_list("body_text", flat=True)
+    )
+    return f"{ticket.subject}\n{first.first() or ''}"
 
 
 def auto_assign(ticket: Ticket) -> User | None:

@@ -40,6 +40,15 @@ def _enqueue_after_commit(delivery_id: int) -> None:
 
 
 @transaction.atomic
+def queue_delivery(webhook: Webhook, event: str, payload: dict[str, object]) -> WebhookDelivery:
+    """One delivery to one webhook, whatever it subscribes to: an automation rule calling it."""
+    body = {"event": event, "sent_at": timezone.now().isoformat(), "data": payload}
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event=event, payload=body)
+    _enqueue_after_commit(delivery.pk)
+    return delivery
+
+
+@transaction.atomic
 def queue_test_delivery(webhook: Webhook) -> WebhookDelivery:
     """A "ping" delivery to one webhook, whatever its events, so an admin can check the receiver."""
     body = {

@@ -20,7 +20,7 @@ never warn or breach one timer twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -36,7 +36,7 @@ from anchordesk.accounts.choices import Role, Tier
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
-from anchordesk.core.snapshot import cached
+from anchordesk.core.snapshot import cached, config_snapshot
 from anchordesk.sla import clock
 from anchordesk.sla.choices import LIVE_STATES, SlaEvent, TimerKind, TimerState
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
@@ -485,7 +485,9 @@ def breach(timer: SlaTimer, now: datetime) -> bool:
         ).update(state=TimerState.BREACHED, breached_at=now, version=F("version") + 1)
         if not claimed:
             return False
-        timer.refresh_from_db()
+        # The claim matched the version read, so the row is what we hold plus this change;
+        # no reload (and no reload of its ticket and policy) is needed.
+        timer.state, timer.breached_at, timer.version = TimerState.BREACHED, now, timer.version + 1
         record_event(SlaEvent.BREACH, ticket=timer.ticket, obj=timer, after=_event_payload(timer))
         _notify(timer, breached=True)
         return True
@@ -499,7 +501,7 @@ def warn(timer: SlaTimer, now: datetime) -> bool:
         ).update(warned_at=now, version=F("version") + 1)
         if not claimed:
             return False
-        timer.refresh_from_db()
+        timer.warned_at, timer.version = now, timer.version + 1
         record_event(
             SlaEvent.WARNING,
             ticket=timer.ticket,
@@ -510,11 +512,17 @@ def warn(timer: SlaTimer, now: datetime) -> bool:
         return True
 
 
-def _candidates(filters: dict[str, Any], after_pk: int) -> list[SlaTimer]:
+def _candidates(filters: dict[str, Any], moment: str, after: tuple[datetime, int] | None) -> list[SlaTimer]:
+    """The next batch in (moment, pk) order, read through the (state, moment) index.
+
+    Ordering by the indexed moment, not by pk, keeps an idle scan to an index range: by pk,
+    SQLite walks every timer ever created to find that none is due.
+    """
+    qs = SlaTimer.objects.filter(**filters)
+    if after is not None:
+        qs = qs.filter(Q(**{f"{moment}__gt": after[0]}) | Q(**{moment: after[0], "pk__gt": after[1]}))
     return list(
-        SlaTimer.objects.filter(**filters, pk__gt=after_pk)
-        .select_related("ticket__assignee", "ticket__team", "policy")
-        .order_by("pk")[:SCAN_BATCH]
+        qs.select_related("ticket__assignee", "ticket__team", "policy").order_by(moment, "pk")[:SCAN_BATCH]
     )
 
 
@@ -525,19 +533,24 @@ def scan(now: datetime | None = None) -> ScanResult:
     """
     now = now or timezone.now()
     result = ScanResult()
-    for filters, act in (
-        ({"state": TimerState.RUNNING, "due_at__lte": now}, breach),
+    steps: list[tuple[dict[str, Any], str, Callable[[SlaTimer, datetime], bool]]] = [
+        ({"state": TimerState.RUNNING, "due_at__lte": now}, "due_at", breach),
         (
             {"state": TimerState.RUNNING, "warned_at__isnull": True, "warn_at__lte": now, "due_at__gt": now},
+            "warn_at",
             warn,
         ),
-    ):
-        last_pk = 0
-        while batch := _candidates(filters, last_pk):
-            done = sum(1 for timer in batch if act(timer, now))
-            if act is breach:
-                result.breached += done
-            else:
-                result.warned += done
-            last_pk = batch[-1].pk
+    ]
+    # One read of the triggers and policies for the whole scan, not one per breach.
+    with config_snapshot():
+        for filters, moment, act in steps:
+            after: tuple[datetime, int] | None = None
+            while batch := _candidates(filters, moment, after):
+                # Where the next batch starts, as read: a claim refreshes the timer it claims.
+                after = (getattr(batch[-1], moment), batch[-1].pk)
+                done = sum(1 for timer in batch if act(timer, now))
+                if act is breach:
+                    result.breached += done
+                else:
+                    result.warned += done
     return result

@@ -278,6 +278,24 @@ def do_add_system_note(ticket: Ticket, body: str) -> Message:
 
 
 @transaction.atomic
+def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Message:
+    """An email to the customer written by a rule (a reminder, an acknowledgement), kept on the ticket.
+
+    It is recorded as its own event, not as an agent's reply: it answers nothing, so it
+    meets no first-response or next-reply target and triggers on agent replies ignore it.
+    """
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message = _add_message(ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel)
+    _touch(ticket, [])
+    record_event("ticket.auto_replied", ticket=ticket, obj=message, after={"rule": rule_name})
+    _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
+    from anchordesk.mail.outbox import queue_reply
+
+    queue_reply(message)
+    return message
+
+
+@transaction.atomic
 def do_add_note(ticket: Ticket, body: str, *, actor: User, uploads: Sequence[CheckedUpload] = ()) -> Message:
     """An internal note: only agents see it."""
     body = _clean_body(body)

@@ -122,7 +122,7 @@ class Message(models.Model):
             return self.author.display_name
         if self.customer is not None:
             return self.customer.display_name
-        return "Unknown"
+        return "Unknown" if self.kind == "customer" else "Anchordesk"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

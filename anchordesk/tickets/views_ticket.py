@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.automation.actions import do_use_macros
 from anchordesk.recovery.temperature import deescalation_hint, level, temperature_badges
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
@@ -211,14 +212,17 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             )
     expected = None if data["force"] else data["version"]
     try:
-        do_reply(
-            ticket,
-            data["body"],
-            actor=user,
-            status=data["status"] or None,
-            uploads=uploads,
-            expected_version=expected,
-        )
+        with transaction.atomic():
+            do_reply(
+                ticket,
+                data["body"],
+                actor=user,
+                status=data["status"] or None,
+                uploads=uploads,
+                expected_version=expected,
+            )
+            # Macros inserted into the reply: their actions run with it, or not at all.
+            do_use_macros(ticket, request.POST.getlist("macro"), actor=user)
     except StaleTicket as exc:
         # Nothing is sent and nothing is lost: the draft stays in the box, with what changed above it.
         return ticket_page(

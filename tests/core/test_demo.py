@@ -107,3 +107,17 @@ def test_demo_is_deterministic(db):
     Ticket.objects.all().delete()
     call_command("demo", tickets=15, seed=3, stdout=StringIO())
     assert list(Ticket.objects.order_by("id").values_list("subject", "status")) == first
+
+
+def test_demo_has_slas_macros_and_rules_and_open_tickets_show_time_left(demo: str):
+    from anchordesk.automation.models import Macro, TimeRule, Trigger
+    from anchordesk.sla.models import SlaPolicy, SlaTimer
+    from anchordesk.tickets.choices import ACTIVE_STATUSES
+
+    assert SlaPolicy.objects.filter(name="Standard").exists()
+    assert Macro.objects.filter(name="Refund on its way").exists()
+    assert Trigger.objects.filter(name="Outages are urgent").exists() and TimeRule.objects.exists()
+    open_tickets = Ticket.objects.filter(status__in=ACTIVE_STATUSES)
+    assert open_tickets.exists()
+    assert SlaTimer.objects.filter(ticket__in=open_tickets).exists()
+    assert mail.outbox == []  # breaches found in the history are recorded, not emailed

@@ -382,3 +382,15 @@ def test_two_workers_scanning_at_once_breach_and_notify_once(people, at, mailout
     assert sum(r.breached for r in results) == 20
     assert AuditEvent.objects.filter(ticket__in=tickets, kind="sla.breach").count() == 20
     assert len([m for m in mailoutbox if "SLA breached" in m.subject]) == 20
+
+
+def test_the_scan_works_through_more_overdue_timers_than_one_batch(people, at, standard_policy, monkeypatch):
+    monkeypatch.setattr(services, "SCAN_BATCH", 2)
+    at(MONDAY_9)
+    tickets = [make_ticket(people.customer) for _ in range(5)]
+    at(MONDAY_9 + timedelta(minutes=100))
+    assert services.scan().warned == 5  # 75% of 2 h passed
+    at(MONDAY_9 + timedelta(hours=3))
+    assert services.scan().breached == 5
+    assert services.scan().breached == 0
+    assert AuditEvent.objects.filter(ticket__in=tickets, kind="sla.breach").count() == 5

@@ -169,6 +169,10 @@ def describe(event: AuditEvent) -> SafeString:
         return format_html(
             "saw the temperature rise to {}{}", after, f" ({event.note})" if event.note else ""
         )
+    from anchordesk.automation.timeline import describe_event as describe_automation
+
+    if (said := describe_automation(event)) is not None:
+        return said
     if kind in EventKind.values:
         return format_html("{}", EventKind(kind).label)
     if kind in _OTHER_KINDS:

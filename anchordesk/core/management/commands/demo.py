@@ -377,6 +377,10 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
         from anchordesk.wellbeing.demo import align_with_history
 
         align_with_history()
+        from anchordesk.automation.demo import load_automation_demo
+
+        with transaction.atomic():
+            load_automation_demo(admin=cast.agents["admin"], lead=cast.lead)
     # The history's reporting facts were written at load time; write them again dated as the history.
     from anchordesk.insights.backfill import backfill
 
