@@ -12,4 +12,4 @@ class InsightsConfig(AppConfig):
 
         # Listed after sla, recovery and collab in INSTALLED_APPS, so their handlers have run
         # (timers met, temperature scored) by the time this one reads the outcome.
-        subscribe(facts.on_ticket_event)
+        subscribe(facts.on_ticket_event, may_wait=True)

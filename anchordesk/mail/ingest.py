@@ -24,6 +24,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
+from anchordesk.accounts.models import Customer
+from anchordesk.core.events import waiting_handlers
 from anchordesk.core.snapshot import config_snapshot
 from anchordesk.mail.addresses import (
     is_our_address,
@@ -38,7 +40,7 @@ from anchordesk.tickets.actions import (
     NewTicket,
     do_add_customer_message,
     do_add_system_note,
-    do_create_ticket,
+    do_open_ticket,
 )
 from anchordesk.tickets.choices import Channel
 from anchordesk.tickets.models import Follower, Message, Ticket
@@ -150,6 +152,7 @@ class _Lookups:
     threads: dict[str, tuple[int, int]]  # Message-ID -> (message pk, ticket pk)
     recent: Counter[str]  # messages per sender inside the loop window
     force: bool
+    customers: dict[str, Customer]  # senders' customer records, by lowercased address
 
 
 def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
@@ -164,8 +167,8 @@ def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
         return []
     # Parsing is pure and the slow part: done before the transaction, so SQLite's write lock is
     # held only for the writes.
-    parsed = {row.pk: parse(bytes(row.raw)) for row in rows}
-    with transaction.atomic(), scoring_deferred():
+    parsed = {row.pk: parse(bytes(row.raw), reply_text=False) for row in rows}
+    with transaction.atomic(), scoring_deferred(), waiting_handlers() as waiting:
         # Two workers handed the same ids: the rows the other one holds are its to route.
         claimed = set(
             InboundEmail.objects.select_for_update(skip_locked=True)
@@ -176,15 +179,18 @@ def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
         lookups = _lookups(rows, parsed, force=force)
         for row in rows:
             row.attempts += 1
+            customers = dict(lookups.customers)  # a message undone takes back the customer it made
             try:
                 with transaction.atomic():
                     _route(row, parsed[row.pk], lookups)
             except ValidationError as exc:
+                lookups.customers = customers
                 _reset(row)
                 _finish(row, InboundState.QUARANTINED, "; ".join(exc.messages))
             except DatabaseError:
                 raise  # the database itself failed: the chunk stays pending for the next attempt
             except Exception as exc:  # a bug must not hold the rest of the mail back
+                lookups.customers = customers
                 log.exception("inbound message could not be routed", extra={"inbound_id": row.pk})
                 _reset(row)
                 _finish(row, InboundState.QUARANTINED, f"internal error while routing: {type(exc).__name__}")
@@ -195,6 +201,10 @@ def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
         for row in rows
         if row.state == InboundState.PROCESSED and row.ticket_message_id and not row.is_bounce
     ]
+    if waiting:
+        from anchordesk.core.tasks import replay_events_task
+
+        replay_events_task(waiting)
     if to_score:
         from anchordesk.recovery.tasks import score_messages_task
 
@@ -254,7 +264,15 @@ def _lookups(rows: list[InboundEmail], parsed: dict[int, Any], *, force: bool) -
             .values_list("from_address", "n")
         )
     )
-    return _Lookups(ours=our_addresses(), known_ids=known, threads=threads, recent=recent, force=force)
+    customers = {c.email.lower(): c for c in Customer.objects.with_emails(senders)}
+    return _Lookups(
+        ours=our_addresses(),
+        known_ids=known,
+        threads=threads,
+        recent=recent,
+        force=force,
+        customers=customers,
+    )
 
 
 LOOP_WINDOW_MINUTES = 10
@@ -336,14 +354,17 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         reason = parsed.auto_reply_reason or "automatic message"
         _finish(inbound, InboundState.IGNORED, f"{reason}: automatic mail that belongs to no ticket")
         return
-    customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
-    body = (parsed.reply_text or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
+    customer = lookups.customers.get(sender)
+    if customer is None:
+        customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
+        lookups.customers[sender] = customer
+    body = (parsed.reply_part() or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
     uploads, refused = _uploads(parsed)
     if not body:
         body = "(no text)" if not uploads else "(attachments only)"
     message: Message | None
     if ticket is None:
-        ticket = do_create_ticket(
+        ticket, message = do_open_ticket(
             NewTicket(
                 customer=customer,
                 subject=(parsed.subject or "").strip()[:250] or "(no subject)",
@@ -356,7 +377,6 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
             ),
             actor_customer=customer,
         )
-        message = ticket.messages.order_by("id").first()
     elif parsed.is_auto_reply and not force:
         message = do_add_system_note(ticket, f"Automatic reply from {sender}:\n\n{body}")
     else:
@@ -390,7 +410,7 @@ def _route_handoff_reply(inbound: InboundEmail, parsed: Any, sender: str, *, for
         reason = parsed.auto_reply_reason or "automatic message"
         _finish(inbound, InboundState.IGNORED, f"{reason}: automatic reply to handoff #{handoff.pk}")
         return True
-    do_add_emailed_reply(handoff, (parsed.reply_text or parsed.text or "").strip(), sender=sender)
+    do_add_emailed_reply(handoff, (parsed.reply_part() or parsed.text or "").strip(), sender=sender)
     _finish(inbound, InboundState.PROCESSED, f"reply to handoff #{handoff.pk}", ticket=handoff.ticket)
     return True
 

@@ -16,7 +16,7 @@ class RecoveryConfig(AppConfig):
 
         subscribe(temperature.on_ticket_event)
         subscribe(_propose_commitments)
-        subscribe(_record_outcomes)
+        subscribe(_record_outcomes, may_wait=True)
 
 
 def _propose_commitments(event: Any) -> None:

@@ -117,11 +117,18 @@ class NewTicket:
     email_message_id: str = ""
 
 
-@transaction.atomic
 def do_create_ticket(
     new: NewTicket, *, actor: User | None = None, actor_customer: Customer | None = None
 ) -> Ticket:
     """Open a ticket with its first message. Customers write it themselves; agents may open one for them."""
+    return do_open_ticket(new, actor=actor, actor_customer=actor_customer)[0]
+
+
+@transaction.atomic
+def do_open_ticket(
+    new: NewTicket, *, actor: User | None = None, actor_customer: Customer | None = None
+) -> tuple[Ticket, Message]:
+    """do_create_ticket that also gives the first message (bulk ingest threads later mail to it)."""
     subject = (new.subject or "").strip()
     if not subject:
         raise ValidationError({"subject": "A subject is required."})
@@ -147,7 +154,7 @@ def do_create_ticket(
         ticket.tags.set(_get_tags(new.tags))
     author_customer = new.customer if actor is None else None
     # A ticket an agent opens on a customer's behalf starts with the customer's words as they gave them.
-    _add_message(
+    first = _add_message(
         ticket,
         kind=MessageKind.CUSTOMER,
         body=body,
@@ -167,7 +174,7 @@ def do_create_ticket(
     )
     ticket.refresh_from_db()
     _emit("ticket.created", ticket)
-    return ticket
+    return ticket, first
 
 
 @transaction.atomic

@@ -222,3 +222,48 @@ def test_the_mta_pipe_command_ingests_standard_input(monkeypatch, capsys):
     call_command("ingest_email")
     assert Ticket.objects.get().subject == "Piped in"
     assert "stored" in capsys.readouterr().out
+
+
+def test_a_batch_writes_its_reporting_facts_after_commit_and_a_rolled_back_message_leaves_nothing(
+    monkeypatch,
+):
+    from anchordesk.insights.choices import FactKind
+    from anchordesk.insights.models import ReportingEvent
+    from anchordesk.mail import ingest as ingest_module
+
+    good = [raw_email(subject=f"Where is order {i}", sender="same@example.test") for i in range(3)]
+    broken = raw_email(subject="This one breaks", sender="new-sender@example.test")
+    later = raw_email(subject="Trying again", sender="new-sender@example.test")
+    stored = store_many([good[0], broken, good[1], later, good[2]], source=Source.IMAP)
+    real_add_followers = ingest_module._add_followers
+
+    def fail_for_one(ticket, parsed, ours, sender):  # a bug after the customer and ticket were made
+        if parsed.subject == "This one breaks":
+            raise RuntimeError("boom")
+        return real_add_followers(ticket, parsed, ours, sender)
+
+    monkeypatch.setattr(ingest_module, "_add_followers", fail_for_one)
+    process_batch([row.pk for row, _ in stored])
+    states = [InboundEmail.objects.get(pk=row.pk).state for row, _ in stored]
+    assert states == [InboundState.PROCESSED, InboundState.QUARANTINED] + [InboundState.PROCESSED] * 3
+    # The broken message's customer was undone with it; the sender's next mail made a real one.
+    assert Ticket.objects.get(subject="Trying again").customer.email == "new-sender@example.test"
+    assert not Ticket.objects.filter(subject="This one breaks").exists()
+    tickets = Ticket.objects.filter(customer__email="same@example.test")
+    assert tickets.count() == 3  # one customer record, found once and reused for the batch
+    assert ReportingEvent.objects.filter(kind=FactKind.CREATED, ticket__in=tickets).count() == 3
+
+
+def test_a_reply_joins_its_ticket_with_only_the_new_text():
+    first = ingest(raw_email(message_id="<first@example.test>", body="My kettle is broken."))
+    reply = ingest(
+        raw_email(
+            message_id="<second@example.test>",
+            subject="Re: My parcel never arrived",
+            headers={"In-Reply-To": "<first@example.test>"},
+            body="It still does not work.\n\nOn Mon, 1 Dec 2026, Dana Doe wrote:\n> My kettle is broken.\n",
+        )
+    )
+    assert reply.ticket == first.ticket
+    newest = reply.ticket.messages.order_by("-id").first()
+    assert newest is not None and newest.body_text == "It still does not work."

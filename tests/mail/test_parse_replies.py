@@ -193,3 +193,15 @@ def test_talon_share_block_eml() -> None:
     parsed = parse(corpus_file("talon/tests/fixtures/reply-quotations-share-block.eml"))
     assert parsed.reply_text.startswith("Hi Katharine.")
     assert "wrote:" not in parsed.reply_text
+
+
+def test_reply_text_can_be_left_for_later_and_comes_out_the_same():
+    raw = (
+        b"From: Dana <dana@example.test>\r\nTo: support@example.test\r\nSubject: Re: kettle\r\n"
+        b"Message-ID: <r1@example.test>\r\n\r\nStill broken, sorry.\r\n\r\n"
+        b"On Mon, 1 Dec 2026 at 10:00, Support <support@example.test> wrote:\r\n> Try turning it off and on.\r\n"
+    )
+    eager, lazy = parse(raw), parse(raw, reply_text=False)
+    assert eager.reply_text == "Still broken, sorry."
+    assert lazy.reply_text == "" and lazy.reply_part() == eager.reply_text
+    assert lazy.text == eager.text
