@@ -75,6 +75,13 @@ def on_duty_leads(ticket: Ticket) -> list[User]:
     return list(leads.order_by("id"))
 
 
+_OPENERS = {
+    RequestedBy.CUSTOMER: "The customer asked for a manager",
+    RequestedBy.AGENT: "An agent escalated",
+    RequestedBy.MISSED_PROMISE: "A promise to the customer was missed",
+}
+
+
 def open_escalation_for(ticket: Ticket) -> Escalation | None:
     return Escalation.objects.filter(ticket=ticket).exclude(state=EscalationState.RESOLVED).first()
 
@@ -131,7 +138,7 @@ def do_open_escalation(
     _send(
         [lead.email for lead in leads],
         f"Escalation on #{ticket.pk}: {ticket.subject}",
-        f"{'The customer asked for a manager' if requested_by == RequestedBy.CUSTOMER else 'An agent escalated'}"
+        f"{_OPENERS.get(requested_by, 'An agent escalated')}"
         f" on ticket #{ticket.pk} ({ticket.customer.display_name}).\n"
         f"Reason: {escalation.reason or '-'}\n"
         f"Answer by {escalation.due_at:%Y-%m-%d %H:%M %Z}.\n"

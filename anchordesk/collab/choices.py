@@ -10,6 +10,7 @@ class EscalationState(models.TextChoices):
 class RequestedBy(models.TextChoices):
     CUSTOMER = "customer", "Customer (detected in a message)"
     AGENT = "agent", "Agent"
+    MISSED_PROMISE = "promise", "A promise to the customer was missed"
 
 
 class LeadMode(models.TextChoices):

@@ -261,12 +261,18 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
                     "due_at": commitment.due_at and commitment.due_at.isoformat(),
                 },
             )
-            leads = User.objects.filter(
-                teams__in=commitment.owner.teams.all(), role__in=["lead", "admin"], is_active=True
+            # The lead hears of it as an escalation on the ticket: in their queue, with its own
+            # deadline, and by email; the owner is told directly.
+            from anchordesk.collab.actions import do_open_escalation
+            from anchordesk.collab.choices import RequestedBy
+
+            do_open_escalation(
+                commitment.ticket,
+                requested_by=RequestedBy.MISSED_PROMISE,
+                reason=f"Missed promise: {commitment.action}"[:300],
             )
-            emails = sorted({u.email for u in leads} | {commitment.owner.email})
             _notify_many(
-                emails,
+                [commitment.owner.email],
                 f"Missed promise on #{commitment.ticket_id}",
                 f"{commitment.owner.display_name} promised: {commitment.action}\n"
                 f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"

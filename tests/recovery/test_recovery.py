@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from anchordesk.collab.choices import EscalationState, RequestedBy
+from anchordesk.collab.models import Escalation
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, StepKind
@@ -51,8 +53,12 @@ def test_a_promise_is_reminded_before_due_and_escalated_to_the_lead_when_missed(
         assert actions.scan_commitments() == {"reminded": 0, "missed": 0}
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.MISSED
-    assert "lena@example.test" in mailoutbox[-1].to and "Missed promise" in mailoutbox[-1].subject
+    assert mailoutbox[-1].to == ["alice@example.test"] and "Missed promise" in mailoutbox[-1].subject
+    to_lead = mailoutbox[-2]
+    assert "lena@example.test" in to_lead.to and "Missed promise: Refund the second charge" in to_lead.body
     assert AuditEvent.objects.filter(ticket=ticket, kind="commitment.missed").count() == 1
+    escalation = Escalation.objects.get(ticket=ticket)
+    assert escalation.requested_by == RequestedBy.MISSED_PROMISE and escalation.state == EscalationState.OPEN
 
 
 def test_keeping_a_late_promise_suggests_owning_the_delay(people, ticket):
@@ -189,8 +195,11 @@ def test_a_promise_in_a_sent_reply_is_tracked_reminded_and_escalated_when_missed
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.MISSED
     missed = mailoutbox[-1]
-    assert missed.subject == f"Missed promise on #{ticket.pk}" and "lena@example.test" in missed.to
+    assert missed.subject == f"Missed promise on #{ticket.pk}" and missed.to == ["alice@example.test"]
     assert "refund the second charge" in missed.body.lower()
+    to_lead = mailoutbox[-2]  # the lead's escalation queue gets it, and the lead an email
+    assert to_lead.subject.startswith(f"Escalation on #{ticket.pk}") and "lena@example.test" in to_lead.to
+    assert Escalation.objects.get(ticket=ticket).requested_by == RequestedBy.MISSED_PROMISE
     event = AuditEvent.objects.get(ticket=ticket, kind="commitment.missed")
     assert event.after["owner"] == people.agent.pk
     # Kept late: the line for the customer owns the delay.
