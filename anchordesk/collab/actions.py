@@ -75,7 +75,7 @@ def on_duty_leads(ticket: Ticket) -> list[User]:
     return list(leads.order_by("id"))
 
 
-_OPENERS = {
+_OPENERS: dict[str, str] = {
     RequestedBy.CUSTOMER: "The customer asked for a manager",
     RequestedBy.AGENT: "An agent escalated",
     RequestedBy.MISSED_PROMISE: "A promise to the customer was missed",
