@@ -131,8 +131,9 @@ def process_batch(inbound_ids: Iterable[int], *, force: bool = False) -> list[In
     Each chunk is one transaction in which every message has its own savepoint: a message that
     cannot be routed is quarantined without undoing its neighbours, and a worker killed part-way
     rolls the whole chunk back to pending, so nothing is stored twice or lost. What every message
-    would look up (our addresses, rules, known Message-IDs, threads, senders' recent mail) is read
-    once per chunk.
+    would look up (our addresses, rules, known Message-IDs, threads, senders' recent mail and
+    customers) is read once per chunk. Language scoring and the reporting handlers are queued for
+    the worker once a chunk has committed, so call this outside any transaction of your own.
     """
     ids = list(inbound_ids)
     routed: list[InboundEmail] = []
