@@ -20,6 +20,11 @@ RANGES = [
 ]
 
 
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class FilterForm(forms.Form):
     """Time range and filters for every dashboard; all optional, the default is the last 30 days."""
 
@@ -29,19 +34,18 @@ class FilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.order_by("name"), required=False, empty_label="All teams"
     )
-    agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="All agents")
+    # A queryset is lazy and read afresh by each form, so people added since start-up are listed.
+    agent = AgentChoiceField(
+        queryset=User.objects.filter(is_active=True, role__in=["agent", "lead", "admin"]).order_by(
+            "first_name", "username"
+        ),
+        required=False,
+        empty_label="All agents",
+    )
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     tag = forms.ModelChoiceField(
         queryset=Tag.objects.order_by("name"), required=False, empty_label="All tags"
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        agents = User.objects.filter(is_active=True, role__in=["agent", "lead", "admin"]).order_by(
-            "first_name", "username"
-        )
-        self.fields["agent"].queryset = agents  # type: ignore[attr-defined]
-        self.fields["agent"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -63,6 +63,8 @@ def _selects(form: FilterForm) -> list[dict[str, Any]]:
     for name in ("range", "team", "agent", "channel", "tag"):
         field = form.fields[name]
         value = form.cleaned_data.get(name) if name == "range" else form.data.get(name, "")
+        # Field.choices is not in the stubs; every filter here is a ChoiceField, whose choices Django has
+        # already turned into an iterable of (value, label).
         options = [(str(k), str(label)) for k, label in field.choices]  # type: ignore[attr-defined]
         out.append(
             {"name": name, "label": field.label or name.title(), "value": str(value), "options": options}
