@@ -41,7 +41,20 @@ class TokenAuth(HttpBearer):
 
 
 class StaffSessionAuth(SessionAuth):
-    """The signed-in agent's browser session. Unsafe methods need the CSRF token, as in the UI."""
+    """The signed-in agent's browser session. Unsafe methods need the CSRF token, as in the UI.
+
+    The CSRF check only guards a session: a request that carries a bearer token (good or bad) or no
+    signed-in session at all is not a browser request, so it gets 401 from the failed authentication
+    instead of a 403 about a CSRF cookie it never had.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None  # a token request is judged by its token alone
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # no session: 401 from ninja, not a complaint about a CSRF cookie
+        return super().__call__(request)  # CSRF check, then the session's user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

@@ -164,3 +164,44 @@ def test_the_browser_session_works_and_needs_csrf_for_changes(world):
         headers={"X-CSRFToken": token},
     )
     assert accepted.status_code == 200
+
+
+@pytest.mark.parametrize("case", ["unknown", "revoked", "deactivated", "none"])
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_a_bad_token_on_a_change_gets_401_not_a_csrf_403(world, case, method):
+    """Real clients send no CSRF cookie; a bad token must be told it is a bad token."""
+    people, support, _ = world
+    raw: str | None = token_for(people.agent)
+    if case == "unknown":
+        raw = "adk_not-a-real-token"
+    elif case == "revoked":
+        do_revoke_api_token(ApiToken.objects.get(user=people.agent), actor=people.agent)
+    elif case == "deactivated":
+        people.agent.is_active = False
+        people.agent.save()
+    else:
+        raw = None
+    client = Client(enforce_csrf_checks=True)
+    headers = {"Authorization": f"Bearer {raw}"} if raw is not None else {}
+    path = {
+        "post": "/api/v1/tickets",
+        "patch": f"/api/v1/tickets/{support.pk}",
+        "delete": f"/api/v1/tickets/{support.pk}/links/{support.pk}",
+    }[method]
+    response = getattr(client, method)(path, data="{}", content_type="application/json", headers=headers)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "CSRF" not in response.json()["detail"]
+
+
+def test_a_good_token_needs_no_csrf_even_with_a_session_cookie(world):
+    people, support, _ = world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.lead)
+    response = client.patch(
+        f"/api/v1/tickets/{support.pk}",
+        data='{"priority": "high"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for(people.agent)}"},
+    )
+    assert response.status_code == 200
