@@ -32,7 +32,9 @@ class EscalationOut(Schema):
     id: int
     ticket: TicketRef
     state: Literal["open", "taken", "resolved"]
-    requested_by: Literal["customer", "agent"]
+    requested_by: Literal["customer", "agent", "promise"] = Field(
+        description="customer: detected in a message; agent: escalated by hand; promise: a missed promise."
+    )
     reason: str
     opened_by: UserRef | None
     message_id: int | None = Field(description="The customer's message that asked for a manager.")
@@ -55,7 +57,7 @@ class TemperaturePoint(Schema):
     evidence: list[str]
 
 
-class PromiseOut(Schema):
+class EscalationPromiseOut(Schema):
     action: str
     state: str
     due_at: datetime | None
@@ -83,7 +85,7 @@ class EscalationContextOut(Schema):
     recent_messages: list[MessageOut]
     message_total: int
     temperature: list[TemperaturePoint]
-    promises: list[PromiseOut]
+    promises: list[EscalationPromiseOut]
     mistakes: list[MistakeOut]
     policy_decisions: list[PolicyRow]
     policy_exceptions: list[PolicyRow]

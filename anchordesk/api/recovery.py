@@ -63,7 +63,7 @@ class FindingOut(Schema):
     span: SpanOut | None
 
 
-class PromiseOut(Schema):
+class DraftPromiseOut(Schema):
     action: str
     due_text: str
     due: datetime | None
@@ -80,7 +80,7 @@ class CoachOut(Schema):
     unexplained_questions: bool
     customer_upset: bool
     findings: list[FindingOut]
-    promises: list[PromiseOut]
+    promises: list[DraftPromiseOut]
 
 
 @router.post("/coach", response={200: CoachOut, **ERRORS}, summary="Review a draft reply")

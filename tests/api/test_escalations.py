@@ -158,3 +158,20 @@ def test_the_escalation_reports_its_own_deadline(people, as_user, escalation, ti
     time_machine.move_to(timezone.now() + timedelta(minutes=escalation.sla_minutes + 1))
     body = as_user(people.lead).get("/escalations").json()[0]
     assert body["overdue"] is True and body["sla_minutes"] == escalation.sla_minutes
+
+
+def test_an_escalation_from_a_missed_promise_is_listed_and_opened_with_its_promise(people, as_user, ticket):
+    due = timezone.now() - timedelta(hours=2)
+    do_add_commitment(ticket, actor=people.agent, action="Call the customer back", due_at=due)
+    escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.MISSED_PROMISE, reason="Missed")
+    for persona in (people.lead, people.admin):
+        api = as_user(persona)
+        queue = api.get("/escalations")
+        assert queue.status_code == 200
+        assert [(e["id"], e["requested_by"]) for e in queue.json()] == [(escalation.pk, "promise")]
+        opened = api.get(f"/escalations/{escalation.pk}")
+        assert opened.status_code == 200
+        promises = opened.json()["promises"]
+        assert [(p["action"], p["state"], p["owner"]["id"]) for p in promises] == [
+            ("Call the customer back", "open", people.agent.pk)
+        ]
