@@ -106,6 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per window per user+address
 LOGIN_RATE_WINDOW = env_int("LOGIN_RATE_WINDOW", 300)  # seconds
+# failed attempts per window from one address across all user names (a guesser trying many accounts)
+LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 50)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

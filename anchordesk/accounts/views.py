@@ -42,12 +42,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "accounts/sign_in.html", context, status=400)
     email, address = form.cleaned_data["email"], _address(request)
-    if ratelimit.is_limited(email, address):
+    if not ratelimit.do_claim_attempt(email, address):
         context["rate_limited"] = ratelimit.wait_minutes()
         return render(request, "accounts/sign_in.html", context, status=429)
     user = authenticate(request, username=email, password=form.cleaned_data["password"])
-    if user is None:
-        ratelimit.do_record_failed_login(email, address)
+    if user is None:  # the claimed attempt stays as the failure
         form.add_error(None, "That email and password do not match an active account.")
         return render(request, "accounts/sign_in.html", context, status=400)
     ratelimit.do_clear_failed_logins(email, address)
