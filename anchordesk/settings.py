@@ -109,6 +109,10 @@ LOGIN_RATE_WINDOW = env_int("LOGIN_RATE_WINDOW", 300)  # seconds
 # failed attempts per window from one address across all user names (a guesser trying many accounts)
 LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 50)
 
+# `anchordesk run`: seconds an idle keep-alive connection stays open, and a request may take.
+WEB_KEEPALIVE = env_int("WEB_KEEPALIVE", 75)
+WEB_TIMEOUT = env_int("WEB_TIMEOUT", 60)
+
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

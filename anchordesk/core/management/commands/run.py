@@ -41,6 +41,17 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "5",
+            # Idle keep-alive connections stay open longer than any client or load balancer keeps
+            # them (60 s is the usual proxy default): with gunicorn's 2 s, a client reusing a
+            # connection just as the server closed it got a connection reset under load.
+            "--keep-alive",
+            str(settings.WEB_KEEPALIVE),
+            "--timeout",
+            str(settings.WEB_TIMEOUT),
+            "--backlog",
+            "2048",
+            # One control socket per user by default; several servers on one machine would share it.
+            "--no-control-socket",
         ]
         worker = [sys.executable, "-m", "anchordesk", "worker"]
         procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
