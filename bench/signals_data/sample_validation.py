@@ -10,10 +10,14 @@ Strata (a row is drawn by the first that takes it):
   (manager, supervisor, corporate, human, complain, lawyer, ...), to give the rare
   manager-request class positives and hard negatives;
 - ``heat``: up to 200 more rows with shouting or profanity-like cues (a run of capitals,
-  ``!!!``, masked words, common swear stems), to give profanity and abuse positives.
+  ``!!!``, masked words, common swear stems), to give profanity and abuse positives;
+- ``random_topup``: the escalation net matches only 181 TWCS rows (164 beyond the random
+  draw), so the three strata above come to 1,464 rows; this tops the set up to 1,600 with
+  rows drawn uniformly from the TWCS rows not drawn yet. Kept apart from ``random`` because
+  it excludes the rows the nets took: use ``random`` alone for prevalence.
 
-The printed order is the labelling order: the three strata shuffled together, so a labelled
-prefix is still a uniform sample of each stratum.
+The printed order is the labelling order: the first three strata shuffled together (a
+labelled prefix is still a uniform sample of each), then the top-up rows.
 
     python bench/signals_data/sample_validation.py [--pool PATH] > /tmp/valcust_sample.csv
 """
@@ -33,6 +37,7 @@ SOURCES = ("twcs_spotify_requests", "twcs_head5000", "twcs_tweetsumm")
 RANDOM_PER_SOURCE = {"twcs_tweetsumm": 250, "twcs_head5000": 250, "twcs_spotify_requests": 600}
 ESCALATION_MAX = 500
 HEAT_MAX = 200
+TOTAL_MIN = 1600
 
 ESCALATION_NET = re.compile(
     r"manager|supervisor|superior|\bboss|corporate|head office|headquarters|\bceo\b|executive"
@@ -79,6 +84,11 @@ def sample(pool: Path) -> list[tuple[str, str, str]]:
             out.append((r["source"], r["id"], stratum))
 
     rng.shuffle(out)
+
+    # Drawn with its own generator, after the shuffle, so the rows above keep their order.
+    rest = [r for r in rows if (r["source"], r["id"]) not in taken]
+    topup = random.Random(SEED + 1).sample(rest, max(0, TOTAL_MIN - len(out)))
+    out.extend((r["source"], r["id"], "random_topup") for r in topup)
     return out
 
 
