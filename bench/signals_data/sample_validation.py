@@ -87,7 +87,7 @@ def sample(pool: Path) -> list[tuple[str, str, str]]:
 
     # Drawn with its own generator, after the shuffle, so the rows above keep their order.
     rest = [r for r in rows if (r["source"], r["id"]) not in taken]
-    topup = random.Random(SEED + 1).sample(rest, max(0, TOTAL_MIN - len(out)))
+    topup = random.Random(SEED + 1).sample(rest, min(len(rest), max(0, TOTAL_MIN - len(out))))
     out.extend((r["source"], r["id"], "random_topup") for r in topup)
     return out
 
