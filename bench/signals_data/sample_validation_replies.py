@@ -47,7 +47,7 @@ NOISE = re.compile(r"@\w+|https?://\S+")
 
 def draw(rows: list[dict[str, str]], seed: int = SEED) -> list[tuple[str, str, str]]:
     rng = random.Random(seed)
-    keys = sorted(((r["source"], r["id"]) for r in rows))
+    keys = sorted((r["source"], r["id"]) for r in rows)
     by_key = {(r["source"], r["id"]): r for r in rows}
     chosen: dict[tuple[str, str], str] = {}
 
