@@ -13,6 +13,11 @@ Strata (fixed seed, reproducible):
 - ``promise``: up to 250 further rows with a ``created_at`` that match a broad net for
   promises with a time.
 
+``--dated`` prints a supplementary draw kept in its own file: 200 further rows with a
+``created_at`` and an explicit time (``tomorrow``, ``within``, ``24 hours``, a weekday,
+``shortly``...), stratum ``promise_date``, so that due-date resolution can be measured on
+more than a handful of rows.
+
 The nets are wide on purpose (they only enrich the sample); labels are given by hand.
 
     python bench/signals_data/sample_validation_replies.py [--pool PATH] > ids.csv
@@ -41,6 +46,14 @@ PROMISE_NET = re.compile(
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d",
     re.IGNORECASE,
 )
+# Narrower net for the supplementary file: an explicit time word or amount of time.
+DATED_NET = re.compile(
+    r"tomorrow|today|tonight|\bwithin\b|\bnext week\b|\bthis week\b|end of (the )?(day|week|month)"
+    r"|\b\d+\s*(-|to)?\s*\d*\s*(business |working )?(hours?|hrs?|days?|weeks?|mins?|minutes)\b"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|shortly|right away",
+    re.IGNORECASE,
+)
+DATED_SIZE = 200
 # @mentions (anonymised as digits) and links would match "a digit" on nearly every row.
 NOISE = re.compile(r"@\w+|https?://\S+")
 
@@ -78,15 +91,39 @@ def draw(rows: list[dict[str, str]], seed: int = SEED) -> list[tuple[str, str, s
     return [(source, id_, chosen[(source, id_)]) for source, id_ in order]
 
 
+def draw_dated(
+    rows: list[dict[str, str]], taken: set[tuple[str, str]], seed: int = SEED
+) -> list[tuple[str, str, str]]:
+    """Rows with a created_at and an explicit time, outside the main set (``promise_date``)."""
+    rng = random.Random(seed + 1)
+    pool = sorted(
+        (r["source"], r["id"])
+        for r in rows
+        if (r["source"], r["id"]) not in taken
+        and r["created_at"]
+        and DATED_NET.search(NOISE.sub(" ", r["text"]))
+    )
+    picked = rng.sample(pool, min(DATED_SIZE, len(pool)))
+    return [(source, id_, "promise_date") for source, id_ in picked]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=Path, default=POOL)
+    parser.add_argument(
+        "--dated",
+        action="store_true",
+        help="print the supplementary draw of dated promises (replies_twcs_dated.csv) instead",
+    )
     args = parser.parse_args()
     with args.pool.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
+    drawn = draw(rows)
+    if args.dated:
+        drawn = draw_dated(rows, {(source, id_) for source, id_, _ in drawn})
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["order", "source", "id", "stratum"])
-    for n, (source, id_, stratum) in enumerate(draw(rows), 1):
+    for n, (source, id_, stratum) in enumerate(drawn, 1):
         out.writerow([n, source, id_, stratum])
 
 

@@ -1,6 +1,7 @@
 """Counts for the hand-labelled agent-reply validation set, and the second-labeller draw.
 
     python bench/signals_data/validation_replies_stats.py            # print the counts
+    python bench/signals_data/validation_replies_stats.py --dated    # the same for the dated file
     python bench/signals_data/validation_replies_stats.py --second   # (re)write the 200 ids
 
 The set (``validation/replies_twcs.csv``) holds labels and ids only; the reply texts stay in
@@ -18,14 +19,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "validation"
 SET = HERE / "replies_twcs.csv"
+DATED = HERE / "replies_twcs_dated.csv"
 SECOND = HERE / "replies_twcs_second_ids.csv"
 SECOND_SEED = 7
 SECOND_SIZE = 200
 COLUMNS = ["apology", "excuse", "next_step", "has_date"]
 
 
-def load() -> list[dict[str, str]]:
-    with SET.open(encoding="utf-8", newline="") as f:
+def load(path: Path = SET) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -77,8 +79,9 @@ def write_second(rows: list[dict[str, str]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--second", action="store_true", help="write the second-labeller ids")
+    parser.add_argument("--dated", action="store_true", help="count the supplementary dated file")
     args = parser.parse_args()
-    rows = load()
+    rows = load(DATED if args.dated else SET)
     if args.second:
         write_second(rows)
     else:
