@@ -267,6 +267,7 @@ class Comparison:
     only_first: int
     only_second: int
     scores: list[Score]
+    disagreements: dict[str, list[tuple[Key, str, str]]]
 
 
 def compare(first_path: Path, second_path: Path) -> Comparison:
@@ -277,16 +278,23 @@ def compare(first_path: Path, second_path: Path) -> Comparison:
     keys = [k for k in second if k in first]
     rows = [(first[k], second[k]) for k in keys]
     labels = CUSTOMER_LABELS if kind_a == "customer" else REPLY_LABELS
-    scores = [
-        score_label(
-            [(label.read(a[label.column]), label.read(b[label.column])) for a, b in rows],
-            label.name,
-            label.classes,
-        )
-        for label in labels
-    ]
+    scores = []
+    disagreements: dict[str, list[tuple[Key, str, str]]] = {}
+    for label in labels:
+        pairs = [(label.read(a[label.column]), label.read(b[label.column])) for a, b in rows]
+        scores.append(score_label(pairs, label.name, label.classes))
+        disagreements[label.name] = [(k, a, b) for k, (a, b) in zip(keys, pairs, strict=True) if a != b]
     if kind_a == "replies":
         scores.extend(score_commitments(rows))
+        for k, (a, b) in zip(keys, rows, strict=True):
+            ca, cb = parse_commitments(a["commitments"]), parse_commitments(b["commitments"])
+            if bool(ca) != bool(cb):
+                disagreements.setdefault("has a commitment", []).append((k, str(len(ca)), str(len(cb))))
+            for ma, mb in match_commitments(ca, cb):
+                if ma["due"] != mb["due"]:
+                    disagreements.setdefault("due of matched commitments", []).append(
+                        (k, ma["due"] or "-", mb["due"] or "-")
+                    )
     return Comparison(
         kind_a,
         first_path,
@@ -295,6 +303,7 @@ def compare(first_path: Path, second_path: Path) -> Comparison:
         len(first.keys() - second.keys()),
         len(second.keys() - first.keys()),
         scores,
+        disagreements,
     )
 
 
@@ -302,10 +311,17 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def render(comparison: Comparison) -> str:
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def render(comparison: Comparison, disagreements: bool = False) -> str:
     c = comparison
     lines = [
-        f"### {c.kind}: {c.first_path} (first) vs {c.second_path} (second)",
+        f"### {c.kind}: {_shown(c.first_path)} (first) vs {_shown(c.second_path)} (second)",
         "",
         f"Joined on (source, id): {c.joined} rows; only in first: {c.only_first}; only in second: {c.only_second}.",
         "",
@@ -314,6 +330,12 @@ def render(comparison: Comparison) -> str:
     ]
     for s in c.scores:
         lines.append(f"| {s.name} | {s.n} | {_fmt(s.agreement)} | {_fmt(s.kappa)} | {s.first} | {s.second} |")
+    if disagreements:
+        lines += ["", "Disagreements (source,id: first -> second):"]
+        for name, items in c.disagreements.items():
+            if items:
+                shown = ", ".join(f"{k[0]},{k[1]}: {a} -> {b}" for k, a, b in items)
+                lines.append(f"- {name} ({len(items)}): {shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -323,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--first", type=Path, help="first labeller's CSV (default: both default pairs)")
     parser.add_argument("--second", type=Path, help="second labeller's CSV")
+    parser.add_argument(
+        "--disagreements", action="store_true", help="also list the (source, id) of each disagreement"
+    )
     args = parser.parse_args(argv)
     if (args.first is None) != (args.second is None):
         parser.error("--first and --second go together")
@@ -332,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LabelFileError, OSError) as exc:
         print(f"label_agreement: {exc}", file=sys.stderr)
         return 2
-    print("\n".join(render(c) for c in comparisons), end="")
+    print("\n".join(render(c, args.disagreements) for c in comparisons), end="")
     return 0
 
 
