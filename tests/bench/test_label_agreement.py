@@ -178,3 +178,19 @@ def test_a_customer_file_is_not_compared_with_a_reply_file(
 
     assert label_agreement.main(["--first", str(first), "--second", str(second)]) == 2
     assert "holds customer labels but" in capsys.readouterr().err
+
+
+def test_disagreements_are_listed_by_id_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _write(
+        tmp_path / "a.csv", REPLIES, [_reply(1, "none"), _reply(2, "sincere", [("refund you", "")])]
+    )
+    second = _write(tmp_path / "b.csv", REPLIES, [_reply(1, "none"), _reply(2, "formulaic")])
+
+    assert label_agreement.main(["--first", str(first), "--second", str(second), "--disagreements"]) == 0
+
+    out = capsys.readouterr().out
+    assert "- apology (4 classes) (1): made_up,2: sincere -> formulaic" in out
+    assert "- has a commitment (1): made_up,2: 1 -> 0" in out
+    assert "made_up,1" not in out
