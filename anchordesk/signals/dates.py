@@ -112,13 +112,13 @@ _PATTERNS = [
     # a clock time, maybe followed by its day: "by 5 pm tomorrow", "at 16:00"
     r"(?P<tf>(?P<tfp>(?:by|before|until|till|til|at|around|after|from|no\s+later\s+than)\s+)?(?P<tft>"
     + _TIME
-    + r")"
+    + r"|(?<=[a-z]\s)(?!20\d\d\b)(?:[01]\d|2[0-3])[0-5]\d(?:\s*(?:hrs|hours|h)\b)?(?!\s*\d))"
     + _DAY_AFTER_TIME
     + r")",
     # immediacy: the same day
-    r"(?P<imm>right\s+away|right\s+now|straight\s+away|immediately|shortly|"
+    r"(?P<imm>right\s+away|straight\s+away|immediately|"
     r"in\s+(?:a|one)\s+(?:moment|minute|min|sec(?:ond)?)|in\s+(?:a\s+)?(?:few|couple\s+of)\s+(?:minutes|mins|moments)|"
-    r"(?P<now>now))",
+    r"(?P<now>(?:right\s+)?now))",
     r"(?P<hour>(?:within|in|during)\s+(?:the|this)\s+(?:next\s+)?hour)",
     r"(?P<half>(?:within|in|under)\s+(?:(?:the\s+next|about|around)\s+)?half\s+an\s+hour)",
     # spans: ranges take the upper bound
@@ -219,6 +219,10 @@ _FUTURE_MARK_RE = re.compile(
     r"before|next|need|let|allow|within)\b|['’]ll\b)",
     re.IGNORECASE,
 )
+_PROMISE_RE = re.compile(
+    r"(?:\b(?:will|shall|going\s+to|gonna|let\s+(?:me|us))\b|['’]ll\b)(?![^.!?\n]*\b(?:not|never)\b)",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK_RE = re.compile(r"[.!?;\n]|\b(?:and|but|so)\b", re.IGNORECASE)
 
 
@@ -253,6 +257,9 @@ def _parse_time(s: str) -> time | None:
         return time(12)
     if s == "midnight":
         return time(23, 59)
+    military = re.fullmatch(r"([01]\d|2[0-3])([0-5]\d)\s*(?:hrs|hours|h)?", s)
+    if military:
+        return time(int(military.group(1)), int(military.group(2)))
     m = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s*([ap]m)?", s)
     if m is None:
         return None
@@ -590,15 +597,11 @@ def _not_a_date(text: str, m: re.Match[str]) -> bool:
         if "day" not in unit and "hour" not in unit and "week" not in unit:
             return True
     if g["imm"] and g["now"]:
-        # "now" alone counts only as "I'll send it now." at the end of a clause.
-        after = text[end : end + 2]
-        if not re.match(r"\s*(?:[.!;,]|$)", after) or re.search(
-            r"\b(?:for|until|till|by|from|since|as\s+of|than|even|just|and|or|up\s+to|right|only|know|are|is|am|'re|'m)\s*$",
-            before,
-            re.IGNORECASE,
-        ):
-            return True
-        if not re.search(r"\w", before) or re.search(r"[.!?\n]\s*$", before):
+        # "I'll send it (right) now": only after a promise in the same clause, and at its end;
+        # "we don't have any info right now" and "it's working now" are not due dates.
+        clause = text[max(0, start - 80) : start]
+        clause = clause[max((b.end() for b in _CLAUSE_BREAK_RE.finditer(clause)), default=0) :]
+        if not _PROMISE_RE.search(clause) or not re.match(r"\s*(?:[.!;,)]|$|\s+(?:and|so|to)\b)", text[end:]):
             return True
     if g["wd"] and not g["first"]:
         word = g["wday"].lower().rstrip(".")
