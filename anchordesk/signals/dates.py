@@ -70,11 +70,11 @@ _UNIT = (
     r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?)|(?:business|working)\s+weeks?)"
 )
 _WD = r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?)"
-_MON = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_MON = r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?)"
 # A month on its own ("in March"): full names, and abbreviations that are not also words.
 _MON_ONLY = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|apr|aug|sept|oct|nov|dec)\b\.?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
+    r"(?:jan|feb|apr|aug|sept|oct|nov|dec)\b\.?)"
 )
 _ORD = r"(?:st|nd|rd|th)"
 _AMPM = r"(?:[ap]\.m\.?|[ap]m\b)"
