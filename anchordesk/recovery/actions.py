@@ -94,14 +94,18 @@ def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitme
     """Find the promises in a sent reply and propose them to its author to confirm, edit or drop.
 
     Due moments are resolved from the reply's time in the agent's time zone (`tz`), on the
-    team's business calendar.
+    team's business calendar; numeric dates ("4/12") are read in the order of LANGUAGE_CODE.
     """
     from anchordesk.signals import find_commitments
 
     if message.author is None:
         return []
     found = find_commitments(
-        message.body_text, sent_at=message.created_at, tz=tz, calendar=promise_calendar(message.ticket)
+        message.body_text,
+        sent_at=message.created_at,
+        tz=tz,
+        calendar=promise_calendar(message.ticket),
+        locale=settings.LANGUAGE_CODE,
     )
     return [
         do_add_commitment(

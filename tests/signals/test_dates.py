@@ -457,3 +457,12 @@ def test_on_the_nth_is_the_next_such_day(n: int, sent: datetime) -> None:
     while d.day != n:
         d += timedelta(days=1)
     assert got is not None and got.date() == d
+
+
+def test_find_commitments_reads_numeric_dates_in_the_given_locale() -> None:
+    from anchordesk.signals import find_commitments
+
+    sent = datetime(2026, 12, 20, 10, tzinfo=BERLIN)
+    us = find_commitments("I'll send it by 3/4.", sent_at=sent, tz="Europe/Berlin")
+    gb = find_commitments("I'll send it by 3/4.", sent_at=sent, tz="Europe/Berlin", locale="en-GB")
+    assert [c.due.date() if c.due else None for c in us + gb] == [date(2027, 3, 4), date(2027, 4, 3)]
