@@ -180,8 +180,16 @@ _PATTERNS = [
     r"(?P<num>(?P<npre>(?:by|before|on|until|till|for|from|due)\s+)?(?P<s1>[0-3]?\d)(?P<sep>[/.\-])(?P<s2>[0-3]?\d)"
     r"(?:(?P=sep)(?P<s3>20\d\d|\d\d))?)(?![\d/]|[.\-]\d)",
 ]
+# Every form starts with one of these (checked once per word before trying them all: speed).
+_STARTS = (
+    r"(?=\d|(?:by|before|until|till|til|at|around|after|from|no|mid|right|straight|immediately|in|now|within|"
+    r"during|under|over|up|take|allow|another|next|give|the|end|eod|cob|eob|close|late|early|some|for|today|"
+    r"tonight|this|on|first|tom|tmr|coming|beginning|start|toward|through|due|half|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|forty|seventy|mon|tue|wed|thu|fri|"
+    r"sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+)
 _DUE_RE = re.compile(
-    r"(?<![\w/.\-$£€#@])(?:" + "|".join(_PATTERNS) + r")" + _TIME_SUFFIX + r"(?![\w])",
+    r"(?<![\w/.\-$£€#@])" + _STARTS + r"(?:" + "|".join(_PATTERNS) + r")" + _TIME_SUFFIX + r"(?![\w])",
     re.IGNORECASE,
 )
 _VAGUE_RE = re.compile(
