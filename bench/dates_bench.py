@@ -30,7 +30,9 @@ from anchordesk.signals.dates import find_due_expressions, resolve_due
 
 DEFAULT_POOL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "pool" / "agent_replies.csv"
 SENT = datetime(2017, 10, 31, 12, tzinfo=UTC)
-NEAR_MISSES = "by 12/ 3-5 1/2/ at 99:99 in 3 on the 45th mid- Fri. tomorrow at 2 next next 2026-13-45 $3/4 v2.1 "
+NEAR_MISSES = (
+    "by 12/ 3-5 1/2/ at 99:99 in 3 on the 45th mid- Fri. tomorrow at 2 next next 2026-13-45 $3/4 v2.1 "
+)
 PHRASES = (
     "right away", "within the hour", "in 3 business days", "3-5 working days", "within a week", "by 4/12",
     "3rd March", "on the 3rd", "end of March", "mid-April", "by Friday", "next Tuesday", "tomorrow at 2:30pm",
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "real replies, 1 MB": joined[:1_000_000],
         "near-misses, 100 KB": (NEAR_MISSES * (100_000 // len(NEAR_MISSES) + 1))[:100_000],
     }
-    print("| text | found | CPU ms (best of %d) |" % args.runs)
+    print(f"| text | found | CPU ms (best of {args.runs}) |")
     print("|---|---|---|")
     timings = {}
     for name, text in texts.items():
