@@ -170,8 +170,8 @@ _PATTERNS = [
     + r")(?:,?\s+(?P<dyear>20\d\d)\b)?)",
     r"(?P<nth>(?:by|before|on|until|till|for)\s+the\s+(?P<nday>[0-3]?\d)" + _ORD + r"\b"
     r"(?:\s+of\s+(?P<nthm>this|the|next)\s+month)?"
-    r"(?!\s*(?:floor|time|item|attempt|one|person|party|page|line|row|step|week|day|month|quarter|year|option|"
-    r"order|call|email|ticket|place|grade|edition|generation|gen|version|payment|instal?lment|reply|message)\b))",
+    r"(?!\s+(?!(?:of|at|and|or|so|to|when|if|as|latest|by|before|in|please|then|from|with|for|we|i|you|it|this|"
+    r"that|the|a|an|our|your|on|is|will|would|should|but)\b)[a-z]))",
     # a month without a day: its end (or mid-month, early ...)
     r"(?P<monly>(?:(?:by|before|until|till|in|at|around|towards?|for)\s+)?(?:(?P<mpos>(?:the\s+)?(?:end|close)\s+of|mid-?|middle\s+of|the\s+middle\s+of|early|late|"
     r"(?:the\s+)?(?:beginning|start)\s+of)\s*|(?P<mpre>in|by|before|until|till|through|during)\s+)"
@@ -219,19 +219,24 @@ _PAST_AFTER_RE = re.compile(
 _PAST_MARK_RE = re.compile(
     r"\b(?:missed|tried|attempted|was|were|had|did|called|came|arrived|delivered|shipped|sent|received|placed|"
     r"ordered|spoke|emailed|visited|happened|started|began|occurred|opened|closed|expired|ended|yesterday|ago|"
-    r"last|since|earlier|already|previously|used\s+to|waited|took|spent)\b",
+    r"last|since|earlier|already|previously|used\s+to|waited|took|spent|been|cancell?ed|processed|released|"
+    r"refunded|resolved|fixed|posted|completed|issued|paid|booked|reverted|requested|made|done)\b",
     re.IGNORECASE,
 )
 _FUTURE_MARK_RE = re.compile(
-    r"(?:\b(?:will|shall|should|going\s+to|gonna|expect|can|could|may|plan|aim|promise|hope|please|by|until|"
-    r"before|next|need|let|allow|within)\b|['’]ll\b)",
+    r"(?:\b(?:will|shall|should|would|going\s+to|gonna|expect|can|could|may|plan|aim|promise|hope|please|"
+    r"need|let|allow)\b|['’]ll\b)",
+    re.IGNORECASE,
+)
+_RELATIVE_TO_RE = re.compile(
+    r"\s+(?:before|prior\s+to|after|of|from)\b(?!\s+(?:now|today|the\s+date\s+of\s+this|this\s+(?:message|email)))",
     re.IGNORECASE,
 )
 _PROMISE_RE = re.compile(
     r"(?:\b(?:will|shall|going\s+to|gonna|let\s+(?:me|us))\b|['’]ll\b)(?![^.!?\n]*\b(?:not|never)\b)",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK_RE = re.compile(r"[.!?;\n]|\b(?:and|but|so)\b", re.IGNORECASE)
+_CLAUSE_BREAK_RE = re.compile(r"[.!?;](?:\s|$)|\n|\b(?:and|but|so)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -611,6 +616,18 @@ def _not_a_date(text: str, m: re.Match[str]) -> bool:
         clause = clause[max((b.end() for b in _CLAUSE_BREAK_RE.finditer(clause)), default=0) :]
         if not _PROMISE_RE.search(clause) or not re.match(r"\s*(?:[.!;,)]|$|\s+(?:and|so|to)\b)", text[end:]):
             return True
+    if g["wd"] and (
+        re.search(
+            r"\b(?:black|cyber|good|easter|ash|holy|palm|super|giving|manic|blue)\s+$", before, re.IGNORECASE
+        )
+        or re.match(r"\s*(?:-|–|to|through|thru)\s*" + _WD, text[end:], re.IGNORECASE)
+        or re.search(_WD + r"\s*(?:-|–|to|through|thru)\s*$", before, re.IGNORECASE)
+    ):
+        return True  # "Black Friday", "Monday to Friday": names and opening hours, not days
+    if (g["rel"] or g["bare"] or g["hour"] or g["half"]) and _RELATIVE_TO_RE.match(text, end):
+        return True  # "48 hours before departure", "within 24 hours of arrival"
+    if g["imm"] and re.match(r"\s+(?:after|before|when|once|upon|following|if)\b", text[end:], re.IGNORECASE):
+        return True  # "does it happen immediately after you power on"
     if g["wd"] and not g["first"]:
         word = g["wday"].lower().rstrip(".")
         # "sat", "wed", "sun", "mon" are also ordinary words
@@ -634,14 +651,15 @@ def _in_the_past(text: str, start: int, end: int) -> bool:
     if _PAST_AFTER_RE.match(text, end):
         return True
     if re.match(
-        r"(?:by|before|until|till|within|in|over|after|next|no\s+later)\b", text[start:end], re.IGNORECASE
+        r"(?:by|before|until|till|within|in|over|after|next|no\s+later|takes?|taking|allow(?:ing)?|up\s+to|give)\b",
+        text[start:end],
+        re.IGNORECASE,
     ):
         return False  # a deadline word starts the phrase
     window = text[max(0, start - 60) : start]
     cut = max((b.end() for b in _CLAUSE_BREAK_RE.finditer(window)), default=0)
     clause = window[cut:]
-    past = list(_PAST_MARK_RE.finditer(clause))
-    return bool(past) and not _FUTURE_MARK_RE.search(clause, past[-1].end())
+    return bool(_PAST_MARK_RE.search(clause)) and not _FUTURE_MARK_RE.search(clause)
 
 
 def find_due_expressions(
