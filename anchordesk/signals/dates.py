@@ -435,8 +435,8 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
         if t is None or (not g["tfp"] and not g["tfd"]):
             return None, "clock"
         if g["tfd"]:
-            day = _resolve_text(g["tfd"], ctx)
-            return (ctx.at(day.date(), t) if day is not None else None), "clock"
+            named = _resolve_text(g["tfd"], ctx)
+            return (ctx.at(named.date(), t) if named is not None else None), "clock"
         return ctx.at(today if t > now.time() else today + timedelta(days=1), t), "clock"
     if g["imm"]:
         return ctx.today_end(), "immediate"
@@ -529,16 +529,16 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
         month = _MONTHS[(g["mon"] or g["dmon"]).lower().rstrip(".")]
         day = int(g["mday"] or g["dday"])
         year_s = g["myear"] or g["dyear"]
-        d = _valid(int(year_s), month, day) if year_s else _next_yearly(today, month, day)
-        return on(d), "date"
+        named_day = _valid(int(year_s), month, day) if year_s else _next_yearly(today, month, day)
+        return on(named_day), "date"
     if g["nth"]:
         day = int(g["nday"])
         start = _add_months(today.replace(day=1), 1) if (g["nthm"] or "").lower() == "next" else today
         for k in range(13):
             first = _add_months(start.replace(day=1), k)
-            d = _valid(first.year, first.month, day)
-            if d is not None and d >= start:
-                return on(d), "date"
+            nth = _valid(first.year, first.month, day)
+            if nth is not None and nth >= start:
+                return on(nth), "date"
         return None, "date"
     if g["monly"]:
         month = _MONTHS[g["omon"].lower().rstrip(".")]
@@ -563,8 +563,8 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
     if g["num"]:
         a, b = int(g["s1"]), int(g["s2"])
         y = g["s3"]
-        year = None if y is None else (int(y) + 2000 if len(y) == 2 else int(y))
-        return on(numeric_date(a, b, year, today, month_first=ctx.month_first)), "date"
+        written = None if y is None else (int(y) + 2000 if len(y) == 2 else int(y))
+        return on(numeric_date(a, b, written, today, month_first=ctx.month_first)), "date"
     return None, ""
 
 
