@@ -126,7 +126,15 @@ _PATTERNS = [
     r"(?:the\s+)?(?:next\s+|following\s+)?"
     r"(?:(?:about|around|approximately|approx\.?|roughly|up\s+to|less\s+than|no\s+more\s+than|an\s+additional|"
     r"a\s+further|another)\s+)?"
-    r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|to|or)\s*(?P<n2>" + _NUM + r"))?\s*" + _UNIT.format(g="unit") + r")",
+    r"(?P<n1>"
+    + _NUM
+    + r")(?:\s*(?:-|–|to|or)\s*(?P<n2>"
+    + _NUM
+    + r"))?\s*"
+    + _UNIT.format(g="unit")
+    + r"(?:\s+or\s+(?P<n3>two|three|four|five|\d))?)",
+    r"(?P<nbd>(?:(?:by|on|within|for)\s+)?(?:the\s+)?(?:next|following)\s+(?:business|working|work)\s+day)",
+    r"(?P<inmorning>(?:by\s+)?(?P<imfirst>first\s+thing\s+)?in\s+the\s+morning)",
     r"(?P<bare>(?P<b1>"
     + _BNUM
     + r")(?:\s*(?:-|–|to|or)\s*(?P<b2>"
@@ -137,7 +145,11 @@ _PATTERNS = [
     # end of day / today / tomorrow
     r"(?P<eod>(?:by\s+|before\s+|at\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+|your\s+|my\s+|our\s+)?"
     r"(?:business\s+|work(?:ing)?\s+)?day(?:\s+today)?|eod|cob|eob|close\s+of\s+business|end\s+of\s+business|"
-    r"close\s+of\s+play|end\s+of\s+play|end\s+of\s+today)(?:\s+today)?)",
+    r"close\s+of\s+play|end\s+of\s+play|end\s+of\s+today)(?:\s+today|,?\s+(?:on\s+)?(?P<eodday>"
+    + _TOMORROW
+    + r"|(?:next\s+|this\s+)?"
+    + _WD
+    + r"))?)",
     r"(?P<today>(?:by\s+|before\s+|later\s+|sometime\s+|some\s+time\s+|for\s+)?(?:today|tonight|"
     r"(?:later\s+)?this\s+(?P<dpart>morning|afternoon|evening)|later\s+on\s+today))",
     r"(?P<tomorrow>(?:by\s+|before\s+|on\s+|for\s+)?(?P<tfirst>first\s+thing\s+)?"
@@ -154,12 +166,25 @@ _PATTERNS = [
     r"(?P<nm2>next|this)\s+month))",
     r"(?P<year>(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|(?:by|before|in)\s+(?P<yy>20\d\d)\b)",
     # weekdays
-    r"(?P<wd>(?:by\s+|before\s+|on\s+|until\s+|till\s+|for\s+)?(?P<first>first\s+thing\s+(?:on\s+)?)?"
+    r"(?P<wd>(?:by\s+|before\s+|on\s+|until\s+|till\s+|for\s+|no\s+later\s+than\s+)?(?P<first>first\s+thing\s+(?:on\s+)?)?"
     r"(?:(?P<wmod>next|this|coming|this\s+coming|the\s+coming)\s+)?(?P<wday>"
     + _WD
     + r")(?:\s+(?P<wpart>"
     + _PART
-    + r"))?)",
+    + r"))?"
+    # "Friday the 20th", "Monday, November 23": the date decides
+    + r"(?:,?\s+(?:the\s+)?(?P<wdnum>[0-3]?\d)(?:"
+    + _ORD
+    + r"\b(?:\s+(?:of\s+)?(?P<wdmon>"
+    + _MON
+    + r"))?"
+    + r"|\s+(?:of\s+)?(?P<wdmon3>"
+    + _MON
+    + r"))|,?\s+(?P<wdmon2>"
+    + _MON
+    + r")\s+(?P<wdnum2>[0-3]?\d)"
+    + _ORD
+    + r"?\b)?(?:,?\s+(?P<wdyear>20\d\d)\b)?)",
     # explicit dates
     r"(?P<mdate>(?:by\s+|before\s+|on\s+|until\s+|till\s+|for\s+)?(?P<mon>" + _MON + r")\s+(?:the\s+)?"
     r"(?P<mday>[0-3]?\d)" + _ORD + r"?\b(?:,?\s+(?P<myear>20\d\d)\b)?)",
@@ -395,6 +420,16 @@ def _next_yearly(today: date, month: int, day: int) -> date | None:
     return None
 
 
+def _next_day_of_month(start: date, day: int) -> date | None:
+    """The first date on or after `start` whose day of the month is `day`."""
+    for k in range(13):
+        first = _add_months(start.replace(day=1), k)
+        found = _valid(first.year, first.month, day)
+        if found is not None and found >= start:
+            return found
+    return None
+
+
 def numeric_date(a: int, b: int, year: int | None, today: date, *, month_first: bool) -> date | None:
     """Read "a/b(/year)": a date valid one way only is read that way; of two readings the one
     not in the past wins, the nearer if both are ahead; when both are past, the locale's order
@@ -445,7 +480,7 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
     if g["half"]:
         return now + timedelta(minutes=30), "span"
     if g["rel"] or g["bare"]:
-        n = _num(g["n2"] or g["n1"]) if g["rel"] else _num(g["b2"] or g["b1"])
+        n = _num(g["n3"] or g["n2"] or g["n1"]) if g["rel"] else _num(g["b2"] or g["b1"])
         unit = re.sub(r"\s+", " ", (g["unit"] or g["bunit"] or "").lower())
         if n is None or n > 999:
             return None, "span"
@@ -469,7 +504,22 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
             return ctx.close(_add_months(today, n)), "span"
         return None, "span"
     if g["eod"]:
+        if g["eodday"]:
+            named = _resolve_text(g["eodday"], ctx)
+            if named is None:
+                return None, "end_of_day"
+            start_of_day = ctx.at(named.date(), time(0))
+            return end_of_business_day(max(now, start_of_day), cal), "end_of_day"
         return end_of_business_day(now, cal), "end_of_day"
+    if g["nbd"]:
+        return ctx.close(cal.add_business_days(today, 1)), "day"
+    if g["inmorning"]:
+        if g["imfirst"]:
+            opening = cal.next_business_day(today, include=True)
+            if ctx.open(opening) <= now:
+                opening = cal.next_business_day(today)
+            return ctx.open(opening), "day"
+        return ctx.at(today if now.time() < time(12) else today + timedelta(days=1), time(12)), "day"
     if g["today"]:
         part = (g["dpart"] or "").lower()
         word = g["today"].lower()
@@ -511,6 +561,15 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
         if g["yy"] and g["year"].split()[0].lower() == "in" and year <= today.year:
             return None, "month"
         return ctx.close(date(year, 12, 31)), "month"
+    if g["wd"] and (g["wdnum"] or g["wdnum2"]):
+        mday = int(g["wdnum"] or g["wdnum2"])
+        mon_s = g["wdmon"] or g["wdmon2"] or g["wdmon3"]
+        if mon_s:
+            month = _MONTHS[mon_s.lower().rstrip(".")]
+            dated = _valid(int(g["wdyear"]), month, mday) if g["wdyear"] else _next_yearly(today, month, mday)
+        else:
+            dated = _next_day_of_month(today, mday)
+        return on(dated), "date"
     if g["wd"]:
         wd = _WEEKDAYS[g["wday"].lower().rstrip(".")]
         mod = re.sub(r"\s+", " ", (g["wmod"] or "").lower())
@@ -532,14 +591,8 @@ def _resolve(m: re.Match[str], ctx: _Ctx) -> tuple[datetime | None, str]:
         named_day = _valid(int(year_s), month, day) if year_s else _next_yearly(today, month, day)
         return on(named_day), "date"
     if g["nth"]:
-        day = int(g["nday"])
         start = _add_months(today.replace(day=1), 1) if (g["nthm"] or "").lower() == "next" else today
-        for k in range(13):
-            first = _add_months(start.replace(day=1), k)
-            nth = _valid(first.year, first.month, day)
-            if nth is not None and nth >= start:
-                return on(nth), "date"
-        return None, "date"
+        return on(_next_day_of_month(start, int(g["nday"]))), "date"
     if g["monly"]:
         month = _MONTHS[g["omon"].lower().rstrip(".")]
         pos = (g["mpos"] or "").lower()
@@ -701,7 +754,7 @@ def find_due_expressions(
 
 _KINDS = (
     ("tf", "clock"), ("imm", "immediate"), ("hour", "span"), ("half", "span"), ("rel", "span"), ("bare", "span"),
-    ("eod", "end_of_day"), ("today", "day"), ("tomorrow", "day"), ("wkend", "week"), ("week", "week"),
+    ("eod", "end_of_day"), ("nbd", "day"), ("inmorning", "day"), ("today", "day"), ("tomorrow", "day"), ("wkend", "week"), ("week", "week"),
     ("month", "month"), ("year", "month"), ("wd", "weekday"), ("mdate", "date"), ("dmdate", "date"),
     ("nth", "date"), ("monly", "month"), ("iso", "date"), ("num", "date"),
 )  # fmt: skip

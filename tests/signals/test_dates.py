@@ -103,6 +103,16 @@ def local(*args: int) -> datetime:
         ("Monday at 3", local(2026, 11, 23, 15)),
         ("by 2100", local(2026, 11, 18, 21)),
         ("today", local(2026, 11, 18, 17)),
+        # combinations
+        ("by the end of the day tomorrow", local(2026, 11, 19, 17)),
+        ("by EOD Friday", local(2026, 11, 20, 17)),
+        ("next business day", local(2026, 11, 19, 17)),
+        ("first thing in the morning", local(2026, 11, 19, 9)),
+        ("in the morning", local(2026, 11, 19, 12)),
+        ("within a day or two", local(2026, 11, 20, 17)),
+        ("by Friday the 27th", local(2026, 11, 27, 17)),  # the date decides
+        ("Monday, November 30", local(2026, 11, 30, 17)),
+        ("no later than Friday", local(2026, 11, 20, 17)),
     ],
 )
 def test_every_form_resolves_in_the_agents_zone(text: str, expected: datetime) -> None:
