@@ -14,6 +14,7 @@ import calendar as _cal
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from anchordesk.business_calendar import MINUTES_PER_DAY, BusinessCalendar, office_hours
@@ -342,7 +343,12 @@ def _calendar_for(calendar: BusinessCalendar | None, zone: tzinfo | None) -> Bus
     """The team's calendar, or office hours in the agent's zone (also for a calendar without hours)."""
     if calendar is not None and calendar.has_hours:
         return calendar
-    return office_hours(_zone_name(zone))
+    return _office_hours(_zone_name(zone))
+
+
+@lru_cache(maxsize=64)
+def _office_hours(zone_name: str) -> BusinessCalendar:
+    return office_hours(zone_name)
 
 
 class _Ctx:

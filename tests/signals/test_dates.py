@@ -367,18 +367,20 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 @PROPERTY
-@given(scenarios(), st.integers(0, 25), st.sampled_from(["business", "working"]))
+@given(scenarios(), st.integers(0, 25), st.sampled_from(["business", "working"]), st.sampled_from(ZONES))
 def test_business_day_spans_match_a_day_by_day_walk(
-    scenario: tuple[BusinessCalendar, datetime], n: int, word: str
+    scenario: tuple[BusinessCalendar, datetime], n: int, word: str, agent_zone: str
 ) -> None:
     calendar, sent = scenario
+    sent = sent.astimezone(ZoneInfo(agent_zone))  # the agent counts from their own date
     d, counted = sent.date(), 0
     while counted < n:
         d += timedelta(days=1)
         if calendar.hours[d.weekday()] and d not in calendar.holidays:
             counted += 1
-    got = resolve_due(f"within {n} {word} days", sent_at=sent, tz=calendar.tz, calendar=calendar)
-    assert got == ref_close(calendar, d)
+    got = resolve_due(f"within {n} {word} days", sent_at=sent, tz=agent_zone, calendar=calendar)
+    assert got == ref_close(calendar, d)  # the same instant, whatever the zones
+    assert got is not None and got.tzinfo == ZoneInfo(agent_zone)
 
 
 @PROPERTY
