@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -72,8 +72,8 @@ def do_add_commitment(
 
 def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
     """The business days and hours "by end of day" and "within 3 business days" count in: the
-    ticket's team's calendar, else the default one (both from the SLA settings); None when
-    there is none, and the language layer's Monday-Friday 09:00-17:00 applies."""
+    ticket's team's SLA calendar, else the default one; None when there is none (or it has no
+    working hours), and Monday-Friday 09:00-17:00 in the agent's zone applies."""
     from anchordesk.sla.models import BusinessCalendar as SlaCalendar
 
     row = None
@@ -84,34 +84,28 @@ def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
     if row is None:
         return None
     try:
-        clock = row.to_clock()
+        calendar = row.to_clock()
     except ValueError:
         return None
-    workdays = {day for day, intervals in enumerate(clock.hours) if intervals}
-    if not workdays:
-        return None
-    opens = min(start for day in clock.hours for start, _ in day)
-    closes = min(max(end for day in clock.hours for _, end in day), 24 * 60 - 1)
-    return BusinessCalendar(
-        workdays=workdays,
-        start=time(opens // 60, opens % 60),
-        end=time(closes // 60, closes % 60),
-        holidays=clock.holidays,
-    )
+    return calendar if calendar.has_hours else None
 
 
 def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitment]:
     """Find the promises in a sent reply and propose them to its author to confirm, edit or drop.
 
     Due moments are resolved from the reply's time in the agent's time zone (`tz`), on the
-    team's business calendar.
+    team's business calendar; numeric dates ("4/12") are read in the order of LANGUAGE_CODE.
     """
     from anchordesk.signals import find_commitments
 
     if message.author is None:
         return []
     found = find_commitments(
-        message.body_text, sent_at=message.created_at, tz=tz, calendar=promise_calendar(message.ticket)
+        message.body_text,
+        sent_at=message.created_at,
+        tz=tz,
+        calendar=promise_calendar(message.ticket),
+        locale=settings.LANGUAGE_CODE,
     )
     return [
         do_add_commitment(

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
@@ -97,7 +98,11 @@ def coach_draft(
     findings = [item for item in map(_finding, review.findings) if item.key not in hidden]
     calendar = promise_calendar(ticket) if ticket is not None else None
     promises = find_commitments(
-        text, sent_at=now or timezone.now(), tz=user.timezone or "UTC", calendar=calendar
+        text,
+        sent_at=now or timezone.now(),
+        tz=user.timezone or "UTC",
+        calendar=calendar,
+        locale=settings.LANGUAGE_CODE,
     )
     return DraftReview(
         review=review,

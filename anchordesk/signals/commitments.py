@@ -119,14 +119,17 @@ def find_commitments(
     sent_at: datetime,
     tz: str | tzinfo = "UTC",
     calendar: BusinessCalendar | None = None,
+    locale: str | None = None,
 ) -> list[Commitment]:
-    """Promises by the writer (or their company) to do something, with resolved due dates."""
+    """Promises by the writer (or their company) to do something, with resolved due dates.
+
+    ``locale`` ("en-US", the default, or "en-GB", "de", ...) says how numeric dates are read."""
     if not isinstance(text, str) or not text.strip():
         return []
     original = clip(text)
     text = normalize_quotes(original)
     now = to_local(sent_at, tz)
-    dues = find_due_expressions(text, now=now, calendar=calendar)
+    dues = find_due_expressions(text, now=now, calendar=calendar, locale=locale)
     vague = find_vague_times(text)
     out: list[Commitment] = []
     for s_start, s_end in sentences(text):

@@ -1,5 +1,8 @@
 """The SLA clock: deadline maths over business calendars. Pure Python, no Django.
 
+The calendar type itself lives in `anchordesk.business_calendar` (shared with the
+promise due dates of `anchordesk.signals`) and is re-exported here.
+
 A calendar is open at an instant when the wall clock of its time zone, read at that
 instant, shows a time inside one of the working intervals of that local day (an interval
 belongs to the weekday it starts on, so 22:00-02:00 on Friday runs into Saturday).
@@ -11,15 +14,21 @@ time by interval arithmetic. docs/sla-clock.md describes the model.
 from __future__ import annotations
 
 import heapq
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from anchordesk.business_calendar import (
+    MINUTES_PER_DAY,
+    WEEKDAYS,
+    BusinessCalendar,
+    Interval,
+    merge_intervals,
+    wall_intervals,
+)
 
 __all__ = [
+    "MINUTES_PER_DAY",
     "WEEKDAYS",
     "BusinessCalendar",
     "Interval",
@@ -34,14 +43,8 @@ __all__ = [
     "time_used",
 ]
 
-# (start, end) in minutes from the local midnight of the day the interval starts on;
-# end may pass 1440 for an interval that runs past midnight.
-Interval = tuple[int, int]
 # (paused_at, resumed_at); resumed_at None while the ticket is still pending or on hold.
 Pause = tuple[datetime, datetime | None]
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MINUTES_PER_DAY = 1440
 
 _US_PER_SECOND = 1_000_000
 _US_PER_MINUTE = 60 * _US_PER_SECOND
@@ -59,167 +62,14 @@ _SCAN_STEP_S = 3 * 3600
 # This many non-holiday days in a row without an opening prove a calendar never opens.
 _NEVER_OPEN_DAYS = 14
 
-_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-def _parse_time(text: object, *, is_end: bool) -> int:
-    if not isinstance(text, str) or not (match := _TIME_RE.match(text.strip())):
-        raise ValueError(f"working hours must be 'HH:MM' strings, got {text!r}")
-    hour, minute = int(match[1]), int(match[2])
-    if minute > 59 or hour > 24 or (hour == 24 and (minute or not is_end)):
-        raise ValueError(f"not a time of day: {text!r}")
-    return hour * 60 + minute
-
-
-def _format_time(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def _merge(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The union of half-open intervals, sorted, with touching ones joined."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-@dataclass(frozen=True)
-class BusinessCalendar:
-    """Weekly working hours in an IANA time zone, minus holidays.
-
-    `hours` has seven entries, Monday first; each is a tuple of `Interval`s. An interval
-    lasts less than a day, except 00:00-24:00 (the whole day). Overlapping intervals are
-    allowed and mean their union. `holidays` are local dates on which the intervals that
-    *start* that day do not happen.
-    """
-
-    tz: str = "UTC"
-    hours: tuple[tuple[Interval, ...], ...] = ((),) * 7
-    holidays: frozenset[date] = frozenset()
-
-    def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.tz)
-        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-            raise ValueError(f"unknown time zone: {self.tz!r}") from exc
-        if len(self.hours) != 7:
-            raise ValueError("hours must have seven days, Monday first")
-        days = tuple(tuple(sorted({(int(s), int(e)) for s, e in day})) for day in self.hours)
-        for day in days:
-            for start, end in day:
-                whole_day = start == 0 and end == MINUTES_PER_DAY
-                if not (0 <= start < MINUTES_PER_DAY and start < end) or (
-                    end - start >= MINUTES_PER_DAY and not whole_day
-                ):
-                    raise ValueError(f"bad working interval ({start}, {end}) in minutes")
-        holidays = frozenset(self.holidays)
-        if not all(type(day) is date for day in holidays):
-            raise ValueError("holidays must be dates")
-        object.__setattr__(self, "hours", days)
-        object.__setattr__(self, "holidays", holidays)
-
-    @classmethod
-    def always_open(cls, tz: str = "UTC") -> BusinessCalendar:
-        """Open 24/7: business time equals calendar time."""
-        return cls(tz=tz, hours=(((0, MINUTES_PER_DAY),),) * 7)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BusinessCalendar:
-        """Build from JSON-style data.
-
-        `{"tz": "Europe/Berlin", "hours": {"mon": [["09:00", "17:00"]], ...},
-        "holidays": ["2026-12-25"]}`. A weekday left out has no hours. An end at or
-        before its start runs past midnight (["22:00", "02:00"]); "24:00" ends at
-        midnight; ["00:00", "24:00"] is the whole day.
-        """
-        unknown = set(data) - {"tz", "hours", "holidays"}
-        if unknown:
-            raise ValueError(f"unknown calendar keys: {sorted(unknown)}")
-        tz = data.get("tz", "UTC")
-        if not isinstance(tz, str):
-            raise ValueError("tz must be an IANA time zone name")
-        hours_data = data.get("hours", {})
-        if not isinstance(hours_data, Mapping):
-            raise ValueError("hours must map weekdays ('mon'...'sun') to lists of intervals")
-        bad_days = {str(key).lower() for key in hours_data} - set(WEEKDAYS)
-        if bad_days:
-            raise ValueError(f"unknown weekdays: {sorted(bad_days)}")
-        by_day = {str(key).lower(): value for key, value in hours_data.items()}
-        hours: list[tuple[Interval, ...]] = []
-        for name in WEEKDAYS:
-            intervals: list[Interval] = []
-            for pair in by_day.get(name) or []:
-                if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
-                    raise ValueError(f"an interval is a [start, end] pair, got {pair!r}")
-                start = _parse_time(pair[0], is_end=False)
-                end = _parse_time(pair[1], is_end=True)
-                if end == start and end != 0:
-                    raise ValueError(f"empty interval {pair!r} on {name}; use 00:00-24:00 for all day")
-                if end <= start:
-                    end += MINUTES_PER_DAY
-                intervals.append((start, end))
-            hours.append(tuple(intervals))
-        holidays_data = data.get("holidays", [])
-        if isinstance(holidays_data, str) or not isinstance(holidays_data, Sequence):
-            raise ValueError("holidays must be a list of ISO dates")
-        holidays = set()
-        for item in holidays_data:
-            try:
-                holidays.add(item if type(item) is date else date.fromisoformat(item))
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"not an ISO date: {item!r}") from exc
-        return cls(tz=tz, hours=tuple(hours), holidays=frozenset(holidays))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-style form that `from_dict` reads back to an equal calendar."""
-        hours = {
-            name: [
-                [
-                    _format_time(start),
-                    "24:00" if end == MINUTES_PER_DAY else _format_time(end % MINUTES_PER_DAY),
-                ]
-                for start, end in day
-            ]
-            for name, day in zip(WEEKDAYS, self.hours, strict=True)
-            if day
-        }
-        return {"tz": self.tz, "hours": hours, "holidays": [d.isoformat() for d in sorted(self.holidays)]}
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
-
-    @property
-    def has_hours(self) -> bool:
-        return any(self.hours)
-
-    @property
-    def is_always_open(self) -> bool:
-        return not self.holidays and all(
-            _wall_intervals(self.hours[weekday], self.hours[weekday - 1]) == [(0, MINUTES_PER_DAY)]
-            for weekday in range(7)
-        )
-
-
 # --- the open set, a local day at a time ---------------------------------------------
 
 
-def _wall_intervals(today: Sequence[Interval], yesterday: Sequence[Interval]) -> list[tuple[int, int]]:
-    """Minutes of one local day that are open: today's intervals plus yesterday's overflow."""
-    own = [(start, min(end, MINUTES_PER_DAY)) for start, end in today]
-    overflow = [(0, end - MINUTES_PER_DAY) for _, end in yesterday if end > MINUTES_PER_DAY]
-    return _merge(own + overflow)
-
-
-def _day_wall_intervals(calendar: BusinessCalendar, ordinal: int) -> list[tuple[int, int]]:
+def _daywall_intervals(calendar: BusinessCalendar, ordinal: int) -> list[tuple[int, int]]:
     day, previous = date.fromordinal(ordinal), date.fromordinal(ordinal - 1)
     today = () if day in calendar.holidays else calendar.hours[day.weekday()]
     yesterday = () if previous in calendar.holidays else calendar.hours[previous.weekday()]
-    return _wall_intervals(today, yesterday)
+    return wall_intervals(today, yesterday)
 
 
 def _offset_s(zone: tzinfo, second: int) -> int:
@@ -270,7 +120,7 @@ def _instants_showing(zone: tzinfo, walls: list[tuple[int, int]]) -> tuple[tuple
             end = min(piece_end, wall_end - offset)
             if start < end:
                 spans.append((start, end))
-    return tuple((start * _US_PER_SECOND, end * _US_PER_SECOND) for start, end in _merge(spans))
+    return tuple((start * _US_PER_SECOND, end * _US_PER_SECOND) for start, end in merge_intervals(spans))
 
 
 def _midnight_s(ordinal: int) -> int:
@@ -282,7 +132,7 @@ def _day_spans(calendar: BusinessCalendar, ordinal: int) -> tuple[tuple[int, int
     """Open spans (µs) of the instants whose wall-clock date is this local day."""
     midnight = _midnight_s(ordinal)
     walls = [
-        (midnight + start * 60, midnight + end * 60) for start, end in _day_wall_intervals(calendar, ordinal)
+        (midnight + start * 60, midnight + end * 60) for start, end in _daywall_intervals(calendar, ordinal)
     ]
     return _instants_showing(calendar.zone, walls)
 
@@ -294,7 +144,7 @@ def _day_close(calendar: BusinessCalendar, ordinal: int) -> int | None:
     if day in calendar.holidays:
         return None
     midnight = _midnight_s(ordinal)
-    walls = _merge(
+    walls = merge_intervals(
         [(midnight + start * 60, midnight + end * 60) for start, end in calendar.hours[day.weekday()]]
     )
     spans = _instants_showing(calendar.zone, walls)
@@ -402,7 +252,7 @@ def _paused_spans(pauses: Sequence[Pause], now_us: int) -> tuple[list[tuple[int,
             still_paused = True
             end = now_us
         spans.append((start, end))
-    return _merge(spans), still_paused
+    return merge_intervals(spans), still_paused
 
 
 def _running_segments(start_us: int, paused: list[tuple[int, int]]) -> Iterator[tuple[int, int | None]]:
@@ -428,7 +278,7 @@ def is_open(moment: datetime, calendar: BusinessCalendar | None) -> bool:
     since_midnight = (wall - datetime.combine(wall.date(), datetime.min.time())) // _ONE_US
     return any(
         start * _US_PER_MINUTE <= since_midnight < end * _US_PER_MINUTE
-        for start, end in _day_wall_intervals(calendar, wall.toordinal())
+        for start, end in _daywall_intervals(calendar, wall.toordinal())
     )
 
 

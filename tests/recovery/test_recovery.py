@@ -223,3 +223,14 @@ def test_a_promise_is_due_on_the_teams_business_calendar(people):
         do_reply(ticket, "I'll send the replacement by end of day.", actor=people.agent)
     # After hours on Thursday; Friday to Sunday closed; Monday a holiday: Tuesday at the team's close.
     assert ticket.commitments.get().due_at == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("language", "month", "day"), [("en-us", 3, 4), ("en-gb", 4, 3)])
+def test_numeric_promise_dates_are_read_in_the_sites_language_order(people, settings, language, month, day):
+    settings.LANGUAGE_CODE = language
+    ticket = make_ticket(people.customer, team=people.support, subject="Broken kettle")
+    # 20 December: 4 March and 3 April are both past, so next year's, in the language's order.
+    with time_machine.travel(datetime(2026, 12, 20, 10, 0, tzinfo=UTC), tick=False):
+        do_reply(ticket, "I'll send the replacement by 3/4.", actor=people.agent)
+    due_at = ticket.commitments.get().due_at
+    assert due_at is not None and (due_at.year, due_at.month, due_at.day) == (2027, month, day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -57,8 +57,8 @@ def test_end_of_day_after_hours_rolls_to_next_business_day() -> None:
 
 
 def test_business_days_skip_holidays_and_use_custom_hours() -> None:
-    cal = BusinessCalendar(
-        workdays={0, 1, 2, 3, 4}, start=time(8), end=time(16), holidays={date(2026, 11, 19)}
+    cal = BusinessCalendar.weekly(
+        "Europe/Berlin", days=(0, 1, 2, 3, 4), opens="08:00", closes="16:00", holidays=[date(2026, 11, 19)]
     )
     got = due("within 2 business days", calendar=cal)
     assert got is not None and got.replace(tzinfo=None) == datetime(2026, 11, 23, 16, 0)  # Fri, Mon
@@ -145,9 +145,9 @@ def test_naive_sent_at_is_taken_in_the_given_zone() -> None:
 
 def test_calendar_rejects_bad_workdays() -> None:
     with pytest.raises(ValueError):
-        BusinessCalendar(workdays=set())
+        BusinessCalendar.weekly(days=())
     with pytest.raises(ValueError):
-        BusinessCalendar(workdays={7})
+        BusinessCalendar.weekly(days=(7,))
 
 
 def test_due_dates_across_the_dst_change_keep_wall_clock_times() -> None:
