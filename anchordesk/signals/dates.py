@@ -117,7 +117,7 @@ _PATTERNS = [
     + _DAY_AFTER_TIME
     + r")",
     # immediacy: the same day
-    r"(?P<imm>right\s+away|straight\s+away|immediately|"
+    r"(?P<imm>right\s+away|straight\s+away|immediately|shortly|"
     r"in\s+(?:a|one)\s+(?:moment|minute|min|sec(?:ond)?)|in\s+(?:a\s+)?(?:few|couple\s+of)\s+(?:minutes|mins|moments)|"
     r"(?P<now>(?:right\s+)?now))",
     r"(?P<hour>(?:within|in|during)\s+(?:the|this)\s+(?:next\s+)?hour)",
@@ -208,7 +208,7 @@ _PATTERNS = [
 ]
 # Every form starts with one of these (checked once per word before trying them all: speed).
 _STARTS = (
-    r"(?=\d|(?:by|before|until|till|til|at|around|after|from|no|mid|right|straight|immediately|in|now|within|"
+    r"(?=\d|(?:by|before|until|till|til|at|around|after|from|no|mid|right|straight|immediately|shortly|in|now|within|"
     r"during|under|over|up|take|allow|another|next|give|the|end|eod|cob|eob|close|late|early|some|for|today|"
     r"tonight|this|on|first|tom|tmr|coming|beginning|start|toward|through|due|half|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|forty|seventy|mon|tue|wed|thu|fri|"
@@ -220,7 +220,7 @@ _DUE_RE = re.compile(
 )
 _VAGUE_RE = re.compile(
     r"\b(?:as\s+soon\s+as\s+(?:possible|we\s+can|I\s+can|they\s+can|we\s+(?:have|know|get|hear)[^.!?\n]{0,40}|"
-    r"(?:it'?s|they'?re|he'?s|she'?s|we'?re)\s+(?:available|ready|back|in)[^.!?\n]{0,25})|asap|a\.s\.a\.p|shortly|"
+    r"(?:it'?s|they'?re|he'?s|she'?s|we'?re)\s+(?:available|ready|back|in)[^.!?\n]{0,25})|asap|a\.s\.a\.p|"
     r"(?:very\s+|real\s+)?soon(?:est)?|at\s+the\s+earliest|in\s+a\s+(?:bit|moment|while|few)|right\s+away|"
     r"straight\s+away|promptly|immediately|in\s+due\s+course|later|till\s+the\s+time\s+mentioned|"
     r"(?:by|before|until|till)\s+the\s+(?:new\s+|original\s+|estimated\s+|expected\s+|quoted\s+|promised\s+)?"
@@ -438,18 +438,18 @@ def _next_day_of_month(start: date, day: int) -> date | None:
 
 def numeric_date(a: int, b: int, year: int | None, today: date, *, month_first: bool) -> date | None:
     """Read "a/b(/year)": a date valid one way only is read that way; of two readings the one
-    not in the past wins, the nearer if both are ahead; when both are past, the locale's order
-    decides (and a date without a year moves to next year)."""
+    not in the past wins; when both are ahead or both are past, the sender's locale decides the
+    order (and a date without a year moves to next year)."""
     readings = [(a, b), (b, a)] if month_first else [(b, a), (a, b)]  # (month, day), preferred first
     readings = [r for i, r in enumerate(readings) if r not in readings[:i]]
     if year is not None:
         candidates = [d for m, dd in readings if (d := _valid(year, m, dd)) is not None]
         ahead = [d for d in candidates if d >= today]
-        return min(ahead) if ahead else (candidates[0] if candidates else None)
+        return ahead[0] if ahead else (candidates[0] if candidates else None)
     this_year = [d for m, dd in readings if (d := _valid(today.year, m, dd)) is not None]
     ahead = [d for d in this_year if d >= today]
     if ahead:
-        return min(ahead)
+        return ahead[0]
     for m, dd in readings:
         if 1 <= m <= 12 and 1 <= dd <= 31 and (d := _next_yearly(today, m, dd)) is not None:
             return d
