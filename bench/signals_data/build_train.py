@@ -125,8 +125,8 @@ def resolve_due(due_text: str, created: datetime, locale: str = "US") -> date | 
         return d + timedelta(days=7 - d.weekday() + 4)
     if re.search(r"end of (the |this )?week|this week", t):
         return d + timedelta(days=(4 - d.weekday()) % 7)
-    if "next week" in t:
-        return d + timedelta(days=7 - d.weekday())
+    if "next week" in t:  # a deadline "next week" is met by the Friday of next week
+        return d + timedelta(days=7 - d.weekday() + 4)
     if "end of next month" in t:
         y, mo = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
         return last_day(y, mo)
