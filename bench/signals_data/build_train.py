@@ -119,7 +119,7 @@ def resolve_due(due_text: str, created: datetime, locale: str = "US") -> date | 
         return x
     if "day after tomorrow" in t:
         return d + timedelta(days=2)
-    if "tomorrow" in t or "tmrw" in t or "tmw" in t:
+    if "tomorrow" in t or "tmrw" in t or "tmw" in t or "overnight" in t:
         return d + timedelta(days=1)
     if "end of next week" in t or "end of the following week" in t:
         return d + timedelta(days=7 - d.weekday() + 4)
