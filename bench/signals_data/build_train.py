@@ -148,7 +148,7 @@ def resolve_due(due_text: str, created: datetime, locale: str = "US") -> date | 
     m = re.search(NUM + r"(?:\s*(?:-|to|–)\s*" + NUM + r")? ?(hours?|hrs?|h)\b", t)
     if m:
         return (created + timedelta(hours=number(m.group(2) or m.group(1)))).date()
-    if "the hour" in t:
+    if "the hour" in t or "next hour" in t:
         return (created + timedelta(hours=1)).date()
     if SAME_DAY.search(t):
         return d
