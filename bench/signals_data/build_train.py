@@ -50,10 +50,10 @@ NUMBERS = {
 }  # fmt: skip
 NUM = r"(\d+|a couple of|couple of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty)"
 SAME_DAY = re.compile(
-    r"right away|right now|\bnow\b|shortly|immediately|asap|straight away|in a (few|couple of) "
+    r"right away|right now|\bnow\b|shortly|immediately|straight away|in a (few|couple of) "
     r"(minutes|mins)|\bminutes?\b|\bmins?\b|today|tonight|this (afternoon|evening|morning)|"
     r"end of (the )?day|\beod\b|close of business|\bcob\b|later|\d{1,2}(:\d\d)? ?(am|pm)|"
-    r"\d{1,2}:\d\d|o'clock|noon|midnight|as soon as|in a (moment|bit|sec)|momentarily|this hour"
+    r"\d{1,2}:\d\d|o'clock|noon|midnight|in a (moment|bit|sec)|momentarily|this hour"
 )
 
 
