@@ -214,7 +214,7 @@ def labels(fields: list[str], text: str, created: datetime) -> dict[str, str]:
 
 def add_enron(batch: Path) -> None:
     sys.path.insert(0, str(HERE))
-    from sample_enron import created_at_utc, sample  # noqa: PLC0415
+    from sample_enron import created_at_utc, sample
 
     drawn = sample()
     rows = {r["id"]: r for r in read_csv(ENRON_CSV)}
@@ -302,19 +302,25 @@ def check() -> None:
                     print(f"note: {r['id']} due {c['due']} by hand, rules say {auto}")
         print(f"\n{path.name}: {len(rows)} rows")
         for col in ("apology", "excuse", "next_step", "has_date"):
-            print(f"  {col}: " + ", ".join(f"{k}={v}" for k, v in sorted(Counter(r[col] for r in rows).items())))
+            print(
+                f"  {col}: " + ", ".join(f"{k}={v}" for k, v in sorted(Counter(r[col] for r in rows).items()))
+            )
         commits = [c for r in rows for c in json.loads(r["commitments"])]
         with_due = sum(1 for c in commits if c["due"])
         rows_c = sum(1 for r in rows if json.loads(r["commitments"]))
         rows_cd = sum(1 for r in rows if any(c["due"] for c in json.loads(r["commitments"])))
-        print(f"  commitments: {len(commits)} in {rows_c} rows; {with_due} with a due date (in {rows_cd} rows)")
+        print(
+            f"  commitments: {len(commits)} in {rows_c} rows; {with_due} with a due date (in {rows_cd} rows)"
+        )
         if path == ENRON_CSV:
             print("  halves:", dict(Counter(r["notes"].split(";")[0] for r in rows)))
     sys.exit(0 if ok else 1)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("kind", choices=["enron", "written", "check"])
     parser.add_argument("batch", nargs="?", type=Path)
     args = parser.parse_args()
