@@ -15,6 +15,7 @@ the brief or written by hand. Numeric dates follow `locale=UK` / `locale=US` in 
     python bench/signals_data/build_train.py enron /tmp/batch.txt
     python bench/signals_data/build_train.py written /tmp/batch.txt
     python bench/signals_data/build_train.py check
+    python bench/signals_data/build_train.py twcs    # licence check against all TWCS text
 """
 
 from __future__ import annotations
@@ -317,15 +318,42 @@ def check() -> None:
     sys.exit(0 if ok else 1)
 
 
+def twcs_overlap(shared: Path = Path("/work/shared/data")) -> None:
+    """Licence check: no written row equals, or shares a 40+ character span with, a TWCS text."""
+    csv.field_size_limit(10_000_000)
+    texts: set[str] = set()
+    files = [shared / "pool" / "agent_replies.csv", *sorted((shared / "sets").glob("*.csv"))]
+    for path in files:
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("source", "").startswith("twcs"):
+                    texts.update(norm(v) for k, v in row.items() if k.endswith("text") and v)
+    texts.discard("")
+    long_texts = [t for t in texts if len(t) >= 40]
+    bad = []
+    for row in read_csv(WRITTEN_CSV):
+        n = norm(row["text"])
+        if (
+            n in texts
+            or (len(n) >= 40 and any(n in t for t in long_texts))
+            or any(t in n for t in long_texts if len(t) <= len(n))
+        ):
+            bad.append(row["id"])
+    print(f"{len(texts)} TWCS texts; written rows equal to or overlapping one: {len(bad)} {bad[:20]}")
+    sys.exit(1 if bad else 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("kind", choices=["enron", "written", "check"])
+    parser.add_argument("kind", choices=["enron", "written", "check", "twcs"])
     parser.add_argument("batch", nargs="?", type=Path)
     args = parser.parse_args()
     if args.kind == "check":
         check()
+    elif args.kind == "twcs":
+        twcs_overlap()
     elif args.batch is None:
         parser.error("a batch file is needed")
     else:
