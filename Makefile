@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); each has its own data folder and test database. 0 runs in one process.
+PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -47,7 +49,7 @@ migrations-check: $(TEST_STAMP)
 	DJANGO_SETTINGS_MODULE=anchordesk.settings_test $(PY) -m anchordesk makemigrations --check --dry-run
 
 pytest: $(TEST_STAMP) system-test-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 
