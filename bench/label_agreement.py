@@ -27,6 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.signals_data import spans
+
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = Path("bench/signals_data/validation")
 DEFAULT_PAIRS = [
@@ -121,19 +125,36 @@ def read_labels(path: Path) -> tuple[str, dict[Key, Row]]:
                     )
                 row[column] = value
             if kind == "replies":
-                parse_commitments(row.get("commitments") or "", where)
+                parse_commitments(row.get("commitments") or "", where, row)
             rows[key] = row
     return kind, rows
 
 
-def parse_commitments(raw: str, where: str = "") -> list[dict[str, str]]:
-    """The commitments cell: a JSON list of {"action", "due_text", "due"}; empty means none."""
+_POOL_TEXTS: dict[tuple[str, str], str] = {}
+
+
+def _pool_text(row: Row) -> str:
+    """The reply's text from ../shared/data, for labels that point into it (bench/signals_data/spans.py)."""
+    if not _POOL_TEXTS:
+        _POOL_TEXTS.update(spans.pool_texts())
+    return _POOL_TEXTS.get((row["source"], row["id"]), "")
+
+
+def parse_commitments(raw: str, where: str = "", row: Row | None = None) -> list[dict[str, str]]:
+    """The commitments cell: a JSON list of {"action", "due_text", "due"}, or of offsets into the
+    text ({"action_at", "due_text_at", "due"}) for rows whose text stays in the pool; empty means none."""
     if not raw.strip():
         return []
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise LabelFileError(f"{where}: column commitments is not JSON ({exc.msg})") from exc
+    if (
+        isinstance(value, list)
+        and row is not None
+        and any(isinstance(c, dict) and "action_at" in c for c in value)
+    ):
+        value = spans.to_text(value, _pool_text(row))
     if not isinstance(value, list) or not all(
         isinstance(c, dict) and isinstance(c.get("action"), str) for c in value
     ):
@@ -220,7 +241,10 @@ def match_commitments(
 
 
 def score_commitments(pairs: Sequence[tuple[Row, Row]]) -> list[Score]:
-    lists = [(parse_commitments(a["commitments"]), parse_commitments(b["commitments"])) for a, b in pairs]
+    lists = [
+        (parse_commitments(a["commitments"], row=a), parse_commitments(b["commitments"], row=b))
+        for a, b in pairs
+    ]
     has = [("1" if a else "0", "1" if b else "0") for a, b in lists]
     scores = [score_label(has, "has a commitment", YES_NO)]
     matched = [m for a, b in lists for m in match_commitments(a, b)]
@@ -287,7 +311,7 @@ def compare(first_path: Path, second_path: Path) -> Comparison:
     if kind_a == "replies":
         scores.extend(score_commitments(rows))
         for k, (a, b) in zip(keys, rows, strict=True):
-            ca, cb = parse_commitments(a["commitments"]), parse_commitments(b["commitments"])
+            ca, cb = parse_commitments(a["commitments"], row=a), parse_commitments(b["commitments"], row=b)
             if bool(ca) != bool(cb):
                 disagreements.setdefault("has a commitment", []).append((k, str(len(ca)), str(len(cb))))
             for ma, mb in match_commitments(ca, cb):

@@ -58,7 +58,7 @@ def report(rows: list[dict[str, str]]) -> None:
     print()
     print("rows with >=1 commitment by source:", dict(with_c), "all:", sum(with_c.values()))
     print("commitments by source:", dict(Counter(s for s, _, _ in commits)), "all:", len(commits))
-    print("  with due_text:", sum(1 for *_, c in commits if c["due_text"]))
+    print("  with due_text:", sum(1 for *_, c in commits if c.get("due_text") or c.get("due_text_at")))
     print("  with a resolved due date:", sum(1 for *_, c in commits if c["due"]))
     print(
         "  with a due date by source:",
