@@ -173,3 +173,30 @@ def test_a_notice_about_a_ticket_shows_on_its_timeline_with_its_delivery(people,
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     entry = page.split(f'id="email-{survey.pk}"', 1)[1].split("</li>", 1)[0]
     assert "Emailed" in entry
+
+
+def test_a_bounce_of_an_email_about_no_ticket_marks_it_bounced_and_opens_nothing(people):
+    from anchordesk.mail.ingest import process_inbound, store_raw
+    from anchordesk.mail.models import InboundState, Source
+    from anchordesk.tickets.models import Ticket
+
+    [digest] = queue_email(
+        kind=OutboundKind.DIGEST, to=["gone@example.test"], subject="Weekly digest", body="x"
+    )
+    bounce = (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>\r\n"
+        "To: support@anchordesk.localhost\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <bounce-digest@mx.example.test>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nThe mail to gone@example.test could not be delivered.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n\r\n"
+        "Final-Recipient: rfc822; gone@example.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        f"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {digest.message_id}\r\nSubject: x\r\n"
+        "--B--\r\n"
+    ).encode()
+    inbound, _ = store_raw(bounce, source=Source.PIPE)
+    inbound = process_inbound(inbound.pk)
+    assert inbound.state == InboundState.PROCESSED and inbound.ticket is None  # not quarantined
+    digest.refresh_from_db()
+    assert digest.state == OutboundState.BOUNCED
+    assert not Ticket.objects.exists()
