@@ -79,6 +79,7 @@ def queue_reply(message: Message) -> list[OutboundEmail]:
 
 
 def max_recipients() -> int:
+    """OUTBOUND_MAX_RECIPIENTS: the settings refuse a value below 1 at start-up."""
     return max(1, int(getattr(settings, "OUTBOUND_MAX_RECIPIENTS", 50)))
 
 

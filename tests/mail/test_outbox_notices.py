@@ -200,3 +200,19 @@ def test_a_bounce_of_an_email_about_no_ticket_marks_it_bounced_and_opens_nothing
     digest.refresh_from_db()
     assert digest.state == OutboundState.BOUNCED
     assert not Ticket.objects.exists()
+
+
+def test_a_recipient_cap_below_one_is_refused_at_start_up(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "OUTBOUND_MAX_RECIPIENTS": "0", "DJANGO_SETTINGS_MODULE": "anchordesk.settings"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env["ANCHORDESK_DATA_DIR"] = str(tmp_path)
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert started.returncode != 0
+    assert "OUTBOUND_MAX_RECIPIENTS must be 1 or more, got 0" in started.stderr
