@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -300,6 +302,36 @@ def send_outbound(outbound_id: int) -> str:
         extra={"outbound_id": outbound_id, "kind": outbound.kind, "ticket_id": outbound.ticket_id},
     )
     return OutboundState.SENT
+
+
+def do_retry_outbound(outbound: OutboundEmail, *, actor: Any) -> OutboundEmail:
+    """An admin sends a failed email again, from a fresh count of attempts."""
+    from anchordesk.core.audit import record_event
+
+    if outbound.state != OutboundState.FAILED:
+        raise ValidationError({"state": "Only an email that failed can be sent again."})
+    if outbound.sensitive:
+        raise ValidationError(
+            {"outbound": "This email held a one-time link, removed when it failed; the customer asks again."}
+        )
+    with transaction.atomic():
+        retried = OutboundEmail.objects.filter(pk=outbound.pk, state=OutboundState.FAILED).update(
+            state=OutboundState.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+        )
+        if not retried:
+            raise ValidationError({"state": "Someone else already sent this email again."})
+        record_event(
+            "mail.outbound_retried",
+            actor=actor,
+            obj=outbound,
+            before={"state": OutboundState.FAILED, "attempts": outbound.attempts},
+            after={"state": OutboundState.QUEUED},
+            note=outbound.last_error,
+        )
+        outbound_id = outbound.pk
+        transaction.on_commit(lambda: _enqueue([outbound_id]))
+    outbound.refresh_from_db()
+    return outbound
 
 
 def due_outbound_ids(limit: int = 200) -> list[int]:

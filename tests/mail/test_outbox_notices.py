@@ -216,3 +216,64 @@ def test_a_recipient_cap_below_one_is_refused_at_start_up(tmp_path):
     )
     assert started.returncode != 0
     assert "OUTBOUND_MAX_RECIPIENTS must be 1 or more, got 0" in started.stderr
+
+
+def _failed(people, **fields):
+    [row] = queue_email(
+        kind=OutboundKind.SLA_BREACH, to=[people.lead.email], subject="SLA breached", body="x"
+    )
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        state=OutboundState.FAILED, attempts=8, last_error="SMTPRecipientsRefused: 550", **fields
+    )
+    return row
+
+
+def test_the_outbox_page_shows_admins_every_email_by_state_and_kind(people, client):
+    queue_email(
+        kind=OutboundKind.DIGEST, to=[people.lead.email], subject="Weekly digest: last week", body="x"
+    )
+    failed = _failed(people)
+    client.force_login(people.admin)
+    page = client.get("/mail/outbox/").content.decode()
+    assert "Weekly digest: last week" in page and "SLA breached" in page
+    assert "Weekly digest" in page and "SLA breach" in page and "SMTPRecipientsRefused: 550" in page
+    only_failed = client.get("/mail/outbox/?state=failed").content.decode()
+    assert f'id="outbound-{failed.pk}"' in only_failed and "Weekly digest: last week" not in only_failed
+    only_digests = client.get("/mail/outbox/?kind=digest.weekly").content.decode()
+    assert "Weekly digest: last week" in only_digests and f'id="outbound-{failed.pk}"' not in only_digests
+    wrong = client.get("/mail/outbox/?kind=notice.gossip")
+    assert wrong.status_code == 400 and "Unknown kind &#x27;notice.gossip&#x27;" in wrong.content.decode()
+    client.force_login(people.agent)
+    assert client.get("/mail/outbox/").status_code == 403
+    assert client.post(f"/mail/outbox/{failed.pk}/retry").status_code == 403
+
+
+def test_an_admin_sends_a_failed_email_again_and_it_is_delivered(people, client, smtp_server):
+    from anchordesk.core.models import AuditEvent
+
+    failed = _failed(people)
+    client.force_login(people.admin)
+    response = client.post(f"/mail/outbox/{failed.pk}/retry")
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (OutboundState.QUEUED, 0)
+    assert AuditEvent.objects.filter(
+        kind="mail.outbound_retried", object_id=failed.pk, actor=people.admin
+    ).exists()
+    sweep_mail.call_local()
+    failed.refresh_from_db()
+    assert failed.state == OutboundState.SENT
+    assert [m["Subject"] for m in smtp_server.messages] == ["SLA breached"]
+    again = client.post(f"/mail/outbox/{failed.pk}/retry")  # already sent: refused with the reason
+    assert (
+        again.status_code == 409 and "Only an email that failed can be sent again." in again.content.decode()
+    )
+
+
+def test_a_failed_sign_in_link_cannot_be_sent_again_its_token_is_gone(people, client):
+    failed = _failed(people, sensitive=True, body_text=REDACTED)
+    client.force_login(people.admin)
+    response = client.post(f"/mail/outbox/{failed.pk}/retry")
+    assert response.status_code == 409 and "one-time link" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.state == OutboundState.FAILED
