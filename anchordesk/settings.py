@@ -205,6 +205,10 @@ MAIL_LOOP_LIMIT = env_int(
 )  # messages per sender per 10 minutes before we stop listening
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)  # inbound messages routed per transaction
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Recipients (To and Cc) of one outgoing email; an email to more people is split into several.
+OUTBOUND_MAX_RECIPIENTS = env_int("OUTBOUND_MAX_RECIPIENTS", 50)
+if OUTBOUND_MAX_RECIPIENTS < 1:
+    raise ImproperlyConfigured(f"OUTBOUND_MAX_RECIPIENTS must be 1 or more, got {OUTBOUND_MAX_RECIPIENTS}")
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
 COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due
 PORTAL_LINK_MAX_AGE = env_int("PORTAL_LINK_MAX_AGE", 30 * 60)  # seconds a sign-in link stays valid

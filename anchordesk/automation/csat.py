@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -16,11 +15,14 @@ from django.utils import timezone
 from anchordesk.accounts.models import hash_token
 from anchordesk.automation.models import CsatSurvey, Rating
 from anchordesk.core.audit import record_event
+from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.tickets.models import Ticket
 
 
+@transaction.atomic
 def do_send_survey(ticket: Ticket) -> CsatSurvey | None:
-    """Create the survey and email its links after commit. One survey per solve, never for merged tickets."""
+    """Create the survey and queue the email of its links in the same transaction. One survey per solve, never for merged tickets."""
     if ticket.merged_into_id is not None:
         return None
     if CsatSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).exists():
@@ -33,10 +35,13 @@ def do_send_survey(ticket: Ticket) -> CsatSurvey | None:
         f'Hello {customer.display_name},\n\nYour request "{ticket.subject}" [#{ticket.pk}] is solved. '
         f"How did we do?\n\n  Good: {base}?rating=good\n  Bad:  {base}?rating=bad\n\nThank you.\n"
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"How did we do? [#{ticket.pk}]", body, settings.DEFAULT_FROM_EMAIL, [customer.email]
-        )
+    queue_email(
+        kind=OutboundKind.CSAT_SURVEY,
+        ticket=ticket,
+        to=[customer.email],
+        subject=f"How did we do? [#{ticket.pk}]",
+        body=body,
+        sensitive=True,  # the links carry the survey's token, of which only a hash is kept
     )
     return survey
 
@@ -73,13 +78,12 @@ def do_rate(survey: CsatSurvey, rating: str, comment: str = "") -> CsatSurvey:
             f'{customer} rated your help on "{survey.ticket.subject}" [#{survey.ticket_id}] good and wrote:\n\n'
             f"  {comment}\n\n{settings.SITE_URL}/wellbeing/kind-words/\n"
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                f"A customer thanked you [#{survey.ticket_id}]",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [agent.email],
-            )
+        queue_email(
+            kind=OutboundKind.KIND_WORDS,
+            ticket=survey.ticket_id,
+            to=[agent.email],
+            subject=f"A customer thanked you [#{survey.ticket_id}]",
+            body=body,
         )
     return survey
 

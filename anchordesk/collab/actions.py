@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from anchordesk.collab.choices import (
 from anchordesk.collab.models import Escalation, Handoff, HandoffComment
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.mail.models import OutboundKind
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -52,10 +52,13 @@ def _required(value: str, field: str, label: str, limit: int | None = None) -> s
     return value
 
 
-def _send(addresses: Iterable[str], subject: str, body: str) -> None:
-    recipients = sorted({a for a in addresses if a})
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+def _send(addresses: Iterable[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
+    """A notice to people of the company, through the durable outbox in this transaction."""
+    from anchordesk.mail.outbox import queue_email
+
+    queue_email(
+        to=sorted({a for a in addresses if a}), subject=subject, body=body, kind=kind, ticket=ticket_id
+    )
 
 
 def _ticket_url(ticket_id: int) -> str:
@@ -143,6 +146,8 @@ def do_open_escalation(
         f"Reason: {escalation.reason or '-'}\n"
         f"Answer by {escalation.due_at:%Y-%m-%d %H:%M %Z}.\n"
         f"{settings.SITE_URL}/collab/escalations/{escalation.pk}/",
+        kind=OutboundKind.ESCALATION,
+        ticket_id=ticket.pk,
     )
     return escalation, True
 
@@ -264,6 +269,8 @@ def scan_overdue_escalations() -> int:
                 f"{ticket.customer.display_name} asked for a manager and no lead has taken it.\n"
                 f"It was due {escalation.due_at:%Y-%m-%d %H:%M %Z}.\n"
                 f"{settings.SITE_URL}/collab/escalations/{escalation.pk}/",
+                kind=OutboundKind.ESCALATION,
+                ticket_id=ticket.pk,
             )
             told += 1
     return told
@@ -436,6 +443,8 @@ def do_open_handoff(
         f"{actor.display_name} asks {team.name} for help with ticket #{ticket.pk}.\n\n{needed}\n\n"
         f"Due: {due_on.isoformat() if due_on else 'no date set'}\n"
         f"{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
+        kind=OutboundKind.HANDOFF,
+        ticket_id=ticket.pk,
     )
     if handoff.external_email:
         _email_external(handoff, _external_request_body(handoff, actor, attached))
@@ -483,7 +492,8 @@ def _email_external(handoff: Handoff, body: str) -> None:
     from anchordesk.mail.outbox import queue_email
 
     queue_email(
-        handoff.ticket_id,
+        kind=OutboundKind.HANDOFF_EXTERNAL,
+        ticket=handoff.ticket_id,
         to=[handoff.external_email],
         subject=f"{handoff.subject} {handoff_subject_token(handoff.pk)}",
         body=body,
@@ -531,6 +541,8 @@ def do_add_emailed_reply(handoff: Handoff, body: str, *, sender: str) -> Handoff
         people,
         f"Reply on handoff: {handoff.subject} (#{handoff.ticket_id})",
         f"{sender} replied:\n\n{body}\n\n{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
+        kind=OutboundKind.HANDOFF,
+        ticket_id=handoff.ticket_id,
     )
     return comment
 
@@ -590,6 +602,8 @@ def do_set_handoff_status(handoff: Handoff, status: str, *, actor: User, note: s
             + (f"\n{note}\n" if note else "")
             + "\nPlease update the customer on the ticket.\n"
             + _ticket_url(ticket.pk),
+            kind=OutboundKind.HANDOFF,
+            ticket_id=ticket.pk,
         )
     return handoff
 
@@ -669,6 +683,8 @@ def scan_overdue_handoffs() -> int:
                 f"Overdue handoff: {handoff.subject} (#{handoff.ticket_id})",
                 f"The handoff to {team.name} was needed by {handoff.due_on.isoformat()} and is still "
                 f"{handoff.get_status_display().lower()}.\n{settings.SITE_URL}/collab/handoffs/{handoff.pk}/",
+                kind=OutboundKind.HANDOFF,
+                ticket_id=handoff.ticket_id,
             )
             if handoff.external_email:
                 _email_external(

@@ -6,17 +6,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.insights import services
 from anchordesk.insights.services import Dashboard, Filters
+from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 
 
 @dataclass
 class DigestResult:
-    sent: int
+    queued: int  # emails written to the outbox; the worker sends them
     subject: str
     body: str
 
@@ -51,9 +53,12 @@ def lead_addresses() -> list[str]:
 
 
 def send_weekly_digest(today: date | None = None) -> DigestResult:
-    """One email per lead (addresses are not shared), through Django's configured email backend."""
+    """One email per lead (addresses are not shared), queued together in the durable outbox."""
     subject, body, _ = build_digest(today)
-    addresses = lead_addresses()
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
-    sent = get_connection().send_messages(messages) if messages else 0
-    return DigestResult(sent=sent or 0, subject=subject, body=body)
+    with transaction.atomic():
+        rows = [
+            row
+            for address in lead_addresses()
+            for row in queue_email(kind=OutboundKind.DIGEST, to=[address], subject=subject, body=body)
+        ]
+    return DigestResult(queued=len(rows), subject=subject, body=body)

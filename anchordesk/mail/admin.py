@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anchordesk.mail.models import InboundEmail, Mailbox, OutboundEmail
 
@@ -21,5 +22,29 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "subject", "state", "attempts", "next_attempt_at", "last_error")
-    list_filter = ("state",)
+    """Every email Anchordesk sends, by kind and delivery state. Rows are only written by queue_email."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "recipients",
+        "subject",
+        "ticket_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("state", "kind")
+    search_fields = ("subject", "message_id")
+    date_hierarchy = "created_at"
+    list_select_related = False
+
+    @admin.display(description="To")
+    def recipients(self, obj: OutboundEmail) -> str:
+        everyone = [*obj.to, *obj.cc]
+        return ", ".join(everyone[:3]) + (f" and {len(everyone) - 3} more" if len(everyone) > 3 else "")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -480,6 +480,9 @@ def _route_bounce(inbound: InboundEmail, parsed: Any) -> None:
         _finish(inbound, InboundState.IGNORED, "bounce for a message we did not send")
         return
     OutboundEmail.objects.filter(pk=outbound.pk).update(state=OutboundState.BOUNCED, last_error="bounced")
+    if outbound.ticket is None:  # a notice, digest or sign-in link: the outbox page shows the bounce
+        _finish(inbound, InboundState.PROCESSED)
+        return
     note = do_add_system_note(
         outbound.ticket,
         f"The email to {', '.join(outbound.to)} bounced:\n\n{(parsed.text or '').strip()[:2000] or '(no details)'}",

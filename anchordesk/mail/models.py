@@ -96,10 +96,33 @@ class OutboundState(models.TextChoices):
     BOUNCED = "bounced", "Bounced"
 
 
-class OutboundEmail(models.Model):
-    """The durable outbox: written in the same transaction as the reply, sent by the worker."""
+class OutboundKind(models.TextChoices):
+    """What an outgoing email is. Every email Anchordesk sends is one of these, through the outbox."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    REPLY = "reply", "Reply to the customer"
+    HANDOFF_EXTERNAL = "handoff.external", "Handoff to an outside contact"
+    HANDOFF = "notice.handoff", "Handoff notice"
+    ESCALATION = "notice.escalation", "Escalation notice"
+    APPROVAL = "notice.approval", "Approval notice"
+    ANNOUNCEMENT = "notice.announcement", "Policy announcement"
+    WELLBEING = "notice.wellbeing", "Wellbeing notice"
+    SLA_WARNING = "notice.sla_warning", "SLA warning"
+    SLA_BREACH = "notice.sla_breach", "SLA breach"
+    PROMISE_REMINDER = "notice.promise_reminder", "Promise reminder"
+    PROMISE_MISSED = "notice.promise_missed", "Missed promise"
+    KIND_WORDS = "notice.kind_words", "Customer's thanks"
+    CSAT_SURVEY = "csat.survey", "Satisfaction survey"
+    DIGEST = "digest.weekly", "Weekly digest"
+    PORTAL_LINK = "portal.sign_in", "Portal sign-in link"
+
+
+class OutboundEmail(models.Model):
+    """The durable outbox: written in the same transaction as the change that sends it, sent by the worker."""
+
+    kind = models.CharField(max_length=40, choices=OutboundKind.choices, default=OutboundKind.REPLY)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     ticket_message = models.ForeignKey(
         "tickets.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
     )
@@ -113,6 +136,11 @@ class OutboundEmail(models.Model):
     references = models.TextField(blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # extra headers, e.g. List-Unsubscribe
+    # A sign-in link is useless once it has expired, and its body holds a live token: such an
+    # email is not sent after expires_at, and a sensitive body is blanked once the row is done.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    sensitive = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=OutboundState.choices, default=OutboundState.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("quarantine/<int:inbound_id>/raw", views.raw_message, name="mail-raw"),
     path("quarantine/<int:inbound_id>/retry", views.retry, name="mail-retry"),
     path("quarantine/<int:inbound_id>/discard", views.discard, name="mail-discard"),
+    path("outbox/", views.outbox, name="mail-outbox"),
+    path("outbox/<int:outbound_id>/retry", views.outbox_retry, name="mail-outbox-retry"),
 ]

@@ -1,13 +1,15 @@
-"""Inbound push endpoint for providers and the admins' quarantine."""
+"""Inbound push endpoint for providers, the admins' quarantine and the outbox page."""
 
 from __future__ import annotations
 
 import hmac
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,16 @@ from anchordesk.mail.ingest import (
     enqueue_processing,
     store_raw,
 )
-from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, Source
+from anchordesk.mail.models import (
+    InboundEmail,
+    InboundState,
+    Mailbox,
+    OutboundEmail,
+    OutboundKind,
+    OutboundState,
+    Source,
+)
+from anchordesk.mail.outbox import do_retry_outbound
 
 
 @csrf_exempt  # authenticated by the mailbox's push secret, not a browser session
@@ -99,3 +110,58 @@ def discard(request: HttpRequest, inbound_id: int) -> HttpResponse:
     inbound = get_object_or_404(InboundEmail, pk=inbound_id)
     do_discard_inbound(inbound, actor=request.user)
     return redirect("mail-quarantine")
+
+
+OUTBOX_ROWS = 200
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    return _outbox_page(request)
+
+
+def _outbox_page(
+    request: HttpRequest, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """Every email Anchordesk sent or is sending, newest first, by state and kind."""
+    errors = dict(errors or {})
+    state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
+    if state and state not in OutboundState.values:
+        errors["state"] = f"Unknown state {state!r}; one of {', '.join(OutboundState.values)}."
+    if kind and kind not in OutboundKind.values:
+        errors["kind"] = f"Unknown kind {kind!r}; one of {', '.join(OutboundKind.values)}."
+    rows = OutboundEmail.objects.defer("body_text", "body_html", "references").order_by("-created_at", "-id")
+    if state in OutboundState.values:
+        rows = rows.filter(state=state)
+    if kind in OutboundKind.values:
+        rows = rows.filter(kind=kind)
+    counts = dict(OutboundEmail.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    return render(
+        request,
+        "mail/outbox.html",
+        {
+            "rows": rows[:OUTBOX_ROWS],
+            "limit": OUTBOX_ROWS,
+            "state": state,
+            "kind": kind,
+            "errors": errors,
+            "states": [(value, label, counts.get(value, 0)) for value, label in OutboundState.choices],
+            "kinds": OutboundKind.choices,
+            "total": sum(counts.values()),
+        },
+        status=400 if errors and status == 200 else status,
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request: HttpRequest, outbound_id: int) -> HttpResponse:
+    _require_admin(request)
+    outbound = get_object_or_404(OutboundEmail, pk=outbound_id)
+    try:
+        do_retry_outbound(outbound, actor=request.user)
+    except ValidationError as exc:
+        reasons = {field: " ".join(messages) for field, messages in exc.message_dict.items()}
+        return _outbox_page(request, errors=reasons, status=409)
+    return redirect(f"{reverse('mail-outbox')}?state={OutboundState.QUEUED}")

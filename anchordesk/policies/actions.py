@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,6 +19,8 @@ from django.utils.text import slugify
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
+from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.policies import engine
 from anchordesk.policies.choices import LIMITED_ROLES, ApprovalState, DecisionOutcome, ExceptionState
 from anchordesk.policies.engine_text import format_amount
@@ -189,9 +190,8 @@ def _announce(announcement: Announcement, actor: User) -> None:
     recipients = sorted(
         {u.email for u in people_who_should_read(announcement.version).exclude(pk=actor.pk) if u.email}
     )
-    if recipients:
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages))
+    for to in recipients:  # one message each: nobody sees the others' addresses
+        queue_email(kind=OutboundKind.ANNOUNCEMENT, to=[to], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -299,10 +299,14 @@ def _deciders(exception: PolicyException, needs_role: str) -> list[str]:
     return [u.email for u in on_duty_leads(exception.ticket)]
 
 
-def _tell(addresses: list[str], subject: str, body: str) -> None:
-    recipients = sorted({a for a in addresses if a})
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+def _tell(addresses: list[str], subject: str, body: str, *, ticket_id: int) -> None:
+    queue_email(
+        kind=OutboundKind.APPROVAL,
+        ticket=ticket_id,
+        to=sorted({a for a in addresses if a}),
+        subject=subject,
+        body=body,
+    )
 
 
 def _exception_words(exception: PolicyException) -> str:
@@ -321,6 +325,7 @@ def _ask_for_approval(approval: ApprovalRequest, requester: User) -> None:
         f"Why it needs you: {approval.why}\n"
         + (f"Note: {exception.note}\n" if exception.note else "")
         + f"{settings.SITE_URL}/policies/approvals/",
+        ticket_id=ticket.pk,
     )
 
 
@@ -480,6 +485,7 @@ def do_decide_approval(
         f"{_exception_words(exception)}\n"
         + (f"Note: {note}\n" if note else "")
         + f"{settings.SITE_URL}/policies/decisions/{exception.decision_id}/",
+        ticket_id=exception.ticket_id,
     )
     record_event(
         "policy.exception_approved" if approve else "policy.exception_declined",

@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
+from anchordesk.mail.models import OutboundKind
 from anchordesk.recovery.choices import (
     STEP_ORDER,
     CommitmentState,
@@ -237,6 +237,8 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
                 f"Promise due soon on #{commitment.ticket_id}",
                 f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
                 f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+                kind=OutboundKind.PROMISE_REMINDER,
+                ticket_id=commitment.ticket_id,
             )
             reminded += 1
     overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
@@ -271,17 +273,21 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
                 f"{commitment.owner.display_name} promised: {commitment.action}\n"
                 f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
                 f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+                kind=OutboundKind.PROMISE_MISSED,
+                ticket_id=commitment.ticket_id,
             )
             missed += 1
     return {"reminded": reminded, "missed": missed}
 
 
-def _notify(address: str, subject: str, body: str) -> None:
-    _notify_many([address], subject, body)
+def _notify(address: str, subject: str, body: str, *, kind: str, ticket_id: int) -> None:
+    _notify_many([address], subject, body, kind=kind, ticket_id=ticket_id)
 
 
-def _notify_many(addresses: list[str], subject: str, body: str) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses))
+def _notify_many(addresses: list[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
+    from anchordesk.mail.outbox import queue_email
+
+    queue_email(kind=kind, ticket=ticket_id, to=addresses, subject=subject, body=body)
 
 
 def _required(value: str, field: str, label: str) -> str:

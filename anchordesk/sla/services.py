@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -474,7 +473,16 @@ def _notify(timer: SlaTimer, *, breached: bool) -> None:
         lines.append(f"Due: {due:%Y-%m-%d %H:%M %Z}")
     lines.append(f"{settings.SITE_URL}/tickets/{ticket.pk}/")
     body = "\n".join(lines) + "\n"
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    from anchordesk.mail.models import OutboundKind
+    from anchordesk.mail.outbox import queue_email
+
+    queue_email(
+        kind=OutboundKind.SLA_BREACH if breached else OutboundKind.SLA_WARNING,
+        ticket=ticket,
+        to=recipients,
+        subject=subject,
+        body=body,
+    )
 
 
 def breach(timer: SlaTimer, now: datetime) -> bool:

@@ -60,13 +60,19 @@ OTHER_TICKETS_SHOWN = 6
 
 @dataclass
 class TimelineItem:
-    kind: str  # "message" or "event"
+    kind: str  # "message", "event" or "email" (a notice or survey about the ticket, not a reply)
     at: datetime
     obj: Any
 
 
+_ORDER = {"message": 0, "event": 1, "email": 2}
+
+
 def _timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages, notes and audit events in time order, in four queries however long the ticket."""
+    """Messages, notes, audit events and the ticket's other emails in time order, in five queries
+    however long the ticket. A reply's own email shows as a badge on the reply."""
+    from anchordesk.mail.models import OutboundEmail
+
     items = [
         TimelineItem("message", m.created_at, m)
         for m in ticket.messages.select_related("author", "customer").prefetch_related(
@@ -78,8 +84,14 @@ def _timeline(ticket: Ticket) -> list[TimelineItem]:
         for e in ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")
         if e.kind not in MESSAGE_EVENTS
     ]
-    # Stable sort: a message and the events it caused keep their order.
-    return sorted(items, key=lambda item: (item.at, 0 if item.kind == "message" else 1))
+    items += [
+        TimelineItem("email", o.created_at, o)
+        for o in OutboundEmail.objects.filter(ticket=ticket, ticket_message__isnull=True)
+        .defer("body_text", "body_html")
+        .order_by("created_at", "id")
+    ]
+    # Stable sort: a message and the events and emails it caused keep their order.
+    return sorted(items, key=lambda item: (item.at, _ORDER[item.kind]))
 
 
 def _links(user: User, ticket: Ticket) -> list[Ticket]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -471,7 +470,10 @@ def _route_if_restricted(event: AuditEvent) -> None:
             f"{ticket.customer.display_name} is restricted under the abusive-customer policy, so their "
             f"message waits for a lead:\n{settings.SITE_URL}/wellbeing/lead-queue/\n"
         )
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, leads))
+        from anchordesk.mail.models import OutboundKind
+        from anchordesk.mail.outbox import queue_email
+
+        queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
     assignee = ticket.assignee
     if assignee is not None and not assignee.is_lead:
         token = audit_note.set("restricted customer: the leads' queue")

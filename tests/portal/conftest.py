@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from anchordesk.accounts.models import Customer
 from anchordesk.portal.auth import SESSION_KEY
+from tests.outbox import deliver_outbox
 
 LINK_RE = re.compile(r"https?://[^\s]+/portal/sign-in/([A-Za-z0-9_\-]+)")
 
@@ -33,7 +33,7 @@ def portal_client(customer: Customer) -> Client:
 
 def emailed_token(to: str) -> str:
     """The token from the last sign-in email sent to this address."""
-    sent = [m for m in mail.outbox if to in m.to]
+    sent = [m for m in deliver_outbox() if to in m.to]
     assert sent, f"no email to {to}"
     match = LINK_RE.search(str(sent[-1].body))
     assert match, sent[-1].body

@@ -19,4 +19,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Subject: {subject}\n\n{body}")
             return
         result = send_weekly_digest()
-        self.stdout.write(f"Sent the weekly digest to {result.sent} lead(s).")
+        self.stdout.write(f"Queued the weekly digest for {result.queued} lead(s); the worker sends it.")
