@@ -99,3 +99,15 @@ def discard(request: HttpRequest, inbound_id: int) -> HttpResponse:
     inbound = get_object_or_404(InboundEmail, pk=inbound_id)
     do_discard_inbound(inbound, actor=request.user)
     return redirect("mail-quarantine")
+
+
+@login_required
+def mailboxes(request: HttpRequest) -> HttpResponse:
+    """Each mailbox with its last poll and, when the last poll failed, why and when."""
+    from anchordesk.core.jobs import job_statuses
+    from anchordesk.mail.tasks import mailbox_job
+
+    _require_admin(request)
+    statuses = {status.name: status for status in job_statuses()}
+    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.all()]
+    return render(request, "mail/mailboxes.html", {"rows": rows})
