@@ -41,9 +41,20 @@ class Command(BaseCommand):
             help="drop every job lease (mailbox polls included) whoever holds it, then start; "
             "only when no other worker runs. Rarely needed: a dead worker's lease lapses by itself.",
         )
+        parser.add_argument(
+            "--no-reclaim",
+            action="store_true",
+            help="leave the leases of dead workers on this machine to lapse after JOB_LEASE_TTL "
+            "(as a lease of another machine would) instead of dropping them at start",
+        )
 
     def handle(
-        self, *args: Any, workers: int | None = None, flush_locks: bool = False, **options: Any
+        self,
+        *args: Any,
+        workers: int | None = None,
+        flush_locks: bool = False,
+        no_reclaim: bool = False,
+        **options: Any,
     ) -> None:
         from huey.consumer import Scheduler
 
@@ -53,7 +64,8 @@ class Command(BaseCommand):
             dropped = leases.release_all()
             dropped += sorted(_flush_old_huey_locks())
             self.stdout.write(f"flushed {len(dropped)} lock(s): {', '.join(dropped) or '-'}")
-        else:
+            self.stdout.flush()
+        elif not no_reclaim:
             reclaimed = leases.reclaim_dead_local()
             if reclaimed:
                 log.warning("dropped leases of dead workers on this machine", extra={"jobs": reclaimed})
