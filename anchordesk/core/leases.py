@@ -241,6 +241,7 @@ class Lease:
         self.store = lease_store
         self.ttl = ttl
         self.lost = False
+        self._renewed = time.monotonic()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -249,9 +250,14 @@ class Lease:
         return self.claim.name
 
     def renew(self) -> None:
+        """Extend the lease (at most every third of the TTL: between items this is cheap), or raise
+        LeaseLost when it was lost."""
+        if not self.lost and time.monotonic() - self._renewed < self.ttl / 3:
+            return
         if self.lost or not self.store.renew(self.claim, self.ttl):
             self.lost = True
             raise LeaseLost(f"lease {self.name!r} expired and may be held by another worker")
+        self._renewed = time.monotonic()
 
     def start_heartbeat(self) -> None:
         self._thread = threading.Thread(target=self._beat, name=f"lease-{self.name}", daemon=True)
@@ -275,6 +281,7 @@ class Lease:
                     self.lost = True
                     log.error("lease lost while the job ran", extra={"job": self.name})
                     return
+                self._renewed = time.monotonic()
         finally:
             connections.close_all()  # this thread's own database connections
 

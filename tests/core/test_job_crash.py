@@ -36,7 +36,8 @@ from tests.mail.conftest import dovecot  # noqa: F401 - the fixture, for the mai
 from tests.mail.mailfactory import raw_email
 from tests.services import scratch_database_url
 
-TTL = 3  # JOB_LEASE_TTL: a dead worker's lease lapses this many seconds after its last renewal
+TTL = 8  # JOB_LEASE_TTL: a dead worker's lease lapses this many seconds after its last renewal
+# (longer than a worker takes to start, so a restart with --no-reclaim really has to wait for it)
 TICK = 2  # WORKER_TICK_SECONDS: how often the worker queues the periodic jobs
 KILLS = 4
 PATIENCE = 240  # seconds any single wait may take on a loaded machine; each returns as soon as it can
@@ -57,7 +58,7 @@ class Db:
 
             if self._conn is None:
                 self._conn = psycopg.connect(self.url, autocommit=True)
-            row = self._conn.execute(sql.replace("?", "%s"), params).fetchone()
+            row = self._conn.execute(sql.replace("?", "%s"), params or None).fetchone()
         else:
             with contextmanager(self._sqlite)() as conn:
                 row = conn.execute(sql, params).fetchone()
@@ -152,6 +153,7 @@ class Run:
     kills: int = 0
     mid_job: int = 0  # kills that landed while the dead worker held the job's lease
     resumed_after: list[float] = field(default_factory=list)  # seconds from lease lapse to next run
+    waited_for_lapse: list[float] = field(default_factory=list)  # --no-reclaim: seconds from kill to next run
 
 
 def lease_holder(env: dict[str, str], db: Db, job: str) -> str:
@@ -173,6 +175,7 @@ def crash_repeatedly(tmp_path: Path, env: dict[str, str], db: Db, scenario: Scen
     run = Run()
     done = int(db.value(scenario.progress_sql))
     killed_at = runs_at_kill = None
+    held_by_dead = False
     for i in range(KILLS):
         reclaim = i % 2 == 0
         args = scenario.first_args if i == 0 else (() if reclaim else ("--no-reclaim",))
@@ -184,8 +187,11 @@ def crash_repeatedly(tmp_path: Path, env: dict[str, str], db: Db, scenario: Scen
                 wait_for(
                     lambda seen=runs_at_kill: runs(db, scenario.job) > seen, f"{scenario.job} to run again"
                 )
+                resumed_at = time.monotonic()
                 lapse = ready_at if reclaim else max(ready_at, killed_at + TTL)
-                run.resumed_after.append(round(max(0.0, time.monotonic() - lapse), 2))
+                run.resumed_after.append(round(max(0.0, resumed_at - lapse), 2))
+                if not reclaim and held_by_dead:
+                    run.waited_for_lapse.append(round(resumed_at - killed_at, 2))
             before = done
             done = wait_for(
                 lambda before=before: (n := int(db.value(scenario.progress_sql))) > before and n,
@@ -204,7 +210,8 @@ def crash_repeatedly(tmp_path: Path, env: dict[str, str], db: Db, scenario: Scen
             raise
         run.kills += 1
         done = int(db.value(scenario.progress_sql))
-        run.mid_job += holder.endswith(f":{worker.pid}") and done < scenario.total
+        held_by_dead = holder.endswith(f":{worker.pid}")
+        run.mid_job += held_by_dead and done < scenario.total
     if "before_final" in scenario.notes:
         scenario.notes["before_final"]()
     final = Worker(env, tmp_path / "final.log")
@@ -233,6 +240,9 @@ def crash_repeatedly(tmp_path: Path, env: dict[str, str], db: Db, scenario: Scen
         f"too few kills landed mid-job; the test proved nothing: {run}"
     )
     assert all(seconds <= RESUME_LIMIT for seconds in run.resumed_after), run
+    # The dead worker's lease kept the job from a second worker until it lapsed: the lease was
+    # renewed at most a third of the TTL before the kill, so it lasted two thirds of it at least.
+    assert run.waited_for_lapse and all(seconds >= TTL * 2 / 3 - 0.5 for seconds in run.waited_for_lapse), run
     return run
 
 
