@@ -143,6 +143,14 @@ else:
         "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"},
     }
 
+# Periodic jobs hold a lease while they run (anchordesk/core/leases.py, docs/jobs.md): it expires
+# this many seconds after its last renewal, so a killed worker blocks a job at most that long.
+JOB_LEASE_TTL = env_int("JOB_LEASE_TTL", 20)
+JOB_LEASE_MAX_HOLD = env_int("JOB_LEASE_MAX_HOLD", 1800)  # a run stuck longer stops renewing its lease
+JOB_LEASE_BACKEND = env_str("JOB_LEASE_BACKEND", "redis" if REDIS_URL else "database")
+WORKER_TICK_SECONDS = env_int("WORKER_TICK_SECONDS", 60)  # how often the worker queues periodic jobs
+COMMITMENT_SCAN_SECONDS = env_int("COMMITMENT_SCAN_SECONDS", 15)  # promise reminders: scans per minute
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -3,6 +3,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from anchordesk.core.metrics import metrics_view
+from anchordesk.core.views import job_health
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -13,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
+    path("settings/jobs/", job_health, name="job-health"),
     path("api/v1/", include("anchordesk.api.urls")),
     path("portal/", include("anchordesk.portal.urls")),
     path("mail/", include("anchordesk.mail.urls")),

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.collab.actions import scan_overdue_escalations, scan_overdue_handoffs
+from anchordesk.core.jobs import periodic_job
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("escalation-overdue-scan")
+@periodic_job("escalation-overdue-scan", every="every minute")
 def escalation_overdue_scan() -> None:
     scan_overdue_escalations()
 
 
 @db_periodic_task(crontab(minute="*/5"))
-@lock_task("handoff-overdue-scan")
+@periodic_job("handoff-overdue-scan", every="every 5 minutes")
 def handoff_overdue_scan() -> None:
     scan_overdue_handoffs()

@@ -1,7 +1,8 @@
 """Prometheus metrics in the text exposition format, written by hand (no client library).
 
 Gauges come from the database at scrape time (ticket counts by status, active tickets by
-priority, webhook deliveries and outbound emails by state) and from the queue (tasks
+priority, webhook deliveries and outbound emails by state, each periodic job's last start,
+success and failure), from the job leases (holder and age) and from the queue (tasks
 waiting). Request counters are per process, kept by RequestMetricsMiddleware when it is
 installed. Set METRICS_TOKEN to require `Authorization: Bearer <token>` on the endpoint.
 """
@@ -121,6 +122,55 @@ def _queue_metrics() -> list[str]:
     )
 
 
+def _job_metrics() -> list[str]:
+    from anchordesk.core.jobs import job_statuses
+
+    statuses = job_statuses()
+
+    def stamps(attr: str) -> list[Sample]:
+        return [
+            ({"job": s.name}, getattr(s, attr).timestamp()) for s in statuses if getattr(s, attr) is not None
+        ]
+
+    lines = metric(
+        "anchordesk_job_last_start_timestamp",
+        "gauge",
+        "When each periodic job last started (Unix time).",
+        stamps("last_started_at"),
+    )
+    lines += metric(
+        "anchordesk_job_last_success_timestamp",
+        "gauge",
+        "When each periodic job last succeeded (Unix time).",
+        stamps("last_succeeded_at"),
+    )
+    lines += metric(
+        "anchordesk_job_last_failure_timestamp",
+        "gauge",
+        "When each periodic job last failed (Unix time).",
+        stamps("last_failed_at"),
+    )
+    lines += metric(
+        "anchordesk_job_failing",
+        "gauge",
+        "1 when the job's last finished run failed.",
+        [({"job": s.name}, int(s.failing)) for s in statuses],
+    )
+    lines += metric(
+        "anchordesk_job_lease_age_seconds",
+        "gauge",
+        "How long the job's current lease has been held (absent when nobody holds it).",
+        [({"job": s.name, "holder": s.lease.holder}, round(s.lease.age(), 3)) for s in statuses if s.lease],
+    )
+    lines += metric(
+        "anchordesk_job_lease_expired",
+        "gauge",
+        "1 when the job's lease is past its expiry: its holder died or stalled; any worker may take it.",
+        [({"job": s.name}, int(s.lease_expired)) for s in statuses if s.lease],
+    )
+    return lines
+
+
 def _request_metrics() -> list[str]:
     with _requests_lock:
         snapshot = sorted(_requests.items())
@@ -137,6 +187,7 @@ _SECTIONS: list[tuple[str, Callable[[], list[str]]]] = [
     ("webhooks", _webhook_metrics),
     ("outbound", _outbound_metrics),
     ("queue", _queue_metrics),
+    ("jobs", _job_metrics),
     ("requests", _request_metrics),
 ]
 

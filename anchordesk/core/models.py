@@ -45,3 +45,48 @@ class AuditEvent(models.Model):
         if self.actor_customer is not None:
             return self.actor_customer.display_name
         return "Anchordesk"
+
+
+class JobLease(models.Model):
+    """Who runs a periodic job right now, until when (the database lease backend).
+
+    A row is claimed with one conditional UPDATE (free or expired -> ours), renewed and
+    released only by the owner's token, so a worker killed mid-job holds it at most until
+    `expires_at`; then any worker may take it. With REDIS_URL set, leases live in Redis
+    instead and this table stays empty.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    holder = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=64, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or 'nobody'}"
+
+
+class JobHealth(models.Model):
+    """What operators need to see of a periodic job: when it last started, succeeded, failed and why."""
+
+    name = models.CharField(max_length=120, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=1000, blank=True)
+    last_duration = models.FloatField(null=True, blank=True, help_text="seconds the last finished run took")
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def failing(self) -> bool:
+        """The last finished run failed (a success since then clears it)."""
+        return self.last_failed_at is not None and (
+            self.last_succeeded_at is None or self.last_failed_at > self.last_succeeded_at
+        )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from anchordesk.core.jobs import periodic_job, renew_lease
 from anchordesk.integrations.delivery import Outcome, attempt_delivery, due_delivery_ids
 
 
@@ -22,8 +23,9 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("webhook-sweep")
+@periodic_job("webhook-sweep", every="every minute")
 def sweep_webhooks() -> None:
     """Send what is overdue: a retry whose scheduled task was lost, or a send a dead worker left."""
     for delivery_id in due_delivery_ids():
+        renew_lease()
         run_delivery(delivery_id)

@@ -4,6 +4,7 @@ from anchordesk.mail import views
 
 urlpatterns = [
     path("inbound/<int:mailbox_id>", views.push, name="mail-push"),
+    path("mailboxes/", views.mailboxes, name="mail-mailboxes"),
     path("quarantine/", views.quarantine, name="mail-quarantine"),
     path("quarantine/<int:inbound_id>/raw", views.raw_message, name="mail-raw"),
     path("quarantine/<int:inbound_id>/retry", views.retry, name="mail-retry"),

@@ -165,3 +165,15 @@ def outbox_retry(request: HttpRequest, outbound_id: int) -> HttpResponse:
         reasons = {field: " ".join(messages) for field, messages in exc.message_dict.items()}
         return _outbox_page(request, errors=reasons, status=409)
     return redirect(f"{reverse('mail-outbox')}?state={OutboundState.QUEUED}")
+
+
+@login_required
+def mailboxes(request: HttpRequest) -> HttpResponse:
+    """Each mailbox with its last poll and, when the last poll failed, why and when."""
+    from anchordesk.core.jobs import job_statuses
+    from anchordesk.mail.tasks import mailbox_job
+
+    _require_admin(request)
+    statuses = {status.name: status for status in job_statuses()}
+    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.all()]
+    return render(request, "mail/mailboxes.html", {"rows": rows})

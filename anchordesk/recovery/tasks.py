@@ -1,15 +1,42 @@
 from __future__ import annotations
 
+from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from anchordesk.core.jobs import JOBS, renew_lease, run_job
 from anchordesk.recovery.actions import scan_commitments
+
+COMMITMENT_SCAN = "commitment-scan"
+
+
+def _scan_until_current() -> None:
+    # A scan of many promises takes a while: whatever fell due meanwhile is taken at once, not
+    # at the next run. Bounded, so one run never holds its lease for long.
+    for _ in range(3):
+        done = scan_commitments()
+        if not done["reminded"] and not done["missed"]:
+            return
+        renew_lease()
+
+
+JOBS[COMMITMENT_SCAN] = "every minute, and every COMMITMENT_SCAN_SECONDS in between"
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("commitment-scan")
 def commitment_scan() -> None:
-    scan_commitments()
+    """Promise reminders and missed-promise escalations. Huey ticks once a minute, so a reminder due
+    just after a tick would wait a minute: each tick also queues the scans in between (queued
+    before this scan takes the lease, so a tick that finds the lease busy still queues them)."""
+    step = max(1, settings.COMMITMENT_SCAN_SECONDS)
+    for delay in range(step, 60, step):
+        commitment_scan_between.schedule(delay=delay)
+    run_job(COMMITMENT_SCAN, _scan_until_current)
+
+
+@db_task(expires=60)
+def commitment_scan_between() -> None:
+    run_job(COMMITMENT_SCAN, _scan_until_current)
 
 
 @db_task()

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
+from anchordesk.core.jobs import periodic_job
 from anchordesk.sla.services import scan
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("sla-scan")
+@periodic_job("sla-scan", every="every minute")
 def sla_scan() -> None:
-    # The lock only saves work; correctness comes from each timer's conditional claim,
-    # which also holds across machines whose locks are not shared.
+    # The lease only saves work; correctness comes from each timer's conditional claim,
+    # which also holds if a lease lapses while a stalled worker still scans.
     scan()

@@ -1,4 +1,8 @@
-"""A worker killed (SIGKILL) at random points while ingesting: every message is stored exactly once."""
+"""A worker killed (SIGKILL) at random points while ingesting: every message is stored exactly once.
+
+Each kill comes after the worker has committed at least one batch (observed in the database),
+so on a busy machine the test waits longer instead of killing a worker that has not started.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.core.test_job_crash import Db
 from tests.mail.mailfactory import raw_email
 from tests.services import scratch_database_url
 
@@ -79,29 +84,38 @@ def test_killing_the_worker_at_random_points_loses_and_doubles_nothing(tmp_path)
         env = _env(tmp_path, database_url)
         _run(env, "migrate", "--noinput")
         _run(env, "shell", "-c", STORE.replace("sys.argv[1]", repr(str(batch))))
-        kills = progressed = 0
-        for _ in range(KILLS):
-            before = json.loads(_run(env, "shell", "-c", COUNT).strip().splitlines()[-1])
-            if before["pending"] == 0:
-                break
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "anchordesk", "mail_sweep"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-            assert worker.stdout is not None
-            worker.stdout.readline()  # "sweeping": Django is up and the batch has begun
-            time.sleep(rng.uniform(0.02, 0.3))
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGKILL)
-                kills += 1
-            worker.wait()
-            after = json.loads(_run(env, "shell", "-c", COUNT).strip().splitlines()[-1])
-            progressed += after["processed"] > before["processed"]
+        db = Db(database_url)
+        processed = "SELECT COUNT(*) FROM mail_inboundemail WHERE state = 'processed'"
+        kills = mid_batch = 0
+        try:
+            for _ in range(KILLS):
+                before = int(db.value(processed))
+                if before == N_MESSAGES:
+                    break
+                worker = subprocess.Popen(
+                    [sys.executable, "-m", "anchordesk", "mail_sweep"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                # Progress, not time: wait until this worker has committed a batch, however
+                # slow the machine, then kill it at a random moment of the batches after it.
+                deadline = time.monotonic() + 300
+                while worker.poll() is None and int(db.value(processed)) <= before:
+                    assert time.monotonic() < deadline, "the sweep committed nothing in 5 minutes"
+                    time.sleep(0.01)
+                time.sleep(rng.uniform(0, 0.3))
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGKILL)
+                    kills += 1
+                    worker.wait()
+                    mid_batch += int(db.value(processed)) < N_MESSAGES
+                worker.wait()
+        finally:
+            db.close()
         _run(env, "mail_sweep")  # a worker that is left alone finishes the batch
         counts = json.loads(_run(env, "shell", "-c", COUNT).strip().splitlines()[-1])
-    assert kills >= 3 and progressed >= 1, "the worker was never killed mid-batch; the test proved nothing"
+    assert kills >= 3 and mid_batch >= 3, "the worker was never killed mid-batch; the test proved nothing"
     assert counts["pending"] == 0
     assert counts["processed"] == N_MESSAGES
     assert counts["tickets"] == N_MESSAGES == counts["distinct_subjects"]
