@@ -19,11 +19,14 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from .charsets import decode_bytes, decode_header_value, surrogates_to_text
+from anchordesk.tickets.sanitize import MAX_HTML_CHARS, MAX_HTML_DEPTH, limit_nesting
+
+from .charsets import decode_bytes, decode_header_value, storable, surrogates_to_text
 from .html import html_to_text, sanitize_html
 from .quotes import extract_reply
 
 MAX_DEPTH = 40
+MAX_REFERENCES = 100  # the newest Message-IDs of a References header that threading looks at
 _HEADER_CACHE_SIZE = 8192
 
 
@@ -95,6 +98,8 @@ class ParsedMessage:
     bounced_message_id: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
+    # What was left out of the message and a person should be told (HTML flattened or not kept).
+    notices: list[str] = field(default_factory=list)
 
     def reply_part(self) -> str:
         """`reply_text`, worked out now when parse() was told to skip it (bulk ingest only needs
@@ -106,7 +111,7 @@ class ParsedMessage:
 
 # ---------------------------------------------------------------- headers
 
-_MSGID = re.compile(r"<[^<>\s]{1,500}>")
+_MSGID = re.compile(r"<[^<>\s]+>")
 _LOOSE_MSGID = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+")
 
 
@@ -445,9 +450,39 @@ def parse(raw: bytes, *, reply_text: bool = True) -> ParsedMessage:
     `reply_text=False` leaves `reply_text` empty; `ParsedMessage.reply_part()` gives it on demand.
     """
     try:
-        return _parse(raw, with_reply=reply_text)
+        parsed = _parse(raw, with_reply=reply_text)
     except Exception as exc:  # the last line of defence: report, do not crash the pipeline
-        return ParsedMessage(ok=False, error=f"parser error: {type(exc).__name__}: {str(exc)[:200]}")
+        parsed = ParsedMessage(ok=False, error=f"parser error: {type(exc).__name__}: {str(exc)[:200]}")
+    return _storable_message(parsed)
+
+
+def _storable_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable_value(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): _storable_value(v) for k, v in value.items()}
+    if isinstance(value, Attachment):
+        return dataclasses.replace(
+            value,
+            name=storable(value.name),
+            content_type=storable(value.content_type),
+            content_id=storable(value.content_id),
+        )
+    return value
+
+
+def _storable_message(parsed: ParsedMessage) -> ParsedMessage:
+    """The one place text becomes storable: every text the parser gives out (subject, bodies,
+    addresses, headers, attachment names...) without the code points databases refuse."""
+    changes = {}
+    for f in dataclasses.fields(parsed):
+        value = getattr(parsed, f.name)
+        clean = _storable_value(value)
+        if clean is not value:
+            changes[f.name] = clean
+    return dataclasses.replace(parsed, **changes) if changes else parsed
 
 
 def _reply_of(text: str, from_name: str, from_address: str) -> str:
@@ -492,14 +527,20 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
     from_name, from_address = senders[0] if senders else ("", "")
     reply_to_pairs = _addresses(headers.get("reply-to", []))
     own_id = (message_ids(_first(headers, "message-id")) or [""])[0]
-    references = message_ids(" ".join(headers.get("references", [])))
+    references = message_ids(" ".join(headers.get("references", [])))[-MAX_REFERENCES:]
     in_reply_to_ids = message_ids(_first(headers, "in-reply-to"))
 
     body = _Body()
     _walk(msg, body, 0)
     defects.extend(body.defects)
     plain = "\n\n".join(p for p in body.plain if p.strip())
-    html_source = "\n".join(h for h in body.html if h.strip())
+    html_source = storable("\n".join(h for h in body.html if h.strip()))
+    notices: list[str] = []
+    html_source, removed = limit_nesting(html_source)  # once: the renderer and nh3 then see flat markup
+    if removed:
+        notices.append(
+            f"HTML nested deeper than {MAX_HTML_DEPTH} levels: {removed:,} tags removed, their text kept"
+        )
     text = plain if plain.strip() else html_to_text(html_source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip() and body.delivery_status:
@@ -525,6 +566,14 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
     is_bounce = is_bounce or (local.startswith("mailer-daemon@") or local == "mailer-daemon")
     bounced = _bounced_id(body, text, own_id) if is_bounce else ""
 
+    safe_html = ""
+    if len(html_source) > MAX_HTML_CHARS:
+        notices.append(
+            f"HTML version not kept: {len(html_source):,} characters, over the limit of {MAX_HTML_CHARS:,}"
+        )
+    else:
+        safe_html = sanitize_html(html_source)
+
     kept: dict[str, str] = {}
     for name in KEPT_HEADERS:
         value = _first(headers, name)
@@ -545,7 +594,7 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
         date=_date(_first(headers, "date")),
         text=text,
         reply_text=reply_text,
-        html=sanitize_html(html_source),
+        html=safe_html,
         attachments=attachments,
         is_auto_reply=bool(reason) or is_bounce,
         auto_reply_reason=reason or ("bounce" if is_bounce else ""),
@@ -554,6 +603,7 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
         bounced_message_id=bounced,
         headers=kept,
         defects=defects,
+        notices=notices,
     )
 
 
