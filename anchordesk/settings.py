@@ -198,6 +198,9 @@ MAIL_LOOP_LIMIT = env_int(
     "MAIL_LOOP_LIMIT", 20
 )  # messages per sender per 10 minutes before we stop listening
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)  # inbound messages routed per transaction
+# Caps against amplification by one hostile email (docs/email.md):
+MAIL_MAX_CC_FOLLOWERS = env_int("MAIL_MAX_CC_FOLLOWERS", 50)  # Cc addresses made followers per email
+MAIL_MAX_RECIPIENTS = env_int("MAIL_MAX_RECIPIENTS", 50)  # To + Cc of one outgoing reply
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
 COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due

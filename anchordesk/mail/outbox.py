@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from anchordesk.mail.addresses import new_message_id, reply_address
 from anchordesk.mail.models import OutboundEmail, OutboundState
-from anchordesk.tickets.models import Message
+from anchordesk.tickets.models import Message, email_message_key
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,17 @@ def queue_reply(message: Message) -> OutboundEmail:
     """Write the email for a public reply. Must be called inside the reply's transaction."""
     ticket = message.ticket
     message_id = new_message_id()
-    Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
+    Message.objects.filter(pk=message.pk).update(
+        email_message_id=message_id, email_message_key=email_message_key(message_id)
+    )
     message.email_message_id = message_id
     in_reply_to, references = _thread_ids(message)
-    followers = list(ticket.followers.values_list("email", flat=True))
+    # MAIL_MAX_RECIPIENTS caps one email: the customer and the earliest followers.
+    followers = list(
+        ticket.followers.exclude(email__iexact=ticket.customer.email)
+        .order_by("created_at", "pk")
+        .values_list("email", flat=True)[: max(settings.MAIL_MAX_RECIPIENTS - 1, 0)]
+    )
     body = message.body_text
     signature = f"\n\n-- \n{message.author_name}\n"
     portal = f"{settings.SITE_URL}/portal/tickets/{ticket.pk}/"
@@ -64,7 +71,7 @@ def queue_reply(message: Message) -> OutboundEmail:
         from_address=settings.DEFAULT_FROM_EMAIL,
         reply_to=reply_address(ticket.pk),
         to=[ticket.customer.email],
-        cc=[f for f in followers if f.lower() != ticket.customer.email.lower()],
+        cc=followers,
         subject=_reply_subject(ticket.subject, ticket.pk),
         message_id=message_id,
         in_reply_to=in_reply_to,

@@ -237,10 +237,10 @@ def test_a_batch_writes_its_reporting_facts_after_commit_and_a_rolled_back_messa
     stored = store_many([good[0], broken, good[1], later, good[2]], source=Source.IMAP)
     real_add_followers = ingest_module._add_followers
 
-    def fail_for_one(ticket, parsed, ours, sender):  # a bug after the customer and ticket were made
-        if parsed.subject == "This one breaks":
+    def fail_for_one(ticket, addresses, sender):  # a bug after the customer and ticket were made
+        if ticket.subject == "This one breaks":
             raise RuntimeError("boom")
-        return real_add_followers(ticket, parsed, ours, sender)
+        return real_add_followers(ticket, addresses, sender)
 
     monkeypatch.setattr(ingest_module, "_add_followers", fail_for_one)
     process_batch([row.pk for row, _ in stored])
