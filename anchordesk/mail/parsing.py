@@ -196,6 +196,7 @@ class _Body:
     delivery_status: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     parts: int = 0
+    skipped: bool = False
 
 
 def _payload_bytes(part: Message, body: _Body) -> bytes:
@@ -245,8 +246,9 @@ def _disposition(part: Message) -> str:
 def _walk(part: Message, body: _Body, depth: int, in_alternative: bool = False) -> None:
     body.parts += 1
     if depth > MAX_DEPTH or body.parts > MAX_PARTS:
-        if "too deeply nested" not in body.defects:
+        if not body.skipped:
             body.defects.append("too deeply nested or too many parts; the rest was skipped")
+        body.skipped = True
         return
     ctype = _content_type(part)
     if ctype.startswith("multipart/") and not part.is_multipart():
@@ -323,6 +325,7 @@ def _walk_alternative(children: list[Message], body: _Body, depth: int) -> None:
         sub = _Body(parts=body.parts)
         _walk(child, sub, depth + 1)
         body.parts = sub.parts
+        body.skipped = body.skipped or sub.skipped
         if any(p.strip() for p in sub.plain):
             plains = sub.plain
         if any(h.strip() for h in sub.html):
@@ -541,7 +544,12 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
         notices.append(
             f"HTML nested deeper than {MAX_HTML_DEPTH} levels: {removed:,} tags removed, their text kept"
         )
-    text = plain if plain.strip() else html_to_text(html_source)
+    if body.skipped:
+        notices.append(
+            f"MIME parts nested deeper than {MAX_DEPTH} levels or beyond {MAX_PARTS} parts were skipped"
+        )
+    # The text of a huge HTML body comes from its first MAX_HTML_CHARS: far more than a message holds.
+    text = plain if plain.strip() else html_to_text(html_source[:MAX_HTML_CHARS])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip() and body.delivery_status:
         text = "\n".join(body.delivery_status)
@@ -570,6 +578,7 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
     if len(html_source) > MAX_HTML_CHARS:
         notices.append(
             f"HTML version not kept: {len(html_source):,} characters, over the limit of {MAX_HTML_CHARS:,}"
+            + ("" if plain.strip() else f"; the text is from its first {MAX_HTML_CHARS:,}")
         )
     else:
         safe_html = sanitize_html(html_source)

@@ -148,10 +148,19 @@ def limit_nesting(html: str, max_depth: int = MAX_HTML_DEPTH) -> tuple[str, int]
                 stack.pop()
             if name in _VOID or rest.rstrip().endswith("/"):
                 out.append(match.group(0))
-            elif len(stack) >= max_depth:
+                continue
+            # The parser adds the table sections a row or cell needs: they count as levels too.
+            top = stack[-1] if stack else ""
+            implied: tuple[str, ...] = ()
+            if name == "tr" and top == "table":
+                implied = ("tbody",)
+            elif name in ("td", "th") and top in ("table", "tbody", "thead", "tfoot"):
+                implied = ("tbody", "tr") if top == "table" else ("tr",)
+            if len(stack) + len(implied) >= max_depth:
                 dropped[name] += 1
                 removed += 1
             else:
+                stack.extend(implied)
                 stack.append(name)
                 out.append(match.group(0))
             continue
