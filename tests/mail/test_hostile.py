@@ -264,7 +264,6 @@ def test_a_message_the_database_refuses_is_quarantined_alone_and_can_be_retried(
 
 @pytest.mark.django_db
 def test_long_message_ids_thread_exactly_on_their_whole_length(people):
-    from tests.mail.mailfactory import raw_email
 
     def ingest(raw: bytes) -> InboundEmail:
         return ingest_module.process_inbound(ingest_module.store_raw(raw, source="pipe")[0].pk)
