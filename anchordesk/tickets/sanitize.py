@@ -143,8 +143,8 @@ def limit_nesting(html: str, max_depth: int = MAX_HTML_DEPTH) -> tuple[str, int]
                 out.append(html[start:end])
                 pos = end
                 continue
-            implied = _IMPLIED_END.get(name)
-            if implied and stack and stack[-1] in implied:
+            closes = _IMPLIED_END.get(name)
+            while closes and stack and stack[-1] in closes:
                 stack.pop()
             if name in _VOID or rest.rstrip().endswith("/"):
                 out.append(match.group(0))
