@@ -57,19 +57,55 @@ class MessageTooLarge(ValueError):
     pass
 
 
-def store_raw(raw: bytes, *, source: str, mailbox: Mailbox | None = None) -> tuple[InboundEmail, bool]:
-    """Keep the bytes before anything else. Returns (row, created); the same bytes again give the old row."""
-    if len(raw) > MAX_RAW_BYTES:
-        raise MessageTooLarge(f"message of {len(raw)} bytes is over the {MAX_RAW_BYTES} byte limit")
+OVERSIZED_HEAD = 64 * 1024  # what is kept of a polled message over MAX_RAW_BYTES
+
+
+def _too_large(size: int) -> str:
+    return f"message of {size} bytes is over the {MAX_RAW_BYTES} byte limit"
+
+
+def _new_row(raw: bytes, digest: str, *, source: str, mailbox: Mailbox | None) -> InboundEmail:
+    """The row that keeps a message. One over MAX_RAW_BYTES (only a poller takes those, as the
+    server keeps the original) is a quarantine entry with its head and the reason."""
+    if len(raw) <= MAX_RAW_BYTES:
+        return InboundEmail(source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest)
+    return InboundEmail(
+        source=source,
+        mailbox=mailbox,
+        raw=raw[:OVERSIZED_HEAD],
+        size=len(raw),
+        content_hash=digest,
+        state=InboundState.QUARANTINED,
+        processed_at=timezone.now(),
+        reason=_oversized_reason(len(raw)),
+    )
+
+
+def _oversized_reason(size: int) -> str:
+    return (
+        f"{_too_large(size)}: only its first {OVERSIZED_HEAD // 1024} KB are kept here, "
+        "the whole message stays on the mail server"
+    )
+
+
+def store_raw(
+    raw: bytes, *, source: str, mailbox: Mailbox | None = None, keep_oversized: bool = False
+) -> tuple[InboundEmail, bool]:
+    """Keep the bytes before anything else. Returns (row, created); the same bytes again give the old row.
+
+    A message over MAX_RAW_BYTES raises MessageTooLarge (the sender is told), unless
+    `keep_oversized`, when it becomes a quarantine entry (see _new_row).
+    """
+    if len(raw) > MAX_RAW_BYTES and not keep_oversized:
+        raise MessageTooLarge(_too_large(len(raw)))
     digest = hashlib.sha256(raw).hexdigest()
-    existing = InboundEmail.objects.filter(content_hash=digest).first()
+    existing = InboundEmail.objects.filter(content_hash=digest).defer("raw").first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.create(
-                source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest
-            )
+            inbound = _new_row(raw, digest, source=source, mailbox=mailbox)
+            inbound.save(force_insert=True)
     except IntegrityError:  # stored by a concurrent delivery a moment ago
         return InboundEmail.objects.get(content_hash=digest), False
     return inbound, True
@@ -80,11 +116,9 @@ def store_many(
 ) -> list[tuple[InboundEmail, bool]]:
     """Store a fetched batch in one transaction: one commit (one disk flush) for the batch
     instead of one per message. Same answer as store_raw for each message, in order; a
-    message that is too large raises before anything is written.
+    message over MAX_RAW_BYTES does not hold the batch back: it is stored as a quarantine
+    entry with the reason (the server keeps the original).
     """
-    for raw in raws:
-        if len(raw) > MAX_RAW_BYTES:
-            raise MessageTooLarge(f"message of {len(raw)} bytes is over the {MAX_RAW_BYTES} byte limit")
     digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
     try:
         with transaction.atomic():
@@ -95,12 +129,10 @@ def store_many(
             new: dict[str, InboundEmail] = {}
             for raw, digest in zip(raws, digests, strict=True):
                 if digest not in existing and digest not in new:
-                    new[digest] = InboundEmail(
-                        source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest
-                    )
+                    new[digest] = _new_row(raw, digest, source=source, mailbox=mailbox)
             created = InboundEmail.objects.bulk_create(new.values())
     except IntegrityError:  # a concurrent delivery stored some of them: fall back to one by one
-        return [store_raw(raw, source=source, mailbox=mailbox) for raw in raws]
+        return [store_raw(raw, source=source, mailbox=mailbox, keep_oversized=True) for raw in raws]
     by_hash = {row.content_hash: row for row in created}
     out: list[tuple[InboundEmail, bool]] = []
     for digest in digests:
@@ -362,6 +394,9 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
     inbound.subject = (parsed.subject or "")[:250]
     inbound.is_auto_reply = bool(parsed.is_auto_reply)
     inbound.is_bounce = bool(parsed.is_bounce)
+    if inbound.size > MAX_RAW_BYTES:  # only its head is here (see _new_row): never routed from that
+        _finish(inbound, InboundState.QUARANTINED, _oversized_reason(inbound.size))
+        return
     if not parsed.ok:
         _finish(inbound, InboundState.QUARANTINED, f"could not be parsed: {parsed.error}")
         return
