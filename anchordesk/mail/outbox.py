@@ -41,6 +41,9 @@ def _thread_ids(message: Message) -> tuple[str, str]:
         .order_by("created_at", "id")
         .values_list("email_message_id", "kind")
     )
+    # A Message-ID too long for one header line (RFC 5322: 998 characters) is not echoed: servers
+    # refuse such lines. Replies still find their ticket by our own id and the signed reply address.
+    ids = [(mid, kind) for mid, kind in ids if len(mid) <= 900]
     customer_ids = [mid for mid, kind in ids if kind == "customer"]
     in_reply_to = customer_ids[-1] if customer_ids else (ids[-1][0] if ids else "")
     references = " ".join(mid for mid, _ in ids[-20:])

@@ -286,6 +286,19 @@ def test_long_message_ids_thread_exactly_on_their_whole_length(people):
 
 
 @pytest.mark.django_db
+def test_a_message_id_too_long_for_a_header_line_is_not_echoed_in_our_reply(people):
+    huge_id = "<" + "m" * 5000 + "@example.test>"
+    inbound = ingest_module.process_inbound(
+        ingest_module.store_raw(build_email("huge_id", message_id=huge_id), source="pipe")[0].pk
+    )
+    assert inbound.ticket_message.email_message_id == huge_id  # kept whole for threading
+    actions.do_reply(inbound.ticket, "Looking into it.", actor=people.agent)
+    outbound = OutboundEmail.objects.get(ticket=inbound.ticket)
+    assert outbound.in_reply_to == "" and huge_id not in outbound.references
+    assert outbound.reply_to  # the reply still finds its ticket by the signed address
+
+
+@pytest.mark.django_db
 def test_a_reply_goes_to_at_most_the_recipient_limit(people, settings):
     from tests.mail.mailfactory import raw_email
 
