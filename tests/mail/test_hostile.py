@@ -449,11 +449,13 @@ def test_the_pipe_takes_every_hostile_email_with_sysexits_codes_and_no_traceback
         assert sweep.returncode == 0 and b"Traceback" not in sweep.stderr, sweep.stderr[-2000:]
 
 
-def test_the_pipe_says_try_again_later_when_the_database_is_away(tmp_path):
+def test_the_pipe_and_the_sweep_say_try_again_later_when_the_database_is_away(tmp_path):
     env = _env(tmp_path, "postgres://postgres@127.0.0.1:1/nowhere")  # nothing listens on port 1
     away = _run(env, "ingest_email", stdin=hostile_corpus()[0].raw)
     assert away.returncode == 75, away.stderr[-2000:]
     assert b"Traceback" not in away.stderr and b"could not store the message" in away.stderr
+    sweep = _run(env, "mail_sweep")
+    assert sweep.returncode == 75 and b"Traceback" not in sweep.stderr, sweep.stderr[-2000:]
 
 
 # ---------------------------------------------------------------- IMAP: real Dovecot
