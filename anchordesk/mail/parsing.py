@@ -112,7 +112,14 @@ class ParsedMessage:
 # ---------------------------------------------------------------- headers
 
 _MSGID = re.compile(r"<[^<>\s]+>")
-_LOOSE_MSGID = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+")
+# Split, not matched: "[^sep]+@[^sep]+" backtracks quadratically over a long run without "@".
+_MSGID_SEPARATORS = re.compile(r"[\s<>,;\"']+")
+_ADDRESS_SEPARATORS = re.compile(r"[\s<>\"',;:()\[\]]+")
+
+
+def _tokens_with_at(value: str, separators: re.Pattern[str]) -> list[str]:
+    """The separator-free runs with an "@" inside them (not only at an end): linear in the length."""
+    return [token for token in separators.split(value) if "@" in token[1:-1]]
 
 
 def _raw_headers(msg: Message) -> list[tuple[str, str]]:
@@ -133,7 +140,7 @@ def message_ids(value: str) -> list[str]:
     found = _MSGID.findall(value)
     if found:
         return [m.replace("\n", "").strip() for m in found]
-    return [f"<{m}>" for m in _LOOSE_MSGID.findall(value)]
+    return [f"<{m}>" for m in _tokens_with_at(value, _MSGID_SEPARATORS)]
 
 
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
@@ -155,10 +162,8 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
             out.append((decode_header_value(name).strip().strip('"').strip(), address[:254]))
             found = True
         if not found:  # getaddresses gave up (bad quoting, encoded words hiding commas): find addresses
-            for match in re.finditer(
-                r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+", decode_header_value(value)
-            ):
-                address = match.group(0).strip(".")
+            for token in _tokens_with_at(decode_header_value(value), _ADDRESS_SEPARATORS):
+                address = token.strip(".")
                 if address.lower() not in seen:
                     seen.add(address.lower())
                     out.append(("", address[:254]))

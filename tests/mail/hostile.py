@@ -216,6 +216,14 @@ def hostile_corpus() -> list[Hostile]:
             "in_reply_to_100k",
             build_email("in_reply_to_100k", headers="In-Reply-To: <" + "r" * 100_000 + "@example.test>\r\n"),
         ),
+        # Long runs without "@" once made the tolerant address and Message-ID scans backtrack for hours.
+        Hostile(
+            "references_without_at_1mb",
+            build_email("references_without_at_1mb", headers="References: " + "a" * 1_000_000 + "\r\n"),
+        ),
+        Hostile(
+            "cc_without_at_1mb", build_email("cc_without_at_1mb", headers="Cc: " + "x" * 1_000_000 + "\r\n")
+        ),
         # -- amplification
         Hostile(
             "cc_5000",
