@@ -84,7 +84,7 @@ def normalize_message_id(value: str | None) -> str:
         return ""
     if not value.startswith("<"):
         value = f"<{value}>"
-    return value[:250]
+    return value
 
 
 def our_addresses() -> set[str]:

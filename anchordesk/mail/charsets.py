@@ -205,3 +205,18 @@ def decode_header_value(value: object) -> str:
 
 def _unfold(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """The text with the code points databases refuse replaced by U+FFFD: NUL (PostgreSQL text
+    and jsonb) and lone surrogates (not encodable as UTF-8). Linear; the same object when clean."""
+    if "\x00" not in value:
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            pass
+    return _UNSTORABLE.sub("\ufffd", value)

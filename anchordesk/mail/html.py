@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from anchordesk.tickets.sanitize import CleanHtml, clean_html, limit_nesting
+
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup",
     "dd", "del", "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
@@ -34,22 +36,28 @@ _CLEAN_CONTENT = {"script", "style", "title", "head", "noscript", "template", "i
 
 
 def sanitize_html(html: str) -> str:
-    """Markup safe to show an agent: no scripts, styles, frames, event handlers or javascript: links."""
+    """Markup safe to show an agent: no scripts, styles, frames, event handlers or javascript: links.
+
+    Elements nested deeper than MAX_HTML_DEPTH are flattened first (their text is kept), so
+    the time is linear in the length; the result is a `CleanHtml`, which the ticket actions
+    store as it is instead of cleaning it again.
+    """
     if not html or not html.strip():
         return ""
     try:
-        return nh3.clean(
-            html,
-            tags=_ALLOWED_TAGS,
-            clean_content_tags=_CLEAN_CONTENT,
-            attributes=_ALLOWED_ATTRIBUTES,
-            url_schemes=_URL_SCHEMES,
-            link_rel="noopener noreferrer nofollow",
-            strip_comments=True,
-        ).strip()
+        return CleanHtml(
+            clean_html(
+                html,
+                tags=_ALLOWED_TAGS,
+                clean_content_tags=_CLEAN_CONTENT,
+                attributes=_ALLOWED_ATTRIBUTES,
+                url_schemes=_URL_SCHEMES,
+            ).strip()
+        )
     except Exception:  # nh3 refuses input it cannot handle (e.g. lone surrogates): show nothing
         try:
-            return nh3.clean(html.encode("utf-8", "replace").decode("utf-8"), tags=set(), attributes={})
+            flat, _ = limit_nesting(html.encode("utf-8", "replace").decode("utf-8"))
+            return CleanHtml(nh3.clean(flat, tags=set(), attributes={}))
         except Exception:
             return ""
 
@@ -199,7 +207,7 @@ def html_to_text(html: str) -> str:
         return ""
     renderer = _TextRenderer()
     try:
-        renderer.feed(html)
+        renderer.feed(limit_nesting(html)[0])  # deep nesting would repeat "> " prefixes per line
         renderer.close()
     except Exception:  # HTMLParser is lenient, but keep whatever was rendered so far
         pass

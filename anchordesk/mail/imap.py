@@ -64,7 +64,15 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
                 result.fetched += len(done)
                 result.stored += sum(created for _, created in stored)
                 result.duplicates += sum(not created for _, created in stored)
-                process_batch([inbound.pk for inbound, _ in stored])  # committed before the server hears
+                # Stored and committed: the batch is ours whatever routing does, so it is flagged even
+                # when routing fails (a refused message is quarantined; an outage leaves the rows
+                # pending for the sweep), and one bad message cannot make every poll fetch it again.
+                try:
+                    process_batch([inbound.pk for inbound, _ in stored])
+                except Exception as exc:
+                    log.warning(
+                        "routing a polled batch failed; the sweep retries it", extra={"error": str(exc)}
+                    )
                 _mark_done(client, mailbox, done)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
     except Exception as exc:  # any transport failure is reported on the mailbox and retried next poll

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -34,16 +34,18 @@ from anchordesk.mail.addresses import (
     ticket_from_addresses,
     ticket_from_subject,
 )
+from anchordesk.mail.charsets import storable
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
 from anchordesk.recovery.temperature import scoring_deferred
 from anchordesk.tickets.actions import (
+    MAX_BODY,
     NewTicket,
     do_add_customer_message,
     do_add_system_note,
     do_open_ticket,
 )
 from anchordesk.tickets.choices import Channel
-from anchordesk.tickets.models import Follower, Message, Ticket
+from anchordesk.tickets.models import Follower, Message, Ticket, email_message_key
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 
 log = logging.getLogger(__name__)
@@ -55,19 +57,55 @@ class MessageTooLarge(ValueError):
     pass
 
 
-def store_raw(raw: bytes, *, source: str, mailbox: Mailbox | None = None) -> tuple[InboundEmail, bool]:
-    """Keep the bytes before anything else. Returns (row, created); the same bytes again give the old row."""
-    if len(raw) > MAX_RAW_BYTES:
-        raise MessageTooLarge(f"message of {len(raw)} bytes is over the {MAX_RAW_BYTES} byte limit")
+OVERSIZED_HEAD = 64 * 1024  # what is kept of a polled message over MAX_RAW_BYTES
+
+
+def _too_large(size: int) -> str:
+    return f"message of {size} bytes is over the {MAX_RAW_BYTES} byte limit"
+
+
+def _new_row(raw: bytes, digest: str, *, source: str, mailbox: Mailbox | None) -> InboundEmail:
+    """The row that keeps a message. One over MAX_RAW_BYTES (only a poller takes those, as the
+    server keeps the original) is a quarantine entry with its head and the reason."""
+    if len(raw) <= MAX_RAW_BYTES:
+        return InboundEmail(source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest)
+    return InboundEmail(
+        source=source,
+        mailbox=mailbox,
+        raw=raw[:OVERSIZED_HEAD],
+        size=len(raw),
+        content_hash=digest,
+        state=InboundState.QUARANTINED,
+        processed_at=timezone.now(),
+        reason=_oversized_reason(len(raw)),
+    )
+
+
+def _oversized_reason(size: int) -> str:
+    return (
+        f"{_too_large(size)}: only its first {OVERSIZED_HEAD // 1024} KB are kept here, "
+        "the whole message stays on the mail server"
+    )
+
+
+def store_raw(
+    raw: bytes, *, source: str, mailbox: Mailbox | None = None, keep_oversized: bool = False
+) -> tuple[InboundEmail, bool]:
+    """Keep the bytes before anything else. Returns (row, created); the same bytes again give the old row.
+
+    A message over MAX_RAW_BYTES raises MessageTooLarge (the sender is told), unless
+    `keep_oversized`, when it becomes a quarantine entry (see _new_row).
+    """
+    if len(raw) > MAX_RAW_BYTES and not keep_oversized:
+        raise MessageTooLarge(_too_large(len(raw)))
     digest = hashlib.sha256(raw).hexdigest()
-    existing = InboundEmail.objects.filter(content_hash=digest).first()
+    existing = InboundEmail.objects.filter(content_hash=digest).defer("raw").first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.create(
-                source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest
-            )
+            inbound = _new_row(raw, digest, source=source, mailbox=mailbox)
+            inbound.save(force_insert=True)
     except IntegrityError:  # stored by a concurrent delivery a moment ago
         return InboundEmail.objects.get(content_hash=digest), False
     return inbound, True
@@ -78,11 +116,9 @@ def store_many(
 ) -> list[tuple[InboundEmail, bool]]:
     """Store a fetched batch in one transaction: one commit (one disk flush) for the batch
     instead of one per message. Same answer as store_raw for each message, in order; a
-    message that is too large raises before anything is written.
+    message over MAX_RAW_BYTES does not hold the batch back: it is stored as a quarantine
+    entry with the reason (the server keeps the original).
     """
-    for raw in raws:
-        if len(raw) > MAX_RAW_BYTES:
-            raise MessageTooLarge(f"message of {len(raw)} bytes is over the {MAX_RAW_BYTES} byte limit")
     digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
     try:
         with transaction.atomic():
@@ -93,12 +129,10 @@ def store_many(
             new: dict[str, InboundEmail] = {}
             for raw, digest in zip(raws, digests, strict=True):
                 if digest not in existing and digest not in new:
-                    new[digest] = InboundEmail(
-                        source=source, mailbox=mailbox, raw=raw, size=len(raw), content_hash=digest
-                    )
+                    new[digest] = _new_row(raw, digest, source=source, mailbox=mailbox)
             created = InboundEmail.objects.bulk_create(new.values())
     except IntegrityError:  # a concurrent delivery stored some of them: fall back to one by one
-        return [store_raw(raw, source=source, mailbox=mailbox) for raw in raws]
+        return [store_raw(raw, source=source, mailbox=mailbox, keep_oversized=True) for raw in raws]
     by_hash = {row.content_hash: row for row in created}
     out: list[tuple[InboundEmail, bool]] = []
     for digest in digests:
@@ -149,14 +183,40 @@ class _Lookups:
     """What one chunk reads once instead of once per message, kept current as the chunk routes."""
 
     ours: set[str]
-    known_ids: set[str]  # Message-IDs already received or sent
-    threads: dict[str, tuple[int, int]]  # Message-ID -> (message pk, ticket pk)
+    known_ids: set[str]  # keys (email_message_key) of the Message-IDs already received or sent
+    threads: dict[str, tuple[int, int]]  # Message-ID key -> (message pk, ticket pk)
     recent: Counter[str]  # messages per sender inside the loop window
     force: bool
     customers: dict[str, Customer]  # senders' customer records, by lowercased address
 
 
 def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
+    """Route one chunk; if the database refuses the chunk's writes as a whole (bad data, not an
+    outage), route its messages one by one, so the one it refuses is quarantined alone."""
+    try:
+        return _route_chunk(ids, force=force)
+    except (DataError, IntegrityError) as exc:
+        if len(ids) > 1:
+            log.warning("inbound chunk refused, routing its messages one by one", extra={"error": str(exc)})
+            return [row for inbound_id in ids for row in _process_chunk([inbound_id], force=force)]
+        _quarantine_refused(ids[0], exc)
+        return []
+
+
+def _quarantine_refused(inbound_id: int, exc: Exception) -> None:
+    """A message whose routing the database refused: quarantined with the reason, retryable."""
+    log.warning(
+        "inbound message refused by the database", extra={"inbound_id": inbound_id, "error": str(exc)}
+    )
+    with transaction.atomic():
+        InboundEmail.objects.filter(pk=inbound_id, state=InboundState.PENDING).update(
+            state=InboundState.QUARANTINED,
+            reason=storable(f"the database refused it: {type(exc).__name__}: {exc}")[:500],
+            processed_at=timezone.now(),
+        )
+
+
+def _route_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
     from anchordesk.mail import parse
 
     rows = list(
@@ -188,6 +248,15 @@ def _process_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
                 lookups.customers = customers
                 _reset(row)
                 _finish(row, InboundState.QUARANTINED, "; ".join(exc.messages))
+            except (DataError, IntegrityError) as exc:  # this message's data, not the database
+                lookups.customers = customers
+                log.warning(
+                    "inbound message refused by the database", extra={"inbound_id": row.pk, "error": str(exc)}
+                )
+                _reset(row)
+                _finish(
+                    row, InboundState.QUARANTINED, f"the database refused it: {type(exc).__name__}: {exc}"
+                )
             except DatabaseError:
                 raise  # the database itself failed: the chunk stays pending for the next attempt
             except Exception as exc:  # a bug must not hold the rest of the mail back
@@ -233,25 +302,22 @@ def _save_outcomes(rows: list[InboundEmail]) -> None:
 
 
 def _lookups(rows: list[InboundEmail], parsed: dict[int, Any], *, force: bool) -> _Lookups:
-    own_ids = {normalize_message_id(parsed[row.pk].message_id) for row in rows} - {""}
+    own_keys = {_key(parsed[row.pk].message_id) for row in rows} - {""}
     known = set(
-        InboundEmail.objects.filter(message_id__in=own_ids, state=InboundState.PROCESSED).values_list(
-            "message_id", flat=True
+        InboundEmail.objects.filter(message_key__in=own_keys, state=InboundState.PROCESSED).values_list(
+            "message_key", flat=True
         )
     )
     known |= set(
-        Message.objects.filter(email_message_id__in=own_ids).values_list("email_message_id", flat=True)
+        Message.objects.filter(email_message_key__in=own_keys).values_list("email_message_key", flat=True)
     )
     referred = {
-        normalize_message_id(i)
-        for row in rows
-        for i in [parsed[row.pk].in_reply_to, *(parsed[row.pk].references or [])]
-        if i
+        _key(i) for row in rows for i in [parsed[row.pk].in_reply_to, *(parsed[row.pk].references or [])] if i
     }
     threads = {
-        message_id: (pk, ticket_id)
-        for pk, message_id, ticket_id in Message.objects.filter(email_message_id__in=referred).values_list(
-            "pk", "email_message_id", "ticket_id"
+        key: (pk, ticket_id)
+        for pk, key, ticket_id in Message.objects.filter(email_message_key__in=referred).values_list(
+            "pk", "email_message_key", "ticket_id"
         )
     }
     senders = {_sender(parsed[row.pk]) for row in rows} - {""}
@@ -281,6 +347,7 @@ LOOP_WINDOW_MINUTES = 10
 # What routing fills in; the raw bytes are never written again after store_raw.
 _ROUTED_FIELDS = [
     "message_id",
+    "message_key",
     "from_address",
     "subject",
     "is_auto_reply",
@@ -295,7 +362,7 @@ _ROUTED_FIELDS = [
 def _finish(inbound: InboundEmail, state: str, reason: str = "", **fields: Any) -> None:
     """Set the outcome on the row; the chunk writes all its rows at once when it commits."""
     inbound.state = state
-    inbound.reason = reason[:500]
+    inbound.reason = storable(reason)[:500]
     inbound.processed_at = timezone.now()
     for key, value in fields.items():
         setattr(inbound, key, value)
@@ -307,6 +374,11 @@ def _reset(inbound: InboundEmail) -> None:
     inbound.ticket_message = None
 
 
+def _key(message_id: str | None) -> str:
+    """Message-IDs are compared whole, whatever their length, through their key."""
+    return email_message_key(normalize_message_id(message_id))
+
+
 def _sender(parsed: Any) -> str:
     # Lower case, so loop counting is an indexed equality rather than a case-folding scan.
     return (parsed.from_address or "").strip().lower()[:250]
@@ -315,15 +387,20 @@ def _sender(parsed: Any) -> str:
 def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
     force = lookups.force
     message_id = normalize_message_id(parsed.message_id)
+    key = email_message_key(message_id)
     inbound.message_id = message_id
+    inbound.message_key = key
     inbound.from_address = _sender(parsed)
     inbound.subject = (parsed.subject or "")[:250]
     inbound.is_auto_reply = bool(parsed.is_auto_reply)
     inbound.is_bounce = bool(parsed.is_bounce)
+    if inbound.size > MAX_RAW_BYTES:  # only its head is here (see _new_row): never routed from that
+        _finish(inbound, InboundState.QUARANTINED, _oversized_reason(inbound.size))
+        return
     if not parsed.ok:
         _finish(inbound, InboundState.QUARANTINED, f"could not be parsed: {parsed.error}")
         return
-    if message_id and message_id in lookups.known_ids:
+    if key and key in lookups.known_ids:
         _finish(
             inbound, InboundState.DUPLICATE, "a message with this Message-ID was already received or sent"
         )
@@ -360,16 +437,25 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
         lookups.customers[sender] = customer
     body = (parsed.reply_part() or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
-    uploads, refused = _uploads(parsed)
+    uploads, refused, over = _uploads(parsed)
     if not body:
         body = "(no text)" if not uploads else "(attachments only)"
+    notices = list(parsed.notices)
+    if over:
+        notices.append(f"{over} attachments not kept: over the limit of {settings.ATTACHMENT_MAX_COUNT}")
+    followers, left_out = _cc_followers(parsed, lookups.ours, sender)
+    if left_out:
+        notices.append(
+            f"{len(left_out):,} Cc addresses not made followers: over the limit of "
+            f"{settings.MAIL_MAX_CC_FOLLOWERS}: {', '.join(left_out)}"
+        )
     message: Message | None
     if ticket is None:
         ticket, message = do_open_ticket(
             NewTicket(
                 customer=customer,
                 subject=(parsed.subject or "").strip()[:250] or "(no subject)",
-                body=body,
+                body=compose_body(body, notices),
                 html=parsed.html or "",
                 channel=Channel.EMAIL,
                 team=inbound.mailbox.team if inbound.mailbox else None,
@@ -379,25 +465,28 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
             actor_customer=customer,
         )
     elif parsed.is_auto_reply and not force:
-        message = do_add_system_note(ticket, f"Automatic reply from {sender}:\n\n{body}")
+        message = do_add_system_note(
+            ticket, compose_body(f"Automatic reply from {sender}:\n\n{body}", notices)
+        )
     else:
         message = do_add_customer_message(
             ticket,
-            body,
+            compose_body(body, notices),
             customer=customer,
             channel=Channel.EMAIL,
             html="",
             uploads=uploads,
             email_message_id=message_id,
         )
-    _add_followers(ticket, parsed, lookups.ours, customer.email)
+    _add_followers(ticket, followers, customer.email)
     if refused:
         do_add_system_note(ticket, "Attachments not kept from the customer's email:\n" + "\n".join(refused))
-    if message_id:
-        lookups.known_ids.add(message_id)
+    if key:
+        lookups.known_ids.add(key)
         if message is not None:
-            lookups.threads[message_id] = (message.pk, ticket.pk)
-    _finish(inbound, InboundState.PROCESSED, ticket=ticket, ticket_message=message)
+            lookups.threads[key] = (message.pk, ticket.pk)
+    # What was left out is on the message; the admin's list of inbound mail shows it too.
+    _finish(inbound, InboundState.PROCESSED, "; ".join(notices), ticket=ticket, ticket_message=message)
 
 
 def _route_handoff_reply(inbound: InboundEmail, parsed: Any, sender: str, *, force: bool) -> bool:
@@ -418,8 +507,8 @@ def _route_handoff_reply(inbound: InboundEmail, parsed: Any, sender: str, *, for
 
 def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) -> Ticket | None:
     """Threading: our and their Message-IDs first, then the signed reply address, then [#id] in the subject."""
-    ids = [normalize_message_id(i) for i in [parsed.in_reply_to, *(parsed.references or [])] if i]
-    hits = [threads[i] for i in ids if i in threads]
+    keys = [_key(i) for i in [parsed.in_reply_to, *(parsed.references or [])] if i]
+    hits = [threads[k] for k in keys if k in threads]
     if hits:
         _, ticket_id = max(hits)  # the newest message of ours or theirs that this one answers
         ticket = Ticket.objects.filter(pk=ticket_id).first()
@@ -449,10 +538,13 @@ def _follow_merge(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _uploads(parsed: Any) -> tuple[list[CheckedUpload], list[str]]:
+def _uploads(parsed: Any) -> tuple[list[CheckedUpload], list[str], int]:
+    """(kept, refused with the reason, how many were over ATTACHMENT_MAX_COUNT and not looked at)."""
+    attachments = list(parsed.attachments or [])
+    limit = max(settings.ATTACHMENT_MAX_COUNT, 0)
     kept: list[CheckedUpload] = []
     refused: list[str] = []
-    for attachment in parsed.attachments or []:
+    for attachment in attachments[:limit]:
         upload = SimpleUploadedFile(
             attachment.name or "attachment", attachment.content, attachment.content_type
         )
@@ -460,17 +552,45 @@ def _uploads(parsed: Any) -> tuple[list[CheckedUpload], list[str]]:
             kept.extend(check_uploads([upload]))
         except ValidationError as exc:
             refused.append("; ".join(exc.messages))
-    return kept, refused
+    return kept, refused, max(len(attachments) - limit, 0)
 
 
-def _add_followers(ticket: Ticket, parsed: Any, ours: set[str], sender: str) -> None:
-    for address in [*(parsed.cc or [])]:
-        address = (address or "").strip()
-        if not address or "@" not in address or is_our_address(address, ours):
+def _cc_followers(parsed: Any, ours: set[str], sender: str) -> tuple[list[str], list[str]]:
+    """(the Cc addresses to make followers, those over MAIL_MAX_CC_FOLLOWERS), in header order."""
+    wanted: list[str] = []
+    seen = {sender.lower()}
+    for address in parsed.cc or []:
+        address = (address or "").strip().lower()[:254]
+        if not address or "@" not in address or address in seen or is_our_address(address, ours):
             continue
-        if address.lower() in (sender.lower(), ticket.customer.email.lower()):
-            continue
-        Follower.objects.get_or_create(ticket=ticket, email=address.lower()[:254])
+        seen.add(address)
+        wanted.append(address)
+    limit = max(settings.MAIL_MAX_CC_FOLLOWERS, 0)
+    return wanted[:limit], wanted[limit:]
+
+
+def _add_followers(ticket: Ticket, addresses: list[str], sender: str) -> None:
+    customer = ticket.customer.email.lower()
+    for address in addresses:
+        if address not in (sender.lower(), customer):
+            Follower.objects.get_or_create(ticket=ticket, email=address)
+
+
+_NOTICE_SHARE = MAX_BODY // 4  # notices never take more of the message than this
+
+
+def compose_body(text: str, notices: list[str]) -> str:
+    """The message as stored: the text, cut to fit MAX_BODY (the cut noted), then what was left
+    out of the email, one bracketed line each. Never longer than MAX_BODY, so never refused."""
+    footer = "".join(f"\n\n[{notice}]" for notice in notices)
+    if len(footer) > _NOTICE_SHARE:
+        footer = footer[: _NOTICE_SHARE - 2] + "…]"
+    if len(text) + len(footer) <= MAX_BODY:
+        return text + footer
+    template = "\n\n[Text cut at {kept:,} of {total:,} characters (the limit is {limit:,}); the whole email is kept.]"
+    room = MAX_BODY - len(footer) - len(template.format(kept=MAX_BODY, total=len(text), limit=MAX_BODY))
+    kept = text[:room]
+    return kept + template.format(kept=len(kept), total=len(text), limit=MAX_BODY) + footer
 
 
 def _route_bounce(inbound: InboundEmail, parsed: Any) -> None:
@@ -513,10 +633,10 @@ def do_discard_inbound(inbound: InboundEmail, *, actor: Any) -> None:
         record_event("mail.discarded", actor=actor, obj=inbound)
 
 
-def pending_ids(limit: int = 500, older_than_seconds: int = 30) -> list[int]:
+def pending_ids(limit: int = 500, older_than_seconds: int = 30, after_id: int = 0) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(
-        InboundEmail.objects.filter(state=InboundState.PENDING, received_at__lte=cutoff)
+        InboundEmail.objects.filter(state=InboundState.PENDING, received_at__lte=cutoff, pk__gt=after_id)
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )

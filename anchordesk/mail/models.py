@@ -63,7 +63,9 @@ class InboundEmail(models.Model):
     raw = models.BinaryField()
     size = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64, unique=True)
-    message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    # The Message-ID in full (any length); message_key (its SHA-256) is what lookups use.
+    message_id = models.TextField(blank=True)
+    message_key = models.CharField(max_length=64, blank=True, db_index=True)
     from_address = models.CharField(max_length=250, blank=True, db_index=True)
     subject = models.CharField(max_length=250, blank=True)
     state = models.CharField(max_length=12, choices=InboundState.choices, default=InboundState.PENDING)
@@ -132,7 +134,7 @@ class OutboundEmail(models.Model):
     cc = models.JSONField(default=list)
     subject = models.CharField(max_length=300)
     message_id = models.CharField(max_length=250, unique=True)
-    in_reply_to = models.CharField(max_length=250, blank=True)
+    in_reply_to = models.TextField(blank=True)  # a customer's Message-ID can be of any length
     references = models.TextField(blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

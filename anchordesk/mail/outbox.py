@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from anchordesk.mail.addresses import new_message_id, reply_address
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
-from anchordesk.tickets.models import Message, Ticket
+from anchordesk.tickets.models import Message, Ticket, email_message_key
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ def _thread_ids(message: Message) -> tuple[str, str]:
         .order_by("created_at", "id")
         .values_list("email_message_id", "kind")
     )
+    # A Message-ID too long for one header line (RFC 5322: 998 characters) is not echoed: servers
+    # refuse such lines. Replies still find their ticket by our own id and the signed reply address.
+    ids = [(mid, kind) for mid, kind in ids if len(mid) <= 900]
     customer_ids = [mid for mid, kind in ids if kind == "customer"]
     in_reply_to = customer_ids[-1] if customer_ids else (ids[-1][0] if ids else "")
     references = " ".join(mid for mid, _ in ids[-20:])
@@ -57,10 +60,17 @@ def queue_reply(message: Message) -> list[OutboundEmail]:
     """Write the email for a public reply. Must be called inside the reply's transaction."""
     ticket = message.ticket
     message_id = new_message_id()
-    Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
+    Message.objects.filter(pk=message.pk).update(
+        email_message_id=message_id, email_message_key=email_message_key(message_id)
+    )
     message.email_message_id = message_id
     in_reply_to, references = _thread_ids(message)
-    followers = list(ticket.followers.values_list("email", flat=True))
+    # MAIL_MAX_RECIPIENTS caps one email: the customer and the earliest followers.
+    followers = list(
+        ticket.followers.exclude(email__iexact=ticket.customer.email)
+        .order_by("created_at", "pk")
+        .values_list("email", flat=True)[: max(settings.MAIL_MAX_RECIPIENTS - 1, 0)]
+    )
     body = message.body_text
     signature = f"\n\n-- \n{message.author_name}\n"
     portal = f"{settings.SITE_URL}/portal/tickets/{ticket.pk}/"

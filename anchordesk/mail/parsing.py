@@ -19,11 +19,14 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from .charsets import decode_bytes, decode_header_value, surrogates_to_text
+from anchordesk.tickets.sanitize import MAX_HTML_CHARS, MAX_HTML_DEPTH, limit_nesting
+
+from .charsets import decode_bytes, decode_header_value, storable, surrogates_to_text
 from .html import html_to_text, sanitize_html
 from .quotes import extract_reply
 
 MAX_DEPTH = 40
+MAX_REFERENCES = 100  # the newest Message-IDs of a References header that threading looks at
 _HEADER_CACHE_SIZE = 8192
 
 
@@ -95,6 +98,8 @@ class ParsedMessage:
     bounced_message_id: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
+    # What was left out of the message and a person should be told (HTML flattened or not kept).
+    notices: list[str] = field(default_factory=list)
 
     def reply_part(self) -> str:
         """`reply_text`, worked out now when parse() was told to skip it (bulk ingest only needs
@@ -106,8 +111,15 @@ class ParsedMessage:
 
 # ---------------------------------------------------------------- headers
 
-_MSGID = re.compile(r"<[^<>\s]{1,500}>")
-_LOOSE_MSGID = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+")
+_MSGID = re.compile(r"<[^<>\s]+>")
+# Split, not matched: "[^sep]+@[^sep]+" backtracks quadratically over a long run without "@".
+_MSGID_SEPARATORS = re.compile(r"[\s<>,;\"']+")
+_ADDRESS_SEPARATORS = re.compile(r"[\s<>\"',;:()\[\]]+")
+
+
+def _tokens_with_at(value: str, separators: re.Pattern[str]) -> list[str]:
+    """The separator-free runs with an "@" inside them (not only at an end): linear in the length."""
+    return [token for token in separators.split(value) if "@" in token[1:-1]]
 
 
 def _raw_headers(msg: Message) -> list[tuple[str, str]]:
@@ -128,7 +140,7 @@ def message_ids(value: str) -> list[str]:
     found = _MSGID.findall(value)
     if found:
         return [m.replace("\n", "").strip() for m in found]
-    return [f"<{m}>" for m in _LOOSE_MSGID.findall(value)]
+    return [f"<{m}>" for m in _tokens_with_at(value, _MSGID_SEPARATORS)]
 
 
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
@@ -150,10 +162,8 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
             out.append((decode_header_value(name).strip().strip('"').strip(), address[:254]))
             found = True
         if not found:  # getaddresses gave up (bad quoting, encoded words hiding commas): find addresses
-            for match in re.finditer(
-                r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+", decode_header_value(value)
-            ):
-                address = match.group(0).strip(".")
+            for token in _tokens_with_at(decode_header_value(value), _ADDRESS_SEPARATORS):
+                address = token.strip(".")
                 if address.lower() not in seen:
                     seen.add(address.lower())
                     out.append(("", address[:254]))
@@ -191,6 +201,7 @@ class _Body:
     delivery_status: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     parts: int = 0
+    skipped: bool = False
 
 
 def _payload_bytes(part: Message, body: _Body) -> bytes:
@@ -240,8 +251,9 @@ def _disposition(part: Message) -> str:
 def _walk(part: Message, body: _Body, depth: int, in_alternative: bool = False) -> None:
     body.parts += 1
     if depth > MAX_DEPTH or body.parts > MAX_PARTS:
-        if "too deeply nested" not in body.defects:
+        if not body.skipped:
             body.defects.append("too deeply nested or too many parts; the rest was skipped")
+        body.skipped = True
         return
     ctype = _content_type(part)
     if ctype.startswith("multipart/") and not part.is_multipart():
@@ -318,6 +330,7 @@ def _walk_alternative(children: list[Message], body: _Body, depth: int) -> None:
         sub = _Body(parts=body.parts)
         _walk(child, sub, depth + 1)
         body.parts = sub.parts
+        body.skipped = body.skipped or sub.skipped
         if any(p.strip() for p in sub.plain):
             plains = sub.plain
         if any(h.strip() for h in sub.html):
@@ -445,9 +458,39 @@ def parse(raw: bytes, *, reply_text: bool = True) -> ParsedMessage:
     `reply_text=False` leaves `reply_text` empty; `ParsedMessage.reply_part()` gives it on demand.
     """
     try:
-        return _parse(raw, with_reply=reply_text)
+        parsed = _parse(raw, with_reply=reply_text)
     except Exception as exc:  # the last line of defence: report, do not crash the pipeline
-        return ParsedMessage(ok=False, error=f"parser error: {type(exc).__name__}: {str(exc)[:200]}")
+        parsed = ParsedMessage(ok=False, error=f"parser error: {type(exc).__name__}: {str(exc)[:200]}")
+    return _storable_message(parsed)
+
+
+def _storable_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable_value(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): _storable_value(v) for k, v in value.items()}
+    if isinstance(value, Attachment):
+        return dataclasses.replace(
+            value,
+            name=storable(value.name),
+            content_type=storable(value.content_type),
+            content_id=storable(value.content_id),
+        )
+    return value
+
+
+def _storable_message(parsed: ParsedMessage) -> ParsedMessage:
+    """The one place text becomes storable: every text the parser gives out (subject, bodies,
+    addresses, headers, attachment names...) without the code points databases refuse."""
+    changes = {}
+    for f in dataclasses.fields(parsed):
+        value = getattr(parsed, f.name)
+        clean = _storable_value(value)
+        if clean is not value:
+            changes[f.name] = clean
+    return dataclasses.replace(parsed, **changes) if changes else parsed
 
 
 def _reply_of(text: str, from_name: str, from_address: str) -> str:
@@ -492,15 +535,26 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
     from_name, from_address = senders[0] if senders else ("", "")
     reply_to_pairs = _addresses(headers.get("reply-to", []))
     own_id = (message_ids(_first(headers, "message-id")) or [""])[0]
-    references = message_ids(" ".join(headers.get("references", [])))
+    references = message_ids(" ".join(headers.get("references", [])))[-MAX_REFERENCES:]
     in_reply_to_ids = message_ids(_first(headers, "in-reply-to"))
 
     body = _Body()
     _walk(msg, body, 0)
     defects.extend(body.defects)
     plain = "\n\n".join(p for p in body.plain if p.strip())
-    html_source = "\n".join(h for h in body.html if h.strip())
-    text = plain if plain.strip() else html_to_text(html_source)
+    html_source = storable("\n".join(h for h in body.html if h.strip()))
+    notices: list[str] = []
+    html_source, removed = limit_nesting(html_source)  # once: the renderer and nh3 then see flat markup
+    if removed:
+        notices.append(
+            f"HTML nested deeper than {MAX_HTML_DEPTH} levels: {removed:,} tags removed, their text kept"
+        )
+    if body.skipped:
+        notices.append(
+            f"MIME parts nested deeper than {MAX_DEPTH} levels or beyond {MAX_PARTS} parts were skipped"
+        )
+    # The text of a huge HTML body comes from its first MAX_HTML_CHARS: far more than a message holds.
+    text = plain if plain.strip() else html_to_text(html_source[:MAX_HTML_CHARS])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip() and body.delivery_status:
         text = "\n".join(body.delivery_status)
@@ -525,6 +579,15 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
     is_bounce = is_bounce or (local.startswith("mailer-daemon@") or local == "mailer-daemon")
     bounced = _bounced_id(body, text, own_id) if is_bounce else ""
 
+    safe_html = ""
+    if len(html_source) > MAX_HTML_CHARS:
+        notices.append(
+            f"HTML version not kept: {len(html_source):,} characters, over the limit of {MAX_HTML_CHARS:,}"
+            + ("" if plain.strip() else f"; the text is from its first {MAX_HTML_CHARS:,}")
+        )
+    else:
+        safe_html = sanitize_html(html_source)
+
     kept: dict[str, str] = {}
     for name in KEPT_HEADERS:
         value = _first(headers, name)
@@ -545,7 +608,7 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
         date=_date(_first(headers, "date")),
         text=text,
         reply_text=reply_text,
-        html=sanitize_html(html_source),
+        html=safe_html,
         attachments=attachments,
         is_auto_reply=bool(reason) or is_bounce,
         auto_reply_reason=reason or ("bounce" if is_bounce else ""),
@@ -554,6 +617,7 @@ def _parse(raw: bytes, *, with_reply: bool = True) -> ParsedMessage:
         bounced_message_id=bounced,
         headers=kept,
         defects=defects,
+        notices=notices,
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anchordesk.mail.ingest import (
+    MAX_RAW_BYTES,
     MessageTooLarge,
     do_discard_inbound,
     do_retry_inbound,
@@ -39,7 +40,9 @@ def push(request: HttpRequest, mailbox_id: int) -> JsonResponse:
     given = request.headers.get("X-Anchordesk-Secret", "")
     if mailbox is None or not mailbox.push_secret or not hmac.compare_digest(given, mailbox.push_secret):
         return JsonResponse({"detail": "Unknown mailbox or wrong secret"}, status=404)
-    raw = request.body
+    # Read as a stream, one byte past the limit: a message over MAX_RAW_BYTES gets its 413 with the
+    # reason below (request.body would stop at DATA_UPLOAD_MAX_MEMORY_SIZE with a bare 400).
+    raw = request.read(MAX_RAW_BYTES + 1)
     if not raw.strip():
         return JsonResponse(
             {

@@ -19,8 +19,8 @@ from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.core.audit import record_event
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
-from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink
-from anchordesk.tickets.sanitize import sanitize_html
+from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink, email_message_key
+from anchordesk.tickets.sanitize import CleanHtml, check_html, sanitize_html
 from anchordesk.tickets.uploads import CheckedUpload
 
 MAX_BODY = 100_000
@@ -93,12 +93,24 @@ def _add_message(
         customer=customer,
         channel=channel,
         body_text=body,
-        body_html=sanitize_html(html) if html else "",
+        body_html=_stored_html(html),
         email_message_id=email_message_id,
+        email_message_key=email_message_key(email_message_id),
     )
     _save_attachments(message, uploads)
     Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + 1)
     return message
+
+
+def _stored_html(html: str) -> str:
+    """HTML as stored: already-clean markup (an email's, cleaned by the parser) as it is; anything
+    else refused when too large or too deeply nested (a 4xx naming the field), then cleaned."""
+    if not html:
+        return ""
+    if isinstance(html, CleanHtml):
+        return html
+    check_html(html)
+    return sanitize_html(html)
 
 
 @dataclass

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -99,13 +101,15 @@ class Message(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)  # always sanitized before it is stored
     # The RFC 5322 Message-ID of the email this message came in as or went out as, for threading.
-    email_message_id = models.CharField(max_length=250, blank=True, default="")
+    # Any length: lookups and threading go through email_message_key, the SHA-256 of the whole id.
+    email_message_id = models.TextField(blank=True, default="")
+    email_message_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["ticket", "created_at"]),
-            models.Index(fields=["email_message_id"], name="message_email_id"),
+            models.Index(fields=["email_message_key"], name="message_email_key"),
         ]
         ordering = ["created_at", "id"]
 
@@ -123,6 +127,15 @@ class Message(models.Model):
         if self.customer is not None:
             return self.customer.display_name
         return "Unknown" if self.kind == "customer" else "Anchordesk"
+
+
+def email_message_key(message_id: str) -> str:
+    """The lookup key of a Message-ID (with its angle brackets): SHA-256 hex, "" for none.
+
+    Message-IDs have no length limit; the key is short enough to index on every database,
+    and two ids that differ anywhere, even after their first thousand characters, differ.
+    """
+    return hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest() if message_id else ""
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

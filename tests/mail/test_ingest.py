@@ -63,8 +63,21 @@ def test_a_fetched_batch_is_stored_once_per_distinct_message_and_routed_together
     ]
     monkeypatch.setattr("anchordesk.mail.ingest.MAX_RAW_BYTES", 50_000)
     with pytest.raises(MessageTooLarge):
-        store_many([raw_email(subject="Fits"), b"x" * 50_001], source=Source.IMAP)
-    assert InboundEmail.objects.count() == 4  # nothing of the refused batch was written
+        store_raw(b"x" * 50_001, source=Source.PUSH)  # the pusher or the MTA is told, nothing stored
+    assert InboundEmail.objects.count() == 4
+    # A polled batch is not held back by one message over the limit: that one is set aside.
+    fits, big = store_many([raw_email(subject="Fits"), b"x" * 100_000], source=Source.IMAP)
+    assert fits[0].state == InboundState.PENDING and fits[1]
+    assert big[0].state == InboundState.QUARANTINED and big[1]
+    assert "over the 50000 byte limit" in big[0].reason and "stays on the mail server" in big[0].reason
+    assert big[0].size == 100_000 and len(bytes(InboundEmail.objects.get(pk=big[0].pk).raw)) == 64 * 1024
+    process_batch([fits[0].pk, big[0].pk])
+    assert InboundEmail.objects.get(pk=fits[0].pk).state == InboundState.PROCESSED
+    InboundEmail.objects.filter(pk=big[0].pk).update(
+        state=InboundState.PENDING, reason=""
+    )  # an admin's retry
+    retried = process_inbound(big[0].pk)
+    assert retried.state == InboundState.QUARANTINED and "stays on the mail server" in retried.reason
 
 
 def test_same_message_id_with_different_bytes_is_a_duplicate():
@@ -237,10 +250,10 @@ def test_a_batch_writes_its_reporting_facts_after_commit_and_a_rolled_back_messa
     stored = store_many([good[0], broken, good[1], later, good[2]], source=Source.IMAP)
     real_add_followers = ingest_module._add_followers
 
-    def fail_for_one(ticket, parsed, ours, sender):  # a bug after the customer and ticket were made
-        if parsed.subject == "This one breaks":
+    def fail_for_one(ticket, addresses, sender):  # a bug after the customer and ticket were made
+        if ticket.subject == "This one breaks":
             raise RuntimeError("boom")
-        return real_add_followers(ticket, parsed, ours, sender)
+        return real_add_followers(ticket, addresses, sender)
 
     monkeypatch.setattr(ingest_module, "_add_followers", fail_for_one)
     process_batch([row.pk for row, _ in stored])

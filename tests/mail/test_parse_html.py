@@ -62,3 +62,28 @@ def test_broken_html_never_raises() -> None:
     ):
         assert isinstance(html_to_text(html), str)
         assert isinstance(sanitize_html(html), str)
+
+
+def test_nesting_is_limited_in_one_pass_keeping_the_text():
+    from anchordesk.tickets.sanitize import MAX_HTML_DEPTH, limit_nesting
+
+    flat, removed = limit_nesting("<div>" * 5000 + "deep words" + "</div>" * 5000 + "<p>after</p>")
+    assert removed == 5000 - MAX_HTML_DEPTH
+    assert flat == "<div>" * MAX_HTML_DEPTH + "deep words" + "</div>" * MAX_HTML_DEPTH + "<p>after</p>"
+    # Unclosed paragraphs, list items and table rows close each other, as a browser reads them:
+    # a long ordinary email is not flattened.
+    ordinary = (
+        "<table>" + "<tr><td>cell<td>cell" * 500 + "</table><ul>" + "<li>item" * 500 + "</ul>" + "<p>x" * 500
+    )
+    assert limit_nesting(ordinary) == (ordinary, 0)
+    # Text inside comments and scripts is not markup.
+    assert limit_nesting("<!--" + "<div>" * 500 + "--><script>" + "<div>" * 500 + "</script>")[1] == 0
+
+
+def test_sanitized_html_is_stored_as_it_is_and_never_cleaned_twice():
+    from anchordesk.tickets.sanitize import CleanHtml
+    from anchordesk.tickets.sanitize import sanitize_html as ticket_sanitize
+
+    clean = sanitize_html('<p onclick="x()">Hi <font color="red">there</font></p>')
+    assert isinstance(clean, CleanHtml) and "onclick" not in clean
+    assert ticket_sanitize(clean) is clean  # the ticket actions reuse the parser's result

@@ -3,9 +3,11 @@ this every minute; the command is for operators and for crash tests)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from anchordesk.mail import ingest, outbox
 
@@ -22,8 +24,15 @@ class Command(BaseCommand):
         processed = sent = 0
         self.stdout.write("sweeping")  # crash tests wait for this line before they kill us
         self.stdout.flush()
-        while ids := ingest.pending_ids(older_than_seconds=min_age):
-            processed += len(ingest.process_batch(ids))
-        for outbound_id in outbox.due_outbound_ids():
-            sent += outbox.send_outbound(outbound_id) == "sent"
+        last = 0
+        try:
+            # Onwards from the last id seen: a message another worker holds is not taken again and again.
+            while ids := ingest.pending_ids(older_than_seconds=min_age, after_id=last):
+                last = ids[-1]
+                processed += len(ingest.process_batch(ids))
+            for outbound_id in outbox.due_outbound_ids():
+                sent += outbox.send_outbound(outbound_id) == "sent"
+        except DatabaseError as exc:  # the database is away: say so in one line, try again later
+            self.stderr.write(f"database error, try again later: {type(exc).__name__}: {exc}"[:500])
+            sys.exit(75)
         self.stdout.write(f"processed {processed} inbound, sent {sent} outbound")
