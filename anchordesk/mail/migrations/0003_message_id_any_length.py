@@ -22,7 +22,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0001_initial'),
+        ('mail', '0002_outbound_kinds_and_notices_without_ticket'),
     ]
 
     operations = [
