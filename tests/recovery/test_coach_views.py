@@ -11,6 +11,7 @@ import time_machine
 
 from anchordesk.recovery.choices import CommitmentState
 from anchordesk.recovery.models import Commitment
+from anchordesk.signals import WARM_AT
 from tests.factories import make_ticket
 
 # A Monday morning: "by Friday" is four days on.
@@ -47,7 +48,7 @@ def test_the_coach_names_a_non_apology_and_an_excuse_with_suggestions(people, cl
 
 def test_an_upset_customer_makes_the_coach_ask_for_empathy(people, client, ticket):
     ticket.refresh_from_db()
-    assert ticket.temperature >= 30  # the customer's first message made the ticket hot
+    assert ticket.temperature >= WARM_AT  # the customer's first message made the ticket warm
     client.force_login(people.agent)
     page = coach(client, ticket, "Please send us your order number.").content.decode()
     assert 'data-kind="empathy"' in page
