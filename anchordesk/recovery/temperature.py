@@ -188,7 +188,8 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
     if signal.abusive:
         record_event("customer.abuse", ticket=ticket, obj=message, after={"evidence": evidence})
     elif signal.frustration >= 2:
-        # Hostile without abuse: wellbeing counts it toward the agent's exposure.
+        # Angry without abuse: on the timeline for triggers; wellbeing counts it only when it swears
+        # at the person (anchordesk/wellbeing/exposure.py), not when it is angry with a product.
         record_event("customer.hostile", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.thanks:
         # A compliment: wellbeing passes it on to the agent ("kind words").

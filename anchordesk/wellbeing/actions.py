@@ -1,7 +1,8 @@
 """Wellbeing mutations: atomic, audited; fed by ticket events (core/events.py), never by recovery code.
 
-Exposure and kind words come from the language scoring's events ("customer.abuse",
-"customer.hostile", "customer.thanks") and from CSAT ("csat.rated"); a restricted customer's new
+Exposure comes from the language scoring's events ("customer.abuse", "customer.hostile"), counted
+only when aimed at staff (wellbeing/exposure.py); kind words from the praise in a thank-you
+("customer.thanks", signals/praise.py) and from CSAT ("csat.rated"); a restricted customer's new
 message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
 """
 
@@ -15,13 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
+from anchordesk.recovery.models import MessageSignal
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -33,6 +35,7 @@ from anchordesk.wellbeing.choices import (
     Standing,
     WellbeingEvent,
 )
+from anchordesk.wellbeing.exposure import exposure_kind
 from anchordesk.wellbeing.models import (
     Break,
     CustomerStanding,
@@ -42,7 +45,7 @@ from anchordesk.wellbeing.models import (
     WellbeingProfile,
 )
 
-_EXPOSURE_EVENTS = {"customer.abuse": ExposureKind.ABUSIVE, "customer.hostile": ExposureKind.HOSTILE}
+_EXPOSURE_EVENTS = ("customer.abuse", "customer.hostile")
 
 
 def break_after() -> int:
@@ -85,7 +88,7 @@ def on_ticket_event(event: AuditEvent) -> None:
     if event.ticket_id is None:
         return
     if event.kind in _EXPOSURE_EVENTS:
-        _record_exposure(event, _EXPOSURE_EVENTS[event.kind])
+        _record_exposure(event)
     elif event.kind == "customer.thanks":
         _kind_word_from_thanks(event)
     elif event.kind == "csat.rated":
@@ -102,11 +105,28 @@ def _event_message(event: AuditEvent) -> Message | None:
     return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
 
 
-def _record_exposure(event: AuditEvent, kind: str) -> Exposure | None:
+def exposure_of(signal: MessageSignal, message: Message | None = None) -> str | None:
+    """ExposureKind for a scored customer message, or None when it is not aimed at staff."""
+    body = message.body_text if message is not None else signal.message.body_text
+    kind = exposure_kind(
+        body, abusive=signal.abusive, profanity=signal.profanity, evidence=signal.evidence or []
+    )
+    return {"abusive": ExposureKind.ABUSIVE, "hostile": ExposureKind.HOSTILE}.get(kind or "")
+
+
+# Only these can be aimed at staff (exposure.py): the rest is frustration with a product.
+AIMED_AT_STAFF = Q(abusive=True) | Q(profanity=True)
+
+
+def _record_exposure(event: AuditEvent) -> Exposure | None:
     ticket = event.ticket
     message = _event_message(event)
     if ticket is None or message is None or ticket.assignee_id is None:
         return None  # nobody received it yet: it counts for whoever picks the ticket up
+    signal = MessageSignal.objects.filter(message=message).first()
+    kind = exposure_of(signal, message) if signal is not None else None
+    if kind is None:
+        return None  # upset with the product, not aimed at the agent
     agent = ticket.assignee
     assert agent is not None
     if not agent.works_tickets or is_restricted(ticket.customer_id):
@@ -129,10 +149,6 @@ PICKUP_WINDOW = timedelta(hours=24)
 def _attribute_on_pickup(event: AuditEvent) -> None:
     """Abusive or hostile messages that arrived while the ticket was unassigned count for whoever
     takes it (each message counts once: a later hand-over does not count it again)."""
-    from django.db.models import Q
-
-    from anchordesk.recovery.models import MessageSignal
-
     ticket = event.ticket
     if ticket is None or ticket.assignee_id is None:
         return
@@ -143,14 +159,15 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
     counted = Exposure.objects.filter(ticket=ticket).values("message_id")
     signals = list(
         MessageSignal.objects.filter(ticket=ticket, created_at__gte=timezone.now() - PICKUP_WINDOW)
-        .filter(Q(abusive=True) | Q(frustration__gte=2))
+        .filter(AIMED_AT_STAFF)
         .exclude(message_id__in=counted)
+        .select_related("message")
     )
-    if not signals:
+    aimed = [(signal, kind) for signal in signals if (kind := exposure_of(signal)) is not None]
+    if not aimed:
         return
     day = agent_day(agent)
-    for signal in signals:
-        kind = ExposureKind.ABUSIVE if signal.abusive else ExposureKind.HOSTILE
+    for signal, kind in aimed:
         try:
             with transaction.atomic():
                 Exposure.objects.create(
