@@ -192,7 +192,8 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
         # at the person (anchordesk/wellbeing/exposure.py), not when it is angry with a product.
         record_event("customer.hostile", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.thanks:
-        # A compliment: wellbeing passes it on to the agent ("kind words").
+        # Thanks, for the timeline and triggers; kind words for the agent come from praise
+        # (signals/praise.py), which wellbeing looks for in every customer message.
         record_event("customer.thanks", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.manager_request == 1:
         record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})

@@ -1,8 +1,9 @@
 """Wellbeing mutations: atomic, audited; fed by ticket events (core/events.py), never by recovery code.
 
 Exposure comes from the language scoring's events ("customer.abuse", "customer.hostile"), counted
-only when aimed at staff (wellbeing/exposure.py); kind words from the praise in a thank-you
-("customer.thanks", signals/praise.py) and from CSAT ("csat.rated"); a restricted customer's new
+only when aimed at staff (wellbeing/exposure.py); kind words from praise in a customer's message
+(signals/praise.py, on "ticket.created" and "ticket.customer_message") and from CSAT ("csat.rated");
+a restricted customer's new
 message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
 """
 
@@ -24,6 +25,7 @@ from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
 from anchordesk.recovery.models import MessageSignal
+from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -89,12 +91,11 @@ def on_ticket_event(event: AuditEvent) -> None:
         return
     if event.kind in _EXPOSURE_EVENTS:
         _record_exposure(event)
-    elif event.kind == "customer.thanks":
-        _kind_word_from_thanks(event)
     elif event.kind == "csat.rated":
         _kind_word_from_csat(event)
     elif event.kind in ("ticket.created", "ticket.customer_message"):
         _route_if_restricted(event)
+        _kind_word_from_praise(event)
     elif event.kind == "ticket.assigned":
         _attribute_on_pickup(event)
 
@@ -534,10 +535,15 @@ def _replier(ticket: Ticket, before: Any) -> User | None:
     return ticket.assignee
 
 
-def _kind_word_from_thanks(event: AuditEvent) -> None:
+def _kind_word_from_praise(event: AuditEvent) -> None:
+    """Praise of the agent or the service reaches the agent; a greeting or a bare thanks does not."""
     ticket = event.ticket
     message = _event_message(event)
-    if ticket is None or message is None:
+    if message is None and ticket is not None and event.kind == "ticket.created":
+        message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
+    if ticket is None or message is None or message.kind != MessageKind.CUSTOMER:
+        return
+    if not find_praise(message.body_text):
         return
     agent = _replier(ticket, message.created_at)
     if agent is None:
