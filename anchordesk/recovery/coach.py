@@ -27,6 +27,7 @@ from anchordesk.signals import (
     find_commitments,
     review_reply,
 )
+from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Ticket
 
@@ -104,12 +105,27 @@ def customer_is_upset(ticket: Ticket) -> bool:
     signal = MessageSignal.objects.filter(message=latest).first()
     # Scoring can be deferred (bulk email ingest): read the words now rather than guess.
     analysis: MessageAnalysis = analysis_of(signal) if signal else analyze_message(latest.body_text)
-    if analysis.frustration or analysis.abusive or analysis.manager_request:
+    upset = message_is_upset(analysis, latest.body_text)
+    if upset is not None:
+        return upset
+    repeats, _ = unanswered_history(latest)
+    return repeats > 0 and level(ticket.temperature) != "calm"
+
+
+def message_is_upset(analysis: MessageAnalysis, text: str) -> bool | None:
+    """What one customer message says on its own: True upset, False not (thanks or praise), None
+    calm words (then the ticket's history decides). Praise wins over a frustration cue in it
+    ("sorted in five minutes after I'd struggled for a week. Five stars."), abuse and a manager
+    request never do."""
+    if analysis.abusive or analysis.manager_request:
+        return True
+    if find_praise(text):
+        return False
+    if analysis.frustration:
         return True
     if analysis.thanks:
         return False
-    repeats, _ = unanswered_history(latest)
-    return repeats > 0 and level(ticket.temperature) != "calm"
+    return None
 
 
 def coach_draft(

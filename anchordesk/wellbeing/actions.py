@@ -383,10 +383,12 @@ def warning_template(ticket: Ticket, actor: User) -> str:
     greeting = f"Hello {first}," if first else "Hello,"
     return (
         f"{greeting}\n\n"
-        "I want to help you get this sorted, and I will keep working on it. I do need to ask you to "
-        "stop using abusive language towards our team. If it continues, your messages will be handled "
-        "by a team lead only, which can take longer.\n\n"
-        "Here is where things stand with your request: \n\n"
+        "I understand this problem has frustrated you, and I'm sorry it isn't solved yet. I want to help "
+        "you get it sorted, and I will keep working on it. I do need to ask you to stop using abusive "
+        "language towards our team. If it continues, your messages will be handled by a team lead only, "
+        "which can take longer.\n\n"
+        "Here is where things stand with your request: I'll write to you by end of day tomorrow with the "
+        "next step.\n\n"
         f"{actor.display_name}"
     )
 
