@@ -540,10 +540,15 @@ def _replier(ticket: Ticket, before: Any) -> User | None:
 def _kind_word_from_praise(event: AuditEvent) -> None:
     """Praise of the agent or the service reaches the agent; a greeting or a bare thanks does not."""
     ticket = event.ticket
-    message = _event_message(event)
-    if message is None and ticket is not None and event.kind == "ticket.created":
+    if ticket is None:
+        return
+    if event.kind == "ticket.created":
+        if ticket.assignee_id is None:
+            return  # a new ticket has no reply yet: without an assignee nobody is being praised
         message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
-    if ticket is None or message is None or message.kind != MessageKind.CUSTOMER:
+    else:
+        message = _event_message(event)
+    if message is None or message.kind != MessageKind.CUSTOMER:
         return
     if not find_praise(message.body_text):
         return
