@@ -39,10 +39,11 @@ SOONEST = (F("due_at").asc(nulls_last=True), "id")
 class CoachIn(InputSchema):
     text: str = Field(max_length=MAX_DRAFT_CHARS, description="The draft reply, plain text.")
     ticket_id: Id | None = Field(
-        None, description="The ticket it answers: a warm or hot ticket makes the customer count as upset."
+        None,
+        description="The ticket it answers: an upset latest customer message asks for an apology and empathy.",
     )
     customer_upset: bool | None = Field(
-        None, description="Say so yourself; overrides what the ticket's temperature says."
+        None, description="Say so yourself; overrides what the ticket's latest customer message says."
     )
     dismissed: list[str] = Field(
         default_factory=list, max_length=50, description="Finding keys to leave out (as returned in `key`)."

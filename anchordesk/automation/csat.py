@@ -33,7 +33,8 @@ def do_send_survey(ticket: Ticket) -> CsatSurvey | None:
     base = f"{settings.SITE_URL}/csat/{raw}/"
     body = (
         f'Hello {customer.display_name},\n\nYour request "{ticket.subject}" [#{ticket.pk}] is solved. '
-        f"How did we do?\n\n  Good: {base}?rating=good\n  Bad:  {base}?rating=bad\n\nThank you.\n"
+        "How did we do? One click below tells us, and this will help us improve.\n\n"
+        f"  Good: {base}?rating=good\n  Bad:  {base}?rating=bad\n\nThank you.\n"
     )
     queue_email(
         kind=OutboundKind.CSAT_SURVEY,

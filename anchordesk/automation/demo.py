@@ -31,25 +31,32 @@ WEEKDAYS = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "f
 MACROS: list[tuple[str, str, list[dict[str, Any]]]] = [
     (
         "Refund on its way",
-        "Hi {{customer.first_name}},\n\nI'm sorry for the trouble. I have refunded the charge on ticket "
-        "#{{ticket.number}}; it reaches your account within 5 working days. I'll check on Friday that it "
-        "arrived.\n\n{{agent.first_name}}",
+        "Hi {{customer.first_name}},\n\nI'm sorry we charged you wrongly, and I understand how annoying "
+        "that is. I have refunded the charge on ticket #{{ticket.number}}; it reaches your account within "
+        "5 working days, and I'll check within 6 working days that it arrived.\n\n{{agent.first_name}}",
         [{"type": "add_tags", "value": ["refund"]}],
     ),
     (
         "Need more details",
         "Hi {{customer.first_name}},\n\nThank you for writing. So I can fix this quickly, could you send "
-        "the order number and a photo of the label? I'll take it from there.\n\n{{agent.first_name}}",
+        "the order number and a photo of the label? Once I have them, I'll answer within 1 working day.\n\n"
+        "{{agent.first_name}}",
         [{"type": "set_status", "value": "pending"}],
     ),
     (
         "Outage update",
-        "Hi {{customer.first_name}},\n\nI'm sorry: there is an outage in your area and our network team "
-        "is on it. I'll write to you as soon as service is back, and by 18:00 today at the latest.\n\n"
-        "{{agent.first_name}}",
+        "Hi {{customer.first_name}},\n\nI'm sorry your service is down, and I understand how disruptive "
+        "that is. There is an outage in your area and our network team is on it. I'll write to you as soon "
+        "as service is back, and by 18:00 today at the latest.\n\n{{agent.first_name}}",
         [{"type": "add_tags", "value": ["outage"]}],
     ),
 ]
+
+# Emailed by the "Remind after 3 days pending" time rule.
+PENDING_REMINDER = (
+    "Hi {{customer.first_name}}, we are still waiting for your answer on #{{ticket.number}}. "
+    "Reply to this email and we'll pick it up within 1 working day."
+)
 
 
 def load_automation_demo(*, admin: User, lead: User) -> None:
@@ -109,13 +116,7 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
                 {"field": "hours_since_customer_message", "op": "gt", "value": 72},
             ]
         },
-        actions=[
-            {
-                "type": "email_customer",
-                "value": "Hi {{customer.first_name}}, we are still waiting for your answer on "
-                "#{{ticket.number}}. Just reply to this email and we'll pick it up.",
-            }
-        ],
+        actions=[{"type": "email_customer", "value": PENDING_REMINDER}],
     )
     for name, body, actions in MACROS:
         do_save_macro(actor=lead, name=name, body=body, actions=actions)

@@ -285,8 +285,10 @@ def suggested_lead_reply(escalation: Escalation, lead: User) -> str:
     return (
         f"{greeting}\n\n"
         f"My name is {lead.display_name}, I lead the {team_name} team, and I'm now looking after your "
-        "request personally. I've read the whole conversation, so you won't need to repeat anything.\n\n"
-        "Here is what I'll do next: \n\n"
+        "request personally. I'm sorry you had to ask for a manager to be heard, and I understand why you "
+        "did. I've read the whole conversation, so you won't need to repeat anything.\n\n"
+        "Here is what I'll do next: I'll write to you by end of day tomorrow with what I've done and "
+        "what happens after that.\n\n"
         f"{lead.display_name}"
     )
 
@@ -297,22 +299,28 @@ def suggested_agent_reply(escalation: Escalation) -> str:
     ticket = escalation.ticket
     first = ticket.customer.name.split()[0] if ticket.customer.name else ""
     greeting = f"Hello {first}," if first else "Hello,"
+    # They asked for a manager: the request is not settled yet, and they should hear that we know it.
+    sorry = (
+        "I'm sorry we haven't resolved this for you yet, and I understand why you want a manager to "
+        "look at it. "
+    )
     if escalation.lead is not None and escalation.mode == LeadMode.COACH:
-        body = (
+        body = sorry + (
             f"My team lead, {escalation.lead.display_name}, is now reviewing your request with me. "
             "I'm staying your contact, so you won't need to repeat anything, and I'll come back to you "
-            "with what we decide."
+            "with what we decide within 1 working day."
         )
     elif escalation.lead is not None:
-        body = (
+        body = sorry + (
             f"My team lead, {escalation.lead.display_name}, has taken over your request personally "
-            "and will write to you directly."
+            "and will write to you directly. I've passed on our whole conversation, so you won't need "
+            "to repeat anything."
         )
     else:
         leads = on_duty_leads(ticket)
         who = f"my team lead, {leads[0].display_name}," if len(leads) == 1 else "my team lead"
         due = timezone.localtime(escalation.due_at)
-        body = (
+        body = sorry + (
             f"You asked to speak to a manager, so I've passed your request to {who} together with our "
             f"whole conversation. You'll hear back by {due:%H:%M} on {due:%-d %B} ({due:%Z}). "
             "Until then I'm still here if there is anything new."
@@ -634,14 +642,17 @@ def suggested_customer_update(handoff: Handoff) -> str:
     first = ticket.customer.name.split()[0] if ticket.customer.name else ""
     greeting = f"Hello {first}," if first else "Hello,"
     last = handoff.comments.order_by("-created_at", "-id").first()
+    team = handoff.team.name.lower()
     if handoff.status == HandoffStatus.DONE:
-        news = f"our {handoff.team.name.lower()} team has finished looking into this for you."
+        news = f"our {team} team has finished their part."
+        step = "I'll check with you by end of day tomorrow that everything works as it should."
     else:
-        news = f"our {handoff.team.name.lower()} team has looked into this, and here is where things stand."
+        news = f"our {team} team has started on it, and here is where things stand."
+        step = f"I'll write to you again by end of day tomorrow with the {team} team's progress."
     lines = [greeting, "", f"An update on your request: {news}"]
     if last is not None:
         lines += ["", f"What they found: {_excerpt(last.body, 400)}"]
-    lines += ["", "Here is what happens next: ", ""]
+    lines += ["", f"Here is what happens next: {step}", ""]
     return "\n".join(lines)
 
 

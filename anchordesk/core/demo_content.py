@@ -77,9 +77,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name},\n\nThe {product} has a two-year warranty from the date of purchase, and it does "
-                "cover the battery if it holds less than 80% of its charge. If you ever need it, just reply here with "
-                "your order number and we'll take it from there.\n\nAll the best,\n{agent}",
+                "Hello {name},\n\nThe {product} has a two-year warranty from the date of purchase, and it "
+                "does cover the battery if it holds less than 80% of its charge. If you ever need it, "
+                "reply here with your order number and I'll arrange a repair or replacement within 2 "
+                "working days.\n\nAll the best,\n{agent}",
             ),
         ],
         priority="low",
@@ -116,9 +117,9 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Good morning {name},\n\nOf course. I've reissued the invoice with your VAT number and "
-                "attached it to your account under Billing > Invoices. The old one is cancelled, so only the new one "
-                "counts for your books.\n\nKind regards,\n{agent}",
+                "Good morning {name},\n\nOf course. I've sent you a new invoice with your VAT number; it's "
+                "also in your account under Billing > Invoices. The old one is cancelled, so only the "
+                "new one counts for your books.\n\nKind regards,\n{agent}",
             ),
         ],
         priority="low",
@@ -135,15 +136,15 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, yes: if you switch mid-cycle we charge only the difference for the days left. "
-                "I can schedule the change for the 1st so your next invoice is simply the new price. Shall I do "
-                "that?\n{agent}",
+                "Hi {name}, yes: if you switch mid-cycle we charge only the difference for the days "
+                "left. I can schedule the change for the 1st, so your next invoice is simply the new "
+                "price. Reply yes and I'll book it today.\n{agent}",
             ),
             ("customer", "Yes please, the 1st works for us."),
             (
                 "agent",
-                "Done. The upgrade is scheduled for the 1st and you'll see it on the next invoice. Thanks "
-                "for staying with us, {name}!\n{agent}",
+                "Done: I've scheduled the upgrade for the 1st, and you'll see it on the next invoice. "
+                "Thanks for staying with us, {name}!\n{agent}",
             ),
         ],
         tags=["upgrade"],
@@ -160,8 +161,8 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name}, I've emailed you a prepaid return label. Once the parcel reaches us, the "
-                "refund of {amount} goes back to your card within five working days. {agent}",
+                "Hello {name}, I've sent you a prepaid return label by email. Once the parcel reaches "
+                "us, the refund of {amount} goes back to your card within 5 working days. {agent}",
             ),
         ],
         priority="low",
@@ -180,7 +181,8 @@ CONVERSATIONS: list[Conversation] = [
             (
                 "agent",
                 "Hi {name}, good question. Yes, it works on 2.4 GHz; you'll only miss the faster 5 GHz "
-                "mode. If anything doesn't work out you have 30 days to return it. {agent}",
+                "mode. If anything doesn't work out, you can use the return link in your order email "
+                "within 30 days. {agent}",
             ),
             ("customer", "Brilliant, ordering now. Thanks!"),
         ],
@@ -218,9 +220,11 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, not a silly question at all! The model name is printed on the sticker underneath. "
-                "An orange light means it has lost its internet connection. Could you unplug it, count to ten, and "
-                "plug it back in? Then tell me what colour the light is after two minutes.\n{agent}",
+                "Hi {name}, not a silly question at all, and I understand an orange light is worrying. "
+                "I'm sorry the model is so hard to find: the name is printed on the sticker underneath. "
+                "Orange means it has lost its internet connection. Could you unplug it, count to ten, "
+                "and plug it back in? That restarts the connection. Then tell me the colour of the light "
+                "after two minutes, so I can see whether it's back online.\n{agent}",
             ),
             ("customer", "ok I did that and now its green!! thank you, I was worried I broke it"),
             (
@@ -244,9 +248,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name}, I can see why that's confusing. The smaller amount is the prorated charge for "
-                "the days after you switched to the {plan} plan; the larger one is the normal monthly price. From "
-                "next month you'll only see one charge. Does that match what you remember?\n{agent}",
+                "Hello {name}, I can see why that's confusing. The smaller amount is the prorated charge "
+                "for the days after you switched to the {plan} plan; the larger one is the normal "
+                "monthly price. From next month you'll only see one charge. Does that match what you "
+                "remember? If not, send me the dates of both charges so I can check them.\n{agent}",
             ),
             ("customer", "Oh yes, I did change the plan. OK that makes sense now, thank you."),
         ],
@@ -264,9 +269,11 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, the code goes by text to the phone number on your account, which ends in a number "
-                "you may no longer use. I've switched it to email for now, so the next code will arrive in your inbox. "
-                "Could you try again and let me know?\n{agent}",
+                "Hi {name}, I'm sorry the code never reached you; I understand how stuck that leaves "
+                "you. It goes by text to the phone number on your account, which ends in a number you "
+                "may no longer use. I've switched it to email for now, so the next code will arrive in "
+                "your inbox. Could you try again and tell me if it arrives, so I can close this or look "
+                "further?\n{agent}",
             ),
             ("customer", "Got it by email this time and I'm in. Thanks."),
         ],
@@ -311,9 +318,9 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, the cancellation did go through: your plan ends on the 2nd and nothing more will "
-                "be charged. The reminder email was sent by mistake by an old automation, which we've now switched "
-                "off. Sorry for the worry.\n{agent}",
+                "Hi {name}, the cancellation did go through: your plan ends on the 2nd and nothing more "
+                "will be charged. I'm sorry our reminder email worried you, and I understand why it did. "
+                "An old automation sent it by mistake, and I've turned it off.\n{agent}",
             ),
         ],
         tags=["cancellation"],
@@ -332,16 +339,18 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name},\n\nI'm sorry, you should have had this long ago, and being told 'a few days' "
-                "twice without it arriving isn't good enough. I checked: the return was received but the refund was "
-                "never released. I've released it now ({amount}) and it will show in your account by {day}. I'll "
-                "check on {day} that it has arrived.\n\n{agent}",
+                "Hello {name},\n\nI'm sorry you've waited three weeks for this refund, and I understand "
+                "how frustrating it is to be told 'a few days' twice without it arriving. I checked: the "
+                "return was received but the refund was never released. I've released it now ({amount}) "
+                "and it will show in your account by {day}. I'll check on {day} that it has "
+                "arrived.\n\n{agent}",
             ),
             ("customer", "OK. I'll believe it when I see it, but thank you for actually looking into it."),
             (
                 "agent",
                 "Hi {name}, just checking in as promised: the bank confirms the refund was paid out this "
-                "morning. Thanks for your patience with us.\n{agent}",
+                "morning, so you should have it in your account by {day}. Thanks for your patience with "
+                "us.\n{agent}",
             ),
         ],
         priority="high",
@@ -360,9 +369,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, that sounds really disruptive, especially with calls. I can see repeated "
-                "reconnects on your line in the evenings. I've asked our network team to look at the cabinet in your "
-                "street and will update you by {day}.\n{agent}",
+                "Hi {name}, I'm sorry your connection keeps dropping in the evenings; that must be "
+                "frustrating, especially with calls cut off. I can see repeated reconnects on your line "
+                "around 8pm. I've requested a check of the street cabinet from our network team, and "
+                "I'll update you by {day}.\n{agent}",
             ),
             (
                 "note",
@@ -371,8 +381,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, the network team found a faulty card in the street cabinet and replaced it this "
-                "afternoon. Your line has been stable since. Please tell me if you see another drop.\n{agent}",
+                "Hi {name}, I'm sorry the drops went on while we searched; I know how disruptive they "
+                "were for your calls. The network team found a faulty card in the street cabinet and "
+                "replaced it this afternoon, and your line has been stable since. Please tell me if you "
+                "see another drop.\n{agent}",
             ),
             ("customer", "Fingers crossed. Last two evenings were fine, so thank you."),
         ],
@@ -391,9 +403,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, I'm sorry you've had two different answers; that's on us, not you. I've checked "
-                "the warehouse system myself: the replacement was never shipped. I've sent it by express today and "
-                "the tracking number is in your account. It will be with you by {day}.\n{agent}",
+                "Hi {name}, I'm sorry you've had two different answers; that's on us, not you, and I "
+                "understand how frustrating it is to ask three times. I've checked the warehouse system "
+                "myself: the replacement was never shipped. I've sent it by express today and the "
+                "tracking number is in your account. It will be with you by {day}.\n{agent}",
             ),
             ("customer", "Right. Thank you for being straight with me at least."),
         ],
@@ -412,9 +425,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, you're right, and sorry about that: the code was set to expire a day early. "
-                "Marketing has fixed it and I've applied the discount to your basket so you can check out now. "
-                "{agent}",
+                "Hi {name}, you're right, and I'm sorry the code failed after we advertised it "
+                "everywhere; I understand how annoying that is at checkout. It was set to expire a day "
+                "early. Marketing has fixed it and I've applied the discount to your basket so you can "
+                "check out now. {agent}",
             ),
         ],
         tags=["discount"],
@@ -432,10 +446,11 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, that's not what you signed up for. I ran a test from our side and the line is "
-                "still configured for the old profile. I've asked Network to apply the right profile tonight; "
-                "please restart your router tomorrow morning and run a test. I'll call you on {day} to check.\n"
-                "{agent}",
+                "Hi {name}, I'm sorry you're paying more and getting less; that's not what you signed up "
+                "for, and I understand why you're annoyed. I ran a test from our side and the line is "
+                "still configured for the old profile. I've asked Network to apply the right profile "
+                "tonight; please restart your router tomorrow morning and run a test. I'll call you on "
+                "{day} to check.\n{agent}",
             ),
             ("customer", "Tested this morning, much better now."),
         ],
@@ -454,9 +469,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, I'm really sorry. You gave up your morning and we didn't keep the appointment. "
-                "There's no excuse for that. I'll call you myself tomorrow at 10:00 and I've added a credit of one "
-                "month to your account for the wasted morning.\n{agent}",
+                "Hi {name}, I'm really sorry we didn't call. You gave up your morning and we didn't keep "
+                "the appointment, and I understand how annoying that is. I'll call you myself tomorrow "
+                "at 10:00, and I've added a credit of one month to your account for the wasted "
+                "morning.\n{agent}",
             ),
             ("customer", "Thank you. Tomorrow at 10 is fine."),
         ],
@@ -475,9 +491,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name}, you're right: the cancellation was received on time and the charge should not "
-                "have happened. I've refunded the {amount} today and confirmed the account is closed, so there will be "
-                "no further payments. I'm sorry for the trouble.\n{agent}",
+                "Hello {name}, you're right: the cancellation was received on time and the charge should "
+                "not have happened. I'm sorry we took money you didn't owe, and I understand how "
+                "worrying that is. I've refunded the {amount} today and confirmed the account is closed, "
+                "so there will be no further payments.\n{agent}",
             ),
         ],
         priority="high",
@@ -496,9 +513,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, I completely understand. Two days is not acceptable and I'm sorry. I've skipped "
-                "the form: a replacement {product} is going out by express today, with a return label for the broken "
-                "one in the box. Tracking is in your account.\n{agent}",
+                "Hi {name}, I completely understand. I'm sorry the {product} died after two days; that "
+                "is not acceptable. I've skipped the form: a replacement is going out by express today, "
+                "with a return label for the broken one in the box. You'll get the tracking number by "
+                "email within the hour.\n{agent}",
             ),
             ("customer", "Fine. It arrived and works. Thank you."),
         ],
@@ -517,10 +535,12 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "lead",
-                "Hello {name},\n\nI'm {lead}, I lead the support team here. I've read the whole thread and you "
-                "are right: you explained the problem clearly the first time and we made you repeat it. I'm sorry. "
-                "I'm taking this ticket myself. The fault is a known issue with this batch of the {product}; a new unit "
-                "goes out today and I'll call you on {day} to make sure everything works.\n\n{lead}",
+                "Hello {name},\n\nI'm {lead}, I lead the support team here. I've read the whole thread and "
+                "you are right: you explained the problem clearly the first time and we made you repeat "
+                "it. I'm sorry we passed you around four times, and I understand how exhausting that has "
+                "been. I'm taking this ticket myself. The fault is a known issue with this batch of the "
+                "{product}; a new unit goes out today and I'll call you on {day} to make sure everything "
+                "works.\n\n{lead}",
             ),
             ("customer", "Thank you. That's all I wanted, someone to actually take responsibility."),
             (
@@ -544,14 +564,16 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, I'm sorry, a day without internet when you work from home is serious, and you "
-                "should have had updates. There is a fibre cut affecting part of {city}; engineers are on site and "
-                "expect to restore service by 18:00 today. I'll write to you at 18:00 either way.\n{agent}",
+                "Hi {name}, I'm sorry you've been without internet since yesterday with nobody telling "
+                "you why; I understand how serious that is when you work from home. There is a fibre cut "
+                "affecting part of {city}; engineers are on site and expect to restore service by 18:00 "
+                "today. I'll write to you at 18:00 either way.\n{agent}",
             ),
             (
                 "agent",
-                "Hi {name}, as promised: the fibre was repaired at 17:20 and your line has been back up since. "
-                "I've credited three days of service to your account for the disruption.\n{agent}",
+                "Hi {name}, as promised: the fibre was repaired at 17:20 and your line has been back up "
+                "since. I'm sorry again for the lost working day; I know how much it cost you. I've "
+                "credited three days of service to your account for the disruption.\n{agent}",
             ),
             ("customer", "ok it's back. thanks for the update."),
         ],
@@ -571,15 +593,16 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, I'm sorry. Being cut off twice after waiting that long is infuriating, and it "
-                "shouldn't have happened. I can do either: send a replacement today, or refund the full {amount}. "
-                "Which would you prefer?\n{agent}",
+                "Hi {name}, I'm sorry you were cut off twice after waiting that long; I understand how "
+                "infuriating that is, and it shouldn't have happened. I can do either: send a "
+                "replacement today, or refund the full {amount}. Which would you prefer? Reply with one "
+                "word so I can arrange it today.\n{agent}",
             ),
             ("customer", "Refund. I'm done with this thing."),
             (
                 "agent",
-                "Understood. I've refunded {amount} to your card; it will show within five working days. "
-                "No need to send the device back.\n{agent}",
+                "I understand, and I'm sorry the {product} let you down. I've refunded {amount} to your "
+                "card; it will show within 5 working days. No need to send the device back.\n{agent}",
             ),
         ],
         priority="high",
@@ -597,9 +620,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name}, I'm very sorry: a payment error charged your card three times and left you "
-                "overdrawn, which is serious. I've refunded the two extra charges immediately and sent you a letter "
-                "you can give your bank to have any overdraft fees reversed; we'll cover any fee they won't.\n{agent}",
+                "Hello {name}, I'm very sorry our payment error charged your card three times and left "
+                "you overdrawn; I understand how stressful that is. I've refunded the two extra charges "
+                "and sent you a letter you can give your bank to have any overdraft fees reversed. Send "
+                "me any fee they won't reverse, and I'll refund it within 2 working days.\n{agent}",
             ),
             (
                 "note",
@@ -622,10 +646,11 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, you're right to be angry. You took a day off and we didn't turn up or tell you. "
-                "I'm sorry. The visit was cancelled in our system without anyone notifying you. I've booked the first "
-                "slot on {day} at 8:00 with a confirmed engineer, and added a credit of {amount} for your lost day.\n"
-                "{agent}",
+                "Hi {name}, you're right to be angry. You took a day off and we didn't turn up or tell "
+                "you. I'm sorry we wasted your day, and I understand how frustrating that is. The visit "
+                "was cancelled in our system without anyone notifying you. I've booked the first slot on "
+                "{day} at 8:00 with a confirmed engineer, and added a credit of {amount} for your lost "
+                "day.\n{agent}",
             ),
             ("customer", "He came this time. Fine."),
         ],
@@ -646,7 +671,8 @@ CONVERSATIONS: list[Conversation] = [
             (
                 "agent",
                 "Hi {name}, I checked and the refund was correct: the second item was outside the 30-day "
-                "return window, so it isn't eligible. {agent}",
+                "return window, so it isn't eligible. If your receipt shows other dates, please send it "
+                "to me and I'll look again today. {agent}",
             ),
             (
                 "customer",
@@ -655,10 +681,11 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, you're right and I was wrong. I looked at the date of an older order by mistake. "
-                "I'm sorry for telling you something incorrect. Both items were returned in time; I've refunded the "
-                "second one ({amount}) just now, and it will reach your card by {day}. I'll check on {day} that it "
-                "has arrived.\n{agent}",
+                "Hi {name}, you're right and I was wrong. I looked at the date of an older order by "
+                "mistake. I'm sorry for telling you something incorrect, and I understand how annoying "
+                "it is to argue for a refund you were owed. Both items were returned in time; I've "
+                "refunded the second one ({amount}) just now, and it will reach your card by {day}. I'll "
+                "check on {day} that it has arrived.\n{agent}",
             ),
             (
                 "note",
@@ -682,9 +709,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, that advice was wrong for your setup, and I'm sorry. It's our mistake, not yours. "
-                "Please turn bridge mode back on (Settings > Advanced > Mode) and restart the router. I'll stay on "
-                "this ticket until you confirm it's working.\n{agent}",
+                "Hi {name}, that advice was wrong for your setup, and I'm sorry it left your whole house "
+                "offline. It's our mistake, not yours, and I understand how stressful that is. Please "
+                "turn bridge mode back on (Settings > Advanced > Mode) and restart the router. I'll "
+                "check with you by 18:00 today that it's working.\n{agent}",
             ),
             ("customer", "Back on and working. Bit of a scare though."),
             (
@@ -727,7 +755,11 @@ CONVERSATIONS: list[Conversation] = [
                 "Hi, your colleague sorted out my problem in five minutes after I'd struggled for a week. "
                 "Five stars. {name}",
             ),
-            ("agent", "Thanks {name}, lovely to hear. Enjoy the {product}! {agent}"),
+            (
+                "agent",
+                "Thanks {name}, lovely to hear. I've passed your words on to the colleague who helped "
+                "you. Enjoy the {product}! {agent}",
+            ),
         ],
         priority="low",
         tags=["feedback"],
@@ -745,8 +777,8 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hello {name}, sorry it arrived like that. A replacement ships today; no need to return the "
-                "damaged one. {agent}",
+                "Hello {name}, I'm sorry it arrived damaged. I've ordered a replacement, which ships "
+                "today; no need to return the damaged one. {agent}",
             ),
         ],
         tags=["damaged", "replacement"],
@@ -781,9 +813,9 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, sorry about that. Please hold the reset button for 30 seconds; it will go back to "
-                "the previous firmware. Engineering is looking at the failed update and I'll let you know when a "
-                "fixed version is out.\n{agent}",
+                "Hi {name}, I'm sorry the update left it stuck. Please hold the reset button for 30 "
+                "seconds; it will go back to the previous firmware. Engineering is looking at the failed "
+                "update, and I'll write to you by {day} with news of a fixed version.\n{agent}",
             ),
             (
                 "note",
@@ -820,8 +852,8 @@ CONVERSATIONS: list[Conversation] = [
             ("customer", "Please cancel order {order}, I ordered the wrong colour. {name}"),
             (
                 "agent",
-                "Hi {name}, cancelled. You haven't been charged, only a temporary hold on your card which "
-                "disappears in a few days. {agent}",
+                "Hi {name}, I've cancelled order {order}. You haven't been charged, only a temporary "
+                "hold on your card which disappears in a few days. {agent}",
             ),
         ],
         priority="low",
@@ -840,8 +872,8 @@ CONVERSATIONS: list[Conversation] = [
             (
                 "agent",
                 "Hi {name}, thanks for the detail; it helps. This looks like a bug in night mode that "
-                "Engineering is fixing. As a workaround, set Night vision to 'Always on' in the app. I'll update you "
-                "when the fix is released.\n{agent}",
+                "Engineering is fixing. As a workaround, set Night vision to 'Always on' in the app. "
+                "I'll update you by {day} on when the fix will be released.\n{agent}",
             ),
             ("customer", "Workaround does the job for now. Let me know about the fix."),
         ],
@@ -872,8 +904,9 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, sorry about the flood. A settings change sent daily emails to some monthly "
-                "subscribers. I've set you back to monthly, and the fault has been fixed for everyone. {agent}",
+                "Hi {name}, I'm sorry about the flood of daily emails; I understand how annoying that "
+                "is. A settings change sent daily emails to some monthly subscribers. I've set you back "
+                "to monthly, and the fault has been fixed for everyone. {agent}",
             ),
         ],
         priority="low",
@@ -911,9 +944,10 @@ CONVERSATIONS: list[Conversation] = [
             ),
             (
                 "agent",
-                "Hi {name}, you're not doing anything wrong; the app needs location permission to finish "
-                "pairing, which isn't obvious. Could you allow it in your phone's settings and try once more? "
-                "{agent}",
+                "Hi {name}, I'm sorry you spent an hour on this; I understand how frustrating that is. "
+                "You're not doing anything wrong: the app needs location permission to finish pairing, "
+                "which isn't obvious. Could you allow it in your phone's settings and try once more? "
+                "That way the app can finish pairing.\n{agent}",
             ),
             ("customer", "That was it. Paired. Thanks."),
         ],

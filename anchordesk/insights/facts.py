@@ -20,6 +20,7 @@ from django.utils import timezone
 from anchordesk.core.models import AuditEvent
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import ReportingEvent
+from anchordesk.signals import WARM_AT
 from anchordesk.sla import clock
 from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind, Status
 from anchordesk.tickets.models import Ticket
@@ -27,8 +28,8 @@ from anchordesk.tickets.models import Ticket
 log = logging.getLogger(__name__)
 
 CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
-# Temperature after a reply is counted for replies to customers at least this warm (recovery's WARM).
-AFTER_REPLY_FROM = 30
+# Temperature after a reply is counted for replies to customers at least warm (signals' threshold).
+AFTER_REPLY_FROM = WARM_AT
 
 
 @dataclass

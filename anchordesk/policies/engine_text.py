@@ -221,28 +221,32 @@ def reply_fragment(policy_name: str, decision: Decision, *, customer_name: str |
     reason = _reason_for_customer(decision)
     because = f": {reason}" if reason else ""
     outcome = decision.outcome
+    confirm = " You'll receive a confirmation by email once it's processed."
     if outcome == "allowed":
-        body = f"I checked your request against {policy}, and I can approve it{because}."
+        body = f"I checked your request against {policy}, and I can approve it{because}." + confirm
     elif outcome == "allowed_up_to":
         limit = format_amount(decision.limit if decision.limit is not None else Decimal(0))
-        body = f"I checked your request against {policy}, and I can approve up to {limit}{because}."
+        body = f"I checked your request against {policy}, and I can approve up to {limit}{because}." + confirm
     elif outcome == "not_allowed":
         body = f"I checked your request against {policy}, and I can't approve it{because}."
         alternatives = [_clause(a) for a in decision.alternatives]
         if alternatives:
             body += f" What I can offer instead: {_join(alternatives, 'or')}."
-        body += " If something outside your control got in the way, tell me what happened and I'll look at it again."
+        body += (
+            " If something outside your control got in the way, tell me what happened and I'll look at it "
+            "again within 1 working day."
+        )
     elif outcome == "needs_input":
         labels = [_clause(label) for label in decision.missing_labels]
         wanted = _join(labels) or "a few more details"
         them = "it" if len(labels) == 1 else "them"
         body = (
             f"To check your request against {policy}, I need {wanted}. "
-            f"Could you send {them} to me? As soon as I have {them}, I'll give you an answer."
+            f"Could you send {them} to me? Once I have {them}, I'll give you an answer within 1 working day."
         )
     else:
         body = (
             f"I checked your request against {policy}, and it needs a decision from my lead{because}. "
-            "I'm passing it on now and I'll come back to you with the answer."
+            "I've passed it to my lead, and I'll come back to you with the answer within 2 working days."
         )
     return greeting + body

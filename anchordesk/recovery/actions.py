@@ -186,11 +186,13 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
     )
     for step in RecoveryStep.objects.filter(commitment=commitment, done_at__isnull=True):
         _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    check = "Please reply to this email if anything still looks wrong."
     if late:
         return (
-            f"As promised, I have now done this: {commitment.action}. I'm sorry it took longer than I said."
+            f"As promised, I have now done this: {commitment.action}. I'm sorry it took longer than I said, "
+            f"and I understand the wait was frustrating. {check}"
         )
-    return f"As promised, I have done this: {commitment.action}."
+    return f"As promised, I have done this: {commitment.action}. {check}"
 
 
 def open_commitments(ticket: Ticket) -> list[Commitment]:

@@ -6,7 +6,6 @@ published for triggers, escalations and wellbeing).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,43 +19,54 @@ from django.utils import timezone
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery.models import MessageSignal
+from anchordesk.signals import HOT_AT, WARM_AT, MessageAnalysis, Temperature, level_of, temperature
+from anchordesk.signals import message_heat as signals_message_heat
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
 
-HALF_LIFE_HOURS = 24.0
-HOT = 60
-WARM = 30
 _RECENT = 10
+# The thresholds are signals.temperature's: one formula and one set of levels in the product.
+HOT = HOT_AT
+WARM = WARM_AT
 
 
 def level(temperature: int) -> str:
-    return "hot" if temperature >= HOT else "warm" if temperature >= WARM else "calm"
+    return level_of(temperature)
+
+
+def analysis_of(signal: MessageSignal) -> MessageAnalysis:
+    """A stored message signal as the language layer's analysis, to be scored by its formula."""
+    return MessageAnalysis(
+        frustration=signal.frustration,
+        frustration_score=signal.frustration_score,
+        profanity=signal.profanity,
+        abusive=signal.abusive,
+        manager_request=signal.manager_request,
+        thanks=signal.thanks,
+    )
 
 
 def message_heat(signal: MessageSignal) -> float:
-    """0-100 for one message: anger and abuse count most, a demand for a manager adds heat."""
-    heat = {0: 0.0, 1: 45.0, 2: 80.0}.get(signal.frustration, 0.0)
-    heat = max(heat, min(100.0, signal.frustration_score * 100))
-    if signal.abusive:
-        heat = max(heat, 90.0)
-    elif signal.profanity:
-        heat = max(heat, 55.0)
-    if signal.manager_request:
-        heat = max(heat, 70.0)
-    if signal.thanks and not signal.frustration:
-        heat = min(heat, 5.0)
-    return heat
+    """0-100 for one stored message (signals.message_heat)."""
+    return signals_message_heat(analysis_of(signal))
+
+
+def temperature_of(
+    signals: list[MessageSignal], now: Any = None, *, repeats: int = 0, waiting_hours: float = 0.0
+) -> Temperature:
+    """signals.temperature over stored messages, each with its age in hours at ``now``, and the
+    ticket's history (earlier messages unanswered, hours waited)."""
+    now = now or timezone.now()
+    aged = [
+        (analysis_of(s), max(0.0, (now - s.created_at).total_seconds() / 3600))
+        for s in sorted(signals, key=lambda s: (s.created_at, s.pk or 0))
+    ]
+    return temperature(aged, repeat_contacts=repeats, waiting_hours=waiting_hours)
 
 
 def ticket_temperature(signals: list[MessageSignal], now: Any = None) -> int:
-    """The hottest recent message, cooled by its age (half-life of a day) and by later calm ones."""
-    now = now or timezone.now()
-    best = 0.0
-    for index, signal in enumerate(sorted(signals, key=lambda s: s.created_at, reverse=True)):
-        age_hours = max(0.0, (now - signal.created_at).total_seconds() / 3600)
-        decay = math.pow(0.5, age_hours / HALF_LIFE_HOURS) * math.pow(0.8, index)
-        best = max(best, message_heat(signal) * decay)
-    return round(best)
+    """The words alone (no history), 0-100: what insights compares before and after a reply."""
+    return temperature_of(signals, now).score
 
 
 def _evidence(result: Any) -> list[dict[str, Any]]:
@@ -134,8 +144,6 @@ def on_ticket_event(event: AuditEvent) -> None:
     update_for_message(event.ticket, message, first=event.kind == "ticket.created")
 
 
-REPEAT_HEAT = 8.0  # each earlier message still unanswered, up to three
-WAIT_FROM_HOURS = 4.0
 _HISTORY_ROWS = 50
 
 
@@ -162,38 +170,30 @@ def unanswered_history(message: Message) -> tuple[int, float]:
     return repeats, max(0.0, hours)
 
 
-def history_heat(repeats: int, waiting_hours: float) -> tuple[float, str]:
-    """Heat a customer chasing an answer adds, with the reason in words (same scale as signals.temperature)."""
-    reasons = []
-    heat = min(3, repeats) * REPEAT_HEAT
-    if repeats:
-        reasons.append(f"wrote {repeats + 1} times without an answer")
-    if waiting_hours >= WAIT_FROM_HOURS:
-        heat += min(15.0, 3.0 + 12.0 * min(1.0, (waiting_hours - WAIT_FROM_HOURS) / 44))
-        reasons.append(f"waiting {waiting_hours:.0f} h for a reply")
-    return heat, ", ".join(reasons)
-
-
 def update_for_message(ticket: Ticket, message: Message, *, first: bool = False) -> int:
     signal = score_message(message)
-    extra, why = 0.0, ""
+    repeats, waiting = 0, 0.0
     if first:
         recent = [signal]  # a new ticket's first message: nothing older to weigh
     else:
-        recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at")[:_RECENT])
-        extra, why = history_heat(*unanswered_history(message))
+        recent = list(MessageSignal.objects.filter(ticket=ticket).order_by("-created_at", "-id")[:_RECENT])
+        repeats, waiting = unanswered_history(message)
+    result = temperature_of(recent, signal.created_at, repeats=repeats, waiting_hours=waiting)
+    why = ", ".join(r for r in result.reasons if r.startswith(("wrote ", "waiting ")))
     before = ticket.temperature
-    after = min(100, round(ticket_temperature(recent) + extra))
+    after = result.score
     Ticket.objects.filter(pk=ticket.pk).update(temperature=after)
     ticket.temperature = after
     evidence = [e.get("text") for e in signal.evidence if e.get("text")][:5]
     if signal.abusive:
         record_event("customer.abuse", ticket=ticket, obj=message, after={"evidence": evidence})
     elif signal.frustration >= 2:
-        # Hostile without abuse: wellbeing counts it toward the agent's exposure.
+        # Angry without abuse: on the timeline for triggers; wellbeing counts it only when it swears
+        # at the person (anchordesk/wellbeing/exposure.py), not when it is angry with a product.
         record_event("customer.hostile", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.thanks:
-        # A compliment: wellbeing passes it on to the agent ("kind words").
+        # Thanks, for the timeline and triggers; kind words for the agent come from praise
+        # (signals/praise.py), which wellbeing looks for in every customer message.
         record_event("customer.thanks", ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.manager_request == 1:
         record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})

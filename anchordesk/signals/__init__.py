@@ -16,10 +16,12 @@ from .coach import Finding, ReplyReview, review_reply
 from .commitments import Commitment, find_commitments
 from .customer import MessageAnalysis, analyze_message
 from .dates import DEFAULT_CALENDAR, BusinessCalendar, resolve_due
-from .temperature import Temperature, deescalation_hint, message_heat, temperature
+from .temperature import HOT_AT, WARM_AT, Temperature, deescalation_hint, level_of, message_heat, temperature
 
 __all__ = [
     "DEFAULT_CALENDAR",
+    "HOT_AT",
+    "WARM_AT",
     "BusinessCalendar",
     "Commitment",
     "Finding",
@@ -30,6 +32,7 @@ __all__ = [
     "analyze_message",
     "deescalation_hint",
     "find_commitments",
+    "level_of",
     "message_heat",
     "resolve_due",
     "review_reply",

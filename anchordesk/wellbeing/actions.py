@@ -1,7 +1,9 @@
 """Wellbeing mutations: atomic, audited; fed by ticket events (core/events.py), never by recovery code.
 
-Exposure and kind words come from the language scoring's events ("customer.abuse",
-"customer.hostile", "customer.thanks") and from CSAT ("csat.rated"); a restricted customer's new
+Exposure comes from the language scoring's events ("customer.abuse", "customer.hostile"), counted
+only when aimed at staff (wellbeing/exposure.py); kind words from praise in a customer's message
+(signals/praise.py, on "ticket.created" and "ticket.customer_message") and from CSAT ("csat.rated");
+a restricted customer's new
 message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
 """
 
@@ -14,13 +16,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
+from anchordesk.recovery.models import MessageSignal
+from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -32,6 +36,7 @@ from anchordesk.wellbeing.choices import (
     Standing,
     WellbeingEvent,
 )
+from anchordesk.wellbeing.exposure import exposure_kind
 from anchordesk.wellbeing.models import (
     Break,
     CustomerStanding,
@@ -41,7 +46,7 @@ from anchordesk.wellbeing.models import (
     WellbeingProfile,
 )
 
-_EXPOSURE_EVENTS = {"customer.abuse": ExposureKind.ABUSIVE, "customer.hostile": ExposureKind.HOSTILE}
+_EXPOSURE_EVENTS = ("customer.abuse", "customer.hostile")
 
 
 def break_after() -> int:
@@ -84,13 +89,12 @@ def on_ticket_event(event: AuditEvent) -> None:
     if event.ticket_id is None:
         return
     if event.kind in _EXPOSURE_EVENTS:
-        _record_exposure(event, _EXPOSURE_EVENTS[event.kind])
-    elif event.kind == "customer.thanks":
-        _kind_word_from_thanks(event)
+        _record_exposure(event)
     elif event.kind == "csat.rated":
         _kind_word_from_csat(event)
     elif event.kind in ("ticket.created", "ticket.customer_message"):
         _route_if_restricted(event)
+        _kind_word_from_praise(event)
     elif event.kind == "ticket.assigned":
         _attribute_on_pickup(event)
 
@@ -101,11 +105,28 @@ def _event_message(event: AuditEvent) -> Message | None:
     return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
 
 
-def _record_exposure(event: AuditEvent, kind: str) -> Exposure | None:
+def exposure_of(signal: MessageSignal, message: Message | None = None) -> str | None:
+    """ExposureKind for a scored customer message, or None when it is not aimed at staff."""
+    body = message.body_text if message is not None else signal.message.body_text
+    kind = exposure_kind(
+        body, abusive=signal.abusive, profanity=signal.profanity, evidence=signal.evidence or []
+    )
+    return {"abusive": ExposureKind.ABUSIVE, "hostile": ExposureKind.HOSTILE}.get(kind or "")
+
+
+# Only these can be aimed at staff (exposure.py): the rest is frustration with a product.
+AIMED_AT_STAFF = Q(abusive=True) | Q(profanity=True)
+
+
+def _record_exposure(event: AuditEvent) -> Exposure | None:
     ticket = event.ticket
     message = _event_message(event)
     if ticket is None or message is None or ticket.assignee_id is None:
         return None  # nobody received it yet: it counts for whoever picks the ticket up
+    signal = MessageSignal.objects.filter(message=message).first()
+    kind = exposure_of(signal, message) if signal is not None else None
+    if kind is None:
+        return None  # upset with the product, not aimed at the agent
     agent = ticket.assignee
     assert agent is not None
     if not agent.works_tickets or is_restricted(ticket.customer_id):
@@ -128,10 +149,6 @@ PICKUP_WINDOW = timedelta(hours=24)
 def _attribute_on_pickup(event: AuditEvent) -> None:
     """Abusive or hostile messages that arrived while the ticket was unassigned count for whoever
     takes it (each message counts once: a later hand-over does not count it again)."""
-    from django.db.models import Q
-
-    from anchordesk.recovery.models import MessageSignal
-
     ticket = event.ticket
     if ticket is None or ticket.assignee_id is None:
         return
@@ -142,14 +159,15 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
     counted = Exposure.objects.filter(ticket=ticket).values("message_id")
     signals = list(
         MessageSignal.objects.filter(ticket=ticket, created_at__gte=timezone.now() - PICKUP_WINDOW)
-        .filter(Q(abusive=True) | Q(frustration__gte=2))
+        .filter(AIMED_AT_STAFF)
         .exclude(message_id__in=counted)
+        .select_related("message")
     )
-    if not signals:
+    aimed = [(signal, kind) for signal in signals if (kind := exposure_of(signal)) is not None]
+    if not aimed:
         return
     day = agent_day(agent)
-    for signal in signals:
-        kind = ExposureKind.ABUSIVE if signal.abusive else ExposureKind.HOSTILE
+    for signal, kind in aimed:
         try:
             with transaction.atomic():
                 Exposure.objects.create(
@@ -364,10 +382,12 @@ def warning_template(ticket: Ticket, actor: User) -> str:
     greeting = f"Hello {first}," if first else "Hello,"
     return (
         f"{greeting}\n\n"
-        "I want to help you get this sorted, and I will keep working on it. I do need to ask you to "
-        "stop using abusive language towards our team. If it continues, your messages will be handled "
-        "by a team lead only, which can take longer.\n\n"
-        "Here is where things stand with your request: \n\n"
+        "I understand this problem has frustrated you, and I'm sorry it isn't solved yet. I want to help "
+        "you get it sorted, and I will keep working on it. I do need to ask you to stop using abusive "
+        "language towards our team. If it continues, your messages will be handled by a team lead only, "
+        "which can take longer.\n\n"
+        "Here is where things stand with your request: I'll write to you by end of day tomorrow with the "
+        "next step.\n\n"
         f"{actor.display_name}"
     )
 
@@ -519,10 +539,20 @@ def _replier(ticket: Ticket, before: Any) -> User | None:
     return ticket.assignee
 
 
-def _kind_word_from_thanks(event: AuditEvent) -> None:
+def _kind_word_from_praise(event: AuditEvent) -> None:
+    """Praise of the agent or the service reaches the agent; a greeting or a bare thanks does not."""
     ticket = event.ticket
-    message = _event_message(event)
-    if ticket is None or message is None:
+    if ticket is None:
+        return
+    if event.kind == "ticket.created":
+        if ticket.assignee_id is None:
+            return  # a new ticket has no reply yet: without an assignee nobody is being praised
+        message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
+    else:
+        message = _event_message(event)
+    if message is None or message.kind != MessageKind.CUSTOMER:
+        return
+    if not find_praise(message.body_text):
         return
     agent = _replier(ticket, message.created_at)
     if agent is None:

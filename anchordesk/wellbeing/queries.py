@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from anchordesk.accounts.models import Team, User
@@ -139,14 +139,15 @@ def access_restricted(user: User, item_id: int) -> RestrictedMessage:
 
 
 def abusive_ticket(ticket_id: int) -> bool:
-    """Whether a customer message on the ticket was scored abusive or hostile."""
+    """Whether a customer message on the ticket was abusive or hostile toward staff (what counts
+    as exposure), so the hard-conversation panel offers a hand-over."""
     from anchordesk.recovery.models import MessageSignal
+    from anchordesk.wellbeing.actions import AIMED_AT_STAFF, exposure_of
 
-    return (
-        MessageSignal.objects.filter(ticket_id=ticket_id)
-        .filter(Q(abusive=True) | Q(frustration__gte=2))
-        .exists()
+    candidates = (
+        MessageSignal.objects.filter(ticket_id=ticket_id).filter(AIMED_AT_STAFF).select_related("message")
     )
+    return any(exposure_of(signal) is not None for signal in candidates[:50])
 
 
 def customer_was_abusive(customer_id: int) -> bool:

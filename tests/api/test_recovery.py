@@ -163,3 +163,59 @@ def test_solving_over_the_api_with_an_open_promise_needs_confirming(people, as_u
     assert api.get(f"/tickets/{ticket.pk}").json()["status"] != "solved"
     solved = api.patch(f"/tickets/{ticket.pk}", {"status": "solved", "confirm_open_work": True})
     assert solved.status_code == 200 and solved.json()["status"] == "solved"
+
+
+ANGRY = "This is RIDICULOUS!!! Third time I write and NOBODY answers. Worst company ever."
+# Answers the thank-you; no apology, because nothing went wrong in what it answers.
+REPLY_TO_THANKS = "Glad it's working, Dana! Reply to this email if anything else comes up."
+
+
+def test_a_reply_to_a_thank_you_asks_for_no_apology_even_on_a_ticket_that_was_hot(people, as_user):
+    from anchordesk.tickets.actions import do_add_customer_message, do_reply
+
+    ticket = factories.make_ticket(people.customer, body=ANGRY)
+    api = as_user(people.agent)
+    upset = api.post("/coach", {"text": REPLY_TO_THANKS, "ticket_id": ticket.pk}).json()
+    assert upset["customer_upset"] is True
+    assert {"no_apology", "empathy"} <= {f["kind"] for f in upset["findings"]}
+
+    do_reply(ticket, "I'm sorry we charged you twice. I've refunded it today.", actor=people.agent)
+    do_add_customer_message(ticket, "Thanks so much, that sorted it!", customer=people.customer)
+    ticket.refresh_from_db()
+    assert ticket.temperature > 0  # the anger still counts in the temperature...
+    body = api.post("/coach", {"text": REPLY_TO_THANKS, "ticket_id": ticket.pk}).json()
+    assert body["customer_upset"] is False  # ...but the reply answers a thank-you
+    assert not {"no_apology", "empathy"} & {f["kind"] for f in body["findings"]}
+
+
+def test_a_calm_question_is_not_an_upset_customer(people, as_user):
+    ticket = factories.make_ticket(
+        people.customer, body="Hi, could you tell me when my kettle ships? Thanks, Dana"
+    )
+    body = api_coach(
+        as_user(people.agent), "It ships on Friday, Dana. Just reply here if you need anything else.", ticket
+    )
+    assert body["customer_upset"] is False
+    assert "no_apology" not in {f["kind"] for f in body["findings"]}
+
+
+def test_a_customer_chasing_an_answer_counts_as_upset_though_the_words_are_calm(people, as_user):
+    from datetime import timedelta
+
+    from anchordesk.tickets.actions import do_add_customer_message
+
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = factories.make_ticket(people.customer, body="Hello, when will my order ship?")
+    for hours in (8, 24, 40):
+        with time_machine.travel(MONDAY_10 + timedelta(hours=hours), tick=False):
+            do_add_customer_message(ticket, "Any news on this?", customer=people.customer)
+    with time_machine.travel(MONDAY_10 + timedelta(hours=41), tick=False):
+        body = api_coach(as_user(people.agent), "It ships today; tracking follows by 17:00.", ticket)
+    assert body["customer_upset"] is True
+    assert "no_apology" in {f["kind"] for f in body["findings"]}
+
+
+def api_coach(api, text, ticket):
+    response = api.post("/coach", {"text": text, "ticket_id": ticket.pk})
+    assert response.status_code == 200, response.content
+    return response.json()

@@ -65,7 +65,7 @@ def test_handoff_round_trip_between_an_agent_and_an_engineer(
     expect(panel.locator(".handoff-progress")).to_contain_text("Deployed: exports finish in 12 s now")
     panel.locator("text=Tell the customer").click()
     expect(agent.locator("#reply-body")).to_have_value(
-        re.compile("our engineering team has finished looking into this")
+        re.compile("our engineering team has finished their part")
     )
     agent.fill("#reply-body", "Good news: the export works again and finishes in seconds.")
     agent.click("#send-reply")

@@ -72,7 +72,7 @@ def test_progress_shows_on_the_ticket_and_done_prompts_the_agent_to_tell_the_cus
     response = client.post(f"/collab/handoffs/{handoff.pk}/tell-customer")
     assert response.status_code == 302 and response.url == f"/tickets/{ticket.pk}/#composer"
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
-    assert "our engineering team has finished looking into this" in page
+    assert "our engineering team has finished their part" in page
     assert "What they found: Resynced" in page
 
     do_reply(ticket, "Good news: it ships today.", actor=people.agent)

@@ -704,7 +704,7 @@ def test_reply_for_a_denial_states_rule_and_reason_and_offers_alternatives() -> 
         "Hi Ana,\n\nI checked your request against our Refunds policy, and I can't approve it: "
         "more than 60 days since delivery. What I can offer instead: a replacement at no cost or store "
         "credit for the full amount. If something outside your control got in the way, tell me what "
-        "happened and I'll look at it again."
+        "happened and I'll look at it again within 1 working day."
     )
     assert_owned(text)
 
@@ -722,7 +722,8 @@ def test_reply_for_an_approval_and_a_partial_approval() -> None:
     allowed = reply_fragment("Refunds", decide({"delivered_on": delivered(2), "reason": "late"}))
     assert allowed == (
         "I checked your request against our Refunds policy, and I can approve it: "
-        "30 days or fewer since delivered on (2 days)."
+        "30 days or fewer since delivered on (2 days). You'll receive a confirmation by email once it's "
+        "processed."
     )
     partial = reply_fragment("Refunds", decide({"delivered_on": delivered(40), "reason": "late"}))
     assert "I can approve up to 50.00: 60 days or fewer since delivered on (40 days)" in partial
@@ -734,7 +735,7 @@ def test_reply_when_input_is_missing_asks_for_it() -> None:
     text = reply_fragment("Refunds", decide({}), customer_name="Sam")
     assert text == (
         "Hi Sam,\n\nTo check your request against our Refunds policy, I need reason. "
-        "Could you send it to me? As soon as I have it, I'll give you an answer."
+        "Could you send it to me? Once I have it, I'll give you an answer within 1 working day."
     )
     two = reply_fragment(
         "Refunds", decide({"reason": "late"}, "allow when refunds_this_year < 2 and vip\ndeny")

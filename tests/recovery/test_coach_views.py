@@ -11,6 +11,7 @@ import time_machine
 
 from anchordesk.recovery.choices import CommitmentState
 from anchordesk.recovery.models import Commitment
+from anchordesk.signals import WARM_AT
 from tests.factories import make_ticket
 
 # A Monday morning: "by Friday" is four days on.
@@ -47,7 +48,7 @@ def test_the_coach_names_a_non_apology_and_an_excuse_with_suggestions(people, cl
 
 def test_an_upset_customer_makes_the_coach_ask_for_empathy(people, client, ticket):
     ticket.refresh_from_db()
-    assert ticket.temperature >= 30  # the customer's first message made the ticket hot
+    assert ticket.temperature >= WARM_AT  # the customer's first message made the ticket warm
     client.force_login(people.agent)
     page = coach(client, ticket, "Please send us your order number.").content.decode()
     assert 'data-kind="empathy"' in page
@@ -166,3 +167,18 @@ def test_odd_drafts_never_break_the_coach(people, client, ticket):
         response = coach(client, ticket, body, dismissed=["x" * 500] * 80)
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_the_coach_beside_a_reply_to_a_thank_you_asks_for_no_apology(people, client, ticket):
+    from anchordesk.tickets.actions import do_add_customer_message, do_reply
+
+    client.force_login(people.agent)
+    reply = "Glad it's working now! Reply to this email if anything else comes up."
+    angry_page = coach(client, ticket, reply).content.decode()
+    assert 'data-kind="no_apology"' in angry_page  # the latest message is the angry one
+    do_reply(
+        ticket, "I'm sorry we charged you twice. I've refunded the second charge today.", actor=people.agent
+    )
+    do_add_customer_message(ticket, "Thank you, that fixed it!", customer=people.customer)
+    page = coach(client, ticket, reply).content.decode()
+    assert 'data-kind="no_apology"' not in page and 'data-kind="empathy"' not in page

@@ -12,6 +12,7 @@ from anchordesk.core.models import AuditEvent
 from anchordesk.mail.ingest import process_batch, store_raw
 from anchordesk.mail.models import Source
 from anchordesk.recovery.models import MessageSignal
+from anchordesk.signals import HOT_AT, WARM_AT
 from anchordesk.tickets.models import Ticket
 from tests import factories
 from tests.mail.mailfactory import raw_email
@@ -31,7 +32,7 @@ def ingest(body: str, **kw: str) -> Ticket:
 
 def test_a_hostile_email_makes_its_ticket_hot_with_the_words_that_did_it(people):
     ticket = ingest(HOSTILE, subject="Still no refund")
-    assert ticket.temperature >= 60
+    assert ticket.temperature >= HOT_AT
     signal = MessageSignal.objects.get(ticket=ticket)
     assert signal.frustration == 2 and signal.abusive and signal.manager_request == 1
     words = " ".join(e["text"].lower() for e in signal.evidence)
@@ -42,7 +43,7 @@ def test_a_hostile_email_makes_its_ticket_hot_with_the_words_that_did_it(people)
 
 def test_a_calm_email_leaves_the_ticket_calm(people):
     ticket = ingest("Hi, could you tell me when my kettle will ship? Thanks, Dana")
-    assert ticket.temperature < 30
+    assert ticket.temperature < WARM_AT
     assert not AuditEvent.objects.filter(ticket=ticket, kind="ticket.temperature").exists()
 
 
@@ -104,7 +105,7 @@ def test_temperature_events_feed_triggers_that_raise_priority_and_route_to_a_lea
         actor=people.admin,
         name="Hot customers first",
         events=["ticket.temperature"],
-        conditions={"all": [{"field": "temperature", "op": "gt", "value": 59}]},
+        conditions={"all": [{"field": "temperature", "op": "gt", "value": HOT_AT - 1}]},
         actions=[{"type": "set_priority", "value": Priority.URGENT}],
     )
     ticket = ingest(HOSTILE, subject="Still no refund")
@@ -127,7 +128,7 @@ def test_a_customer_chasing_an_answer_warms_the_ticket_even_in_calm_words(people
         with time_machine.travel(start + timedelta(hours=hours), tick=False):
             do_add_customer_message(ticket, "Any news on this?", customer=people.customer)
     ticket.refresh_from_db()
-    assert ticket.temperature >= 30  # warm: three chasers and 40 hours without an answer
+    assert ticket.temperature >= WARM_AT  # warm: three chasers and 40 hours without an answer
     event = AuditEvent.objects.filter(ticket=ticket, kind="ticket.temperature").latest("id")
     assert "without an answer" in event.note and "waiting 40 h" in event.note
     from anchordesk.recovery.temperature import deescalation_hint
@@ -139,4 +140,4 @@ def test_a_customer_chasing_an_answer_warms_the_ticket_even_in_calm_words(people
     with time_machine.travel(start + timedelta(hours=42), tick=False):
         do_add_customer_message(ticket, "Great, thank you!", customer=people.customer)
     ticket.refresh_from_db()
-    assert ticket.temperature < 30
+    assert ticket.temperature < WARM_AT

@@ -54,3 +54,35 @@ def test_deescalation_hints() -> None:
     assert "manager" in deescalation_hint(analyze_message("I want to speak to a manager"))
     assert "abusive" in deescalation_hint(analyze_message("you are useless idiots"))
     assert "angry" in deescalation_hint(analyze_message("I'M CANCELLING MY ACCOUNT!!!"))
+
+
+def test_the_levels_are_one_set_of_thresholds() -> None:
+    from anchordesk.signals import HOT_AT, WARM_AT, level_of
+
+    assert [level_of(s) for s in (0, WARM_AT - 1, WARM_AT, HOT_AT - 1, HOT_AT, 100)] == [
+        "calm",
+        "calm",
+        "warm",
+        "warm",
+        "hot",
+        "hot",
+    ]
+    assert temperature([float(HOT_AT)]).level == "hot"
+    assert temperature([float(WARM_AT)]).level == "warm"
+
+
+def test_an_old_angry_message_cools_with_its_age_in_hours() -> None:
+    angry = analyze_message("THIS IS UNACCEPTABLE, I'M CANCELLING MY ACCOUNT!!!")
+    assert temperature([(angry, 0.0)]).level == "hot"
+    assert temperature([(angry, 0.0)]).score == temperature([angry]).score  # no age: just written
+    a_day = temperature([(angry, 24.0)])
+    assert a_day.score < temperature([(angry, 0.0)]).score
+    assert temperature([(angry, 96.0)]).level == "calm"
+
+
+def test_chasing_an_answer_is_named_in_the_reasons() -> None:
+    chaser = analyze_message("Any news on this?")
+    result = temperature([(chaser, 40.0), (chaser, 16.0), (chaser, 0.0)], repeat_contacts=2, waiting_hours=40)
+    assert result.level == "warm"
+    assert "wrote 3 times without an answer" in result.reasons
+    assert "waiting 40 h for a reply" in result.reasons

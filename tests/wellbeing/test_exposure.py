@@ -90,3 +90,42 @@ def test_a_bad_team_filter_is_a_404_not_a_500(people, client):
     client.force_login(people.lead)
     assert client.get("/wellbeing/exposure/?team=abc").status_code == 404
     assert client.get(f"/wellbeing/exposure/?team={people.support.pk}").status_code == 200
+
+
+UPSET = "This is RIDICULOUS!!! Third time I write about this refund and NOBODY answers. Worst company ever."
+SWEARING_AT_THE_PRODUCT = "This fucking router is shit, third one this year!!!"
+
+
+def test_an_upset_customer_who_is_not_abusive_is_no_exposure_for_the_agent(people, write):
+    from anchordesk.recovery.models import MessageSignal
+
+    ticket = write(UPSET)
+    write(SWEARING_AT_THE_PRODUCT, ticket=ticket)
+    assert MessageSignal.objects.filter(ticket=ticket, frustration=2).count() == 2  # angry, and hot...
+    assert not Exposure.objects.exists()  # ...but at the product, not at the person answering
+
+
+def test_abuse_and_swearing_at_the_agent_are_exposure(people, write):
+    ticket = write(ABUSIVE)
+    write("Are you fucking kidding me? Still no refund.", ticket=ticket)
+    assert sorted(Exposure.objects.filter(agent=people.agent).values_list("kind", flat=True)) == [
+        "abusive",
+        "hostile",
+    ]
+
+
+def test_an_upset_message_waiting_unassigned_counts_for_nobody_who_picks_it_up(people):
+    from anchordesk.tickets.actions import do_add_customer_message
+
+    ticket = make_ticket(people.customer, team=people.support, body=UPSET)
+    do_add_customer_message(ticket, ABUSIVE, customer=people.customer)
+    do_assign_ticket(ticket, people.agent, actor=people.lead)
+    assert list(Exposure.objects.values_list("kind", flat=True)) == ["abusive"]
+
+
+def test_the_hard_conversation_panel_is_for_abuse_not_for_an_upset_customer(people, client, write):
+    client.force_login(people.agent)
+    upset = write(UPSET)
+    assert "Hand over" not in client.get(f"/wellbeing/tickets/{upset.pk}/panel").content.decode()
+    abusive = write(ABUSIVE)
+    assert "Hand over" in client.get(f"/wellbeing/tickets/{abusive.pk}/panel").content.decode()

@@ -43,3 +43,22 @@ def test_another_teams_kind_words_are_not_for_agents(people, client):
     assert client.get(f"/wellbeing/kind-words/?team={billing.pk}").status_code == 404
     client.force_login(people.lead)
     assert client.get(f"/wellbeing/kind-words/?team={billing.pk}").status_code == 200
+
+
+def test_a_bare_thanks_or_a_greeting_is_not_a_kind_word(people, write):
+    ticket = write("Where is my parcel?")
+    do_reply(ticket, "It ships today; tracking follows by email.", actor=people.agent)
+    for text in ("Thanks, Alice", "ok thanks bye", "Thanks for the reply but it still doesn't work"):
+        write(text, ticket=ticket)
+    write("Great service, NOT. Three weeks and still no refund.", ticket=ticket)
+    assert not KindWord.objects.exists()
+
+
+def test_praise_reaches_the_agent_who_answered_even_without_a_thank_you(people, client, write):
+    ticket = write("Where is my parcel?")
+    do_reply(ticket, "Found it: it ships today, tracking follows by email.", actor=people.agent2)
+    write("Bob sorted it in minutes. Five stars.", ticket=ticket)
+    word = KindWord.objects.get()
+    assert word.agent == people.agent2 and "sorted it in minutes" in word.text
+    client.force_login(people.agent2)
+    assert "sorted it in minutes" in client.get("/wellbeing/kind-words/").content.decode()
