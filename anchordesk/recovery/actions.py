@@ -51,6 +51,9 @@ def do_add_commitment(
     message: Message | None = None,
     state: str = CommitmentState.OPEN,
 ) -> Commitment:
+    # A promise made on a ticket merged away since (a reply from a tab opened before the merge)
+    # is tracked where the conversation now is: no one works the closed source any more.
+    ticket = surviving_ticket(ticket)
     commitment = Commitment.objects.create(
         ticket=ticket,
         message=message,
@@ -65,9 +68,22 @@ def do_add_commitment(
         actor=actor,
         ticket=ticket,
         obj=commitment,
-        after={"action": commitment.action, "due_at": due_at and due_at.isoformat(), "state": state},
+        after={
+            "action": commitment.action,
+            "due_at": due_at and due_at.isoformat(),
+            "state": state,
+            "owner": commitment.owner_id,
+        },
     )
     return commitment
+
+
+def surviving_ticket(ticket: Ticket) -> Ticket:
+    """The ticket a merged ticket's conversation went to (merges never chain into a cycle:
+    nothing can be merged into a ticket that was itself merged)."""
+    while ticket.merged_into_id is not None:
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
 
 
 def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
