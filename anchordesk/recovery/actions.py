@@ -215,6 +215,28 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
     return f"As promised, I have done this: {commitment.action}."
 
 
+# Promises still to keep: a missed one is late, not let off.
+_TO_KEEP = (*_LIVE, CommitmentState.MISSED)
+
+
+def move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
+    """A merge moves the source ticket's promises with its conversation: whatever their state,
+    they are on the surviving ticket, reminded and escalated there. Called inside the merge's
+    transaction; each move is audited on both tickets."""
+    moved = list(Commitment.objects.filter(ticket=source).order_by("pk"))
+    for commitment in moved:
+        _move(commitment, target, actor=actor, why="merged")
+    return len(moved)
+
+
+def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> None:
+    source_id = commitment.ticket_id
+    commitment.ticket = target
+    commitment.save(update_fields=["ticket"])
+    change = {"before": {"ticket": source_id}, "after": {"ticket": target.pk}, "note": why}
+    record_event("commitment.moved", actor=actor, ticket=target, obj=commitment, **change)
+
+
 def open_commitments(ticket: Ticket) -> list[Commitment]:
     return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
 

@@ -461,6 +461,11 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
+    from anchordesk.recovery.actions import move_commitments
+
+    # The promises made to the customer go where the conversation went: left on the closed
+    # source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
+    move_commitments(source, target, actor=actor)
     target.refresh_from_db()
     target.tags.add(*source.tags.all())
     _add_message(
