@@ -229,6 +229,17 @@ def move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
     return len(moved)
 
 
+def move_commitments_with_messages(
+    source: Ticket, target: Ticket, message_ids: list[int], *, actor: User
+) -> int:
+    """A split moves the promises made in the replies that go to the new ticket; promises added
+    by hand stay where they were made. Called inside the split's transaction."""
+    moved = list(Commitment.objects.filter(ticket=source, message_id__in=message_ids).order_by("pk"))
+    for commitment in moved:
+        _move(commitment, target, actor=actor, why="split")
+    return len(moved)
+
+
 def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> None:
     source_id = commitment.ticket_id
     commitment.ticket = target

@@ -489,6 +489,45 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
 
 
 @transaction.atomic
+def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, subject: str = "") -> Ticket:
+    """Move some of a ticket's messages to a new ticket of the same customer (a second question
+    asked in the same thread). Promises made in the moved replies go with them; the rest stay."""
+    source = Ticket.objects.select_for_update().get(pk=source.pk)
+    if source.merged_into_id is not None:
+        raise ValidationError({"source": f"#{source.pk} was merged into #{source.merged_into_id}."})
+    wanted = set(message_ids)
+    messages = list(Message.objects.filter(ticket=source, pk__in=wanted).order_by("pk"))
+    if not wanted or len(messages) != len(wanted):
+        raise ValidationError({"message_ids": "Choose messages of this ticket to split off."})
+    if len(messages) == source.message_count:
+        raise ValidationError({"message_ids": "Leave at least one message on this ticket."})
+    subject = (subject or "").strip() or f"Split from #{source.pk}: {source.subject}"
+    ticket = Ticket.objects.create(
+        subject=subject[:250],
+        customer=source.customer,
+        channel=source.channel,
+        priority=source.priority,
+        team=source.team,
+        assignee=source.assignee,
+        status=Status.OPEN if source.assignee_id else Status.NEW,
+        message_count=len(messages),
+    )
+    ids = [m.pk for m in messages]
+    Message.objects.filter(pk__in=ids).update(ticket=ticket)
+    Ticket.objects.filter(pk=source.pk).update(message_count=F("message_count") - len(messages))
+    _touch(source, [])
+    # Not "ticket.created": the customer did not write again (no new first message to score, no
+    # sign that they came back after a mistake).
+    record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
+    record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
+    from anchordesk.recovery.actions import move_commitments_with_messages
+
+    move_commitments_with_messages(source, ticket, ids, actor=actor)
+    _emit("ticket.created", ticket)
+    return ticket
+
+
+@transaction.atomic
 def do_link_tickets(a: Ticket, b: Ticket, *, actor: User) -> TicketLink:
     if a.pk == b.pk:
         raise ValidationError({"ticket": "A ticket cannot be linked to itself."})
