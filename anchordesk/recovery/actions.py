@@ -248,6 +248,50 @@ def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> N
     record_event("commitment.moved", actor=actor, ticket=target, obj=commitment, **change)
 
 
+def commitment_keeper(commitment: Commitment, *, leaving: User, actor: User) -> User:
+    """Who keeps a promise whose owner is leaving: the ticket's assignee, else a lead of the
+    ticket's team, else the person who deactivated the owner (always someone who works tickets)."""
+    ticket = commitment.ticket
+    assignee = ticket.assignee
+    if assignee is not None and assignee.pk != leaving.pk and assignee.works_tickets:
+        return assignee
+    if ticket.team_id is not None:
+        for lead in (
+            User.objects.filter(teams=ticket.team_id, is_active=True).exclude(pk=leaving.pk).order_by("pk")
+        ):
+            if lead.is_lead:
+                return lead
+    return actor
+
+
+def do_hand_over_commitments(leaving: User, *, actor: User) -> list[Commitment]:
+    """Offboarding: every promise the leaving agent still has to keep (proposed, open or missed)
+    goes to someone who can keep it (commitment_keeper), audited as `commitment.handed_over`.
+    Called inside the deactivation's transaction, after their tickets were unassigned."""
+    if not actor.works_tickets:
+        raise ValidationError({"actor": "Only an active agent, lead or admin can take over promises."})
+    handed = []
+    for commitment in (
+        Commitment.objects.filter(owner=leaving, state__in=_TO_KEEP)
+        .select_related("ticket", "ticket__assignee")
+        .order_by("pk")
+    ):
+        keeper = commitment_keeper(commitment, leaving=leaving, actor=actor)
+        commitment.owner = keeper
+        commitment.save(update_fields=["owner"])
+        record_event(
+            "commitment.handed_over",
+            actor=actor,
+            ticket=commitment.ticket,
+            obj=commitment,
+            before={"owner": leaving.pk},
+            after={"owner": keeper.pk},
+            note=f"{leaving.display_name} was deactivated",
+        )
+        handed.append(commitment)
+    return handed
+
+
 def open_commitments(ticket: Ticket) -> list[Commitment]:
     return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
 
