@@ -324,55 +324,102 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
         due_at__gt=now,
     )
     for commitment in due_soon.select_related("owner", "ticket"):
-        with transaction.atomic():
-            # Claim first: a second scan running at the same moment updates nothing.
-            if not Commitment.objects.filter(pk=commitment.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            ):
-                continue
-            record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
-            _notify(
-                commitment.owner.email,
-                f"Promise due soon on #{commitment.ticket_id}",
-                f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
-                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
-            )
-            reminded += 1
+        reminded += _remind(commitment, now)
     overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
     for commitment in overdue.select_related("owner", "ticket"):
-        with transaction.atomic():
-            if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
-                state=CommitmentState.MISSED, missed_at=now
-            ):
-                continue
-            record_event(
-                "commitment.missed",
-                ticket=commitment.ticket,
-                obj=commitment,
-                after={
-                    "owner": commitment.owner_id,
-                    "due_at": commitment.due_at and commitment.due_at.isoformat(),
-                },
-            )
-            # The lead hears of it as an escalation on the ticket: in their queue, with its own
-            # deadline, and by email; the owner is told directly.
-            from anchordesk.collab.actions import do_open_escalation
-            from anchordesk.collab.choices import RequestedBy
-
-            do_open_escalation(
-                commitment.ticket,
-                requested_by=RequestedBy.MISSED_PROMISE,
-                reason=f"Missed promise: {commitment.action}"[:300],
-            )
-            _notify_many(
-                [commitment.owner.email],
-                f"Missed promise on #{commitment.ticket_id}",
-                f"{commitment.owner.display_name} promised: {commitment.action}\n"
-                f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
-                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
-            )
-            missed += 1
+        missed += _miss(commitment, now)
     return {"reminded": reminded, "missed": missed}
+
+
+def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[tuple[int, datetime]]:
+    """(promise id, moment) for each reminder and due moment in the next `within`: the worker
+    runs `fire_commitment` at each, so none waits for the next minute's scan."""
+    now = now or timezone.now()
+    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    horizon = now + within
+    rows = Commitment.objects.filter(
+        state__in=_LIVE, due_at__gt=now, due_at__lte=horizon + remind_before
+    ).values_list("pk", "due_at", "reminded_at")
+    moments = []
+    for pk, due_at, reminded_at in rows:
+        if reminded_at is None and now < due_at - remind_before <= horizon:
+            moments.append((pk, due_at - remind_before))
+        if due_at <= horizon:
+            moments.append((pk, due_at))
+    return moments
+
+
+def fire_commitment(commitment_id: int, now: datetime | None = None) -> str:
+    """The reminder or the missed-promise escalation of one promise whose moment has come:
+    "reminded", "missed", or "" when there was nothing (yet) to do (kept, dropped, moved to
+    a later date, or already done by a scan: the claim makes each happen once)."""
+    now = now or timezone.now()
+    commitment = (
+        Commitment.objects.select_related("owner", "ticket")
+        .filter(pk=commitment_id, state__in=_LIVE, due_at__isnull=False)
+        .first()
+    )
+    if commitment is None or commitment.due_at is None:
+        return ""
+    if commitment.due_at <= now:
+        return "missed" if _miss(commitment, now) else ""
+    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    if commitment.reminded_at is None and commitment.due_at <= now + remind_before:
+        return "reminded" if _remind(commitment, now) else ""
+    return ""
+
+
+def _remind(commitment: Commitment, now: datetime) -> bool:
+    with transaction.atomic():
+        # Claim first: a scan or a second worker running at the same moment updates nothing.
+        claimed = Commitment.objects.filter(
+            pk=commitment.pk, state__in=_LIVE, reminded_at__isnull=True
+        ).update(reminded_at=now)
+        if not claimed:
+            return False
+        record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
+        _notify(
+            commitment.owner.email,
+            f"Promise due soon on #{commitment.ticket_id}",
+            f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
+            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+        )
+    return True
+
+
+def _miss(commitment: Commitment, now: datetime) -> bool:
+    with transaction.atomic():
+        if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
+            state=CommitmentState.MISSED, missed_at=now
+        ):
+            return False
+        record_event(
+            "commitment.missed",
+            ticket=commitment.ticket,
+            obj=commitment,
+            after={
+                "owner": commitment.owner_id,
+                "due_at": commitment.due_at and commitment.due_at.isoformat(),
+            },
+        )
+        # The lead hears of it as an escalation on the ticket: in their queue, with its own
+        # deadline, and by email; the owner is told directly.
+        from anchordesk.collab.actions import do_open_escalation
+        from anchordesk.collab.choices import RequestedBy
+
+        do_open_escalation(
+            commitment.ticket,
+            requested_by=RequestedBy.MISSED_PROMISE,
+            reason=f"Missed promise: {commitment.action}"[:300],
+        )
+        _notify_many(
+            [commitment.owner.email],
+            f"Missed promise on #{commitment.ticket_id}",
+            f"{commitment.owner.display_name} promised: {commitment.action}\n"
+            f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
+            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+        )
+    return True
 
 
 def _notify(address: str, subject: str, body: str) -> None:

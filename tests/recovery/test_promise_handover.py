@@ -157,3 +157,32 @@ def test_unticking_active_in_the_admin_hands_the_promises_over(people, client):
     promise.refresh_from_db()
     assert promise.owner_id == people.lead.pk
     assert promise.state == CommitmentState.OPEN
+
+
+def test_each_reminder_and_due_moment_gets_a_run_of_its_own_that_acts_once(people, settings):
+    settings.COMMITMENT_REMIND_BEFORE = 1
+    ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
+    now = timezone.now()
+    soon = _promise(ticket, people.agent, hours=None)
+    actions.do_update_commitment(soon, actor=people.agent, due_at=now + timedelta(seconds=90))
+    later = _promise(ticket, people.agent, hours=2)
+
+    moments = actions.upcoming_moments(now, within=timedelta(seconds=75))
+
+    assert moments == [(soon.pk, now + timedelta(seconds=30))]  # its reminder; not yet its due moment
+    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=29)) == ""  # too early
+    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=30)) == "reminded"
+    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=31)) == ""  # once
+    assert actions.upcoming_moments(now + timedelta(seconds=31), within=timedelta(seconds=75)) == [
+        (soon.pk, now + timedelta(seconds=90))
+    ]
+    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=90)) == "missed"
+    assert actions.scan_commitments(now + timedelta(seconds=91)) == {"reminded": 0, "missed": 0}
+    assert Escalation.objects.filter(ticket=ticket).count() == 1
+    # A promise kept, or given a later date, since its run was scheduled: the run does nothing.
+    actions.do_update_commitment(later, actor=people.agent, due_at=now + timedelta(hours=5))
+    assert actions.fire_commitment(later.pk, now + timedelta(hours=2)) == ""
+    actions.do_complete_commitment(later, actor=people.agent)
+    assert actions.fire_commitment(later.pk, now + timedelta(hours=6)) == ""
+    assert AuditEvent.objects.filter(kind="commitment.reminder").count() == 1
+    assert AuditEvent.objects.filter(kind="commitment.missed").count() == 1
