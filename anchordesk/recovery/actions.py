@@ -54,6 +54,9 @@ def do_add_commitment(
     # A promise made on a ticket merged away since (a reply from a tab opened before the merge)
     # is tracked where the conversation now is: no one works the closed source any more.
     ticket = surviving_ticket(ticket)
+    if owner is not None and not owner.works_tickets:
+        # Only someone who works tickets sees every ticket and can keep a promise on one.
+        raise ValidationError({"owner": f"{owner.display_name} cannot keep promises on tickets."})
     commitment = Commitment.objects.create(
         ticket=ticket,
         message=message,
@@ -244,8 +247,15 @@ def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> N
     source_id = commitment.ticket_id
     commitment.ticket = target
     commitment.save(update_fields=["ticket"])
-    change = {"before": {"ticket": source_id}, "after": {"ticket": target.pk}, "note": why}
-    record_event("commitment.moved", actor=actor, ticket=target, obj=commitment, **change)
+    record_event(
+        "commitment.moved",
+        actor=actor,
+        ticket=target,
+        obj=commitment,
+        before={"ticket": source_id},
+        after={"ticket": target.pk},
+        note=why,
+    )
 
 
 def commitment_keeper(commitment: Commitment, *, leaving: User, actor: User) -> User:
@@ -340,10 +350,13 @@ def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[
     rows = Commitment.objects.filter(
         state__in=_LIVE, due_at__gt=now, due_at__lte=horizon + remind_before
     ).values_list("pk", "due_at", "reminded_at")
-    moments = []
+    moments: list[tuple[int, datetime]] = []
     for pk, due_at, reminded_at in rows:
-        if reminded_at is None and now < due_at - remind_before <= horizon:
-            moments.append((pk, due_at - remind_before))
+        if due_at is None:
+            continue
+        remind_at = due_at - remind_before
+        if reminded_at is None and now < remind_at <= horizon:
+            moments.append((pk, remind_at))
         if due_at <= horizon:
             moments.append((pk, due_at))
     return moments

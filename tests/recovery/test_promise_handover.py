@@ -186,3 +186,13 @@ def test_each_reminder_and_due_moment_gets_a_run_of_its_own_that_acts_once(peopl
     assert actions.fire_commitment(later.pk, now + timedelta(hours=6)) == ""
     assert AuditEvent.objects.filter(kind="commitment.reminder").count() == 1
     assert AuditEvent.objects.filter(kind="commitment.missed").count() == 1
+
+
+def test_a_promise_cannot_be_given_to_someone_who_cannot_keep_it(people):
+    ticket = make_ticket(people.customer, team=people.engineering)
+    with pytest.raises(ValidationError) as refused:
+        actions.do_add_commitment(
+            ticket, actor=people.agent, owner=people.collaborator, action="Fix the bug", due_at=None
+        )
+    assert "owner" in refused.value.message_dict
+    assert not Commitment.objects.exists()
