@@ -16,6 +16,7 @@ and time passes (the reminder and missed-promise scan). After every step:
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -82,8 +83,12 @@ class PromiseLifecycles(RuleBasedStateMachine):
     support_id: int
     engineering_id: int
 
+    lifecycles = 0
+    steps: Counter[str] = Counter()
+
     def __init__(self) -> None:
         super().__init__()
+        PromiseLifecycles.lifecycles += 1
         # Each lifecycle runs in a savepoint rolled back at its end: the next starts afresh.
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
@@ -104,10 +109,12 @@ class PromiseLifecycles(RuleBasedStateMachine):
         rows = list(qs.order_by("pk"))
         return rows[i % len(rows)] if rows else None
 
-    def _person(self, i: int, *, leads_only: bool = False) -> User:
+    def _person(self, i: int, *, leads_only: bool = False, but: User | None = None) -> User:
         people = [u for u in User.objects.filter(pk__in=self.staff_ids).order_by("pk") if u.works_tickets]
         if leads_only:
             people = [u for u in people if u.is_lead]
+        if but is not None:
+            people = [u for u in people if u.pk != but.pk]
         return people[i % len(people)]
 
     def _promise(self, i: int, states: tuple[str, ...] = LIVE) -> Commitment | None:
@@ -118,12 +125,14 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(t=pick)
     def customer_writes(self, t: int) -> None:
+        self.steps["customer_writes"] += 1
         ticket = self._ticket(t)
         assert ticket is not None
         do_add_customer_message(ticket, "Any news on this?", customer=ticket.customer)
 
     @rule(t=pick, who=pick, text=st.sampled_from(REPLIES), stale_tab=st.booleans())
     def agent_replies(self, t: int, who: int, text: str, stale_tab: bool) -> None:
+        self.steps["agent_replies"] += 1
         # An agent with an old tab open may answer on a ticket merged away since.
         ticket = self._ticket(t, live=not stale_tab)
         assert ticket is not None
@@ -133,6 +142,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(t=pick, who=pick, owner=pick, hours=st.one_of(st.none(), st.integers(-3, 72)))
     def promise_by_hand(self, t: int, who: int, owner: int, hours: int | None) -> None:
+        self.steps["promise_by_hand"] += 1
         ticket = self._ticket(t, live=False)
         assert ticket is not None
         actions.do_add_commitment(
@@ -145,6 +155,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(p=pick, who=pick)
     def keep(self, p: int, who: int) -> None:
+        self.steps["keep"] += 1
         promise = self._promise(p, TO_KEEP)
         if promise is not None:
             actions.do_complete_commitment(promise, actor=self._person(who))
@@ -153,6 +164,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(p=pick, who=pick)
     def drop(self, p: int, who: int) -> None:
+        self.steps["drop"] += 1
         promise = self._promise(p)
         if promise is not None:
             actions.do_drop_commitment(promise, actor=self._person(who), reason="not a promise")
@@ -161,6 +173,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(p=pick, who=pick, hours=st.one_of(st.none(), st.integers(1, 96)), confirm=st.booleans())
     def edit(self, p: int, who: int, hours: int | None, confirm: bool) -> None:
+        self.steps["edit"] += 1
         promise = self._promise(p)
         if promise is not None:
             due = None if hours is None else self.clock + timedelta(hours=hours)
@@ -173,6 +186,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(a=pick, b=pick, who=pick)
     def merge(self, a: int, b: int, who: int) -> None:
+        self.steps["merge"] += 1
         source, target = self._ticket(a), self._ticket(b)
         assert source is not None and target is not None
         if source.pk != target.pk:
@@ -182,6 +196,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(t=pick, k=st.integers(1, 3), who=pick)
     def split(self, t: int, k: int, who: int) -> None:
+        self.steps["split"] += 1
         ticket = self._ticket(t)
         assert ticket is not None
         ids = list(ticket.messages.order_by("-pk").values_list("pk", flat=True))
@@ -192,6 +207,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(t=pick, who=st.one_of(st.none(), pick), by=pick)
     def reassign(self, t: int, who: int | None, by: int) -> None:
+        self.steps["reassign"] += 1
         ticket = self._ticket(t)
         assert ticket is not None
         assignee = None if who is None else self._person(who)
@@ -199,6 +215,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(t=pick, team=st.sampled_from(["support", "engineering", None]), by=pick)
     def team_move(self, t: int, team: str | None, by: int) -> None:
+        self.steps["team_move"] += 1
         ticket = self._ticket(t)
         assert ticket is not None
         ids = {"support": self.support_id, "engineering": self.engineering_id}
@@ -207,15 +224,16 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(who=pick, by=pick)
     def offboard(self, who: int, by: int) -> None:
+        self.steps["offboard"] += 1
         leaving = self._person(who)
-        actor = self._person(by, leads_only=True)
-        if leaving.pk == actor.pk or leaving.is_admin_role:
+        if leaving.is_admin_role:
             return  # someone must stay to run the desk
-        do_deactivate_agent(leaving, actor=actor)
+        do_deactivate_agent(leaving, actor=self._person(by, leads_only=True, but=leaving))
         assert not Commitment.objects.filter(owner=leaving, state__in=TO_KEEP).exists()
 
     @rule(t=pick, status=st.sampled_from(list(Status)), who=pick)
     def set_status(self, t: int, status: str, who: int) -> None:
+        self.steps["set_status"] += 1
         ticket = self._ticket(t)
         assert ticket is not None
         if status in (Status.SOLVED, Status.CLOSED) and ticket.status != status:
@@ -230,6 +248,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
 
     @rule(hours=st.integers(1, 80))
     def time_passes(self, hours: int) -> None:
+        self.steps["time_passes"] += 1
         self.clock += timedelta(hours=hours)
         actions.scan_commitments(now=self.clock)
         overdue = Commitment.objects.filter(state__in=LIVE, due_at__lte=self.clock)
@@ -293,10 +312,18 @@ def test_promises_survive_a_thousand_random_ticket_lifecycles(people):
     first = make_ticket(people.customer, subject="Charged twice", team=people.support, assignee=people.agent)
     second = make_ticket(people.customer, subject="Parcel lost", team=people.support, assignee=people.agent2)
     third = make_ticket(people.customer, subject="Unrouted question")
+    # Every lifecycle starts with promises of several owners: on their own ticket, on a
+    # colleague's, on one of no team, dated and not.
+    soon = timezone.now() + timedelta(hours=4)
+    actions.do_add_commitment(first, actor=people.agent, action="Refund the second charge", due_at=soon)
+    actions.do_add_commitment(first, actor=people.agent2, action="Ask the warehouse", due_at=None)
+    actions.do_add_commitment(second, actor=people.agent, action="Call the carrier", due_at=soon)
+    actions.do_add_commitment(third, actor=people.lead, action="Find the right team", due_at=soon)
     PromiseLifecycles.staff_ids = [people.agent.pk, people.agent2.pk, people.lead.pk, people.admin.pk]
     PromiseLifecycles.ticket_ids = [first.pk, second.pk, third.pk]
     PromiseLifecycles.support_id = people.support.pk
     PromiseLifecycles.engineering_id = people.engineering.pk
+    PromiseLifecycles.lifecycles, PromiseLifecycles.steps = 0, Counter()
     run_state_machine_as_test(
         PromiseLifecycles,
         settings=settings(
@@ -309,3 +336,5 @@ def test_promises_survive_a_thousand_random_ticket_lifecycles(people):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
+    print(f"{PromiseLifecycles.lifecycles} lifecycles, steps: {dict(PromiseLifecycles.steps)}")
+    assert PromiseLifecycles.lifecycles >= LIFECYCLES
