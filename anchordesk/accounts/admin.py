@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
+from anchordesk.accounts.actions import do_deactivate_agent
 from anchordesk.accounts.models import ApiToken, Customer, Organization, Team, User
 
 
@@ -14,6 +18,13 @@ class AgentAdmin(UserAdmin):
         *(UserAdmin.fieldsets or ()),
         ("Help desk", {"fields": ("role", "teams", "skills", "timezone", "signature")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" is offboarding: their tickets and promises are handed over.
+            assert isinstance(request.user, User)
+            do_deactivate_agent(obj, actor=request.user)
 
 
 @admin.register(Team)

@@ -51,6 +51,12 @@ def do_add_commitment(
     message: Message | None = None,
     state: str = CommitmentState.OPEN,
 ) -> Commitment:
+    # A promise made on a ticket merged away since (a reply from a tab opened before the merge)
+    # is tracked where the conversation now is: no one works the closed source any more.
+    ticket = surviving_ticket(ticket)
+    if owner is not None and not owner.works_tickets:
+        # Only someone who works tickets sees every ticket and can keep a promise on one.
+        raise ValidationError({"owner": f"{owner.display_name} cannot keep promises on tickets."})
     commitment = Commitment.objects.create(
         ticket=ticket,
         message=message,
@@ -65,9 +71,22 @@ def do_add_commitment(
         actor=actor,
         ticket=ticket,
         obj=commitment,
-        after={"action": commitment.action, "due_at": due_at and due_at.isoformat(), "state": state},
+        after={
+            "action": commitment.action,
+            "due_at": due_at and due_at.isoformat(),
+            "state": state,
+            "owner": commitment.owner_id,
+        },
     )
     return commitment
+
+
+def surviving_ticket(ticket: Ticket) -> Ticket:
+    """The ticket a merged ticket's conversation went to (merges never chain into a cycle:
+    nothing can be merged into a ticket that was itself merged)."""
+    while ticket.merged_into_id is not None:
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
 
 
 def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
@@ -195,6 +214,90 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
     return f"As promised, I have done this: {commitment.action}. {check}"
 
 
+# Promises still to keep: a missed one is late, not let off.
+_TO_KEEP = (*_LIVE, CommitmentState.MISSED)
+
+
+def move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
+    """A merge moves the source ticket's promises with its conversation: whatever their state,
+    they are on the surviving ticket, reminded and escalated there. Called inside the merge's
+    transaction; each move is audited on both tickets."""
+    moved = list(Commitment.objects.filter(ticket=source).order_by("pk"))
+    for commitment in moved:
+        _move(commitment, target, actor=actor, why="merged")
+    return len(moved)
+
+
+def move_commitments_with_messages(
+    source: Ticket, target: Ticket, message_ids: list[int], *, actor: User
+) -> int:
+    """A split moves the promises made in the replies that go to the new ticket; promises added
+    by hand stay where they were made. Called inside the split's transaction."""
+    moved = list(Commitment.objects.filter(ticket=source, message_id__in=message_ids).order_by("pk"))
+    for commitment in moved:
+        _move(commitment, target, actor=actor, why="split")
+    return len(moved)
+
+
+def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> None:
+    source_id = commitment.ticket_id
+    commitment.ticket = target
+    commitment.save(update_fields=["ticket"])
+    record_event(
+        "commitment.moved",
+        actor=actor,
+        ticket=target,
+        obj=commitment,
+        before={"ticket": source_id},
+        after={"ticket": target.pk},
+        note=why,
+    )
+
+
+def commitment_keeper(commitment: Commitment, *, leaving: User, actor: User) -> User:
+    """Who keeps a promise whose owner is leaving: the ticket's assignee, else a lead of the
+    ticket's team, else the person who deactivated the owner (always someone who works tickets)."""
+    ticket = commitment.ticket
+    assignee = ticket.assignee
+    if assignee is not None and assignee.pk != leaving.pk and assignee.works_tickets:
+        return assignee
+    if ticket.team_id is not None:
+        for lead in (
+            User.objects.filter(teams=ticket.team_id, is_active=True).exclude(pk=leaving.pk).order_by("pk")
+        ):
+            if lead.is_lead:
+                return lead
+    return actor
+
+
+def do_hand_over_commitments(leaving: User, *, actor: User) -> list[Commitment]:
+    """Offboarding: every promise the leaving agent still has to keep (proposed, open or missed)
+    goes to someone who can keep it (commitment_keeper), audited as `commitment.handed_over`.
+    Called inside the deactivation's transaction, after their tickets were unassigned."""
+    if not actor.works_tickets:
+        raise ValidationError({"actor": "Only an active agent, lead or admin can take over promises."})
+    handed = []
+    for commitment in (
+        Commitment.objects.filter(owner=leaving, state__in=_TO_KEEP)
+        .select_related("ticket", "ticket__assignee")
+        .order_by("pk")
+    ):
+        keeper = commitment_keeper(commitment, leaving=leaving, actor=actor)
+        commitment.owner = keeper
+        commitment.save(update_fields=["owner"])
+        record_event(
+            "commitment.handed_over",
+            actor=actor,
+            ticket=commitment.ticket,
+            obj=commitment,
+            before={"owner": leaving.pk},
+            after={"owner": keeper.pk},
+            note=f"{leaving.display_name} was deactivated",
+        )
+        handed.append(commitment)
+    return handed
+
+
 def open_commitments(ticket: Ticket) -> list[Commitment]:
     return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
 
@@ -227,59 +330,109 @@ def scan_commitments(now: datetime | None = None) -> dict[str, int]:
         due_at__gt=now,
     )
     for commitment in due_soon.select_related("owner", "ticket"):
-        with transaction.atomic():
-            # Claim first: a second scan running at the same moment updates nothing.
-            if not Commitment.objects.filter(pk=commitment.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            ):
-                continue
-            record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
-            _notify(
-                commitment.owner.email,
-                f"Promise due soon on #{commitment.ticket_id}",
-                f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
-                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
-                kind=OutboundKind.PROMISE_REMINDER,
-                ticket_id=commitment.ticket_id,
-            )
-            reminded += 1
+        reminded += _remind(commitment, now)
     overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
     for commitment in overdue.select_related("owner", "ticket"):
-        with transaction.atomic():
-            if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
-                state=CommitmentState.MISSED, missed_at=now
-            ):
-                continue
-            record_event(
-                "commitment.missed",
-                ticket=commitment.ticket,
-                obj=commitment,
-                after={
-                    "owner": commitment.owner_id,
-                    "due_at": commitment.due_at and commitment.due_at.isoformat(),
-                },
-            )
-            # The lead hears of it as an escalation on the ticket: in their queue, with its own
-            # deadline, and by email; the owner is told directly.
-            from anchordesk.collab.actions import do_open_escalation
-            from anchordesk.collab.choices import RequestedBy
-
-            do_open_escalation(
-                commitment.ticket,
-                requested_by=RequestedBy.MISSED_PROMISE,
-                reason=f"Missed promise: {commitment.action}"[:300],
-            )
-            _notify_many(
-                [commitment.owner.email],
-                f"Missed promise on #{commitment.ticket_id}",
-                f"{commitment.owner.display_name} promised: {commitment.action}\n"
-                f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
-                f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
-                kind=OutboundKind.PROMISE_MISSED,
-                ticket_id=commitment.ticket_id,
-            )
-            missed += 1
+        missed += _miss(commitment, now)
     return {"reminded": reminded, "missed": missed}
+
+
+def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[tuple[int, datetime]]:
+    """(promise id, moment) for each reminder and due moment in the next `within`: the worker
+    runs `fire_commitment` at each, so none waits for the next minute's scan."""
+    now = now or timezone.now()
+    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    horizon = now + within
+    rows = Commitment.objects.filter(
+        state__in=_LIVE, due_at__gt=now, due_at__lte=horizon + remind_before
+    ).values_list("pk", "due_at", "reminded_at")
+    moments: list[tuple[int, datetime]] = []
+    for pk, due_at, reminded_at in rows:
+        if due_at is None:
+            continue
+        remind_at = due_at - remind_before
+        if reminded_at is None and now < remind_at <= horizon:
+            moments.append((pk, remind_at))
+        if due_at <= horizon:
+            moments.append((pk, due_at))
+    return moments
+
+
+def fire_commitment(commitment_id: int, now: datetime | None = None) -> str:
+    """The reminder or the missed-promise escalation of one promise whose moment has come:
+    "reminded", "missed", or "" when there was nothing (yet) to do (kept, dropped, moved to
+    a later date, or already done by a scan: the claim makes each happen once)."""
+    now = now or timezone.now()
+    commitment = (
+        Commitment.objects.select_related("owner", "ticket")
+        .filter(pk=commitment_id, state__in=_LIVE, due_at__isnull=False)
+        .first()
+    )
+    if commitment is None or commitment.due_at is None:
+        return ""
+    if commitment.due_at <= now:
+        return "missed" if _miss(commitment, now) else ""
+    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    if commitment.reminded_at is None and commitment.due_at <= now + remind_before:
+        return "reminded" if _remind(commitment, now) else ""
+    return ""
+
+
+def _remind(commitment: Commitment, now: datetime) -> bool:
+    with transaction.atomic():
+        # Claim first: a scan or a second worker running at the same moment updates nothing.
+        claimed = Commitment.objects.filter(
+            pk=commitment.pk, state__in=_LIVE, reminded_at__isnull=True
+        ).update(reminded_at=now)
+        if not claimed:
+            return False
+        record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
+        _notify(
+            commitment.owner.email,
+            f"Promise due soon on #{commitment.ticket_id}",
+            f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
+            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            kind=OutboundKind.PROMISE_REMINDER,
+            ticket_id=commitment.ticket_id,
+        )
+    return True
+
+
+def _miss(commitment: Commitment, now: datetime) -> bool:
+    with transaction.atomic():
+        if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
+            state=CommitmentState.MISSED, missed_at=now
+        ):
+            return False
+        record_event(
+            "commitment.missed",
+            ticket=commitment.ticket,
+            obj=commitment,
+            after={
+                "owner": commitment.owner_id,
+                "due_at": commitment.due_at and commitment.due_at.isoformat(),
+            },
+        )
+        # The lead hears of it as an escalation on the ticket: in their queue, with its own
+        # deadline, and by email; the owner is told directly.
+        from anchordesk.collab.actions import do_open_escalation
+        from anchordesk.collab.choices import RequestedBy
+
+        do_open_escalation(
+            commitment.ticket,
+            requested_by=RequestedBy.MISSED_PROMISE,
+            reason=f"Missed promise: {commitment.action}"[:300],
+        )
+        _notify_many(
+            [commitment.owner.email],
+            f"Missed promise on #{commitment.ticket_id}",
+            f"{commitment.owner.display_name} promised: {commitment.action}\n"
+            f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
+            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            kind=OutboundKind.PROMISE_MISSED,
+            ticket_id=commitment.ticket_id,
+        )
+    return True
 
 
 def _notify(address: str, subject: str, body: str, *, kind: str, ticket_id: int) -> None:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import JOBS, renew_lease, run_job
-from anchordesk.recovery.actions import scan_commitments
+from anchordesk.recovery.actions import fire_commitment, scan_commitments, upcoming_moments
 
 COMMITMENT_SCAN = "commitment-scan"
 
@@ -20,23 +22,37 @@ def _scan_until_current() -> None:
         renew_lease()
 
 
+def _scan_and_schedule_moments() -> None:
+    _scan_until_current()
+    # Each reminder and due moment before the next tick gets a run of its own at that moment, so
+    # none waits for the next scan (a claim on the row keeps each to once, whoever gets there first).
+    for commitment_id, moment in upcoming_moments(within=timedelta(seconds=75)):
+        commitment_moment.schedule(args=(commitment_id,), eta=moment)
+
+
 JOBS[COMMITMENT_SCAN] = "every minute, and every COMMITMENT_SCAN_SECONDS in between"
 
 
 @db_periodic_task(crontab(minute="*"))
 def commitment_scan() -> None:
     """Promise reminders and missed-promise escalations. Huey ticks once a minute, so a reminder due
-    just after a tick would wait a minute: each tick also queues the scans in between (queued
-    before this scan takes the lease, so a tick that finds the lease busy still queues them)."""
+    just after a tick would wait a minute: each tick schedules a run at each reminder and due moment
+    of the coming minute, and also queues the scans in between (queued before this scan takes the
+    lease, so a tick that finds the lease busy still queues them)."""
     step = max(1, settings.COMMITMENT_SCAN_SECONDS)
     for delay in range(step, 60, step):
         commitment_scan_between.schedule(delay=delay)
-    run_job(COMMITMENT_SCAN, _scan_until_current)
+    run_job(COMMITMENT_SCAN, _scan_and_schedule_moments)
 
 
 @db_task(expires=60)
 def commitment_scan_between() -> None:
     run_job(COMMITMENT_SCAN, _scan_until_current)
+
+
+@db_task(retries=2, retry_delay=1)
+def commitment_moment(commitment_id: int) -> None:
+    fire_commitment(commitment_id)
 
 
 @db_task()

@@ -473,6 +473,11 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
+    from anchordesk.recovery.actions import move_commitments
+
+    # The promises made to the customer go where the conversation went: left on the closed
+    # source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
+    move_commitments(source, target, actor=actor)
     target.refresh_from_db()
     target.tags.add(*source.tags.all())
     _add_message(
@@ -493,6 +498,45 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     record_event(EventKind.MERGED, actor=actor, ticket=target, after={"from": source.pk, "messages": moved})
     _emit("ticket.merged", target, {"from_ticket_id": source.pk})
     return target
+
+
+@transaction.atomic
+def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, subject: str = "") -> Ticket:
+    """Move some of a ticket's messages to a new ticket of the same customer (a second question
+    asked in the same thread). Promises made in the moved replies go with them; the rest stay."""
+    source = Ticket.objects.select_for_update().get(pk=source.pk)
+    if source.merged_into_id is not None:
+        raise ValidationError({"source": f"#{source.pk} was merged into #{source.merged_into_id}."})
+    wanted = set(message_ids)
+    messages = list(Message.objects.filter(ticket=source, pk__in=wanted).order_by("pk"))
+    if not wanted or len(messages) != len(wanted):
+        raise ValidationError({"message_ids": "Choose messages of this ticket to split off."})
+    if len(messages) == source.message_count:
+        raise ValidationError({"message_ids": "Leave at least one message on this ticket."})
+    subject = (subject or "").strip() or f"Split from #{source.pk}: {source.subject}"
+    ticket = Ticket.objects.create(
+        subject=subject[:250],
+        customer=source.customer,
+        channel=source.channel,
+        priority=source.priority,
+        team=source.team,
+        assignee=source.assignee,
+        status=Status.OPEN if source.assignee_id else Status.NEW,
+        message_count=len(messages),
+    )
+    ids = [m.pk for m in messages]
+    Message.objects.filter(pk__in=ids).update(ticket=ticket)
+    Ticket.objects.filter(pk=source.pk).update(message_count=F("message_count") - len(messages))
+    _touch(source, [])
+    # Not "ticket.created": the customer did not write again (no new first message to score, no
+    # sign that they came back after a mistake).
+    record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
+    record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
+    from anchordesk.recovery.actions import move_commitments_with_messages
+
+    move_commitments_with_messages(source, ticket, ids, actor=actor)
+    _emit("ticket.created", ticket)
+    return ticket
 
 
 @transaction.atomic
