@@ -214,7 +214,8 @@ MAIL_LOOP_LIMIT = env_int(
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)  # inbound messages routed per transaction
 # Caps against amplification by one hostile email (docs/email.md):
 MAIL_MAX_CC_FOLLOWERS = env_int("MAIL_MAX_CC_FOLLOWERS", 50)  # Cc addresses made followers per email
-MAIL_MAX_RECIPIENTS = env_int("MAIL_MAX_RECIPIENTS", 50)  # people one reply reaches: the customer + earliest followers
+# People one reply reaches at most: the customer and the earliest followers.
+MAIL_MAX_RECIPIENTS = env_int("MAIL_MAX_RECIPIENTS", 50)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # Recipients (To and Cc) of one outgoing email; an email to more people is split into several.
 OUTBOUND_MAX_RECIPIENTS = env_int("OUTBOUND_MAX_RECIPIENTS", 50)

@@ -10,8 +10,12 @@ import tempfile
 os.environ.setdefault("ANCHORDESK_DATA_DIR", tempfile.mkdtemp(prefix="anchordesk-test-"))
 # pytest-xdist: each worker process gets a data folder of its own (files, queue, test database),
 # below the one the controller made; a subprocess started by a test inherits it as it is.
-if (_worker := os.environ.get("PYTEST_XDIST_WORKER")) and not os.environ["ANCHORDESK_DATA_DIR"].endswith(_worker):
-    os.environ["ANCHORDESK_DATA_DIR"] = os.path.join(os.environ["ANCHORDESK_DATA_DIR"], _worker)
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ["ANCHORDESK_DATA_DIR"].endswith(
+    os.environ["PYTEST_XDIST_WORKER"]
+):
+    os.environ["ANCHORDESK_DATA_DIR"] = os.path.join(
+        os.environ["ANCHORDESK_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"]
+    )
 os.environ.setdefault("ANCHORDESK_MANIFEST_STATIC", "0")
 
 from anchordesk.settings import *  # noqa: F403 - the real settings, then the overrides below
