@@ -38,7 +38,8 @@ def test_a_lead_coaches_on_an_escalation_and_resolves_it(
     expect(panel).to_contain_text("Escalated: Open")
     expect(panel).to_contain_text("Waiting for a lead.")
     honest = re.compile(
-        r"^Hello Carol,\n\nYou asked to speak to a manager, so I've passed your request to my team lead, "
+        r"^Hello Carol,\n\nI'm sorry we haven't resolved this for you yet, and I understand why you want a "
+        r"manager to look at it\. You asked to speak to a manager, so I've passed your request to my team lead, "
         r"Lena, together with our whole conversation\. You'll hear back by \d\d:\d\d on \d+ \w+ "
     )
     expect(agent.locator("#escalation-wording")).to_have_value(honest)

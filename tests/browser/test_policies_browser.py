@@ -61,7 +61,7 @@ def test_an_agent_asks_for_an_exception_above_their_limit_and_a_lead_approves_it
         "Hi Carol,\n\nI checked your request against our Refunds policy, and I can't approve it: more than 60 "
         "days since delivery. What I can offer instead: a replacement at no cost or store credit for the full "
         "amount. If something outside your control got in the way, tell me what happened and I'll look at it "
-        "again."
+        "again within 1 working day."
     )
     agent.select_option("#reason_code", "carrier_lost")
     agent.fill("#amount", "80")

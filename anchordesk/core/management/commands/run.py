@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -54,7 +55,12 @@ class Command(BaseCommand):
             "--no-control-socket",
         ]
         worker = [sys.executable, "-m", "anchordesk", "worker"]
-        procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
+        # Each in a process group of its own, so stopping one stops everything it started (gunicorn's
+        # workers, the queue's consumers) and nothing is left holding the terminal or a port.
+        procs = [
+            subprocess.Popen(web, env=env, process_group=0),
+            subprocess.Popen(worker, env=env, process_group=0),
+        ]
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nAnchordesk is running at {url}"))
         self.stdout.write(
@@ -67,10 +73,13 @@ class Command(BaseCommand):
             f"  API docs:        {url}api/v1/docs\n  Data folder:     {settings.DATA_DIR}\n  Ctrl-C stops both.\n"
         )
 
+        def signal_group(p: subprocess.Popen[bytes], sig: int) -> None:
+            with contextlib.suppress(ProcessLookupError):  # already gone, with everything it started
+                os.killpg(p.pid, sig)
+
         def stop(*_: Any) -> None:
             for p in procs:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
+                signal_group(p, signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
         try:
@@ -81,7 +90,6 @@ class Command(BaseCommand):
         finally:
             stop()
             for p in procs:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+                signal_group(p, signal.SIGKILL)  # whatever of its group is still there after the grace time
