@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anchordesk.signals import analyze_message, find_commitments, review_reply
+from anchordesk.signals import model as signals_model
 
 DEFAULT_SETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "sets"
 
@@ -298,7 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=Path, default=DEFAULT_SETS)
     parser.add_argument("--errors", default="", help="print misclassified rows whose key starts with this")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument(
+        "--weights", type=Path, default=None, help="weights folder (default: the shipped ones)"
+    )
+    parser.add_argument("--rules-only", action="store_true", help="no learned heads: the rules alone decide")
     args = parser.parse_args(argv)
+    if args.weights is not None or args.rules_only:
+        signals_model.WEIGHTS_DIR = args.weights if args.weights is not None else Path("/nonexistent")
+        signals_model.reset_cache()
     folder: Path = args.sets.resolve()
     sets = {p: read_set(folder, p) for p in ("a1_", "a2_", "a3_", "b_", "c_")}
     evaluators = {"a1_": eval_a1, "a2_": eval_a2, "a3_": eval_a3, "b_": eval_b, "c_": eval_c}

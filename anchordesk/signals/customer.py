@@ -171,10 +171,10 @@ def customer_features(text: str, rule: _RuleVerdict) -> Features:
     return featurize(text, customer_cues(rule))
 
 
-def rule_verdict(text: str) -> _RuleVerdict:
-    """The rules alone (the training script computes the same cue features as run time)."""
+def message_features(text: str) -> Features:
+    """Features of a customer message exactly as analyze_message computes them (for training)."""
     text = normalize_quotes(clip(text if isinstance(text, str) else ""))
-    return _rules(text)
+    return customer_features(text, _rules(text))
 
 
 def _rules(text: str) -> _RuleVerdict:
