@@ -82,6 +82,9 @@ GROUPS: dict[str, list[HeadSpec]] = {
         HeadSpec("frustration_hot", "binary"),
         HeadSpec("profanity", "binary"),
         HeadSpec("abusive", "binary"),
+    ],
+    # Read only the windows around escalation targets (anchordesk/signals/customer.py).
+    "manager": [
         HeadSpec("manager_request", "binary", goal="recall_at_p90"),
         HeadSpec("manager_before", "binary"),
     ],
@@ -200,6 +203,23 @@ def clause_examples(
     return out
 
 
+def customer_examples(key: str, source: str, text: str, labels: dict[str, int]) -> dict[str, list[Example]]:
+    whole, window = message_features(text)
+    out: dict[str, list[Example]] = {"customer": [], "manager": []}
+    rest = {k: v for k, v in labels.items() if not k.startswith("manager")}
+    if rest:
+        out["customer"].append(Example(key, source, whole, rest))
+    mgr = {k: v for k, v in labels.items() if k.startswith("manager")}
+    if mgr and window is not None:
+        out["manager"].append(Example(key, source, window, mgr))
+    return out
+
+
+def _add(groups: dict[str, list[Example]], more: dict[str, list[Example]]) -> None:
+    for g, rows in more.items():
+        groups[g] += rows
+
+
 def _pool_texts(name: str) -> dict[tuple[str, str], str]:
     return {(r["source"], r["id"]): r["text"] for r in _read(POOL / name)}
 
@@ -213,25 +233,24 @@ def load_training(
         if row["source"] == "goemotions_dev" and keep("goemotions_dev"):
             lab = _int(row["label"])
             if lab is not None:
-                groups["customer"].append(
-                    Example(
+                _add(
+                    groups,
+                    customer_examples(
                         "goemotions_dev:" + row["id"],
                         "goemotions_dev",
-                        message_features(row["text"]),
+                        row["text"],
                         {"frustration": int(lab >= 1)},
-                    )
+                    ),
                 )
     for row in _read_glob(sets, "a2_"):
         if row["source"] == "davidson" and keep("davidson"):
             lab = _int(row["label"])
             if lab is not None:
-                groups["customer"].append(
-                    Example(
-                        "davidson:" + row["id"],
-                        "davidson",
-                        message_features(row["text"]),
-                        {"profanity": int(lab >= 1)},
-                    )
+                _add(
+                    groups,
+                    customer_examples(
+                        "davidson:" + row["id"], "davidson", row["text"], {"profanity": int(lab >= 1)}
+                    ),
                 )
     for row in _read_glob(sets, "c_"):
         src = row["source"]
@@ -264,7 +283,7 @@ def load_training(
             if is_customer:
                 labels = customer_labels(row)
                 if labels:
-                    groups["customer"].append(Example(key, path.stem, message_features(text), labels))
+                    _add(groups, customer_examples(key, path.stem, text, labels))
             else:
                 labels = reply_labels(row)
                 if labels:
@@ -293,7 +312,7 @@ def load_tune() -> dict[str, list[Example]]:
     for row in validation_rows("customer", "tune"):
         labels = customer_labels(row)
         if labels:
-            groups["customer"].append(Example("", "tune", message_features(row["text"]), labels))
+            _add(groups, customer_examples("", "tune", row["text"], labels))
     for row in validation_rows("replies", "tune"):
         labels = reply_labels(row)
         if labels:
@@ -312,32 +331,59 @@ def load_tune() -> dict[str, list[Example]]:
 # ------------------------------------------------------------------------------ training
 
 
+CUE_L2_FACTOR = 0.1  # the rules' verdicts (cue features) are regularized less than n-grams
+
+
 class Matrix:
-    """Rows of hashed features as a compact sparse matrix (columns = features seen)."""
+    """Rows of hashed features as a compact sparse matrix (columns = features seen).
+
+    Entries are kept twice, sorted by row and sorted by column, so both products are one
+    gather and one ``np.add.reduceat`` (no scatter, no threads: the sums are deterministic).
+    """
 
     def __init__(self, examples: list[Example], columns: np.ndarray | None = None) -> None:
-        idx = [e.feats.idx for e in examples]
-        val = [e.feats.val for e in examples]
+        cue_ids = [e.feats.idx[e.feats.n_tokens + e.feats.n_bigrams + e.feats.n_chars :] for e in examples]
         self.n = len(examples)
-        lengths = np.array([len(i) for i in idx], dtype=np.int64)
-        self.row = np.repeat(np.arange(self.n, dtype=np.int64), lengths)
-        flat = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
-        self.val = (np.concatenate(val) if val else np.zeros(0, dtype=np.float32)).astype(np.float64)
+        lengths = np.array([len(e.feats.idx) for e in examples], dtype=np.int64)
+        row = np.repeat(np.arange(self.n, dtype=np.int64), lengths)
+        flat = np.concatenate([e.feats.idx for e in examples]) if examples else np.zeros(0, dtype=np.int64)
+        val = np.concatenate([e.feats.val for e in examples]).astype(np.float64) if examples else np.zeros(0)
+        self.scoring = columns is not None
         if columns is None:
-            columns, inverse = np.unique(flat, return_inverse=True)
-            self.col = inverse.astype(np.int64)
+            columns, col = np.unique(flat, return_inverse=True)
+            cues = np.unique(np.concatenate(cue_ids)) if cue_ids else np.zeros(0, dtype=np.int64)
+            self.l2 = np.where(np.isin(columns, cues), L2 * CUE_L2_FACTOR, L2)
         else:  # score with a trained model's columns; unseen features weigh nothing
-            pos = np.searchsorted(columns, flat)
-            pos = np.minimum(pos, len(columns) - 1)
+            pos = np.minimum(np.searchsorted(columns, flat), max(len(columns) - 1, 0))
             seen = columns[pos] == flat if len(columns) else np.zeros(len(flat), dtype=bool)
-            self.row, self.col, self.val = self.row[seen], pos[seen], self.val[seen]
+            row, col, val = row[seen], pos[seen], val[seen]
         self.columns = columns
+        # Merge repeated (row, feature) entries: long texts repeat many character n-grams.
+        key, inverse = np.unique(row * len(columns) + col, return_inverse=True)
+        self.val = np.bincount(inverse, weights=val, minlength=len(key))
+        self.row = key // max(len(columns), 1)
+        self.col = key % max(len(columns), 1)
+        self.rowptr = np.searchsorted(self.row, np.arange(self.n))
+        order = np.argsort(self.col, kind="stable")
+        self.by_col = order
+        self.colptr = np.searchsorted(self.col[order], np.arange(len(columns)))
 
-    def dot(self, w: np.ndarray) -> np.ndarray:
-        return np.bincount(self.row, weights=self.val * w[self.col], minlength=self.n)
+    def dot(self, W: np.ndarray) -> np.ndarray:
+        """X @ W for W of shape (features, k)."""
+        if self.scoring:
+            return np.stack(
+                [
+                    np.bincount(self.row, weights=self.val * W[self.col, j], minlength=self.n)
+                    for j in range(W.shape[1])
+                ],
+                axis=1,
+            )
+        return np.add.reduceat(W[self.col] * self.val[:, None], self.rowptr, axis=0)
 
-    def tdot(self, g: np.ndarray) -> np.ndarray:
-        return np.bincount(self.col, weights=self.val * g[self.row], minlength=len(self.columns))
+    def tdot(self, G: np.ndarray) -> np.ndarray:
+        """X.T @ G for G of shape (rows, k); every column of a training matrix has an entry."""
+        o = self.by_col
+        return np.add.reduceat(G[self.row[o]] * self.val[o, None], self.colptr, axis=0)
 
 
 def _sample_weights(y: np.ndarray, classes: int) -> np.ndarray:
@@ -359,7 +405,7 @@ def fit(X: Matrix, y: np.ndarray, spec: HeadSpec) -> tuple[np.ndarray, np.ndarra
     b1, b2, eps = 0.9, 0.999, 1e-8
     onehot = np.eye(classes)[y] if spec.kind == "softmax" else None
     for t in range(1, STEPS + 1):
-        Z = np.stack([X.dot(W[:, j]) for j in range(k)], axis=1) + b
+        Z = X.dot(W) + b
         if spec.kind == "binary":
             p = 1.0 / (1.0 + np.exp(-np.clip(Z[:, 0], -30, 30)))
             G = ((p - y) * sw)[:, None]
@@ -369,7 +415,7 @@ def fit(X: Matrix, y: np.ndarray, spec: HeadSpec) -> tuple[np.ndarray, np.ndarra
             P /= P.sum(axis=1, keepdims=True)
             assert onehot is not None
             G = (P - onehot) * sw[:, None]
-        gW = np.stack([X.tdot(G[:, j]) for j in range(k)], axis=1) + L2 * W
+        gW = X.tdot(G) + X.l2[:, None] * W
         gb = G.sum(axis=0)
         mW = b1 * mW + (1 - b1) * gW
         vW = b2 * vW + (1 - b2) * gW * gW
@@ -382,7 +428,7 @@ def fit(X: Matrix, y: np.ndarray, spec: HeadSpec) -> tuple[np.ndarray, np.ndarra
 
 
 def logits(X: Matrix, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.stack([X.dot(W[:, j]) for j in range(W.shape[1])], axis=1) + b
+    return X.dot(W) + b
 
 
 def platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -602,7 +648,7 @@ def cross_source() -> int:
 
             def decide(text: str, head: str, group: M.Group = group) -> bool:
                 h = group.heads[head]
-                return M.binary_prob(h, group.logits(feats(text))) >= h.threshold
+                return M.binary_prob(h, group.logits(feats(text)[0])) >= h.threshold
 
             for target, rows in targets.items():
                 checks: list[tuple[str, list[tuple[int, str]]]] = []
@@ -645,7 +691,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="train twice into temp folders, compare bytes")
     parser.add_argument("--cross", action="store_true", help="cross-source report (temporary weights)")
     parser.add_argument("--no-tune", action="store_true", help="ignore the validation tune half")
+    parser.add_argument(
+        "--exclude", default="", help="comma-separated training sources to leave out (experiments)"
+    )
     args = parser.parse_args(argv)
+    excluded = {s for s in args.exclude.split(",") if s}
+    keep = (lambda s: s not in excluded) if excluded else None
     if args.cross:
         return cross_source()
     if args.check:
@@ -658,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"{'identical' if same else 'DIFFERENT'}: {', '.join(names)}")
             return 0 if same else 1
-    train_all(args.out, use_tune=not args.no_tune)
+    train_all(args.out, use_tune=not args.no_tune, sources=keep)
     M.reset_cache()
     return 0
 

@@ -100,6 +100,7 @@ def analyze_message(text: str) -> MessageAnalysis:
     else:
         feats = customer_features(text, rule)
         decided = _model_decision(group, feats, text, rule, evidence)
+        _manager_decision(decided, text, rule, evidence)
     thanks = thanks and decided.frustration < 2
     if thanks:
         evidence += thanks_spans
@@ -171,10 +172,47 @@ def customer_features(text: str, rule: _RuleVerdict) -> Features:
     return featurize(text, customer_cues(rule))
 
 
-def message_features(text: str) -> Features:
-    """Features of a customer message exactly as analyze_message computes them (for training)."""
+def message_features(text: str) -> tuple[Features, Features | None]:
+    """Features of a customer message exactly as analyze_message computes them (for training):
+    the whole message, and the windows around escalation targets (None when there is none)."""
     text = normalize_quotes(clip(text if isinstance(text, str) else ""))
-    return customer_features(text, _rules(text))
+    rule = _rules(text)
+    return customer_features(text, rule), manager_features(text, rule)
+
+
+# Words naming someone to escalate to. A message without one asks for no manager (a hard
+# constraint); the manager heads read only the text around these words, so what they learn is
+# how people ask, not how a whole complaint is written.
+_ESCALATION_TARGET_RE = re.compile(
+    r"\b(?:manager|managers|management|supervisor|supervisors|supervis\w*|mgr|sup|boss|bosses|ceo|president|"
+    r"head\s+office|corporate|executives?|exec|superiors?|higher[-\s]?ups?|higher|in\s+charge|senior|"
+    r"human|humans|real\s+person|live\s+person|actual\s+person|real\s+people|live\s+agent|real\s+agent|"
+    r"escalat\w*|above\s+(?:you|your)|chain\s+of\s+command|team\s+lead(?:er)?|bot|robot|automated|someone\s+else|"
+    r"somebody\s+else|authority)\b",
+    re.IGNORECASE,
+)
+_WINDOW_BEFORE, _WINDOW_AFTER, _MAX_WINDOWS = 90, 50, 6
+
+
+def manager_window(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text around escalation targets (merged windows joined by " | "), and the windows."""
+    windows: list[tuple[int, int]] = []
+    for m in _ESCALATION_TARGET_RE.finditer(text):
+        s, e = max(0, m.start() - _WINDOW_BEFORE), min(len(text), m.end() + _WINDOW_AFTER)
+        if windows and s <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], e)
+        else:
+            if len(windows) == _MAX_WINDOWS:
+                break
+            windows.append((s, e))
+    return " | ".join(text[s:e] for s, e in windows), windows
+
+
+def manager_features(text: str, rule: _RuleVerdict) -> Features | None:
+    window, spans = manager_window(text)
+    if not spans:
+        return None
+    return featurize(window, [f"m:rule={rule.manager_request}"])
 
 
 def _rules(text: str) -> _RuleVerdict:
@@ -260,14 +298,7 @@ def _model_decision(
 
     profane, p_prof = decide("profanity", rule.profanity, "profanity")
     abusive, p_abuse = decide("abusive", rule.abusive, "abuse")
-    manager, p_mgr = decide("manager_request", rule.manager_request >= 1, "manager_request")
-    level_mgr = 0
-    if manager:
-        before_head, p_before = _prob(group, "manager_before", z)
-        if before_head is None:
-            level_mgr = rule.manager_request or 1
-        else:
-            level_mgr = 2 if p_before >= before_head.threshold else 1
+    level_mgr, p_mgr = rule.manager_request, float(bool(rule.manager_request))
     frustrated, p_any = decide("frustration", rule.frustration >= 1, "frustration")
     hot_head, p_hot = _prob(group, "frustration_hot", z)
     hot = (rule.frustration == 2) if hot_head is None else p_hot >= hot_head.threshold
@@ -280,3 +311,40 @@ def _model_decision(
     else:
         score = 0.67 + 0.33 * max(p_hot, p_abuse)
     return _Decision(level, score, profane, p_prof, abusive, p_abuse, level_mgr, p_mgr)
+
+
+def _manager_decision(decided: _Decision, text: str, rule: _RuleVerdict, evidence: list[Span]) -> None:
+    """Manager request from the "manager" heads, which read the windows around escalation targets."""
+    group = load_group("manager")
+    head = group.heads.get("manager_request") if group is not None else None
+    if group is None or head is None:
+        return  # the rule's verdict stands
+    window, spans = manager_window(text)
+    if not spans:
+        decided.manager_request, decided.manager_request_score = 0, 0.0
+        return
+    feats = featurize(window, [f"m:rule={rule.manager_request}"])
+    z = group.logits(feats)
+    p = binary_prob(head, z)
+    decided.manager_request_score = p
+    if p < head.threshold:
+        decided.manager_request = 0
+        return
+    before = group.heads.get("manager_before")
+    if before is None:
+        decided.manager_request = rule.manager_request or 1
+    else:
+        decided.manager_request = 2 if binary_prob(before, z) >= before.threshold else 1
+    if not any(sp.label.startswith("manager_request") for sp in evidence):
+        # Model spans point into the window text; map them back to the message.
+        offsets: list[tuple[int, int]] = []
+        pos = 0
+        for s, e in spans:
+            offsets.append((pos, s))
+            pos += (e - s) + 3
+        for sp in model_evidence(group, head, feats, window, "manager_request"):
+            base = next(((w0, s0) for w0, s0 in reversed(offsets) if w0 <= sp.start), None)
+            if base is not None:
+                start = base[1] + sp.start - base[0]
+                end = start + (sp.end - sp.start)
+                evidence.append(Span("manager_request", start, end, text[start:end]))

@@ -42,10 +42,8 @@ WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 MAX_FEATURE_CHARS = 2_000
 FEATURE_BITS = 18
 N_FEATURES = 1 << FEATURE_BITS
-_MASK = N_FEATURES - 1
 _CHAR_NS = (3, 4, 5)
 _MULT = np.uint64(1_000_003)
-_M32 = np.uint64(0xFFFFFFFF)
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]+|[^\sa-z0-9]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’‘", "abcdefghijklmnopqrstuvwxyz''")
@@ -74,19 +72,68 @@ class Features:
     val: np.ndarray  # float32 values
     n_tokens: int  # the first n_tokens entries are word unigrams (token order)
     n_bigrams: int  # then the bigrams
-    n_chars: int  # then the character n-grams (grouped by n, in _CHAR_NS order)
-    token_spans: list[tuple[int, int]]
-    char_len: int  # characters of text the features saw
+    n_chars: int  # then the character n-grams (grouped by n, in _CHAR_NS order); then the cues
+    low: str  # the lower-cased text the features saw (same length and offsets as the input)
+
+    @property
+    def token_spans(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _TOKEN_RE.finditer(self.low)]
 
 
-def _shape_cues(text: str) -> list[str]:
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(64 - FEATURE_BITS)
+_BIGRAM_MULT = np.uint64(0x100000001B3)
+_SEEDS = {
+    2: np.uint64(0x5BD1E9955BD1E995),  # word bigrams
+    3: np.uint64(0x1B8735931B873593),
+    4: np.uint64(0x2C1B3C6D2C1B3C6D),
+    5: np.uint64(0x3E1F7A5B3E1F7A5B),
+}
+
+
+def _bucket(h: np.ndarray) -> np.ndarray:
+    """Fibonacci hashing: the top FEATURE_BITS bits of h * golden ratio (uint64 wraps)."""
+    return ((h * _GOLDEN) >> _SHIFT).astype(np.int64)
+
+
+def featurize(text: str, cues: list[str] | tuple[str, ...] = ()) -> Features:
+    """Hashed features of ``text`` (first MAX_FEATURE_CHARS characters) plus the named cues."""
+    text = text[:MAX_FEATURE_CHARS]
+    low = text.translate(_ASCII_LOWER)
+    tokens = _TOKEN_RE.findall(low)
+    uni = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    bi = (uni[:-1] * _BIGRAM_MULT + uni[1:]) ^ _SEEDS[2]
+    # Character n-grams over code points (one array element per character, so offsets hold):
+    # a polynomial hash built up one character at a time, wrapping modulo 2**64.
+    cp = np.frombuffer((" " + low + " ").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = cp
+    grams: list[np.ndarray] = []
+    for n in range(2, _CHAR_NS[-1] + 1):
+        h = h[:-1] * _MULT + cp[n - 1 :]
+        if n in _CHAR_NS:
+            grams.append(h ^ _SEEDS[n])
+    named = [_name_hash(c) for c in (*_shape_cues(text, cp), *cues)]
+    idx = _bucket(np.concatenate([uni, bi, *grams, np.asarray(named, dtype=np.uint64)]))
+    n_chars = sum(len(g) for g in grams)
+    n_text = len(uni) + len(bi) + n_chars
+    val = np.full(len(idx), 1.0, dtype=np.float32)
+    # n-gram counts are scaled so a long message does not outweigh a short one; cues count 1.
+    val[:n_text] = 1.0 / np.sqrt(max(n_text, 1))
+    return Features(idx, val, len(uni), len(bi), n_chars, low)
+
+
+_CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _shape_cues(text: str, cp_low: np.ndarray) -> list[str]:
     cues: list[str] = []
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 4:
-        upper = sum(c.isupper() for c in letters) / len(letters)
-        if upper > 0.6:
+    letters = int(np.count_nonzero((cp_low >= 97) & (cp_low <= 122)))
+    if letters >= 4:
+        orig = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        upper = int(np.count_nonzero((orig >= 65) & (orig <= 90)))
+        if upper / letters > 0.6:
             cues.append("shape:all_caps")
-        elif re.search(r"\b[A-Z]{3,}\b", text) and upper < 0.6:
+        elif upper >= 3 and _CAPS_WORD_RE.search(text):
             cues.append("shape:caps_word")
     if "!!" in text:
         cues.append("shape:bangs")
@@ -95,51 +142,6 @@ def _shape_cues(text: str) -> list[str]:
     n = len(text)
     cues.append("shape:len" + ("s" if n < 40 else "m" if n < 140 else "l" if n < 600 else "xl"))
     return cues
-
-
-def featurize(text: str, cues: list[str] | tuple[str, ...] = ()) -> Features:
-    """Hashed features of ``text`` (first MAX_FEATURE_CHARS characters) plus the named cues."""
-    text = text[:MAX_FEATURE_CHARS]
-    low = text.translate(_ASCII_LOWER)
-    tokens: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _TOKEN_RE.finditer(low):
-        tokens.append(m.group())
-        spans.append(m.span())
-    uni = np.fromiter((_word_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
-    if len(uni) > 1:
-        bi = (uni[:-1] * np.uint64(0x9E3779B1) + uni[1:] + np.uint64(0x7F4A7C15)) & _M32
-    else:
-        bi = np.zeros(0, dtype=np.uint64)
-    # Character n-grams over code points (one array element per character, so offsets hold).
-    padded = " " + low + " "
-    cp = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    chars: list[np.ndarray] = []
-    for n in _CHAR_NS:
-        if len(cp) < n:
-            chars.append(np.zeros(0, dtype=np.uint64))
-            continue
-        h = np.full(len(cp) - n + 1, np.uint64(n * 0x45D9F3B), dtype=np.uint64)
-        for k in range(n):
-            h = ((h * _MULT) + cp[k : len(cp) - n + 1 + k]) & _M32
-        chars.append(h)
-    ch = np.concatenate(chars) if chars else np.zeros(0, dtype=np.uint64)
-    named = [_name_hash(c) for c in (*_shape_cues(text), *cues)]
-    idx = np.concatenate(
-        [
-            uni,
-            bi ^ np.uint64(0x5BD1E995),
-            ch ^ np.uint64(0x1B873593),
-            np.asarray(named, dtype=np.uint64),
-        ]
-    )
-    idx = (idx & np.uint64(_MASK)).astype(np.int64)
-    n_text = len(uni) + len(bi) + len(ch)
-    val = np.empty(len(idx), dtype=np.float32)
-    # n-gram counts are scaled so a long message does not outweigh a short one; cues count 1.
-    val[:n_text] = 1.0 / np.sqrt(max(n_text, 1))
-    val[n_text:] = 1.0
-    return Features(idx, val, len(uni), len(bi), len(ch), spans, len(text))
 
 
 # --------------------------------------------------------------------------- heads
@@ -202,7 +204,8 @@ def evidence(
     Word and bigram contributions go to their tokens; a character n-gram's contribution goes
     to the character at its middle and from there to the token holding it.
     """
-    if not f.token_spans:
+    spans = f.token_spans
+    if not spans:
         return []
     col = head.col + cls
     w = group.weights[f.idx, col] * f.val
@@ -213,9 +216,9 @@ def evidence(
         score[:-1] += 0.5 * w[nt : nt + nb]
         score[1:] += 0.5 * w[nt : nt + nb]
     # Character n-grams: positions in the padded text (one leading space).
-    per_char = np.zeros(f.char_len + 2, dtype=np.float64)
+    per_char = np.zeros(len(f.low) + 2, dtype=np.float64)
     off = nt + nb
-    padded_len = f.char_len + 2
+    padded_len = len(f.low) + 2
     for n in _CHAR_NS:
         count = max(padded_len - n + 1, 0)
         if count:
@@ -223,13 +226,13 @@ def evidence(
             np.add.at(per_char, centers, w[off : off + count])
         off += count
     cum = np.concatenate([[0.0], np.cumsum(per_char)])
-    starts = np.fromiter((s + 1 for s, _ in f.token_spans), dtype=np.int64, count=nt)
-    ends = np.fromiter((e + 1 for _, e in f.token_spans), dtype=np.int64, count=nt)
+    starts = np.fromiter((s + 1 for s, _ in spans), dtype=np.int64, count=nt)
+    ends = np.fromiter((e + 1 for _, e in spans), dtype=np.int64, count=nt)
     score += cum[ends] - cum[starts]
     order = np.argsort(-score, kind="stable")[:top]
     out: list[Span] = []
-    for i in sorted(int(i) for i in order if score[i] > 0 and text[f.token_spans[i][0]].isalnum()):
-        s, e = f.token_spans[i]
+    for i in sorted(int(i) for i in order if score[i] > 0 and text[spans[i][0]].isalnum()):
+        s, e = spans[i]
         if out and out[-1].end >= s - 1:
             prev = out.pop()
             s = prev.start
@@ -288,7 +291,7 @@ def reset_cache() -> None:
         _GROUPS.clear()
 
 
-FEATURIZER_VERSION = 1
+FEATURIZER_VERSION = 2
 
 
 def write_group(
