@@ -172,7 +172,7 @@ class Group:
         self.heads = heads
 
     def logits(self, f: Features) -> np.ndarray:
-        return np.asarray(f.val @ self.weights[f.idx] + self.bias, dtype=np.float64)
+        return np.asarray(f.val @ np.take(self.weights, f.idx, axis=0) + self.bias, dtype=np.float64)
 
     def has(self, head: str) -> bool:
         return head in self.heads
