@@ -70,6 +70,7 @@ class HeadSpec:
     kind: str  # binary | softmax
     classes: tuple[str, ...] = ("0", "1")
     goal: str = "f1"  # f1 | recall_at_p90
+    prior: tuple[tuple[str, int], ...] = ()  # the rules' verdict as a starting logit (model.Head)
 
     @property
     def width(self) -> int:
@@ -78,24 +79,42 @@ class HeadSpec:
 
 GROUPS: dict[str, list[HeadSpec]] = {
     "customer": [
-        HeadSpec("frustration", "binary"),
-        HeadSpec("frustration_hot", "binary"),
-        HeadSpec("profanity", "binary"),
-        HeadSpec("abusive", "binary"),
+        HeadSpec("frustration", "binary", prior=(("c:frustration=1", 0), ("c:frustration=2", 0))),
+        HeadSpec("frustration_hot", "binary", prior=(("c:frustration=2", 0),)),
+        HeadSpec("profanity", "binary", prior=(("c:profanity", 0),)),
+        HeadSpec("abusive", "binary", prior=(("c:abuse", 0),)),
     ],
     # Read only the windows around escalation targets (anchordesk/signals/customer.py).
     "manager": [
-        HeadSpec("manager_request", "binary", goal="recall_at_p90"),
-        HeadSpec("manager_before", "binary"),
+        HeadSpec("manager_request", "binary", goal="recall_at_p90", prior=(("m:rule=1", 0), ("m:rule=2", 0))),
+        HeadSpec("manager_before", "binary", prior=(("m:rule=2", 0),)),
     ],
     "reply": [
-        HeadSpec("apology", "softmax", APOLOGY),
-        HeadSpec("excuse", "binary"),
-        HeadSpec("next_step", "softmax", NEXT_STEP),
-        HeadSpec("has_date", "binary"),
+        HeadSpec(
+            "apology", "softmax", APOLOGY, prior=tuple((f"r:apology={c}", i) for i, c in enumerate(APOLOGY))
+        ),
+        HeadSpec("excuse", "binary", prior=(("r:excuse", 0),)),
+        HeadSpec(
+            "next_step",
+            "softmax",
+            NEXT_STEP,
+            prior=tuple((f"r:next_step={c}", i) for i, c in enumerate(NEXT_STEP)),
+        ),
+        HeadSpec("has_date", "binary", prior=(("r:has_date", 0),)),
     ],
-    "clause": [HeadSpec("commitment", "binary")],
+    # Clauses the rules propose as promises start as yes; the extra "due_only" clauses as no.
+    "clause": [
+        HeadSpec(
+            "commitment",
+            "binary",
+            prior=tuple(
+                (f"k:kind={k}", 0)
+                for k in ("modal", "and", "fix", "you", "expect", "let", "passive", "and_date")
+            ),
+        )
+    ],
 }
+PRIOR_WEIGHT = 2.5  # logit the rules' verdict starts from (about 0.92 before calibration)
 MIN_PER_CLASS = 5  # a head with fewer examples of a class ships no weights (the rule decides)
 
 
@@ -398,6 +417,13 @@ class Matrix:
         return np.add.reduceat(G[self.row[o]] * self.val[o, None], self.colptr, axis=0)
 
 
+def offsets(rows: list[Example], spec: HeadSpec) -> np.ndarray:
+    head = M.Head(spec.name, spec.kind, 0, spec.classes, 0.5, 1.0, 0.0, spec.prior, PRIOR_WEIGHT)
+    if not rows:
+        return np.zeros((0, spec.width))
+    return np.stack([M.prior_offsets([head], e.feats, spec.width) for e in rows])
+
+
 def _sample_weights(y: np.ndarray, classes: int) -> np.ndarray:
     counts = np.bincount(y, minlength=classes).astype(np.float64)
     w = np.where(counts > 0, len(y) / np.maximum(counts, 1) / classes, 0.0)
@@ -405,7 +431,7 @@ def _sample_weights(y: np.ndarray, classes: int) -> np.ndarray:
     return w[y]
 
 
-def fit(X: Matrix, y: np.ndarray, spec: HeadSpec) -> tuple[np.ndarray, np.ndarray]:
+def fit(X: Matrix, y: np.ndarray, spec: HeadSpec, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weights (features x width) and bias (width,) by full-batch Adam on the weighted log loss."""
     k = spec.width
     classes = 2 if spec.kind == "binary" else k
@@ -417,7 +443,7 @@ def fit(X: Matrix, y: np.ndarray, spec: HeadSpec) -> tuple[np.ndarray, np.ndarra
     b1, b2, eps = 0.9, 0.999, 1e-8
     onehot = np.eye(classes)[y] if spec.kind == "softmax" else None
     for t in range(1, STEPS + 1):
-        Z = X.dot(W) + b
+        Z = X.dot(W) + b + off
         if spec.kind == "binary":
             p = 1.0 / (1.0 + np.exp(-np.clip(Z[:, 0], -30, 30)))
             G = ((p - y) * sw)[:, None]
@@ -516,23 +542,24 @@ def train_head(spec: HeadSpec, examples: list[Example], tune: list[Example]) -> 
     if len(y) == 0 or counts.min() < MIN_PER_CLASS:
         return None
     folds = np.array([_fold(e.key) for e in rows])
+    off = offsets(rows, spec)
     oof = np.zeros((len(rows), spec.width))
     for k in range(FOLDS):
         tr, te = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
         if len(te) == 0 or len(np.unique(y[tr])) < classes:
             continue
         Xtr = Matrix([rows[i] for i in tr])
-        W, b = fit(Xtr, y[tr], spec)
-        oof[te] = logits(Matrix([rows[i] for i in te], Xtr.columns), W, b)
+        W, b = fit(Xtr, y[tr], spec, off[tr])
+        oof[te] = logits(Matrix([rows[i] for i in te], Xtr.columns), W, b) + off[te]
     X = Matrix(rows)
-    W, b = fit(X, y, spec)
+    W, b = fit(X, y, spec, off)
     tune_rows = [e for e in tune if spec.name in e.labels]
     if spec.kind == "binary":
         a, c = platt(oof[:, 0], y.astype(np.float64))
         threshold_from = "out-of-fold F1"
         ty = np.array([e.labels[spec.name] for e in tune_rows], dtype=np.int64)
         if len(tune_rows) and ty.sum() >= 3 and (ty == 0).sum() >= 3:
-            tz = logits(Matrix(tune_rows, X.columns), W, b)[:, 0]
+            tz = (logits(Matrix(tune_rows, X.columns), W, b) + offsets(tune_rows, spec))[:, 0]
             threshold = choose_threshold(1 / (1 + np.exp(-(a * tz + c))), ty, spec.goal)
             threshold_from = f"validation tune half ({len(tune_rows)} rows)"
         else:
@@ -572,6 +599,8 @@ def train_group(name: str, examples: list[Example], tune: list[Example], out: Pa
                 "trained_rows": h.n,
                 "class_counts": h.counts,
                 "threshold_from": h.threshold_from,
+                "prior": [list(p) for p in h.spec.prior],
+                "prior_weight": PRIOR_WEIGHT if h.spec.prior else 0.0,
             }
         )
         col += h.spec.width

@@ -27,6 +27,7 @@ import re
 import threading
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -156,6 +157,12 @@ class Head:
     threshold: float  # binary: decide yes when probability >= threshold
     platt_a: float  # calibrated p = sigmoid(a * logit + b)   (softmax: temperature = a)
     platt_b: float
+    # The rules' verdict as a prior: cue name per class column ("" = the binary yes). A binary
+    # head's logit starts at +prior_weight when one of its cues is present, else -prior_weight;
+    # a softmax head's logit for the class whose cue is present starts at +prior_weight. The
+    # learned weights are corrections on top of the rules.
+    prior: tuple[tuple[str, int], ...] = ()
+    prior_weight: float = 0.0
 
     @property
     def width(self) -> int:
@@ -172,10 +179,34 @@ class Group:
         self.heads = heads
 
     def logits(self, f: Features) -> np.ndarray:
-        return np.asarray(f.val @ np.take(self.weights, f.idx, axis=0) + self.bias, dtype=np.float64)
+        z = np.asarray(f.val @ np.take(self.weights, f.idx, axis=0) + self.bias, dtype=np.float64)
+        return z + prior_offsets(self.heads.values(), f, len(z))
 
     def has(self, head: str) -> bool:
         return head in self.heads
+
+
+@lru_cache(maxsize=1024)
+def cue_bucket(name: str) -> int:
+    """The feature id of a named cue (as featurize computes it)."""
+    return int(_bucket(np.asarray([_name_hash(name)], dtype=np.uint64))[0])
+
+
+def prior_offsets(heads: Iterable[Head], f: Features, width: int) -> np.ndarray:
+    """Per column, the rules' prior (see Head.prior) for this feature vector."""
+    out = np.zeros(width, dtype=np.float64)
+    cues = set(f.idx[f.n_tokens + f.n_bigrams + f.n_chars :].tolist())
+    for h in heads:
+        if not h.prior:
+            continue
+        if h.kind == "binary":
+            hit = any(cue_bucket(name) in cues for name, _ in h.prior)
+            out[h.col] += h.prior_weight if hit else -h.prior_weight
+        else:
+            for name, cls in h.prior:
+                if cue_bucket(name) in cues:
+                    out[h.col + cls] += h.prior_weight
+    return out
 
 
 def _sigmoid(x: float) -> float:
@@ -279,6 +310,8 @@ def _read_group(name: str, folder: Path) -> Group | None:
             threshold=float(h["threshold"]),
             platt_a=float(h["platt_a"]),
             platt_b=float(h["platt_b"]),
+            prior=tuple((str(name), int(cls)) for name, cls in h.get("prior", [])),
+            prior_weight=float(h.get("prior_weight", 0.0)),
         )
         for h in meta["heads"]
     }
