@@ -234,6 +234,17 @@ def customer_examples(key: str, source: str, text: str, labels: dict[str, int]) 
     return out
 
 
+def weak_manager_negatives(key: str, source: str, text: str) -> list[Example]:
+    """GoEmotions, Davidson and Parakweet texts that name an escalation target ("my boss",
+    "a human", "senior", "the manager") are Reddit comments, tweets and office email, not a
+    customer asking a company for a manager: weak negatives for the manager heads, so they
+    learn what a request looks like rather than which source wrote it."""
+    _, window = message_features(text)
+    if window is None:
+        return []
+    return [Example(key, source + ":weak_manager_negative", window, {"manager_request": 0})]
+
+
 def _add(groups: dict[str, list[Example]], more: dict[str, list[Example]]) -> None:
     for g, rows in more.items():
         groups[g] += rows
@@ -264,6 +275,9 @@ def load_training(
                         {"frustration": int(lab >= 1)},
                     ),
                 )
+                groups["manager"] += weak_manager_negatives(
+                    "goemotions_dev:" + row["id"], "goemotions_dev", row["text"]
+                )
     for row in _read_glob(sets, "a2_"):
         if row["source"] == "davidson" and keep("davidson"):
             lab = _int(row["label"])
@@ -274,6 +288,7 @@ def load_training(
                         "davidson:" + row["id"], "davidson", row["text"], {"profanity": int(lab >= 1)}
                     ),
                 )
+                groups["manager"] += weak_manager_negatives("davidson:" + row["id"], "davidson", row["text"])
     for row in _read_glob(sets, "c_"):
         src = row["source"]
         if (
@@ -365,6 +380,15 @@ def load_tune() -> dict[str, list[Example]]:
 CUE_L2_FACTOR = 0.004  # the rules' verdicts (cue features) are regularized less than n-grams
 
 
+SHAPE_BUCKETS = np.array(
+    sorted(
+        M.cue_bucket("shape:" + n)
+        for n in ("all_caps", "caps_word", "bangs", "qbang", "lens", "lenm", "lenl", "lenxl")
+    ),
+    dtype=np.int64,
+)
+
+
 class Matrix:
     """Rows of hashed features as a compact sparse matrix (columns = features seen).
 
@@ -383,6 +407,9 @@ class Matrix:
         if columns is None:
             columns, col = np.unique(flat, return_inverse=True)
             cues = np.unique(np.concatenate(cue_ids)) if cue_ids else np.zeros(0, dtype=np.int64)
+            # Only the rules' verdicts are regularized lightly; shape cues (length, "!!") are
+            # style, which differs by source, so they are held as tightly as the n-grams.
+            cues = np.setdiff1d(cues, SHAPE_BUCKETS)
             self.l2 = np.where(np.isin(columns, cues), L2 * CUE_L2_FACTOR, L2)
         else:  # score with a trained model's columns; unseen features weigh nothing
             pos = np.minimum(np.searchsorted(columns, flat), max(len(columns) - 1, 0))
