@@ -543,6 +543,10 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
         head = group.heads.get("has_date")
         if head is not None:
             p = binary_prob(head, z)
+            if dates:
+                # Hard constraint: a time the rules find (not a past mention) is a date for
+                # the customer; the head adds dates the rules miss. Score and decision agree.
+                p = max(p, head.threshold)
             scores["has_date"] = p
             has_date = p >= head.threshold
             if has_date and not dates:
