@@ -87,6 +87,16 @@ def eval_a1(rows: list[dict[str, str]]) -> None:
             confusion[(row["label"], a.frustration)] += 1
     for src, b in sorted(by_source.items()):
         report("a1", src, "frustration>=1", b)
+    if len(by_source) > 1:
+        total = Binary()
+        for b in by_source.values():
+            total.tp, total.fp, total.fn, total.tn = (
+                total.tp + b.tp,
+                total.fp + b.fp,
+                total.fn + b.fn,
+                total.tn + b.tn,
+            )
+        report("a1", "all", "frustration>=1", total)
     if level2.tp + level2.fn + level2.fp:
         report("a1", "twcs_head", "frustration==2", level2)
         total = sum(confusion.values())
