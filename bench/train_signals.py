@@ -115,7 +115,8 @@ GROUPS: dict[str, list[HeadSpec]] = {
     ],
 }
 PRIOR_WEIGHT = 3.0  # logit the rules' verdict starts from (about 0.95 before calibration)
-MIN_PER_CLASS = 5  # a head with fewer examples of a class ships no weights (the rule decides)
+MIN_PER_CLASS = 5
+MIN_DEV_POSITIVES = 10  # a head that only ties its rule needs this many dev positives to ship  # a head with fewer examples of a class ships no weights (the rule decides)
 
 
 @dataclass
@@ -655,7 +656,9 @@ def gate(h: TrainedHead, dev: list[Example]) -> tuple[bool, float, float]:
         pred = np.argmax(z, axis=1)
         rule = np.argmax(off, axis=1)  # no apology cue at all: class 0 ("none")
     m, r = _metric(gold, pred, h.spec.kind), _metric(gold, rule, h.spec.kind)
-    return m >= r, m, r
+    # A tie on a handful of positives says nothing: the rule keeps deciding.
+    enough = h.spec.kind == "softmax" or int(np.sum(gold == 1)) >= MIN_DEV_POSITIVES
+    return m > r or (m == r and enough), m, r
 
 
 def train_group(
