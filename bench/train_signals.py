@@ -816,7 +816,10 @@ def cross_source() -> int:
                     checks = [
                         ("frustration>=1", [(int(int(r["label"]) >= 1), r["text"]) for r in a1]),
                         ("profanity", [(int(r["label"] == "1"), r["text"]) for r in a2]),
-                        ("manager_request>=1", [(int(int(r["label"] or 0) >= 1), r["text"]) for r in a3]),
+                        (
+                            "manager_request>=1 (all a3 rows)",
+                            [(int(int(r["label"] or 0) >= 1), r["text"]) for r in a3],
+                        ),
                     ]
                 else:
                     for col in fields:
