@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from anchordesk.signals import analyze_message, find_commitments, review_reply
+from anchordesk.signals import model as signals_model
 
 DEFAULT_SETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "sets"
 
@@ -85,6 +87,16 @@ def eval_a1(rows: list[dict[str, str]]) -> None:
             confusion[(row["label"], a.frustration)] += 1
     for src, b in sorted(by_source.items()):
         report("a1", src, "frustration>=1", b)
+    if len(by_source) > 1:
+        total = Binary()
+        for b in by_source.values():
+            total.tp, total.fp, total.fn, total.tn = (
+                total.tp + b.tp,
+                total.fp + b.fp,
+                total.fn + b.fn,
+                total.tn + b.tn,
+            )
+        report("a1", "all", "frustration>=1", total)
     if level2.tp + level2.fn + level2.fp:
         report("a1", "twcs_head", "frustration==2", level2)
         total = sum(confusion.values())
@@ -114,18 +126,24 @@ def eval_a2(rows: list[dict[str, str]]) -> None:
 
 
 def eval_a3(rows: list[dict[str, str]]) -> None:
-    one, two, anyb = Binary(), Binary(), Binary()
+    per: dict[str, tuple[Binary, Binary, Binary]] = defaultdict(lambda: (Binary(), Binary(), Binary()))
     for row in rows:
         a = analyze_message(row["text"])
         gold = int(row["label"] or 0)
-        one.add(gold == 1, a.manager_request == 1)
-        two.add(gold == 2, a.manager_request == 2)
-        anyb.add(gold >= 1, a.manager_request >= 1)
+        for key in ("all", row["source"]):
+            one, two, anyb = per[key]
+            one.add(gold == 1, a.manager_request == 1)
+            two.add(gold == 2, a.manager_request == 2)
+            anyb.add(gold >= 1, a.manager_request >= 1)
         if gold != a.manager_request:
             note_error("manager", gold, a.manager_request, row["text"])
-    report("a3", "all", "manager_request==1", one)
-    report("a3", "all", "manager_request==2", two)
-    report("a3", "all", "manager_request>=1", anyb)
+    for key in sorted(per, key=lambda k: (k != "all", k)):
+        if key != "all" and len(per) == 2:
+            continue  # one source: its rows are the "all" rows
+        one, two, anyb = per[key]
+        report("a3", key, "manager_request==1", one)
+        report("a3", key, "manager_request==2", two)
+        report("a3", key, "manager_request>=1", anyb)
 
 
 def parse_when(s: str) -> datetime | None:
@@ -232,9 +250,16 @@ def eval_b(rows: list[dict[str, str]]) -> None:
     excuse, has_date, ericsson_apology = Binary(), Binary(), Binary()
     steps: Counter[bool] = Counter()
     commit = CommitmentScore()
+    by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    src_excuse: dict[str, Binary] = defaultdict(Binary)
+    src_non: dict[str, Binary] = defaultdict(Binary)
     for row in rows:
         r = review_reply(row["text"])
         gold_ap = row["apology"]
+        by_source[row["source"]][0] += r.apology == gold_ap
+        by_source[row["source"]][1] += 1
+        src_excuse[row["source"]].add(row["excuse"] == "1", r.excuse)
+        src_non[row["source"]].add(gold_ap == "non_apology", r.apology == "non_apology")
         correct += r.apology == gold_ap
         for c in classes:
             apology_cls[c].add(gold_ap == c, r.apology == c)
@@ -261,6 +286,12 @@ def eval_b(rows: list[dict[str, str]]) -> None:
     report("b", "all", "has_date", has_date)
     TABLE.append(("b", "all", "next_step 3-class accuracy", f"{steps[True] / n:.3f}", "", "", 0, n))
     commit.report("b", "all")
+    if len(by_source) > 1:
+        for src in sorted(by_source):
+            ok, total = by_source[src]
+            TABLE.append(("b", src, "apology 4-class accuracy", f"{ok / total:.3f}", "", "", 0, total))
+            report("b", src, "apology=non_apology", src_non[src])
+            report("b", src, "excuse", src_excuse[src])
 
 
 def eval_c(rows: list[dict[str, str]]) -> None:
@@ -286,6 +317,32 @@ def throughput(texts: list[str], fn: Callable[[str], object], repeat: int = 1) -
     return len(texts) * repeat / (time.process_time() - start)
 
 
+def _rss_mb() -> float:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def model_stats() -> str:
+    """Size of the shipped weights, and the time and memory their first load takes."""
+    groups = ("customer", "manager", "reply", "clause")
+    folder = signals_model.WEIGHTS_DIR
+    size = sum(p.stat().st_size for g in groups for p in folder.glob(g + ".*"))
+    signals_model.reset_cache()
+    before = _rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    loaded = [signals_model.load_group(g) for g in groups]
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    added = _rss_mb() - before
+    present = [g for g, x in zip(groups, loaded, strict=True) if x is not None]
+    return (
+        f"model: weights {size / 2**20:.1f} MB on disk ({', '.join(present) or 'none'}); "
+        f"first load {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms CPU; RSS +{added:.1f} MB"
+    )
+
+
 def print_table(rows: Iterable[tuple[str, str, str, str, str, str, int, int]]) -> None:
     print("| set | subset | label | precision | recall | F1 | positives | n |")
     print("|---|---|---|---|---|---|---|---|")
@@ -298,13 +355,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=Path, default=DEFAULT_SETS)
     parser.add_argument("--errors", default="", help="print misclassified rows whose key starts with this")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument(
+        "--weights", type=Path, default=None, help="weights folder (default: the shipped ones)"
+    )
+    parser.add_argument("--rules-only", action="store_true", help="no learned heads: the rules alone decide")
     args = parser.parse_args(argv)
+    if args.weights is not None or args.rules_only:
+        signals_model.WEIGHTS_DIR = args.weights if args.weights is not None else Path("/nonexistent")
+        signals_model.reset_cache()
+    stats = model_stats()  # before anything else loads the weights
     folder: Path = args.sets.resolve()
     sets = {p: read_set(folder, p) for p in ("a1_", "a2_", "a3_", "b_", "c_")}
     evaluators = {"a1_": eval_a1, "a2_": eval_a2, "a3_": eval_a3, "b_": eval_b, "c_": eval_c}
     for prefix, rows in sets.items():
         if rows:
             evaluators[prefix](rows)
+    print(stats)
     print(f"sets: {folder}")
     print_table(TABLE)
     customer_texts = [r["text"] for p in ("a1_", "a2_", "a3_") for r in sets[p]]

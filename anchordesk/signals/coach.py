@@ -9,6 +9,8 @@ from typing import Literal
 
 from ._spans import Span, clip, dedupe, normalize_quotes, rebase, sentences, span_from_match
 from .dates import find_due_expressions
+from .model import Features, binary_prob, featurize, load_group, softmax_probs
+from .model import evidence as model_evidence
 
 Apology = Literal["none", "sincere", "formulaic", "non_apology"]
 NextStep = Literal["none", "vague", "concrete"]
@@ -34,6 +36,13 @@ class ReplyReview:
     unexplained_questions: bool
     findings: list[Finding] = field(default_factory=list)
     evidence: list[Span] = field(default_factory=list)
+    # Calibrated probabilities 0..1 from the learned heads (docs/signals.md): the probability of
+    # the returned apology / next_step class, and of a yes for excuse and has_date. When no
+    # weights ship for a head, the rule decides and its score is 0.0 or 1.0.
+    apology_score: float = 0.0
+    excuse_score: float = 0.0
+    next_step_score: float = 0.0
+    has_date_score: float = 0.0
 
 
 # ---------------------------------------------------------------- apology
@@ -441,7 +450,7 @@ _SUGGEST = {
 }
 
 
-def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
+def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool = False) -> ReplyReview:
     """Check an agent's draft reply; suggestions only, never a gate."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -496,6 +505,53 @@ def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
     evidence += dates
     has_date = bool(dates)
 
+    rule = _ReplyRule(apology, bool(excuses), bool(owns), bool(empathy_spans), next_step, has_date)
+    scores = {
+        "apology": 1.0,
+        "excuse": float(bool(excuses)),
+        "next_step": 1.0,
+        "has_date": float(has_date),
+    }
+    group = None if _rules_only else load_group("reply")
+    if group is not None:
+        feats = reply_features(text, rule)
+        z = group.logits(feats)
+        head = group.heads.get("apology")
+        if head is not None:
+            probs = softmax_probs(head, z)
+            choice = max(head.classes, key=lambda c: probs[c])
+            if choice != "none" and apology_span is None:
+                choice = "none"  # hard constraint: an apology needs an apology word
+            apology, scores["apology"] = choice, probs[choice]  # type: ignore[assignment]
+        head = group.heads.get("excuse")
+        if head is not None:
+            p = binary_prob(head, z)
+            scores["excuse"] = p
+            if p >= head.threshold and not excuses:
+                excuses = model_evidence(group, head, feats, text, "excuse")
+                evidence += excuses
+                if not excuses:
+                    excuses = [Span("excuse", 0, len(text), text)]
+            elif p < head.threshold:
+                evidence = [e for e in evidence if e.label != "excuse"]
+                excuses = []
+        head = group.heads.get("next_step")
+        if head is not None:
+            probs = softmax_probs(head, z)
+            choice = max(head.classes, key=lambda c: probs[c])
+            next_step, scores["next_step"] = choice, probs[choice]  # type: ignore[assignment]
+        head = group.heads.get("has_date")
+        if head is not None:
+            p = binary_prob(head, z)
+            if dates:
+                # Hard constraint: a time the rules find (not a past mention) is a date for
+                # the customer; the head adds dates the rules miss. Score and decision agree.
+                p = max(p, head.threshold)
+            scores["has_date"] = p
+            has_date = p >= head.threshold
+            if has_date and not dates:
+                evidence += model_evidence(group, head, feats, text, "due")
+
     questions = [
         span_from_match("question", text, m)
         for m in _QUESTION_TO_CUSTOMER_RE.finditer(text)
@@ -517,7 +573,7 @@ def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
     if next_step == "none":
         findings.append(Finding("no_next_step", None, _SUGGEST["no_next_step"]))
     elif next_step == "vague":
-        findings.append(Finding("vague_next_step", vague[0], _SUGGEST["vague_next_step"]))
+        findings.append(Finding("vague_next_step", vague[0] if vague else None, _SUGGEST["vague_next_step"]))
     if next_step != "none" and not has_date and _agent_promises(text):
         findings.append(Finding("no_date", None, _SUGGEST["no_date"]))
     if unexplained:
@@ -536,7 +592,46 @@ def review_reply(text: str, *, customer_upset: bool = False) -> ReplyReview:
         unexplained_questions=unexplained,
         findings=findings,
         evidence=rebase(dedupe(evidence), original),
+        apology_score=round(scores["apology"], 3),
+        excuse_score=round(scores["excuse"], 3),
+        next_step_score=round(scores["next_step"], 3),
+        has_date_score=round(scores["has_date"], 3),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplyRule:
+    apology: str
+    excuse: bool
+    ownership: bool
+    empathy: bool
+    next_step: str
+    has_date: bool
+
+
+def reply_cues(rule: _ReplyRule) -> list[str]:
+    """The rules' verdicts as indicator features for the learned heads."""
+    out = [f"r:apology={rule.apology}", f"r:next_step={rule.next_step}"]
+    if rule.excuse:
+        out.append("r:excuse")
+    if rule.ownership:
+        out.append("r:ownership")
+    if rule.empathy:
+        out.append("r:empathy")
+    if rule.has_date:
+        out.append("r:has_date")
+    return out
+
+
+def reply_features(text: str, rule: _ReplyRule) -> Features:
+    return featurize(text, reply_cues(rule))
+
+
+def reply_rule_features(text: str) -> Features:
+    """Features of a reply exactly as review_reply computes them (for the training script)."""
+    r = review_reply(text, _rules_only=True)
+    rule = _ReplyRule(r.apology, r.excuse, r.ownership, r.empathy, r.next_step, r.has_date)
+    return reply_features(normalize_quotes(clip(text)), rule)
 
 
 _BARE_DAY_RE = re.compile(r"(?:today|tonight|this\s+(?:morning|afternoon|evening))$", re.IGNORECASE)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from ._spans import Span, clip, normalize_quotes, sentences
 from .dates import BusinessCalendar, DueExpression, find_due_expressions, find_vague_times, to_local
+from .model import Features, binary_prob, featurize, load_group
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,9 @@ class Commitment:
     span: Span
     action_span: Span | None = None
     due_span: Span | None = None
+    # Calibrated probability 0..1 that this clause is a promise (the learned "commitment" head;
+    # 1.0 when no weights ship and the rules alone decided).
+    score: float = 1.0
 
 
 _SUBJ = (
@@ -131,8 +135,53 @@ def find_commitments(
     now = to_local(sent_at, tz)
     dues = find_due_expressions(text, now=now, calendar=calendar, locale=locale)
     vague = find_vague_times(text)
+    out = [c for c, _ in _candidates(text, dues, vague)]
+    out.sort(key=lambda c: c.span.start)
+    return [_rebase(c, original) for c in out]
+
+
+def commitment_candidates(
+    text: str,
+    *,
+    sent_at: datetime,
+    tz: str | tzinfo = "UTC",
+    calendar: BusinessCalendar | None = None,
+) -> list[tuple[Commitment, Features]]:
+    """Every clause the rules propose as a promise, with the features the model scores
+    (unfiltered; for the training script). Spans refer to the straight-quoted text."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    text = normalize_quotes(clip(text))
+    now = to_local(sent_at, tz)
+    dues = find_due_expressions(text, now=now, calendar=calendar)
+    return [(c, f) for c, f, _ in _proposals(text, dues, find_vague_times(text))]
+
+
+def _candidates(text: str, dues: list[DueExpression], vague: list[Span]) -> list[tuple[Commitment, Features]]:
+    group = load_group("clause")
+    head = group.heads.get("commitment") if group is not None else None
+    if group is None or head is None:
+        return [
+            (c, f) for c, f, kind in _proposals(text, dues, vague, featurize_them=False) if kind != "due_only"
+        ]
+    out: list[tuple[Commitment, Features]] = []
+    for c, f, _ in _proposals(text, dues, vague):
+        p = binary_prob(head, group.logits(f))
+        if p >= head.threshold:
+            out.append((replace(c, score=round(p, 3)), f))
+    return out
+
+
+_NO_FEATURES = featurize("")
+
+
+def _proposals(
+    text: str, dues: list[DueExpression], vague: list[Span], *, featurize_them: bool = True
+) -> list[tuple[Commitment, Features, str]]:
+    found: list[tuple[Commitment, str, int, int]] = []
     out: list[Commitment] = []
-    for s_start, s_end in sentences(text):
+    spans = sentences(text)
+    for s_start, s_end in spans:
         sentence = text[s_start:s_end]
         if sentence.rstrip().endswith("?") and re.match(
             r"\s*(?:will|shall|would|should|can|could)\b", sentence, re.I
@@ -153,9 +202,42 @@ def find_commitments(
                 commitment = _build(text, m, kind, s_start, s_end, dues, vague)
                 if commitment is not None:
                     out.append(commitment)
-    out.extend(_continuations(text, out, dues))
-    out.sort(key=lambda c: c.span.start)
-    return [_rebase(c, original) for c in out]
+                    found.append((commitment, kind, s_start, s_end))
+    for c in _continuations(text, out, dues):
+        sent = next(((a, b) for a, b in spans if a <= c.span.start < b), (c.span.start, c.span.end))
+        found.append((c, "and_date", sent[0], sent[1]))
+    # Clauses the rules do not take but that give a time for an action ("ships today",
+    # "call you today at 16:00"): the model decides whether they promise something.
+    for s_start, s_end in spans:
+        if any(s_start <= c.span.start < s_end for c in out):
+            continue
+        due = next((d for d in dues if s_start <= d.span.start < s_end), None)
+        if due is None or text[s_start:s_end].rstrip().endswith("?"):
+            continue
+        a_start = s_start
+        a_end = due.span.start
+        while a_end > a_start and text[a_end - 1] in " ,":
+            a_end -= 1
+        if a_end - a_start < 3 or a_end - a_start > 200 or not re.search(r"[A-Za-z]", text[a_start:a_end]):
+            continue
+        action = text[a_start:a_end]
+        span = Span("commitment", a_start, due.span.end, text[a_start : due.span.end])
+        c = Commitment(action, due.span.text, due.due, span, Span("action", a_start, a_end, action), due.span)
+        found.append((c, "due_only", s_start, s_end))
+    return [
+        (c, _clause_features(text, c, kind, s, e) if featurize_them else _NO_FEATURES, kind)
+        for c, kind, s, e in found
+    ]
+
+
+def _clause_features(text: str, c: Commitment, kind: str, s_start: int, s_end: int) -> Features:
+    before = text[max(s_start, c.span.start - 40) : c.span.start].lower().split()[-2:]
+    cues = [f"k:kind={kind}", "k:pre=" + " ".join(before)]
+    if c.due_text:
+        cues.append("k:due" if c.due is not None else "k:due_vague")
+    if text[s_start:s_end].rstrip().endswith("?"):
+        cues.append("k:question")
+    return featurize(text[s_start:s_end], cues)
 
 
 def _rebase(c: Commitment, original: str) -> Commitment:
@@ -173,6 +255,7 @@ def _rebase(c: Commitment, original: str) -> Commitment:
         span=span,
         action_span=action_span,
         due_span=due_span,
+        score=c.score,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from ._spans import Span, clip, dedupe, normalize_quotes, rebase, span_from_match
 from .frustration import frustration_cues, positive_cues, sentiment
 from .manager import find_manager_request
+from .model import Features, Group, Head, binary_prob, featurize, load_group
+from .model import evidence as model_evidence
 from .profanity import find_abuse, find_profanity
 
 
@@ -27,6 +29,11 @@ class MessageAnalysis:
     thanks: bool
     sentiment: float = 0.0
     evidence: list[Span] = field(default_factory=list)
+    # Calibrated probabilities 0..1 from the learned heads (docs/signals.md); when no weights
+    # ship for a head, the rule decides and its score is 0.0 or 1.0.
+    profanity_score: float = 0.0
+    abusive_score: float = 0.0
+    manager_request_score: float = 0.0
 
     @property
     def hot(self) -> bool:
@@ -74,20 +81,7 @@ def analyze_message(text: str) -> MessageAnalysis:
     happy = compound >= 0.5 and bool(thanks_spans or positive_cues(text)) and not sarcasm
     raw, hostile, cues = frustration_cues(text, positive=happy)
 
-    if compound <= -0.6:
-        raw += 0.75
-    elif compound <= -0.3:
-        raw += 0.4
-    elif compound >= 0.5 and not sarcasm:
-        raw -= 0.5
-    if sarcasm:
-        raw += 1.0
-    if thanks_spans and not sarcasm:
-        raw -= 0.5 * min(positive_cues(text), 2)
-    if profanity:
-        raw += 1.0
-    if manager_level:
-        raw += 1.0
+    raw += _raw_adjust(text, compound, bool(sarcasm), bool(thanks_spans), bool(profanity), manager_level)
 
     level = 1 if raw >= FRUSTRATED_AT else 0
     # Swearing in a complaint is aimed at the company or its product (LABELS.md: level 2).
@@ -96,23 +90,261 @@ def analyze_message(text: str) -> MessageAnalysis:
         level = 2
     elif profanity or manager_level:
         level = max(level, 1)
-    # Bands keep the score ordered with the level: 0 -> [0, .33], 1 -> [.34, .66], 2 -> [.67, 1].
-    intensity = min(1.0, max(0.0, raw) / 4.0)
-    if level == 2:
-        intensity = min(1.0, intensity + 0.25 * (hostile + bool(abuse) + swearing_at_you))
-    score = (0.0, 0.34, 0.67)[level] + 0.32 * intensity
+    rule = _RuleVerdict(level, bool(profanity), bool(abuse), manager_level, bool(sarcasm), compound, cues)
 
-    thanks = bool(thanks_spans) and not sarcasm and level < 2
+    thanks = bool(thanks_spans) and not sarcasm
     evidence = list(cues) + profanity + abuse + manager_spans + sarcasm
+    group = load_group("customer")
+    if group is None:
+        decided = _rule_decision(rule, raw, hostile, bool(abuse), swearing_at_you)
+    else:
+        feats = customer_features(text, rule)
+        decided = _model_decision(group, feats, text, rule, evidence)
+        _manager_decision(decided, text, rule, evidence)
+    thanks = thanks and decided.frustration < 2
     if thanks:
         evidence += thanks_spans
     return MessageAnalysis(
-        frustration=level,
-        frustration_score=round(score, 3),
-        profanity=bool(profanity),
-        abusive=bool(abuse),
-        manager_request=manager_level,
+        frustration=decided.frustration,
+        frustration_score=round(decided.frustration_score, 3),
+        profanity=decided.profanity,
+        abusive=decided.abusive,
+        manager_request=decided.manager_request,
         thanks=thanks,
         sentiment=compound,
         evidence=rebase(dedupe(evidence), original),
+        profanity_score=round(decided.profanity_score, 3),
+        abusive_score=round(decided.abusive_score, 3),
+        manager_request_score=round(decided.manager_request_score, 3),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleVerdict:
+    frustration: int
+    profanity: bool
+    abusive: bool
+    manager_request: int
+    sarcasm: bool
+    sentiment: float
+    cues: list[Span]
+
+
+@dataclass(slots=True)
+class _Decision:
+    frustration: int
+    frustration_score: float
+    profanity: bool
+    profanity_score: float
+    abusive: bool
+    abusive_score: float
+    manager_request: int
+    manager_request_score: float
+
+
+def customer_cues(rule: _RuleVerdict) -> list[str]:
+    """The rules' verdicts as indicator features for the learned heads."""
+    out = [
+        f"c:frustration={rule.frustration}",
+        f"c:manager={rule.manager_request}",
+        "c:vader="
+        + (
+            "--"
+            if rule.sentiment <= -0.6
+            else "-"
+            if rule.sentiment <= -0.3
+            else "+"
+            if rule.sentiment >= 0.5
+            else "0"
+        ),
+    ]
+    if rule.profanity:
+        out.append("c:profanity")
+    if rule.abusive:
+        out.append("c:abuse")
+    if rule.sarcasm:
+        out.append("c:sarcasm")
+    out.extend(sorted({"c:cue=" + sp.label for sp in rule.cues}))
+    return out
+
+
+def customer_features(text: str, rule: _RuleVerdict) -> Features:
+    return featurize(text, customer_cues(rule))
+
+
+def message_features(text: str) -> tuple[Features, Features | None]:
+    """Features of a customer message exactly as analyze_message computes them (for training):
+    the whole message, and the windows around escalation targets (None when there is none)."""
+    text = normalize_quotes(clip(text if isinstance(text, str) else ""))
+    rule = _rules(text)
+    return customer_features(text, rule), manager_features(text, rule)
+
+
+# Words naming someone to escalate to. A message without one asks for no manager (a hard
+# constraint); the manager heads read only the text around these words, so what they learn is
+# how people ask, not how a whole complaint is written.
+_ESCALATION_TARGET_RE = re.compile(
+    r"\b(?:manager|managers|management|supervisor|supervisors|supervis\w*|mgr|sup|boss|bosses|ceo|president|"
+    r"head\s+office|corporate|executives?|exec|superiors?|higher[-\s]?ups?|higher|in\s+charge|senior|"
+    r"human|humans|real\s+person|live\s+person|actual\s+person|real\s+people|live\s+agent|real\s+agent|"
+    r"escalat\w*|above\s+(?:you|your)|chain\s+of\s+command|team\s+lead(?:er)?|bot|robot|automated|someone\s+else|"
+    r"somebody\s+else|authority)\b",
+    re.IGNORECASE,
+)
+_WINDOW_BEFORE, _WINDOW_AFTER, _MAX_WINDOWS = 90, 50, 6
+
+
+def manager_window(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text around escalation targets (merged windows joined by " | "), and the windows."""
+    windows: list[tuple[int, int]] = []
+    for m in _ESCALATION_TARGET_RE.finditer(text):
+        s, e = max(0, m.start() - _WINDOW_BEFORE), min(len(text), m.end() + _WINDOW_AFTER)
+        if windows and s <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], e)
+        else:
+            if len(windows) == _MAX_WINDOWS:
+                break
+            windows.append((s, e))
+    return " | ".join(text[s:e] for s, e in windows), windows
+
+
+def manager_features(text: str, rule: _RuleVerdict) -> Features | None:
+    window, spans = manager_window(text)
+    if not spans:
+        return None
+    return featurize(window, [f"m:rule={rule.manager_request}"])
+
+
+def _rules(text: str) -> _RuleVerdict:
+    profanity = find_profanity(text)
+    abuse = find_abuse(text)
+    manager_level, _ = find_manager_request(text)
+    compound = sentiment(text)
+    thanks_spans = list(_THANKS_RE.finditer(text))
+    sarcasm = list(_SARCASTIC_THANKS_RE.finditer(text))
+    happy = compound >= 0.5 and bool(thanks_spans or positive_cues(text)) and not sarcasm
+    raw, hostile, cues = frustration_cues(text, positive=happy)
+    raw += _raw_adjust(text, compound, bool(sarcasm), bool(thanks_spans), bool(profanity), manager_level)
+    level = 1 if raw >= FRUSTRATED_AT else 0
+    swearing_at_you = bool(profanity) and (bool(_YOU_RE.search(text)) or raw - 1.0 >= 0.5) and raw >= 1.0
+    if hostile or abuse or swearing_at_you:
+        level = 2
+    elif profanity or manager_level:
+        level = max(level, 1)
+    return _RuleVerdict(level, bool(profanity), bool(abuse), manager_level, bool(sarcasm), compound, cues)
+
+
+def _raw_adjust(
+    text: str, compound: float, sarcasm: bool, thanks: bool, profanity: bool, manager_level: int
+) -> float:
+    raw = 0.0
+    if compound <= -0.6:
+        raw += 0.75
+    elif compound <= -0.3:
+        raw += 0.4
+    elif compound >= 0.5 and not sarcasm:
+        raw -= 0.5
+    if sarcasm:
+        raw += 1.0
+    if thanks and not sarcasm:
+        raw -= 0.5 * min(positive_cues(text), 2)
+    if profanity:
+        raw += 1.0
+    if manager_level:
+        raw += 1.0
+    return raw
+
+
+def _rule_decision(rule: _RuleVerdict, raw: float, hostile: bool, abuse: bool, swearing: bool) -> _Decision:
+    level = rule.frustration
+    # Bands keep the score ordered with the level: 0 -> [0, .33], 1 -> [.34, .66], 2 -> [.67, 1].
+    intensity = min(1.0, max(0.0, raw) / 4.0)
+    if level == 2:
+        intensity = min(1.0, intensity + 0.25 * (hostile + abuse + swearing))
+    score = (0.0, 0.34, 0.67)[level] + 0.32 * intensity
+    return _Decision(
+        level,
+        score,
+        rule.profanity,
+        float(rule.profanity),
+        rule.abusive,
+        float(rule.abusive),
+        rule.manager_request,
+        float(bool(rule.manager_request)),
+    )
+
+
+def _prob(group: Group, name: str, logits: object) -> tuple[Head | None, float]:
+    head = group.heads.get(name)
+    if head is None:
+        return None, 0.0
+    return head, binary_prob(head, logits)  # type: ignore[arg-type]
+
+
+def _model_decision(
+    group: Group, feats: Features, text: str, rule: _RuleVerdict, evidence: list[Span]
+) -> _Decision:
+    z = group.logits(feats)
+    have = {sp.label for sp in evidence}
+
+    def decide(name: str, fallback: bool, label: str) -> tuple[bool, float]:
+        head, p = _prob(group, name, z)
+        if head is None:
+            return fallback, float(fallback)
+        yes = p >= head.threshold
+        if yes and label not in have:
+            evidence.extend(model_evidence(group, head, feats, text, label))
+        return yes, p
+
+    profane, p_prof = decide("profanity", rule.profanity, "profanity")
+    abusive, p_abuse = decide("abusive", rule.abusive, "abuse")
+    level_mgr, p_mgr = rule.manager_request, float(bool(rule.manager_request))
+    frustrated, p_any = decide("frustration", rule.frustration >= 1, "frustration")
+    hot_head, p_hot = _prob(group, "frustration_hot", z)
+    hot = (rule.frustration == 2) if hot_head is None else p_hot >= hot_head.threshold
+    # Hard constraint from LABELS.md: insults and threats at staff are level 2.
+    level = 2 if (frustrated and hot) or abusive else 1 if frustrated else 0
+    if level == 0:
+        score = 0.33 * min(p_any, 1.0)
+    elif level == 1:
+        score = 0.34 + 0.32 * min(p_hot, 1.0)
+    else:
+        score = 0.67 + 0.33 * max(p_hot, p_abuse)
+    return _Decision(level, score, profane, p_prof, abusive, p_abuse, level_mgr, p_mgr)
+
+
+def _manager_decision(decided: _Decision, text: str, rule: _RuleVerdict, evidence: list[Span]) -> None:
+    """Manager request from the "manager" heads, which read the windows around escalation targets."""
+    group = load_group("manager")
+    head = group.heads.get("manager_request") if group is not None else None
+    if group is None or head is None:
+        return  # the rule's verdict stands
+    window, spans = manager_window(text)
+    if not spans:
+        decided.manager_request, decided.manager_request_score = 0, 0.0
+        return
+    feats = featurize(window, [f"m:rule={rule.manager_request}"])
+    z = group.logits(feats)
+    p = binary_prob(head, z)
+    decided.manager_request_score = p
+    if p < head.threshold:
+        decided.manager_request = 0
+        return
+    before = group.heads.get("manager_before")
+    if before is None:
+        decided.manager_request = rule.manager_request or 1
+    else:
+        decided.manager_request = 2 if binary_prob(before, z) >= before.threshold else 1
+    if not any(sp.label.startswith("manager_request") for sp in evidence):
+        # Model spans point into the window text; map them back to the message.
+        offsets: list[tuple[int, int]] = []
+        pos = 0
+        for s, e in spans:
+            offsets.append((pos, s))
+            pos += (e - s) + 3
+        for sp in model_evidence(group, head, feats, window, "manager_request"):
+            base = next(((w0, s0) for w0, s0 in reversed(offsets) if w0 <= sp.start), None)
+            if base is not None:
+                start = base[1] + sp.start - base[0]
+                end = start + (sp.end - sp.start)
+                evidence.append(Span("manager_request", start, end, text[start:end]))
