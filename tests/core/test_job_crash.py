@@ -283,7 +283,7 @@ agent = do_create_agent(email="alex@example.test", name="Alex Agent",
 customer, _ = do_get_or_create_customer("dana@example.test", name="Dana")
 """
 
-SLA_TICKETS = 250
+SLA_TICKETS = 1000  # enough breaches that a kill lands mid-scan even when breaching is fast
 SLA_SEED = (
     PEOPLE
     + f"""
