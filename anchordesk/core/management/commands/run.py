@@ -82,6 +82,9 @@ class Command(BaseCommand):
                 signal_group(p, signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
+        # Ctrl-C stops both even when this process was started with SIGINT ignored (a background job
+        # of a non-interactive shell, a test runner's worker): the disposition is inherited.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)
