@@ -95,11 +95,12 @@ def analyze_message(text: str) -> MessageAnalysis:
     thanks = bool(thanks_spans) and not sarcasm
     evidence = list(cues) + profanity + abuse + manager_spans + sarcasm
     group = load_group("customer")
+    by_rule = _rule_decision(rule, raw, hostile, bool(abuse), swearing_at_you)
     if group is None:
-        decided = _rule_decision(rule, raw, hostile, bool(abuse), swearing_at_you)
+        decided = by_rule
     else:
         feats = customer_features(text, rule)
-        decided = _model_decision(group, feats, text, rule, evidence)
+        decided = _model_decision(group, feats, text, rule, evidence, by_rule.frustration_score)
         _manager_decision(decided, text, rule, evidence)
     thanks = thanks and decided.frustration < 2
     if thanks:
@@ -282,7 +283,7 @@ def _prob(group: Group, name: str, logits: object) -> tuple[Head | None, float]:
 
 
 def _model_decision(
-    group: Group, feats: Features, text: str, rule: _RuleVerdict, evidence: list[Span]
+    group: Group, feats: Features, text: str, rule: _RuleVerdict, evidence: list[Span], rule_score: float
 ) -> _Decision:
     z = group.logits(feats)
     have = {sp.label for sp in evidence}
@@ -304,7 +305,9 @@ def _model_decision(
     hot = (rule.frustration == 2) if hot_head is None else p_hot >= hot_head.threshold
     # Hard constraint from LABELS.md: insults and threats at staff are level 2.
     level = 2 if (frustrated and hot) or abusive else 1 if frustrated else 0
-    if level == 0:
+    if "frustration" not in group.heads and hot_head is None and not (abusive and not rule.abusive):
+        score = rule_score  # the rules decide frustration: keep their intensity within the level's band
+    elif level == 0:
         score = 0.33 * min(p_any, 1.0)
     elif level == 1:
         score = 0.34 + 0.32 * min(p_hot, 1.0)

@@ -326,7 +326,7 @@ def _now(db: Db) -> str:
     return moment.isoformat() if db.pg else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-PROMISES = 120  # of each kind: reminders due and promises already missed
+PROMISES = 400  # of each kind: reminders due and promises already missed (enough that kills land mid-scan)
 PROMISE_SEED = (
     PEOPLE
     + f"""
