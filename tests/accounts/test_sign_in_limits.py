@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import requests
@@ -33,8 +34,8 @@ def _wrong_password_from_a_fresh_browser(base: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_are_checked_no_more_times_than_the_limit(
-    live_server, people: Personas, settings
-) -> None:  # type: ignore[no-untyped-def]
+    live_server: Any, people: Personas, settings: Any
+) -> None:
     settings.LOGIN_RATE_LIMIT = 10
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         statuses = list(pool.map(_wrong_password_from_a_fresh_browser, [live_server.url] * PARALLEL))
@@ -46,7 +47,9 @@ def test_parallel_wrong_passwords_are_checked_no_more_times_than_the_limit(
 
 
 @pytest.mark.django_db
-def test_one_address_trying_many_user_names_is_stopped(client: Client, people: Personas, settings) -> None:  # type: ignore[no-untyped-def]
+def test_one_address_trying_many_user_names_is_stopped(
+    client: Client, people: Personas, settings: Any
+) -> None:
     settings.LOGIN_RATE_LIMIT = 5
     settings.LOGIN_RATE_LIMIT_PER_ADDRESS = 20
     statuses = [
