@@ -72,25 +72,16 @@ def analyze_message(text: str) -> MessageAnalysis:
 
     original = text
     text = normalize_quotes(text)
-    profanity = find_profanity(text)
-    abuse = find_abuse(text)
-    manager_level, manager_spans = find_manager_request(text)
-    compound = sentiment(text)
-    thanks_spans = [span_from_match("thanks", text, m) for m in _THANKS_RE.finditer(text)]
-    sarcasm = [span_from_match("sarcasm", text, m) for m in _SARCASTIC_THANKS_RE.finditer(text)]
-    happy = compound >= 0.5 and bool(thanks_spans or positive_cues(text)) and not sarcasm
-    raw, hostile, cues = frustration_cues(text, positive=happy)
-
-    raw += _raw_adjust(text, compound, bool(sarcasm), bool(thanks_spans), bool(profanity), manager_level)
-
-    level = 1 if raw >= FRUSTRATED_AT else 0
-    # Swearing in a complaint is aimed at the company or its product (LABELS.md: level 2).
-    swearing_at_you = bool(profanity) and (bool(_YOU_RE.search(text)) or raw - 1.0 >= 0.5) and raw >= 1.0
-    if hostile or abuse or swearing_at_you:
-        level = 2
-    elif profanity or manager_level:
-        level = max(level, 1)
-    rule = _RuleVerdict(level, bool(profanity), bool(abuse), manager_level, bool(sarcasm), compound, cues)
+    rp = _rule_pass(text)
+    rule, raw, hostile, swearing_at_you = rp.rule, rp.raw, rp.hostile, rp.swearing_at_you
+    profanity, abuse, manager_spans, thanks_spans, sarcasm = (
+        rp.profanity,
+        rp.abuse,
+        rp.manager_spans,
+        rp.thanks_spans,
+        rp.sarcasm,
+    )
+    cues = rule.cues
 
     thanks = bool(thanks_spans) and not sarcasm
     evidence = list(cues) + profanity + abuse + manager_spans + sarcasm
@@ -112,7 +103,7 @@ def analyze_message(text: str) -> MessageAnalysis:
         abusive=decided.abusive,
         manager_request=decided.manager_request,
         thanks=thanks,
-        sentiment=compound,
+        sentiment=rule.sentiment,
         evidence=rebase(dedupe(evidence), original),
         profanity_score=round(decided.profanity_score, 3),
         abusive_score=round(decided.abusive_score, 3),
@@ -216,23 +207,47 @@ def manager_features(text: str, rule: _RuleVerdict) -> Features | None:
     return featurize(window, [f"m:rule={rule.manager_request}"])
 
 
-def _rules(text: str) -> _RuleVerdict:
+@dataclass(frozen=True, slots=True)
+class _RulePass:
+    """Everything the rules find in one message: their verdict and the spans behind it."""
+
+    rule: _RuleVerdict
+    raw: float
+    hostile: bool
+    swearing_at_you: bool
+    profanity: list[Span]
+    abuse: list[Span]
+    manager_spans: list[Span]
+    thanks_spans: list[Span]
+    sarcasm: list[Span]
+
+
+def _rule_pass(text: str) -> _RulePass:
+    """The rules over a normalized message: one place, so training features equal run-time ones."""
     profanity = find_profanity(text)
     abuse = find_abuse(text)
-    manager_level, _ = find_manager_request(text)
+    manager_level, manager_spans = find_manager_request(text)
     compound = sentiment(text)
-    thanks_spans = list(_THANKS_RE.finditer(text))
-    sarcasm = list(_SARCASTIC_THANKS_RE.finditer(text))
+    thanks_spans = [span_from_match("thanks", text, m) for m in _THANKS_RE.finditer(text)]
+    sarcasm = [span_from_match("sarcasm", text, m) for m in _SARCASTIC_THANKS_RE.finditer(text)]
     happy = compound >= 0.5 and bool(thanks_spans or positive_cues(text)) and not sarcasm
     raw, hostile, cues = frustration_cues(text, positive=happy)
     raw += _raw_adjust(text, compound, bool(sarcasm), bool(thanks_spans), bool(profanity), manager_level)
     level = 1 if raw >= FRUSTRATED_AT else 0
+    # Swearing in a complaint is aimed at the company or its product (LABELS.md: level 2).
     swearing_at_you = bool(profanity) and (bool(_YOU_RE.search(text)) or raw - 1.0 >= 0.5) and raw >= 1.0
     if hostile or abuse or swearing_at_you:
         level = 2
     elif profanity or manager_level:
         level = max(level, 1)
-    return _RuleVerdict(level, bool(profanity), bool(abuse), manager_level, bool(sarcasm), compound, cues)
+    rule = _RuleVerdict(level, bool(profanity), bool(abuse), manager_level, bool(sarcasm), compound, cues)
+    return _RulePass(
+        rule, raw, hostile, swearing_at_you, profanity, abuse, manager_spans, thanks_spans, sarcasm
+    )
+
+
+def _rules(text: str) -> _RuleVerdict:
+    return _rule_pass(text).rule
 
 
 def _raw_adjust(
