@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from anchordesk.env import database_from_url, env_bool, env_int, env_list, env_str
+from anchordesk.sso.claims import parse_team_groups as _parse_team_groups
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ANCHORDESK_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "anchordesk.collab",
     "anchordesk.wellbeing",
     "anchordesk.insights",
+    "anchordesk.sso",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +92,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["anchordesk.accounts.backends.EmailOrUsernameBackend"]
+AUTHENTICATION_BACKENDS = [
+    "anchordesk.accounts.backends.EmailOrUsernameBackend",
+    "anchordesk.sso.backends.OidcBackend",  # sessions opened by single sign-on (anchordesk/sso)
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -251,3 +256,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
+
+# ---- Single sign-on (OpenID Connect) and SCIM deprovisioning: anchordesk/sso, docs/sso.md ----
+# SSO is on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")  # discovery: <issuer>/.well-known/openid-configuration
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_REDIRECT_URI = env_str("OIDC_REDIRECT_URI", "")  # default: <this site>/sso/callback/
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)  # create agents on their first sign-in
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)  # link an existing agent by verified email
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")  # a dotted path reaches nested claims
+OIDC_AGENT_GROUPS = env_list("OIDC_AGENT_GROUPS", [])  # none of the three set: no role mapping
+OIDC_LEAD_GROUPS = env_list("OIDC_LEAD_GROUPS", [])
+OIDC_ADMIN_GROUPS = env_list("OIDC_ADMIN_GROUPS", [])
+OIDC_TEAM_GROUPS = env_str("OIDC_TEAM_GROUPS", "")  # "group=Team name, other-group=Other team"
+SCIM_TOKEN = env_str("SCIM_TOKEN", "")  # bearer token for /scim/v2/; empty: SCIM off
+_parse_team_groups(OIDC_TEAM_GROUPS)  # a typo fails at start-up, not at someone's sign-in

@@ -251,7 +251,7 @@ def do_update_organization(org: Organization, *, actor: User, **changes: Any) ->
 
 
 @transaction.atomic
-def do_deactivate_agent(user: User, *, actor: User) -> User:
+def do_deactivate_agent(user: User, *, actor: User | None) -> User:
     """Offboarding: the person can no longer sign in, and nothing they were looking after is lost.
 
     Their open tickets go back to their teams' queues (unassigned, audited on each ticket) and
@@ -264,9 +264,11 @@ def do_deactivate_agent(user: User, *, actor: User) -> User:
     from anchordesk.tickets.choices import ACTIVE_STATUSES
     from anchordesk.tickets.models import Ticket
 
-    if not actor.is_lead:
+    # actor=None is the system: SSO/SCIM deprovisioning (anchordesk/sso) when the identity provider
+    # says someone is gone. Minimal stand-in until the offboarding rewrite, which accepts it itself.
+    if actor is not None and not actor.is_lead:
         raise ValidationError({"actor": "Only leads and admins can deactivate someone."})
-    if actor.pk == user.pk:
+    if actor is not None and actor.pk == user.pk:
         raise ValidationError({"user": "You cannot deactivate yourself."})
     user = User.objects.select_for_update().get(pk=user.pk)
     was_active = user.is_active
@@ -275,7 +277,14 @@ def do_deactivate_agent(user: User, *, actor: User) -> User:
         user.save(update_fields=["is_active"])
     for ticket in Ticket.objects.filter(assignee=user, status__in=ACTIVE_STATUSES).order_by("pk"):
         do_assign_ticket(ticket, None, actor=actor)
-    handed = do_hand_over_commitments(user, actor=actor)
+    # With no actor, promises without a better keeper go to the earliest active lead, else admin.
+    keeper = actor or (
+        User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.LEAD])
+        .exclude(pk=user.pk)
+        .order_by("-role", "pk")
+        .first()
+    )
+    handed = do_hand_over_commitments(user, actor=keeper) if keeper is not None else []
     if was_active or handed:
         record_event(
             "agent.deactivated",
