@@ -18,7 +18,12 @@ from anchordesk.tickets.actions import do_assign_ticket
 from anchordesk.tickets.models import Ticket
 from tests import factories
 from tests.conftest import Personas
-from tests.sso.provider_fixture import PASSWORD, Provider, oidc_provider, sso_settings  # noqa: F401
+from tests.sso import provider_fixture
+from tests.sso.provider_fixture import PASSWORD, Provider
+
+# The provider's fixtures, used by name below (a session-wide provider process, per-test settings).
+oidc_provider = provider_fixture.oidc_provider
+sso_settings = provider_fixture.sso_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +51,7 @@ def scim(method: str, base_url: str, path: str, token: str, body: Any = None) ->
 def test_new_person_signs_in_with_sso_and_becomes_a_lead_in_the_team_their_groups_say(
     new_context: Callable[[], Any],
     live_server: Any,
-    sso_settings: Provider,  # noqa: F811
+    sso_settings: Provider,
 ) -> None:
     sso_settings.add_user("sam", "sam@corp.test", "Sam Sharp", ["support-leads", "team-billing"])
     page = new_context().new_page()
@@ -65,7 +70,7 @@ def test_new_person_signs_in_with_sso_and_becomes_a_lead_in_the_team_their_group
 def test_someone_without_an_agent_group_is_refused_in_words(
     new_context: Callable[[], Any],
     live_server: Any,
-    sso_settings: Provider,  # noqa: F811
+    sso_settings: Provider,
 ) -> None:
     sso_settings.add_user("mia", "mia@corp.test", "Mia Marketing", ["marketing"])
     page = new_context().new_page()
@@ -79,7 +84,7 @@ def test_someone_without_an_agent_group_is_refused_in_words(
 def test_role_and_teams_follow_the_claims_on_each_sign_in(
     new_context: Callable[[], Any],
     live_server: Any,
-    sso_settings: Provider,  # noqa: F811
+    sso_settings: Provider,
 ) -> None:
     sso_settings.add_user("rui", "rui@corp.test", "Rui Reyes", ["support-agents", "team-billing"])
     page = new_context().new_page()
@@ -103,7 +108,7 @@ def test_scim_deprovisioning_stops_the_agent_and_runs_the_offboarding(
     new_context: Callable[[], Any],
     live_server: Any,
     sso_settings: Provider,
-    people: Personas,  # noqa: F811
+    people: Personas,
 ) -> None:
     sso_settings.add_user("dee", "dee@corp.test", "Dee Departing", ["support-agents"])
     page = new_context().new_page()
@@ -157,7 +162,7 @@ def test_scim_deprovisioning_stops_the_agent_and_runs_the_offboarding(
 def test_scim_with_a_wrong_token_is_refused_with_401(
     live_server: Any,
     sso_settings: Provider,
-    people: Personas,  # noqa: F811
+    people: Personas,
 ) -> None:
     answer = scim("PATCH", live_server.url, f"Users/{people.agent.pk}", "not-the-token", {"Operations": []})
     assert answer.status_code == 401
