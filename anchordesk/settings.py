@@ -266,6 +266,7 @@ OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
 OIDC_REDIRECT_URI = env_str("OIDC_REDIRECT_URI", "")  # default: <this site>/sso/callback/
 OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)  # create agents on their first sign-in
 OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)  # link an existing agent by verified email
+OIDC_EMAIL_DOMAINS = env_list("OIDC_EMAIL_DOMAINS", [])  # when set, only these addresses may sign in
 OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")  # a dotted path reaches nested claims
 OIDC_AGENT_GROUPS = env_list("OIDC_AGENT_GROUPS", [])  # none of the three set: no role mapping
 OIDC_LEAD_GROUPS = env_list("OIDC_LEAD_GROUPS", [])

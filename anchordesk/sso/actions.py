@@ -3,7 +3,7 @@ is gone. Each change atomic and audited; the actor is the system (None), the not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,9 @@ REFUSED_NO_ACCOUNT = (
 )
 REFUSED_NO_EMAIL = (
     "Your identity provider did not share your email address, which Anchordesk needs to sign you in."
+)
+REFUSED_DOMAIN = (
+    "Single sign-on here is for addresses at {domains}; your identity provider signed you in as {email}."
 )
 REFUSED_EMAIL_TAKEN = (
     "An Anchordesk account with the address {email} already exists and is not linked to single sign-on. "
@@ -126,6 +129,7 @@ def do_sign_in_with_claims(
     rules: ClaimRules,
     create_users: bool,
     link_by_email: bool = True,
+    email_domains: Collection[str] = (),
 ) -> SsoSignIn:
     """Who these verified claims sign in, after role and teams follow them; or a refusal.
 
@@ -134,6 +138,11 @@ def do_sign_in_with_claims(
     """
     if not claims.get("sub"):
         return SsoSignIn(None, "Your identity provider did not say who you are (no subject). Try again.")
+    email = str(claims.get("email") or "").strip()
+    domains = {d.lower().lstrip("@") for d in email_domains}
+    if domains and email.rpartition("@")[2].lower() not in domains:
+        # A public provider (Google) signs in anyone: only the organization's addresses get in.
+        return SsoSignIn(None, REFUSED_DOMAIN.format(domains=", ".join(sorted(domains)), email=email or "?"))
     grant = map_claims(claims, rules)
     user, linked = _find_user(claims, issuer=issuer, link_by_email=link_by_email)
     if not grant.allowed:
@@ -141,7 +150,6 @@ def do_sign_in_with_claims(
             do_deprovision_agent(user, source=DeprovisionSource.SIGN_IN)
         return SsoSignIn(None, grant.refusal)
     if user is None:
-        email = str(claims.get("email") or "").strip()
         if not email:
             return SsoSignIn(None, REFUSED_NO_EMAIL)
         if (

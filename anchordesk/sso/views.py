@@ -91,6 +91,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         rules=claim_rules(),
         create_users=settings.OIDC_CREATE_USERS,
         link_by_email=settings.OIDC_LINK_BY_EMAIL,
+        email_domains=settings.OIDC_EMAIL_DOMAINS,
     )
     if outcome.user is None:
         return _refused(request, outcome.refusal, status=403)

@@ -76,6 +76,12 @@ def test_an_unverified_email_does_not_take_over_an_existing_account(people: Pers
     assert not SsoIdentity.objects.exists()
 
 
+def test_with_email_domains_set_other_addresses_are_refused() -> None:
+    outcome = sign_in(claims(email="someone@gmail.test", groups=["support"]), email_domains=["corp.test"])
+    assert outcome.user is None and "addresses at corp.test" in outcome.refusal
+    assert sign_in(claims(email="me@Corp.test", groups=["support"]), email_domains=["@corp.test"]).user
+
+
 def test_role_and_managed_teams_follow_the_claims_and_each_change_is_audited() -> None:
     user = sign_in(claims(groups=["support", "billing"])).user
     assert user is not None

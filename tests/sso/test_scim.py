@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from anchordesk.accounts.actions import do_create_api_token
 from anchordesk.core.models import AuditEvent
 from anchordesk.sso.models import Deprovisioning
 from tests import factories
@@ -75,6 +76,20 @@ def test_patch_active_false_deprovisions_and_active_true_reactivates(
     answer = call(client, "PATCH", f"Users/{people.agent.pk}", back)
     assert answer.status_code == 200 and answer.json()["active"] is True
     assert AuditEvent.objects.filter(kind="agent.reactivated", object_id=people.agent.pk).exists()
+
+
+def test_a_deprovisioned_agents_session_and_api_token_stop_at_once(client: Client, people: Personas) -> None:
+    _token, secret = do_create_api_token(people.agent, "laptop", actor=people.agent)
+    browser = Client()
+    browser.force_login(people.agent)
+    api = {"Authorization": f"Bearer {secret}"}
+    assert browser.get("/").status_code == 200
+    assert client.get("/api/v1/tickets", headers=api).status_code == 200
+
+    call(client, "PATCH", f"Users/{people.agent.pk}", deactivate(False))
+
+    assert browser.get("/").status_code == 302
+    assert client.get("/api/v1/tickets", headers=api).status_code == 401
 
 
 def test_put_with_active_false_and_delete_deprovision(client: Client, people: Personas) -> None:
