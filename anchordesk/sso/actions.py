@@ -198,6 +198,44 @@ def do_deprovision_agent(user: User, *, source: str) -> User:
 
 
 @transaction.atomic
+def do_provision_agent(*, email: str, first_name: str = "", last_name: str = "", active: bool = True) -> User:
+    """The identity provider creates someone ahead of their first sign-in (SCIM POST): an agent with
+    no usable password, linked to the provider by email at their first SSO sign-in, where role and
+    teams then follow the claims."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"userName": "userName must be an email address."}) from None
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(username__iexact=email).exists()
+    ):
+        raise ValidationError({"userName": f"{email} already exists."}, code="uniqueness")
+    user = User(
+        username=email.lower()[:150],
+        email=email,
+        role=Role.AGENT,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        is_active=active,
+    )
+    user.set_unusable_password()
+    user.save()
+    record_event(
+        "agent.created",
+        actor=None,
+        obj=user,
+        after={"email": email, "role": Role.AGENT, "via": "scim", "is_active": active},
+        note="created by the identity provider (SCIM)",
+    )
+    return user
+
+
+@transaction.atomic
 def do_reactivate_agent(user: User, *, source: str) -> User:
     """The identity provider gives someone access again (SCIM active=true)."""
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -13,12 +13,13 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from anchordesk.accounts.models import User
-from anchordesk.sso.actions import do_deprovision_agent, do_reactivate_agent
+from anchordesk.sso.actions import do_deprovision_agent, do_provision_agent, do_reactivate_agent
 from anchordesk.sso.config import scim_enabled
 from anchordesk.sso.models import DeprovisionSource
 
@@ -83,14 +84,13 @@ def _guarded(request: HttpRequest) -> JsonResponse | None:
 
 @csrf_exempt
 def users(request: HttpRequest) -> HttpResponse:
-    """GET /scim/v2/Users?filter=userName eq "someone@example.com" (and startIndex/count paging)."""
+    """GET /scim/v2/Users?filter=userName eq "someone@example.com" (startIndex/count paging); POST creates."""
     if (denied := _guarded(request)) is not None:
         return denied
+    if request.method == "POST":
+        return _create(request)
     if request.method != "GET":
-        return scim_error(
-            405,
-            "Anchordesk creates people on their first single sign-on; this endpoint lists and finds them.",
-        )
+        return scim_error(405, "Use GET to find people and POST to create one.")
     people = User.objects.order_by("pk")
     raw_filter = request.GET.get("filter", "")
     if raw_filter:
@@ -99,7 +99,10 @@ def users(request: HttpRequest) -> HttpResponse:
             return scim_error(
                 400, 'Only filters of the form userName eq "address" are supported.', "invalidFilter"
             )
-        people = people.filter(email__iexact=match.group(2))
+        if match.group(1).lower() == "externalid":
+            people = people.none()  # Anchordesk keeps no externalId: nobody matches one
+        else:
+            people = people.filter(email__iexact=match.group(2))
     try:
         start = max(1, int(request.GET.get("startIndex", "1")))
         count = min(_MAX_PAGE, max(0, int(request.GET.get("count", str(_MAX_PAGE)))))
@@ -116,6 +119,36 @@ def users(request: HttpRequest) -> HttpResponse:
             "Resources": [_resource(request, u) for u in page],
         }
     )
+
+
+def _create(request: HttpRequest) -> HttpResponse:
+    """POST /scim/v2/Users: Entra ID and Okta create people they cannot find before they sign in."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return scim_error(400, "The body is not valid JSON.", "invalidSyntax")
+    if not isinstance(body, dict) or not isinstance(body.get("userName"), str):
+        return scim_error(400, "A User with a userName (their email address) is required.", "invalidValue")
+    raw_name = body.get("name")
+    name: dict[str, Any] = raw_name if isinstance(raw_name, dict) else {}
+    active = _as_bool(body.get("active", True))
+    if active is None:
+        return scim_error(400, "active must be true or false.", "invalidValue")
+    try:
+        person = do_provision_agent(
+            email=body["userName"],
+            first_name=str(name.get("givenName") or ""),
+            last_name=str(name.get("familyName") or ""),
+            active=active,
+        )
+    except ValidationError as exc:
+        detail = " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+        if "already exists" in detail:
+            return scim_error(409, detail, "uniqueness")
+        return scim_error(400, detail, "invalidValue")
+    response = _json(_resource(request, person), 201)
+    response["Location"] = _resource(request, person)["meta"]["location"]
+    return response
 
 
 def _as_bool(value: Any) -> bool | None:

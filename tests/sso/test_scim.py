@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 
 from anchordesk.accounts.actions import do_create_api_token
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import User
 from anchordesk.core.models import AuditEvent
 from anchordesk.sso.models import Deprovisioning
 from tests import factories
@@ -157,5 +159,35 @@ def test_scim_is_off_without_a_token_setting(client: Client, people: Personas, s
     assert "SCIM_TOKEN" in answer.json()["detail"]
 
 
-def test_creating_users_over_scim_is_refused_with_405(client: Client, people: Personas) -> None:
-    assert call(client, "POST", "Users", {"userName": "x@example.test"}).status_code == 405
+def test_the_provider_can_create_someone_before_their_first_sign_in(client: Client, people: Personas) -> None:
+    body = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "nina@corp.test",
+        "name": {"givenName": "Nina", "familyName": "New"},
+        "active": True,
+    }
+    answer = call(client, "POST", "Users", body)
+    assert answer.status_code == 201
+    created = answer.json()
+    assert (created["userName"], created["displayName"], created["active"]) == (
+        "nina@corp.test",
+        "Nina New",
+        True,
+    )
+    assert answer["Location"].endswith(f"/scim/v2/Users/{created['id']}")
+    nina = User.objects.get(pk=created["id"])
+    assert nina.role == Role.AGENT and not nina.has_usable_password()
+
+    again = call(client, "POST", "Users", body)
+    assert again.status_code == 409 and again.json()["scimType"] == "uniqueness"
+    bad = call(client, "POST", "Users", {"userName": "not an address"})
+    assert bad.status_code == 400 and bad.json()["scimType"] == "invalidValue"
+
+
+def test_an_external_id_filter_matches_nobody(client: Client, people: Personas) -> None:
+    answer = call(client, "GET", 'Users?filter=externalId eq "alice@example.test"')
+    assert answer.status_code == 200 and answer.json()["totalResults"] == 0
+
+
+def test_other_methods_on_the_list_are_a_scim_405(client: Client, people: Personas) -> None:
+    assert call(client, "DELETE", "Users").status_code == 405
