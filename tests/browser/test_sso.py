@@ -104,6 +104,30 @@ def test_role_and_teams_follow_the_claims_on_each_sign_in(
     assert AuditEvent.objects.filter(kind="agent.teams_changed", object_id=rui.pk).exists()
 
 
+def test_signing_in_after_losing_the_agent_group_deprovisions_the_agent(
+    new_context: Callable[[], Any], live_server: Any, sso_settings: Provider, people: Personas
+) -> None:
+    sso_settings.add_user("lou", "lou@corp.test", "Lou Leaving", ["support-agents"])
+    page = new_context().new_page()
+    sign_in_with_sso(page, live_server.url, "lou")
+    page.wait_for_url(f"{live_server.url}/")
+    lou = User.objects.get(email="lou@corp.test")
+    ticket = factories.make_ticket(people.customer, subject="Refund not received")
+    do_assign_ticket(ticket, lou, actor=people.lead)
+
+    sso_settings.set_groups("lou", ["alumni"])
+    later = new_context().new_page()
+    sign_in_with_sso(later, live_server.url, "lou")
+    expect(later.locator("#sso-refusal")).to_contain_text("not place you in any group that gives access")
+    lou.refresh_from_db()
+    ticket.refresh_from_db()
+    assert not lou.is_active and ticket.assignee_id is None
+    event = AuditEvent.objects.get(kind="agent.deprovisioned", object_id=lou.pk)
+    assert event.after["source"] == "sign_in"
+    page.goto(f"{live_server.url}/")  # the session opened earlier stops too
+    page.wait_for_url(f"{live_server.url}/signin/?next=/")
+
+
 def test_scim_deprovisioning_stops_the_agent_and_runs_the_offboarding(
     new_context: Callable[[], Any],
     live_server: Any,
