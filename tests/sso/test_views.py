@@ -70,3 +70,17 @@ def test_the_notice_include_asks_leads_until_the_offboarding_is_reviewed(people:
     row.reviewed_at = timezone.now()
     row.save()
     assert render_to_string("sso/_deprovisioned_notice.html", {"user": people.lead}).strip() == ""
+
+
+def test_start_up_refuses_sso_that_would_admit_anyone(settings: Any) -> None:
+    from django.core.checks import run_checks
+
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = "https://idp", "c", "s"
+    settings.OIDC_CREATE_USERS = True
+    settings.OIDC_AGENT_GROUPS = settings.OIDC_LEAD_GROUPS = settings.OIDC_ADMIN_GROUPS = []
+    settings.OIDC_EMAIL_DOMAINS = []
+    assert "anchordesk.sso.E001" in [m.id for m in run_checks(tags=["security"])]
+    settings.OIDC_EMAIL_DOMAINS = ["example.com"]
+    assert "anchordesk.sso.E001" not in [m.id for m in run_checks(tags=["security"])]
+    settings.OIDC_EMAIL_DOMAINS, settings.OIDC_AGENT_GROUPS = [], ["support"]
+    assert "anchordesk.sso.E001" not in [m.id for m in run_checks(tags=["security"])]
