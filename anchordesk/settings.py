@@ -251,3 +251,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
+
+# People: invitations and two-factor sign-in (docs/signing-in.md).
+INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)  # hours an emailed invitation link stays valid
+if INVITATION_TTL_HOURS < 1:
+    raise ImproperlyConfigured(f"INVITATION_TTL_HOURS must be 1 or more, got {INVITATION_TTL_HOURS}")
+TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", "Anchordesk")  # the name authenticator apps show
+# Someone in a role that must use two-factor and has no authenticator yet reaches only the enrolment page.
+MIDDLEWARE = [*MIDDLEWARE, "anchordesk.accounts.middleware.TwoFactorEnforcementMiddleware"]
