@@ -203,7 +203,7 @@ def test_person_accepts_in_the_browser_and_is_signed_in(client: Client, people: 
     invite(people, name="Nina North")
     token = emailed_invitation_token("nina@example.test")
     page = client.get(f"/invitation/{token}/")
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert "nina@example.test" in page.content.decode()
     assert not User.objects.filter(email="nina@example.test").exists()  # opening the link changes nothing
     response = client.post(
