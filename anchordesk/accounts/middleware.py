@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from anchordesk.accounts.models import User
 
-# Set in the session once this sign-in passed a second factor: "totp", "recovery", "enrolled", or "sso".
+# Set in the session once this sign-in passed a second factor ("totp", "recovery", "sso") or its user
+# enrolled an authenticator ("enrolled"): the middleware then has nothing to check.
 VERIFIED_KEY = "two_factor_verified"
 
 
@@ -38,10 +39,13 @@ class TwoFactorEnforcementMiddleware:
             and not request.session.get(VERIFIED_KEY)
             and not self._always_allowed(request.path)
         ):
-            from anchordesk.accounts.two_factor import must_enrol
+            from anchordesk.accounts.two_factor import has_two_factor, role_requires_two_factor
 
-            if must_enrol(user):
-                return self._refuse(request)
+            if role_requires_two_factor(user):  # from the cache: no query for most requests
+                if not has_two_factor(user):
+                    return self._refuse(request)
+                # Enrolled (e.g. a session from before the requirement): no need to ask again.
+                request.session[VERIFIED_KEY] = "enrolled"
         return self.get_response(request)
 
     @staticmethod

@@ -20,6 +20,7 @@ import time
 import pyotp
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -87,9 +88,30 @@ def has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
+# The policy is read on every signed-in request (the enforcement middleware), so it is kept in the
+# cache (Redis or a file per machine, as configured) rather than queried each time; a change deletes it.
+POLICY_CACHE_KEY = "accounts:two-factor-policy:v1"
+POLICY_CACHE_SECONDS = 60
+
+
+def _cached_policy() -> SecurityPolicy:
+    values = cache.get(POLICY_CACHE_KEY)
+    if not isinstance(values, tuple) or len(values) != 3:
+        policy = SecurityPolicy.current()
+        values = (policy.require_2fa_agent, policy.require_2fa_lead, policy.require_2fa_admin)
+        cache.set(POLICY_CACHE_KEY, values, POLICY_CACHE_SECONDS)
+    return SecurityPolicy(
+        pk=1, require_2fa_agent=values[0], require_2fa_lead=values[1], require_2fa_admin=values[2]
+    )
+
+
+def role_requires_two_factor(user: User) -> bool:
+    return _cached_policy().requires_two_factor(user)
+
+
 def must_enrol(user: User) -> bool:
     """True when the user's role must use two-factor sign-in and they have no authenticator yet."""
-    return SecurityPolicy.current().requires_two_factor(user) and not has_two_factor(user)
+    return role_requires_two_factor(user) and not has_two_factor(user)
 
 
 def recovery_codes_left(user: User) -> int:
@@ -187,6 +209,8 @@ def do_update_security_policy(*, actor: User, agent: bool, lead: bool, admin: bo
     after = {"agent": agent, "lead": lead, "admin": admin}
     policy.require_2fa_agent, policy.require_2fa_lead, policy.require_2fa_admin = agent, lead, admin
     policy.save()
+    cache.delete(POLICY_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))  # a read during the transaction
     if before != after:
         record_event("security.two_factor_required", actor=actor, obj=policy, before=before, after=after)
     return policy
