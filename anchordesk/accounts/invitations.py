@@ -91,6 +91,8 @@ def do_invite_agent(
     """Invite someone; returns the invitation and its token (for the email only: never show it)."""
     _require_admin(actor)
     email = _clean_email(email)
+    if len(email) > 150:  # the address is also the user name, which Django caps at 150
+        raise ValidationError({"email": "At most 150 characters."})
     role = _clean_role(role)
     name = " ".join((name or "").split())
     if len(name) > 150:

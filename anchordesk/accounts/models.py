@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from anchordesk.accounts.choices import Role, TeamKind, Tier
 
@@ -182,8 +183,6 @@ class Invitation(models.Model):
 
     @property
     def state(self) -> str:
-        from django.utils import timezone
-
         if self.accepted_at is not None:
             return "accepted"
         if self.revoked_at is not None:

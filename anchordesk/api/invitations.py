@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -92,10 +94,19 @@ def list_invitations(request: HttpRequest, filters: Query[InvitationFilters]) ->
     require_lead(current_user(request))
     if filters.state is not None and filters.state not in STATES:
         raise ValidationError({"state": f"Must be one of {', '.join(STATES)}."})
-    rows = [_out(inv) for inv in _invitations().order_by("-created_at", "-pk")[:500]]
+    qs = _invitations()
     if filters.state is not None:
-        rows = [r for r in rows if r["state"] == filters.state]
-    return rows
+        now = timezone.now()
+        open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+        qs = qs.filter(
+            {
+                "pending": open_ & Q(expires_at__gt=now),
+                "expired": open_ & Q(expires_at__lte=now),
+                "accepted": Q(accepted_at__isnull=False),
+                "revoked": Q(accepted_at__isnull=True, revoked_at__isnull=False),
+            }[filters.state]
+        )
+    return [_out(inv) for inv in qs.order_by("-created_at", "-pk")[:500]]
 
 
 @router.post(

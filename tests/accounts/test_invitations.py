@@ -305,3 +305,25 @@ def test_api_errors_and_roles(client: Client, people: Personas) -> None:
     assert client.post(f"/api/v1/invitations/{invitation.pk}/revoke", **lead).status_code == 403
     assert client.post("/api/v1/invitations/999999/revoke", **admin).status_code == 404
     assert client.get("/api/v1/invitations").status_code == 401
+
+
+def test_api_lists_invitations_by_state(client: Client, people: Personas) -> None:
+    auth = _api(client, people.admin)
+    invite(people, email="p@example.test")
+    _, raw = invite(people, email="a@example.test")
+    do_accept_invitation(raw, password=GOOD_PASSWORD, name="Ann")
+    gone, _ = invite(people, email="r@example.test")
+    do_revoke_invitation(gone, actor=people.admin)
+    with time_machine.travel(timezone.now() + timedelta(hours=100)):
+        invite(people, email="late@example.test")
+
+    def emails(state: str) -> list[str]:
+        return [i["email"] for i in client.get(f"/api/v1/invitations?state={state}", **auth).json()]
+
+    with time_machine.travel(timezone.now() + timedelta(hours=80)):
+        assert emails("pending") == ["late@example.test"]
+        assert emails("expired") == ["p@example.test"]
+    assert emails("accepted") == ["a@example.test"]
+    assert emails("revoked") == ["r@example.test"]
+    accepted = client.get("/api/v1/invitations?state=accepted", **auth).json()[0]
+    assert accepted["user"]["email"] == "a@example.test" and accepted["accepted_at"]

@@ -6,20 +6,31 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyotp
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from anchordesk.accounts.models import Invitation, TOTPDevice, User
+from anchordesk.accounts.two_factor import POLICY_CACHE_KEY
 from tests.accounts.test_invitations import emailed_invitation_token
 from tests.browser.conftest import sign_in
 from tests.conftest import Personas
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_policy() -> Iterator[None]:
+    """The two-factor policy is cached; a test's policy must not outlive its database."""
+    cache.delete(POLICY_CACHE_KEY)
+    yield
+    cache.delete(POLICY_CACHE_KEY)
+
 
 NEW_PASSWORD = "tide-pools-at-dawn-42"
 
@@ -112,3 +123,30 @@ def test_invited_agent_joins_turns_on_two_factor_and_signs_in_with_a_code(
     assert page.url == f"{base}/signin/code/"
 
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_an_agent_whose_role_requires_two_factor_is_taken_to_enrolment(
+    new_context: Callable[[], Any], live_server: Any, people: Personas
+) -> None:
+    base = live_server.url
+    admin = new_context().new_page()
+    sign_in(admin, base, people.admin.email, PASSWORD)
+    admin.goto(f"{base}/settings/security/")
+    admin.check("#id_require_2fa_agent")
+    admin.click("button:has-text('Save')")
+    expect(admin.locator(".flash-success")).to_contain_text("Saved")
+
+    page = new_context().new_page()
+    page.goto(f"{base}/signin/")
+    page.fill("#id_email", people.agent.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/account/two-factor/")
+    expect(page.locator(".flash-warning")).to_contain_text("Your role must use two-factor sign-in")
+    page.goto(f"{base}/")  # nothing else is reachable until enrolled
+    page.wait_for_url(f"{base}/account/two-factor/")
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.click("button:has-text('Turn on two-factor')")
+    page.click("text=I saved them, continue")
+    page.wait_for_url(f"{base}/")
