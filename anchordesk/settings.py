@@ -274,3 +274,11 @@ OIDC_ADMIN_GROUPS = env_list("OIDC_ADMIN_GROUPS", [])
 OIDC_TEAM_GROUPS = env_str("OIDC_TEAM_GROUPS", "")  # "group=Team name, other-group=Other team"
 SCIM_TOKEN = env_str("SCIM_TOKEN", "")  # bearer token for /scim/v2/; empty: SCIM off
 _parse_team_groups(OIDC_TEAM_GROUPS)  # a typo fails at start-up, not at someone's sign-in
+
+# People: invitations and two-factor sign-in (docs/signing-in.md).
+INVITATION_TTL_HOURS = env_int("INVITATION_TTL_HOURS", 72)  # hours an emailed invitation link stays valid
+if INVITATION_TTL_HOURS < 1:
+    raise ImproperlyConfigured(f"INVITATION_TTL_HOURS must be 1 or more, got {INVITATION_TTL_HOURS}")
+TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", "Anchordesk")  # the name authenticator apps show
+# Someone in a role that must use two-factor and has no authenticator yet reaches only the enrolment page.
+MIDDLEWARE = [*MIDDLEWARE, "anchordesk.accounts.middleware.TwoFactorEnforcementMiddleware"]

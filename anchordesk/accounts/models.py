@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from anchordesk.accounts.choices import Role, TeamKind, Tier
 
@@ -145,3 +146,104 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+# Invitations and two-factor sign-in ------------------------------------------------------
+#
+# Two-factor uses pyotp with the three small models below rather than django-otp: django-otp
+# brings its own apps, middleware, admin and session keys (and a device registry we would not
+# use), while what we need is one TOTP secret per person, single-use recovery codes and a replay
+# guard. pyotp (RFC 6238, maintained by PyAuth) does the arithmetic; the rules stay in actions.py.
+
+
+class Invitation(models.Model):
+    """An emailed, single-use link that lets someone set their own password and join.
+
+    Only a sha256 of the token is stored; the token itself is in the email alone.
+    """
+
+    email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    teams = models.ManyToManyField(Team, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class TOTPDevice(models.Model):
+    """Someone's authenticator app: a base32 secret, confirmed once a first code matched."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the authenticator is lost. Stored as a sha256 hash only."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user_id}"
+
+
+class SecurityPolicy(models.Model):
+    """One row: which roles must use two-factor sign-in."""
+
+    require_2fa_agent = models.BooleanField(default=False)
+    require_2fa_lead = models.BooleanField(default=False)
+    require_2fa_admin = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "security policy"
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def requires_two_factor(self, user: User) -> bool:
+        if user.is_superuser and user.role not in (Role.AGENT, Role.LEAD):
+            return self.require_2fa_admin
+        return {
+            Role.AGENT: self.require_2fa_agent,
+            Role.LEAD: self.require_2fa_lead,
+            Role.ADMIN: self.require_2fa_admin,
+        }.get(Role(user.role), False)

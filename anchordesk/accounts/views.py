@@ -1,21 +1,23 @@
-"""Agent sign in and out, personal API tokens, and the agents list for leads."""
+"""Agent sign in and out, and personal API tokens. (The agents list is in views_people.py.)"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from anchordesk.accounts import ratelimit
 from anchordesk.accounts.actions import do_create_api_token, do_revoke_api_token
 from anchordesk.accounts.forms import SignInForm, TokenForm
 from anchordesk.accounts.models import ApiToken, User
+from anchordesk.accounts.two_factor import has_two_factor
+from anchordesk.accounts.views_two_factor import start_second_step
 
 
 def _address(request: HttpRequest) -> str:
@@ -50,6 +52,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "That email and password do not match an active account.")
         return render(request, "accounts/sign_in.html", context, status=400)
     ratelimit.do_clear_failed_logins(email, address)
+    if has_two_factor(user):  # the second step (its own page and template) signs them in
+        return start_second_step(request, user, _next(request))
     login(request, user)
     return redirect(_next(request))
 
@@ -102,16 +106,3 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     do_revoke_api_token(token, actor=user)
     messages.success(request, f"Revoked “{token.name}”. It stops working at once.")
     return redirect("api-tokens")
-
-
-@login_required
-@require_GET
-def agents(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    if not user.is_lead:
-        raise PermissionDenied("Only leads and admins see the agents list.")
-    people = User.objects.prefetch_related("teams").order_by(
-        "-is_active", "first_name", "last_name", "username"
-    )
-    return render(request, "accounts/agents.html", {"people": list(people)})

@@ -10,6 +10,7 @@ from anchordesk.api import (
     escalations,
     handoffs,
     insights,
+    invitations,
     messages,
     people,
     policies,
@@ -51,3 +52,4 @@ api.add_router("", handoffs.router)
 api.add_router("", wellbeing.router)
 api.add_router("", insights.router)
 api.add_router("", automation.router)
+api.add_router("", invitations.router)

@@ -116,6 +116,7 @@ class OutboundKind(models.TextChoices):
     CSAT_SURVEY = "csat.survey", "Satisfaction survey"
     DIGEST = "digest.weekly", "Weekly digest"
     PORTAL_LINK = "portal.sign_in", "Portal sign-in link"
+    INVITATION = "accounts.invitation", "Invitation to join"
 
 
 class OutboundEmail(models.Model):

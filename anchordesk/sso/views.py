@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from anchordesk.accounts.middleware import mark_second_factor_done
 from anchordesk.accounts.models import User
 from anchordesk.sso import oidc
 from anchordesk.sso.actions import do_review_deprovisioning, do_sign_in_with_claims
@@ -98,6 +99,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     next_url = request.session.pop(_NEXT_KEY, "")
     login(request, outcome.user, backend=SSO_BACKEND)
     request.session[SSO_SESSION_KEY] = True  # the provider did MFA: no TOTP step (backends.py)
+    mark_second_factor_done(request, "sso")  # nor enrolment where a role requires two-factor
     return redirect(_safe_next(request, next_url))
 
 

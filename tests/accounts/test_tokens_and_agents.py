@@ -69,11 +69,12 @@ def test_nobody_revokes_or_sees_another_agents_token(client: Client, people: Per
 
 def test_agents_list_is_for_leads_and_admins(client: Client, people: Personas) -> None:
     client.force_login(people.agent)
-    assert client.get("/agents/").status_code == 403
+    assert client.get("/agents/", follow=True).status_code == 403
     client.force_login(people.lead)
-    response = client.get("/agents/")
+    response = client.get("/agents/", follow=True)
+    assert response.redirect_chain == [("/settings/agents/", 302)]
     assert response.status_code == 200
     body = response.content.decode()
     assert "eve@example.test" in body and "Collaborator" in body
     client.force_login(people.admin)
-    assert client.get("/agents/").status_code == 200
+    assert client.get("/agents/", follow=True).status_code == 200

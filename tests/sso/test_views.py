@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
@@ -84,3 +85,23 @@ def test_start_up_refuses_sso_that_would_admit_anyone(settings: Any) -> None:
     assert "anchordesk.sso.E001" not in [m.id for m in run_checks(tags=["security"])]
     settings.OIDC_EMAIL_DOMAINS, settings.OIDC_AGENT_GROUPS = [], ["support"]
     assert "anchordesk.sso.E001" not in [m.id for m in run_checks(tags=["security"])]
+
+
+def test_sso_sign_in_counts_as_second_factor_where_a_role_requires_it(people: Personas) -> None:
+    """The provider did the MFA: an SSO session is not sent to Anchordesk's own enrolment."""
+    from django.core.cache import cache
+
+    from anchordesk.accounts import two_factor
+    from anchordesk.accounts.middleware import mark_second_factor_done
+    from anchordesk.accounts.models import SecurityPolicy
+
+    SecurityPolicy.objects.update_or_create(pk=1, defaults={"require_2fa_agent": True})
+    cache.delete(two_factor.POLICY_CACHE_KEY)
+    client = Client()
+    client.force_login(people.agent)
+    assert client.get("/", follow=False).status_code == 302  # sent to enrolment
+    request = HttpRequest()
+    request.session = session = client.session
+    mark_second_factor_done(request, "sso")  # what the SSO callback does after login()
+    session.save()
+    assert client.get("/").status_code == 200
