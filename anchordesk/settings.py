@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anchordesk.collab",
     "anchordesk.wellbeing",
     "anchordesk.insights",
+    "anchordesk.people",
 ]
 
 MIDDLEWARE = [

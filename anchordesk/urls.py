@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("anchordesk.insights.urls")),
     path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
+    path("", include("anchordesk.people.urls")),
     path("", include("anchordesk.accounts.urls")),
     path("", include("anchordesk.tickets.urls")),
 ]

@@ -11,6 +11,7 @@ from anchordesk.api import (
     handoffs,
     insights,
     messages,
+    offboarding,
     people,
     policies,
     recovery,
@@ -51,3 +52,4 @@ api.add_router("", handoffs.router)
 api.add_router("", wellbeing.router)
 api.add_router("", insights.router)
 api.add_router("", automation.router)
+api.add_router("", offboarding.router)

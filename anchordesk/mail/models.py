@@ -116,6 +116,7 @@ class OutboundKind(models.TextChoices):
     CSAT_SURVEY = "csat.survey", "Satisfaction survey"
     DIGEST = "digest.weekly", "Weekly digest"
     PORTAL_LINK = "portal.sign_in", "Portal sign-in link"
+    NEW_CONTACT = "notice.new_contact", "New contact for the customer"
 
 
 class OutboundEmail(models.Model):
