@@ -19,6 +19,7 @@ from anchordesk.recovery import actions as recovery
 from anchordesk.recovery.models import Commitment, Mistake
 from anchordesk.tickets.actions import do_save_view
 from anchordesk.tickets.models import SavedView, Ticket
+from tests.api.conftest import ApiClient, token_for
 from tests.conftest import Personas
 from tests.factories import make_ticket
 
@@ -95,3 +96,13 @@ def build_desk(people: Personas) -> Desk:
 @pytest.fixture
 def desk(people: Personas) -> Desk:
     return build_desk(people)
+
+
+@pytest.fixture
+def as_user(people: Personas):
+    """as_user(person) → an API client with a fresh token of theirs (as in tests/api)."""
+
+    def make(user):
+        return ApiClient(Client(), token_for(user))
+
+    return make
