@@ -25,6 +25,7 @@ from anchordesk.automation.services import choose_agent
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, CollabEvent, EscalationState
 from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.core.audit import record_event
+from anchordesk.core.snapshot import config_snapshot
 from anchordesk.mail.addresses import reply_address
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import queue_email
@@ -69,6 +70,8 @@ class _Run:
     tickets: list[Ticket] = field(default_factory=list)
     new_owner: dict[int, User | None] = field(default_factory=dict)  # ticket id -> assignee after
     result: HandoverResult | None = None
+    team_leads: dict[int, User | None] = field(default_factory=dict)  # cached per offboarding
+    fallback: User | None = None
 
     def record(self, bucket: str, object_id: int, holder: User | None) -> None:
         assert self.result is not None
@@ -100,14 +103,15 @@ def _keeper(run: _Run, ticket: Ticket) -> User:
     if assignee is not None and assignee.pk != run.leaving.pk and assignee.works_tickets:
         return assignee
     if ticket.team_id is not None:
-        for lead in (
-            User.objects.filter(teams=ticket.team_id, is_active=True)
-            .exclude(pk=run.leaving.pk)
-            .order_by("pk")
-        ):
-            if lead.is_lead:
-                return lead
-    return _fallback_keeper(run)
+        if ticket.team_id not in run.team_leads:
+            members = User.objects.filter(teams=ticket.team_id, is_active=True).exclude(pk=run.leaving.pk)
+            run.team_leads[ticket.team_id] = next((u for u in members.order_by("pk") if u.is_lead), None)
+        lead = run.team_leads[ticket.team_id]
+        if lead is not None:
+            return lead
+    if run.fallback is None:
+        run.fallback = _fallback_keeper(run)
+    return run.fallback
 
 
 # --- Buckets -----------------------------------------------------------------------------------
@@ -169,8 +173,9 @@ def _hand_commitments(run: _Run, bucket: str) -> None:
 
 def _hand_handoffs(run: _Run) -> None:
     person = run.decisions[Bucket.HANDOFFS].person
+    teams = set(person.teams.values_list("pk", flat=True)) if person is not None else set()
     for handoff in held(run.leaving, Bucket.HANDOFFS).select_related("team", "ticket"):
-        if person is not None and not person.teams.filter(pk=handoff.team_id).exists():
+        if person is not None and handoff.team_id not in teams:
             raise ValidationError(
                 {Bucket.HANDOFFS: f"{person.display_name} is not a member of {handoff.team.name}."}
             )
@@ -296,7 +301,39 @@ def _end_sessions(run: _Run) -> None:
         run.record(Bucket.SESSIONS, 0, None)
 
 
-def _handover_note(run: _Run, ticket: Ticket) -> str:
+@dataclass
+class _OpenOnTicket:
+    promises: list[Commitment] = field(default_factory=list)
+    handoffs: list[Handoff] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    plans: list[Mistake] = field(default_factory=list)
+
+
+def _open_on(ticket_ids: list[int]) -> dict[int, _OpenOnTicket]:
+    """What is still open on each ticket, read in a few queries for all of them."""
+    found = {pk: _OpenOnTicket() for pk in ticket_ids}
+    for promise in (
+        Commitment.objects.filter(ticket_id__in=ticket_ids, state__in=TO_KEEP)
+        .select_related("owner")
+        .order_by("due_at", "pk")
+    ):
+        found[promise.ticket_id].promises.append(promise)
+    for handoff in (
+        Handoff.objects.filter(ticket_id__in=ticket_ids, status__in=OPEN_HANDOFF_STATUSES)
+        .select_related("team")
+        .order_by("pk")
+    ):
+        found[handoff.ticket_id].handoffs.append(handoff)
+    for escalation in Escalation.objects.filter(ticket_id__in=ticket_ids).exclude(
+        state=EscalationState.RESOLVED
+    ):
+        found[escalation.ticket_id].escalations.append(escalation)
+    for mistake in open_plans().filter(ticket_id__in=ticket_ids).prefetch_related("steps").order_by("pk"):
+        found[mistake.ticket_id].plans.append(mistake)
+    return found
+
+
+def _handover_note(run: _Run, ticket: Ticket, open_now: _OpenOnTicket) -> str:
     new = run.new_owner.get(ticket.pk)
     lines = [f"Handover: {run.leaving.display_name} {run.why}."]
     if new is not None:
@@ -308,39 +345,33 @@ def _handover_note(run: _Run, ticket: Ticket) -> str:
     lines.append(
         f"Status {ticket.get_status_display().lower()}, priority {ticket.get_priority_display().lower()}."
     )
-    promises = list(
-        Commitment.objects.filter(ticket=ticket, state__in=TO_KEEP)
-        .select_related("owner")
-        .order_by("due_at", "pk")
-    )
-    if promises:
+    if open_now.promises:
         lines.append("Promised to the customer:")
-        for promise in promises:
+        for promise in open_now.promises:
             due = f"due {timezone.localtime(promise.due_at):%a %d %b %H:%M}" if promise.due_at else "no date"
             late = " — MISSED, still to keep" if promise.state == "missed" else ""
             lines.append(f"- {promise.action} ({due}, kept by {promise.owner.display_name}){late}")
     else:
         lines.append("Nothing promised to the customer is still open.")
-    for handoff in Handoff.objects.filter(ticket=ticket, status__in=OPEN_HANDOFF_STATUSES).select_related(
-        "team"
-    ):
+    for handoff in open_now.handoffs:
         lines.append(
             f"Open handoff to {handoff.team.name}: {handoff.subject} ({handoff.get_status_display().lower()})."
         )
-    for escalation in Escalation.objects.filter(ticket=ticket).exclude(state=EscalationState.RESOLVED):
+    for escalation in open_now.escalations:
         lines.append(
             f"Escalation {escalation.get_state_display().lower()}: {escalation.reason or 'manager requested'}."
         )
-    for mistake in open_plans().filter(ticket=ticket):
-        left = ", ".join(s.get_kind_display().lower() for s in mistake.steps.filter(done_at__isnull=True))
+    for mistake in open_now.plans:
+        left = ", ".join(s.get_kind_display().lower() for s in mistake.steps.all() if s.done_at is None)
         lines.append(f"Recovery plan open ({mistake.get_category_display()}): still to {left}.")
     lines.append(f"Customer temperature: {level(ticket.temperature)} ({ticket.temperature}/100).")
     return "\n".join(lines)
 
 
 def _write_notes(run: _Run) -> None:
+    open_now = _open_on([t.pk for t in run.tickets])
     for ticket in run.tickets:
-        body = _handover_note(run, ticket)
+        body = _handover_note(run, ticket, open_now[ticket.pk])
         if run.actor is not None and run.actor.works_tickets:
             do_add_note(ticket, body, actor=run.actor)
         else:
@@ -387,11 +418,13 @@ def _apply(run: _Run, buckets: tuple[str, ...], *, notify_customers: bool) -> Ha
     run.result = HandoverResult(
         agent_id=run.leaving.pk, decisions={b: run.decisions[b].describe() for b in buckets}
     )
-    # Tickets first: promises and plans go to whoever now works their ticket.
-    for bucket in _APPLY:
-        if bucket in buckets:
-            _APPLY[bucket](run)
-    _write_notes(run)
+    # One batch: triggers, SLA policies and webhooks are read once, not for each of hundreds of events.
+    with config_snapshot():
+        # Tickets first: promises and plans go to whoever now works their ticket.
+        for bucket in _APPLY:
+            if bucket in buckets:
+                _APPLY[bucket](run)
+        _write_notes(run)
     if notify_customers:
         run.result.notified = _notify_customers(run)
     return run.result
