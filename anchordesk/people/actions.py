@@ -119,15 +119,16 @@ def _keeper(run: _Run, ticket: Ticket) -> User:
 
 def _hand_tickets(run: _Run) -> None:
     decision = run.decisions[Bucket.TICKETS]
-    rotation: dict[int, AssignmentPolicy] = {}
+    rotation: dict[int, AssignmentPolicy | None] = {}  # per team, read once (None: no rule)
     for ticket in held(run.leaving, Bucket.TICKETS).select_related("team", "customer", "assignee"):
         run.tickets.append(ticket)
         new: User | None = None
         if decision.kind == "person":
             new = decision.person
         elif decision.kind in ("queue", "round_robin") and ticket.team_id is not None:
-            policy = rotation.get(ticket.team_id)
-            if policy is None:
+            if ticket.team_id in rotation:
+                policy = rotation[ticket.team_id]
+            else:
                 policy = (
                     AssignmentPolicy.objects.filter(team_id=ticket.team_id).select_related("team").first()
                 )
@@ -137,8 +138,7 @@ def _hand_tickets(run: _Run) -> None:
                     policy = AssignmentPolicy(
                         team=ticket.team, strategy=Strategy.ROUND_ROBIN, last_assigned_user_id=last
                     )
-                if policy is not None:
-                    rotation[ticket.team_id] = policy
+                rotation[ticket.team_id] = policy
             if policy is not None and policy.strategy != Strategy.MANUAL:
                 new = choose_agent(ticket, policy, exclude=frozenset({run.leaving.pk}))
                 if new is not None:
@@ -147,7 +147,7 @@ def _hand_tickets(run: _Run) -> None:
         do_assign_ticket(ticket, new, actor=run.actor)
         run.record(Bucket.TICKETS, ticket.pk, new)
     for policy in rotation.values():
-        if policy.pk is not None:
+        if policy is not None and policy.pk is not None:
             AssignmentPolicy.objects.filter(pk=policy.pk).update(
                 last_assigned_user_id=policy.last_assigned_user_id
             )
