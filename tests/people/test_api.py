@@ -13,7 +13,7 @@ def test_preview_lists_buckets_counts_and_defaults(people, desk: Desk, as_user):
     assert preview.status_code == 200
     buckets = {b["bucket"]: b for b in preview.json()["buckets"]}
     assert buckets["tickets"]["count"] == 3 and buckets["tickets"]["default"] == "queue"
-    assert buckets["promises"]["items"][0].startswith("#1: Refund the second charge")
+    assert buckets["promises"]["items"][0].startswith(f"#{desk.tickets[0].pk}: Refund the second charge")
     assert {"id": people.agent2.pk, "name": "Bob"} in buckets["tickets"]["people"]
     assert buckets["sessions"]["count"] == 1
 

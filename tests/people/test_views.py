@@ -40,7 +40,7 @@ def test_the_page_lists_each_bucket_with_count_items_and_default(people, desk: D
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-bucket="tickets"' in html and 'data-count="3"' in html
-    assert "#1: Refund the second charge (due" in html
+    assert f"#{desk.tickets[0].pk}: Refund the second charge (due" in html
     assert _defaults(page)["tickets"] == "queue" and _defaults(page)["api_tokens"] == "revoke"
     assert f'<option value="user:{people.agent2.pk}">Bob</option>' in html
     assert _client(people.lead).get("/agents/999999/offboard/").status_code == 404
