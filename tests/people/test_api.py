@@ -67,3 +67,44 @@ def test_agents_cannot_offboard_and_unknown_agents_are_404(people, desk: Desk, a
     assert as_user(people.lead).get("/agents/999999/offboarding").status_code == 404
     people.agent.refresh_from_db()
     assert people.agent.is_active
+
+
+def test_an_absence_by_api_hands_over_and_back(people, desk: Desk, as_user):
+    lead = as_user(people.lead)
+    bob = f"user:{people.agent2.pk}"
+    started = lead.post(
+        f"/agents/{people.agent.pk}/absences",
+        {
+            "ends_at": "2099-01-04T09:00:00Z",
+            "reason": "sick",
+            "plan": {
+                "tickets": bob,
+                "promises": bob,
+                "follow_ups": "default",
+                "handoffs": "default",
+                "escalations": "default",
+                "recovery_plans": "default",
+            },
+            "hand_back": ["tickets"],
+        },
+    )
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["state"] == "away" and body["moved"]["tickets"] == 3 and body["hand_back"] == ["tickets"]
+    ended = lead.post(f"/absences/{body['id']}/end")
+    assert ended.status_code == 200 and ended.json() == {
+        "id": body["id"],
+        "state": "returned",
+        "handed_back": 3,
+    }
+    desk.tickets[0].refresh_from_db()
+    desk.promises[0].refresh_from_db()
+    assert desk.tickets[0].assignee_id == people.agent.pk and desk.promises[0].owner_id == people.agent2.pk
+
+
+def test_an_absence_in_the_past_is_422_on_ends_at(people, desk: Desk, as_user):
+    refused = as_user(people.lead).post(
+        f"/agents/{people.agent.pk}/absences", {"ends_at": "2001-01-01T09:00:00Z"}
+    )
+    assert refused.status_code == 422 and "ends_at" in field_errors(refused)
+    assert as_user(people.agent2).post("/absences/1/end").status_code == 403
