@@ -108,14 +108,18 @@ def reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _ends_at(raw: str) -> datetime | None:
-    raw = raw.strip()
-    moment = parse_datetime(raw) if "T" in raw or " " in raw else None
-    if moment is None:
-        day = parse_date(raw) if raw else None
-        if day is None:
-            return None
-        moment = datetime.combine(day, time(9, 0))
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    """A day (back at 09:00 local time) or a date and time; None for anything else."""
+    raw = raw.strip()[:40]
+    try:
+        moment = parse_datetime(raw) if "T" in raw or " " in raw else None
+        if moment is None:
+            day = parse_date(raw) if raw else None
+            if day is None:
+                return None
+            moment = datetime.combine(day, time(9, 0))
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    except ValueError:  # well-formed but impossible, such as 2026-02-30
+        return None
 
 
 @login_required

@@ -196,7 +196,7 @@ def preview(user: User, *, buckets: tuple[str, ...] | None = None) -> list[Bucke
 
 def _person(bucket: str, raw: str, leaving: User) -> User:
     ident = raw.removeprefix("user:")
-    person = User.objects.filter(pk=int(ident)).first() if ident.isdigit() else None
+    person = User.objects.filter(pk=int(ident)).first() if ident.isdigit() and len(ident) < 19 else None
     if person is None:
         raise ValidationError({bucket: f"No agent {raw!r}."})
     if person.pk == leaving.pk:

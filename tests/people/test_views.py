@@ -117,3 +117,26 @@ def test_the_absence_page_hands_over_until_a_date_and_refuses_a_past_one(people,
     people.agent.refresh_from_db()
     assert people.agent.is_active
     assert "is back now" in client.get(f"/agents/{people.agent.pk}/absence/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("tickets", "user:99999999999999999999999"),
+        ("tickets", "user:-1"),
+        ("promises", "nonsense"),
+        ("sessions", "keep"),
+    ],
+)
+def test_malformed_decisions_answer_400_never_500(people, desk: Desk, field, value):
+    client = _client(people.lead)
+    data = {**_defaults(client.get(f"/agents/{people.agent.pk}/offboard/")), field: value}
+    refused = client.post(f"/agents/{people.agent.pk}/offboard/", data)
+    assert refused.status_code == 400 and f'id="e-{field}"' in refused.content.decode()
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "tomorrow", "9999-99-99T99:99", "x" * 500])
+def test_an_impossible_return_date_answers_400(people, desk: Desk, value):
+    client = _client(people.lead)
+    refused = client.post(f"/agents/{people.agent.pk}/absence/", {"ends_at": value, "reason": "holiday"})
+    assert refused.status_code == 400 and 'id="e-ends_at"' in refused.content.decode()
