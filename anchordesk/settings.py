@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "anchordesk.wellbeing",
     "anchordesk.insights",
     "anchordesk.sso",
+    "anchordesk.people",
 ]
 
 MIDDLEWARE = [

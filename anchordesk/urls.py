@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("anchordesk.recovery.urls")),
     path("settings/", include("anchordesk.integrations.urls")),
     path("", include("anchordesk.sso.urls")),  # /sso/ sign-in and /scim/v2/ provisioning
+    path("", include("anchordesk.people.urls")),
     path("", include("anchordesk.accounts.urls")),
     path("", include("anchordesk.tickets.urls")),
 ]

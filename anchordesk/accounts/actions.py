@@ -250,47 +250,15 @@ def do_update_organization(org: Organization, *, actor: User, **changes: Any) ->
     return org
 
 
-@transaction.atomic
-def do_deactivate_agent(user: User, *, actor: User | None) -> User:
-    """Offboarding: the person can no longer sign in, and nothing they were looking after is lost.
+def do_deactivate_agent(user: User, *, actor: User | None, source: str = "deactivate") -> User:
+    """Offboarding with the default plan: every bucket of open work handed over (see docs/offboarding.md).
 
-    Their open tickets go back to their teams' queues (unassigned, audited on each ticket) and
-    every promise they still have to keep is handed to someone who can keep it: the ticket's
-    assignee, else a lead of the ticket's team, else `actor` (recovery.commitment_keeper).
-    Safe to call again for someone already deactivated (e.g. in the admin): leftovers are handed over.
+    Kept so every caller (single sign-on deprovisioning with `actor=None`, older code) goes through
+    people.actions.do_offboard_agent. Safe to call again for someone already deactivated.
     """
-    from anchordesk.recovery.actions import do_hand_over_commitments
-    from anchordesk.tickets.actions import do_assign_ticket
-    from anchordesk.tickets.choices import ACTIVE_STATUSES
-    from anchordesk.tickets.models import Ticket
+    # Lazy: people sits above accounts and imports it; a module-level import would be a cycle.
+    from anchordesk.people.actions import do_offboard_agent
 
-    # actor=None is the system: SSO/SCIM deprovisioning (anchordesk/sso) when the identity provider
-    # says someone is gone. Minimal stand-in until the offboarding rewrite, which accepts it itself.
-    if actor is not None and not actor.is_lead:
-        raise ValidationError({"actor": "Only leads and admins can deactivate someone."})
-    if actor is not None and actor.pk == user.pk:
-        raise ValidationError({"user": "You cannot deactivate yourself."})
-    user = User.objects.select_for_update().get(pk=user.pk)
-    was_active = user.is_active
-    if was_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    for ticket in Ticket.objects.filter(assignee=user, status__in=ACTIVE_STATUSES).order_by("pk"):
-        do_assign_ticket(ticket, None, actor=actor)
-    # With no actor, promises without a better keeper go to the earliest active lead, else admin.
-    keeper = actor or (
-        User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.LEAD])
-        .exclude(pk=user.pk)
-        .order_by("-role", "pk")
-        .first()
-    )
-    handed = do_hand_over_commitments(user, actor=keeper) if keeper is not None else []
-    if was_active or handed:
-        record_event(
-            "agent.deactivated",
-            actor=actor,
-            obj=user,
-            before={"is_active": was_active},
-            after={"is_active": False, "promises_handed_over": len(handed)},
-        )
+    do_offboard_agent(user, actor=actor, plan=None, source=source)
+    user.refresh_from_db(fields=["is_active"])
     return user

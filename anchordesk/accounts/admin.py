@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from anchordesk.accounts.actions import do_deactivate_agent
@@ -20,11 +21,25 @@ class AgentAdmin(UserAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            # Unticking "active" is offboarding with the default plan (docs/offboarding.md): the
+            # other changes are saved, then the offboarding deactivates and hands everything over.
+            obj.is_active = True
         super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Unticking "active" is offboarding: their tickets and promises are handed over.
+        if leaving:
             assert isinstance(request.user, User)
-            do_deactivate_agent(obj, actor=request.user)
+            try:
+                do_deactivate_agent(obj, actor=request.user, source="admin")
+            except ValidationError as exc:
+                messages.error(request, f"{obj.display_name} stays active: {' '.join(exc.messages)}")
+            else:
+                messages.info(request, f"{obj.display_name} is deactivated and their open work handed over.")
+            obj.refresh_from_db()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting someone would orphan their work and history: untick "active" (offboarding) instead.
+        return False
 
 
 @admin.register(Team)

@@ -12,6 +12,7 @@ from anchordesk.api import (
     insights,
     invitations,
     messages,
+    offboarding,
     people,
     policies,
     recovery,
@@ -53,3 +54,4 @@ api.add_router("", wellbeing.router)
 api.add_router("", insights.router)
 api.add_router("", automation.router)
 api.add_router("", invitations.router)
+api.add_router("", offboarding.router)

@@ -117,6 +117,7 @@ class OutboundKind(models.TextChoices):
     DIGEST = "digest.weekly", "Weekly digest"
     PORTAL_LINK = "portal.sign_in", "Portal sign-in link"
     INVITATION = "accounts.invitation", "Invitation to join"
+    NEW_CONTACT = "notice.new_contact", "New contact for the customer"
 
 
 class OutboundEmail(models.Model):

@@ -183,7 +183,7 @@ def do_deprovision_agent(user: User, *, source: str) -> User:
     from anchordesk.accounts.actions import do_deactivate_agent
 
     was_active = User.objects.filter(pk=user.pk, is_active=True).exists()
-    user = do_deactivate_agent(user, actor=None)
+    user = do_deactivate_agent(user, actor=None, source="sso")
     if was_active:
         Deprovisioning.objects.create(user=user, source=source)
         record_event(

@@ -56,9 +56,14 @@ class PropertiesForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current_assignee_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignable_agents()
+        agents = assignable_agents()
+        if current_assignee_id is not None:
+            # The ticket's own assignee stays a valid choice even once deactivated, so saving
+            # another field (the priority) never unassigns the ticket behind the agent's back.
+            agents = (agents | User.objects.filter(pk=current_assignee_id)).distinct()
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = agents
 
 
 class SubjectForm(forms.Form):

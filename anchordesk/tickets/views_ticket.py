@@ -274,7 +274,7 @@ def properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Status, priority, assignee and team: each change that was made is applied and audited."""
     user = current_user(request)
     ticket = access_ticket(user, ticket_id)
-    form = PropertiesForm(request.POST)
+    form = PropertiesForm(request.POST, current_assignee_id=ticket.assignee_id)
     if not form.is_valid():
         return ticket_page(request, ticket, status=422, errors=form_errors(form), error_form="properties")
     data = form.cleaned_data
