@@ -270,4 +270,6 @@ for _key in ANCHORDESK_ENCRYPTION_KEY:
             "separated by commas; generate one with "
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
         )
+# The settings hub (/settings/) sits at the top of the layers, like the API.
+INSTALLED_APPS += ["anchordesk.admincenter"]
 # --- end admin center ---------------------------------------------------------------------------
