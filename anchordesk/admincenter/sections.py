@@ -141,14 +141,18 @@ def _policies() -> State:
 
 
 def _csat() -> State:
-    from anchordesk.automation.models import CsatSurvey
+    from anchordesk.automation.models import CsatSettings, CsatSurvey
 
+    config = CsatSettings.current()
+    if not config.enabled:
+        return State("Off: no surveys are sent")
     since = timezone.now() - timedelta(days=30)
     surveys = CsatSurvey.objects.filter(sent_at__gte=since).aggregate(
         sent=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
     )
-    return State(f"On: {surveys['sent']} sent and {surveys['answered']} answered in 30 days")
+    delay = f", {config.delay_minutes} min after solving" if config.delay_minutes else ""
+    return State(f"On{delay}: {surveys['sent']} sent and {surveys['answered']} answered in 30 days")
 
 
 def _jobs() -> State:
@@ -245,8 +249,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "csat",
         "CSAT",
-        "A one-click satisfaction survey emailed when a ticket is solved; results in Insights.",
-        ("insights-home",),
+        "The satisfaction survey emailed when a ticket is solved: on or off, delay, question.",
+        ("automation-csat-settings", "insights-home"),
         LEAD,
         SERVICE,
         _csat,

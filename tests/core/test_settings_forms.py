@@ -77,6 +77,9 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         "inputs",
     ),
     ("authority limit words", "/policies/limits", {"agent-max_amount": "a lot"}, "agent-max_amount"),
+    ("csat empty", "/automation/csat/", {}, "delay_minutes"),
+    ("csat bad delay", "/automation/csat/", {"delay_minutes": "-5", "question": "Q?"}, "delay_minutes"),
+    ("csat no question", "/automation/csat/", {"delay_minutes": "5", "question": ""}, "question"),
     ("mailbox empty", "/mail/mailboxes/new/", {}, "name"),
     (
         "mailbox bad port",
