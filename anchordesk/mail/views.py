@@ -219,7 +219,7 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpRes
         changed=form.changed_data,
         secrets=form.secret_changes(),
     )
-    messages.success(request, f"Mailbox “{saved.name}” saved. Test the connection below.")
+    messages.success(request, f"Mailbox “{saved.name}” saved. Press Test connection to check it.")
     if form.generated_push_secret:
         messages.warning(
             request,
