@@ -145,3 +145,18 @@ def test_the_django_admin_never_shows_a_mailbox_secret(people):
     client.force_login(root)
     page = client.get(f"/admin/mail/mailbox/{box.pk}/change/").content.decode()
     assert "admin-pw-123" not in page and 'name="password"' not in page
+
+
+def test_test_connection_answers_in_plain_words_as_a_page_or_an_htmx_fragment(people):
+    box = Mailbox.objects.create(name="Push only", address="push@example.test")
+    client = _admin(people)
+    page = client.post(f"/mail/mailboxes/{box.pk}/test")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<form method="post" class="card"' in html  # the whole page, the form below the result
+    assert "this mailbox only gets push or pipe mail" in html and 'data-stage="setup"' in html
+
+    fragment = client.post(f"/mail/mailboxes/{box.pk}/test", HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="diagnosis"') and "<html" not in fragment
+    assert "this mailbox only gets push or pipe mail" in fragment
+    assert client.get(f"/mail/mailboxes/{box.pk}/test").status_code == 405  # testing is a POST
