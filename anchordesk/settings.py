@@ -283,3 +283,25 @@ if INVITATION_TTL_HOURS < 1:
 TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", "Anchordesk")  # the name authenticator apps show
 # Someone in a role that must use two-factor and has no authenticator yet reaches only the enrolment page.
 MIDDLEWARE = [*MIDDLEWARE, "anchordesk.accounts.middleware.TwoFactorEnforcementMiddleware"]
+
+# --- admin center (issue 15): secrets at rest -------------------------------------------------
+# Fernet keys, comma-separated: the first encrypts, all decrypt (rotation: docs/admin.md). Unset:
+# a key derived from SECRET_KEY is used and `anchordesk check` warns.
+from base64 import urlsafe_b64decode as _b64decode  # noqa: E402
+from binascii import Error as _B64Error  # noqa: E402
+
+ANCHORDESK_ENCRYPTION_KEY = env_list("ANCHORDESK_ENCRYPTION_KEY", [])
+for _key in ANCHORDESK_ENCRYPTION_KEY:
+    try:
+        _raw_key = _b64decode(_key.encode())
+    except (_B64Error, ValueError):
+        _raw_key = b""
+    if len(_raw_key) != 32:
+        raise ImproperlyConfigured(
+            "ANCHORDESK_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded bytes) "
+            "separated by commas; generate one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        )
+# The settings hub (/settings/) sits at the top of the layers, like the API.
+INSTALLED_APPS += ["anchordesk.admincenter"]
+# --- end admin center ---------------------------------------------------------------------------

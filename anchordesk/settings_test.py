@@ -17,6 +17,9 @@ if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ["ANCHORDESK_DATA_DIR
         os.environ["ANCHORDESK_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"]
     )
 os.environ.setdefault("ANCHORDESK_MANIFEST_STATIC", "0")
+# A fixed Fernet key, so commands run by the tests do not warn about the key derived from SECRET_KEY
+# (tests/core/test_secrets.py checks that warning and rotation with keys of its own).
+os.environ.setdefault("ANCHORDESK_ENCRYPTION_KEY", "YW5jaG9yZGVzay10ZXN0cy1vbmx5LWZpeGVkLWtleSE=")
 
 from anchordesk.settings import *  # noqa: F403 - the real settings, then the overrides below
 from anchordesk.settings import HUEY

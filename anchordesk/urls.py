@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
+    path("settings/", include("anchordesk.admincenter.urls")),  # the settings hub, settings-home
     path("settings/jobs/", job_health, name="job-health"),
     path("api/v1/", include("anchordesk.api.urls")),
     path("portal/", include("anchordesk.portal.urls")),

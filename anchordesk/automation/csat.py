@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,38 +14,107 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import hash_token
-from anchordesk.automation.models import CsatSurvey, Rating
+from anchordesk.automation.models import CSAT_MAX_DELAY_MINUTES, CsatSettings, CsatSurvey, Rating
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import queue_email
 from anchordesk.tickets.models import Ticket
 
+if TYPE_CHECKING:
+    from anchordesk.accounts.models import User
+
 
 @transaction.atomic
 def do_send_survey(ticket: Ticket) -> CsatSurvey | None:
-    """Create the survey and queue the email of its links in the same transaction. One survey per solve, never for merged tickets."""
+    """Create the survey when a ticket is solved, as the CSAT settings say: not at all when they are
+    off; its email queued in the same transaction, or, with a delay, by send_due_surveys later.
+    One survey per solve, never for merged tickets."""
     if ticket.merged_into_id is not None:
+        return None
+    config = CsatSettings.current()
+    if not config.enabled:
         return None
     if CsatSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).exists():
         return None
     raw = secrets.token_urlsafe(24)
-    survey = CsatSurvey.objects.create(ticket=ticket, agent=ticket.assignee, token_hash=hash_token(raw))
+    send_after = timezone.now() + timedelta(minutes=config.delay_minutes) if config.delay_minutes else None
+    survey = CsatSurvey.objects.create(
+        ticket=ticket, agent=ticket.assignee, token_hash=hash_token(raw), send_after=send_after
+    )
+    if send_after is None:
+        _queue_survey_email(ticket, raw, config.question)
+    # else: only the token's hash is kept, so the delayed email gets a fresh token when it goes out.
+    return survey
+
+
+def _queue_survey_email(ticket: Ticket, raw: str, question: str) -> None:
     customer = ticket.customer
     base = f"{settings.SITE_URL}/csat/{raw}/"
     body = (
         f'Hello {customer.display_name},\n\nYour request "{ticket.subject}" [#{ticket.pk}] is solved. '
-        "How did we do? One click below tells us, and this will help us improve.\n\n"
+        f"{question} One click below tells us, and this will help us improve.\n\n"
         f"  Good: {base}?rating=good\n  Bad:  {base}?rating=bad\n\nThank you.\n"
     )
     queue_email(
         kind=OutboundKind.CSAT_SURVEY,
         ticket=ticket,
         to=[customer.email],
-        subject=f"How did we do? [#{ticket.pk}]",
+        subject=f"{question} [#{ticket.pk}]",
         body=body,
         sensitive=True,  # the links carry the survey's token, of which only a hash is kept
     )
-    return survey
+
+
+SOLVED_STATES = ("solved", "closed")
+
+
+def send_due_surveys(now: datetime | None = None) -> int:
+    """Queue the email of each delayed survey that is due; drop it when the ticket was reopened
+    meanwhile (the customer is still waiting: no survey yet). Each survey is claimed with a
+    conditional UPDATE, so two workers never email it twice. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    due = CsatSurvey.objects.filter(send_after__lte=now).values_list("pk", flat=True)[:500]
+    for survey_id in list(due):
+        with transaction.atomic():
+            if not CsatSurvey.objects.filter(pk=survey_id, send_after__isnull=False).update(send_after=None):
+                continue  # another worker took it
+            survey = CsatSurvey.objects.select_related("ticket__customer").get(pk=survey_id)
+            if survey.ticket.status not in SOLVED_STATES or survey.ticket.merged_into_id is not None:
+                survey.delete()
+                continue
+            raw = secrets.token_urlsafe(24)
+            survey.token_hash = hash_token(raw)
+            survey.save(update_fields=["token_hash"])
+            _queue_survey_email(survey.ticket, raw, CsatSettings.current().question)
+            queued += 1
+    return queued
+
+
+@transaction.atomic
+def do_save_csat_settings(*, enabled: bool, delay_minutes: int, question: str, actor: User) -> CsatSettings:
+    question = " ".join((question or "").split())
+    errors: dict[str, str] = {}
+    if not question:
+        errors["question"] = "Ask the customer something, e.g. “How did we do?”."
+    elif len(question) > 200:
+        errors["question"] = "At most 200 characters."
+    if not 0 <= delay_minutes <= CSAT_MAX_DELAY_MINUTES:
+        errors["delay_minutes"] = f"Between 0 (at once) and {CSAT_MAX_DELAY_MINUTES} minutes (a week)."
+    if errors:
+        raise ValidationError(errors)
+    config = CsatSettings.current()
+    before = {"enabled": config.enabled, "delay_minutes": config.delay_minutes, "question": config.question}
+    config.enabled, config.delay_minutes, config.question = enabled, delay_minutes, question
+    config.save()
+    record_event(
+        "csat.settings",
+        actor=actor,
+        obj=config,
+        before=before,
+        after={"enabled": enabled, "delay_minutes": delay_minutes, "question": question},
+    )
+    return config
 
 
 def survey_for_token(raw: str) -> CsatSurvey | None:

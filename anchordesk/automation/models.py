@@ -126,6 +126,29 @@ class CsatSurvey(models.Model):
     comment = models.TextField(blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # With a delay in the CSAT settings: when the email is due; null once it is queued.
+    send_after = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+DEFAULT_CSAT_QUESTION = "How did we do?"
+CSAT_MAX_DELAY_MINUTES = 7 * 24 * 60
+
+
+class CsatSettings(models.Model):
+    """One row (pk=1): whether a survey goes out when a ticket is solved, how long after, and its question."""
+
+    enabled = models.BooleanField(default=True)
+    delay_minutes = models.PositiveIntegerField(default=0)
+    question = models.CharField(max_length=200, default=DEFAULT_CSAT_QUESTION)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "CSAT settings"
+
+    @classmethod
+    def current(cls) -> CsatSettings:
+        """The saved settings, or the defaults (unsaved) when nobody has changed them."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -11,3 +11,12 @@ from anchordesk.core.jobs import periodic_job
 @periodic_job("time-rules", every="every 5 minutes")
 def time_rules() -> None:
     run_time_rules()
+
+
+@db_periodic_task(crontab(minute="*"))
+@periodic_job("csat-surveys", every="every minute")
+def csat_surveys() -> None:
+    """Email the satisfaction surveys whose delay (CSAT settings) has passed."""
+    from anchordesk.automation.csat import send_due_surveys
+
+    send_due_surveys()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anchordesk.automation import views_macros, views_settings
+from anchordesk.automation import views_csat, views_macros, views_settings
 
 urlpatterns = [
     path("", views_settings.automation_home, name="automation-home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("macros/new/", views_settings.macro_edit, name="automation-macro-new"),
     path("macros/<int:macro_id>/", views_settings.macro_edit, name="automation-macro-edit"),
     path("macros/<int:macro_id>/toggle", views_settings.macro_toggle, name="automation-macro-toggle"),
+    path("csat/", views_csat.csat_settings, name="automation-csat-settings"),
     path("assignment/", views_settings.assignment, name="automation-assignment"),
     path("assignment/teams/<int:team_id>", views_settings.assignment_team, name="automation-assignment-team"),
     path(

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anchordesk.automation.csat import do_rate, survey_for_token
-from anchordesk.automation.models import Rating
+from anchordesk.automation.models import CsatSettings, Rating
 
 
 def csat(request: HttpRequest, token: str) -> HttpResponse:
@@ -14,7 +14,13 @@ def csat(request: HttpRequest, token: str) -> HttpResponse:
     survey = survey_for_token(token)
     if survey is None:
         raise Http404("This rating link is not valid.")
-    context = {"survey": survey, "ticket": survey.ticket, "ratings": Rating, "errors": {}}
+    context = {
+        "survey": survey,
+        "ticket": survey.ticket,
+        "ratings": Rating,
+        "errors": {},
+        "question": CsatSettings.current().question,
+    }
     context["chosen"] = (
         request.GET.get("rating") if request.GET.get("rating") in Rating.values else survey.rating
     )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from anchordesk.core.crypto import EncryptedTextField
+
 WEBHOOK_EVENTS = [
     ("ticket.created", "Ticket created"),
     ("ticket.updated", "Ticket updated"),
@@ -13,7 +15,7 @@ WEBHOOK_EVENTS = [
 class Webhook(models.Model):
     url = models.URLField(max_length=500)
     events = models.JSONField(default=list)
-    secret = models.CharField(max_length=64)
+    secret = EncryptedTextField()  # encrypted at rest (core.crypto); signs each delivery
     active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

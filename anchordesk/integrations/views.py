@@ -56,7 +56,8 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def webhook_create(request: HttpRequest) -> HttpResponse:
-    form = WebhookForm(request.POST or None)
+    # Bound on every POST, even an empty one (which must say what is missing, not show a blank form).
+    form = WebhookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             webhook = do_create_webhook(actor=_actor(request), **form.cleaned_data)
@@ -67,7 +68,7 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
             # The secret is shown on this one answer; the receiver needs it to check signatures.
             return render(request, "integrations/webhook_secret.html", {"webhook": webhook, "created": True})
     return render(
-        request, "integrations/webhook_form.html", {"form": form}, status=422 if form.errors else 200
+        request, "integrations/webhook_form.html", {"form": form}, status=400 if form.errors else 200
     )
 
 

@@ -10,6 +10,8 @@ from anchordesk.mail.models import InboundEmail, Mailbox, OutboundEmail
 class MailboxAdmin(admin.ModelAdmin):
     list_display = ("name", "address", "host", "security", "team", "active", "last_polled_at", "last_error")
     list_filter = ("active", "security")
+    # Secrets are write-only and encrypted: they are set on the mailbox page in Settings, never shown here.
+    exclude = ("password", "oauth2_token", "push_secret")
 
 
 @admin.register(InboundEmail)

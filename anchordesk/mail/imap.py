@@ -8,7 +8,6 @@ content-hash dedupe makes the second fetch a no-op.
 from __future__ import annotations
 
 import logging
-import ssl
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,8 +15,9 @@ from django.utils import timezone
 from imapclient import IMAPClient
 
 from anchordesk.core.snapshot import config_snapshot
+from anchordesk.mail.diagnose import open_client, plain_error, select
 from anchordesk.mail.ingest import process_batch, store_many
-from anchordesk.mail.models import Mailbox, Security, Source
+from anchordesk.mail.models import Mailbox, Source
 
 log = logging.getLogger(__name__)
 
@@ -33,24 +33,15 @@ class PollResult:
 
 
 def connect(mailbox: Mailbox) -> IMAPClient:
-    context = ssl.create_default_context()
-    client = IMAPClient(
-        mailbox.host, port=mailbox.port, ssl=mailbox.security == Security.SSL, ssl_context=context, timeout=30
-    )
-    if mailbox.security == Security.STARTTLS:
-        client.starttls(context)
-    if mailbox.oauth2_token:
-        client.oauth2_login(mailbox.username, mailbox.oauth2_token)
-    else:
-        client.login(mailbox.username, mailbox.password)
-    return client
+    """Connected and signed in; the secrets are decrypted on reading the row (core.crypto)."""
+    return open_client(mailbox, timeout=30)
 
 
 def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
     result = PollResult()
     try:
         with connect(mailbox) as client, config_snapshot():
-            client.select_folder(mailbox.folder)
+            select(client, mailbox.folder)  # FolderMissing names the folders there are
             uids = client.search(["NOT", "KEYWORD", PROCESSED_FLAG.decode()])[:limit]
             for start in range(0, len(uids), BATCH):
                 batch = uids[start : start + BATCH]
@@ -77,7 +68,9 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
     except Exception as exc:  # any transport failure is reported on the mailbox and retried next poll
         log.warning("mailbox poll failed", extra={"mailbox": mailbox.name, "error": str(exc)})
-        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
+        # In plain words ("The server refused the user name ... or the password"), as the Test
+        # connection button says it; the exception's own text goes to the log above.
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=plain_error(exc, mailbox)[:500])
         raise
     return result
 

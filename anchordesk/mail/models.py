@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from anchordesk.accounts.models import Team
+from anchordesk.core.crypto import EncryptedTextField
 
 
 class Security(models.TextChoices):
@@ -21,14 +22,15 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(default=993)
     security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
     username = models.CharField(max_length=200, blank=True)
-    password = models.CharField(max_length=500, blank=True)
-    oauth2_token = models.TextField(
+    # Secrets are encrypted at rest (anchordesk.core.crypto) and never rendered back to a page.
+    password = EncryptedTextField(blank=True)
+    oauth2_token = EncryptedTextField(
         blank=True, help_text="Bearer token for providers that need OAuth2 (XOAUTH2)"
     )
     folder = models.CharField(max_length=200, default="INBOX")
     # Where processed mail goes; empty means it stays in place with a processed flag.
     processed_folder = models.CharField(max_length=200, blank=True)
-    push_secret = models.CharField(max_length=64, blank=True)
+    push_secret = EncryptedTextField(blank=True)
     active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)

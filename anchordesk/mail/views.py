@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -13,6 +14,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anchordesk.mail.actions import do_save_mailbox
+from anchordesk.mail.diagnose import Diagnosis, diagnose
+from anchordesk.mail.forms import MailboxForm
 from anchordesk.mail.ingest import (
     MAX_RAW_BYTES,
     MessageTooLarge,
@@ -178,5 +182,59 @@ def mailboxes(request: HttpRequest) -> HttpResponse:
 
     _require_admin(request)
     statuses = {status.name: status for status in job_statuses()}
-    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.all()]
-    return render(request, "mail/mailboxes.html", {"rows": rows})
+    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.select_related("team")]
+    failing = sum(1 for box, job in rows if box.last_error or (job and job.failing))
+    return render(request, "mail/mailboxes.html", {"rows": rows, "failing": failing})
+
+
+def _mailbox_page(
+    request: HttpRequest,
+    form: MailboxForm,
+    mailbox: Mailbox | None,
+    *,
+    diagnosis: Diagnosis | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "mail/mailbox_form.html",
+        {"form": form, "mailbox": mailbox, "diagnosis": diagnosis, "secret_rows": form.secret_rows()},
+        status=status,
+    )
+
+
+@login_required
+def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpResponse:
+    """Create or edit a mailbox. Bad input answers 400 with the reason beside each field."""
+    _require_admin(request)
+    mailbox = get_object_or_404(Mailbox, pk=mailbox_id) if mailbox_id is not None else None
+    if request.method != "POST":
+        return _mailbox_page(request, MailboxForm(instance=mailbox), mailbox)
+    form = MailboxForm(request.POST, instance=mailbox)
+    if not form.is_valid():
+        return _mailbox_page(request, form, mailbox, status=400)
+    saved = do_save_mailbox(
+        form.save(commit=False),
+        actor=request.user,  # type: ignore[arg-type]
+        changed=form.changed_data,
+        secrets=form.secret_changes(),
+    )
+    messages.success(request, f"Mailbox “{saved.name}” saved. Press Test connection to check it.")
+    if form.generated_push_secret:
+        messages.warning(
+            request,
+            f"The new push secret is {form.generated_push_secret} — copy it now: it is not shown again.",
+        )
+    return redirect("mail-mailbox-edit", mailbox_id=saved.pk)
+
+
+@login_required
+@require_POST
+def mailbox_test(request: HttpRequest, mailbox_id: int) -> HttpResponse:
+    """Try the stored settings the way a poll does and say in plain words what failed, or that it works."""
+    _require_admin(request)
+    mailbox = get_object_or_404(Mailbox, pk=mailbox_id)
+    diagnosis = diagnose(mailbox)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "mail/partials/_diagnosis.html", {"diagnosis": diagnosis, "mailbox": mailbox})
+    return _mailbox_page(request, MailboxForm(instance=mailbox), mailbox, diagnosis=diagnosis)

@@ -35,7 +35,8 @@ def test_admin_configures_sla_and_automation_and_an_agent_works_by_them(
 
     # A business calendar: weekdays 09:00-17:00 in Berlin, Christmas off.
     admin.click(".usermenu summary")
-    admin.get_by_role("link", name="SLA policies", exact=True).click()
+    admin.get_by_role("link", name="Settings", exact=True).click()
+    admin.get_by_role("link", name="SLA policies and business calendars", exact=True).click()
     admin.wait_for_url(f"{base}/sla/")
     admin.get_by_role("link", name="New calendar", exact=True).click()
     admin.fill("#id_name", "Berlin office")

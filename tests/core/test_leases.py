@@ -163,7 +163,7 @@ def test_the_background_jobs_page_shows_the_error_and_the_lease_to_admins_only(p
     html = page.content.decode()
     assert "RuntimeError: database is locked" in html
     assert "Failing now:" in html and f"held by <code>{leases.holder_name()}</code>" in html
-    assert 'href="/settings/jobs/"' in client.get("/settings/jobs/").content.decode()  # in the admin menu
+    assert 'href="/settings/jobs/"' in client.get("/settings/").content.decode()  # on the settings hub
     for who in (people.agent, people.lead):
         client.force_login(who)
         assert client.get("/settings/jobs/").status_code == 403

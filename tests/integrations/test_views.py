@@ -78,7 +78,7 @@ def test_an_admin_creates_a_webhook_and_sees_its_secret_once(people):
 )
 def test_a_bad_webhook_form_says_what_is_wrong(people, data, field_text):
     response = _client(people.admin).post("/settings/webhooks/new/", data)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert field_text in response.content
     assert not Webhook.objects.exists()
 
