@@ -105,3 +105,23 @@ def test_sso_sign_in_counts_as_second_factor_where_a_role_requires_it(people: Pe
     mark_second_factor_done(request, "sso")  # what the SSO callback does after login()
     session.save()
     assert client.get("/").status_code == 200
+
+
+def test_security_page_says_whether_single_sign_on_is_on_and_how_it_maps(
+    client: Client, people: Personas, settings: Any
+) -> None:
+    client.force_login(people.admin)
+    page = client.get("/settings/security/").content.decode()
+    assert "Single sign-on" in page and "Off." in page
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = (
+        "https://idp.test",
+        "c",
+        "s3cret",
+    )
+    settings.OIDC_AGENT_GROUPS, settings.OIDC_LEAD_GROUPS = ["support"], ["support-leads"]
+    settings.OIDC_TEAM_GROUPS = "billing-team=Billing"
+    settings.SCIM_TOKEN = "scim-token-value"
+    page = client.get("/settings/security/").content.decode()
+    assert "https://idp.test" in page and "support-leads" in page and "billing-team → Billing" in page
+    assert "/scim/v2/" in page
+    assert "s3cret" not in page and "scim-token-value" not in page  # never a secret
