@@ -158,6 +158,7 @@ def test_secrets_are_encrypted_in_the_database_and_read_back_plain(dovecot):
 
 def test_a_secret_from_another_key_is_reported_not_sent_as_a_password(dovecot, settings):
     box = _box(dovecot)
+    key_it_was_saved_with = list(settings.ANCHORDESK_ENCRYPTION_KEY)
     settings.ANCHORDESK_ENCRYPTION_KEY = ["x" * 43 + "="]  # a different (valid) key
     fresh = Mailbox.objects.get(pk=box.pk)
     assert isinstance(fresh.password, UnreadableSecret)
@@ -165,5 +166,5 @@ def test_a_secret_from_another_key_is_reported_not_sent_as_a_password(dovecot, s
     assert result.stage == Stage.SETUP
     assert "cannot be decrypted with ANCHORDESK_ENCRYPTION_KEY" in result.message
     fresh.save()  # saving other fields keeps the ciphertext for when the key comes back
-    settings.ANCHORDESK_ENCRYPTION_KEY = []
+    settings.ANCHORDESK_ENCRYPTION_KEY = key_it_was_saved_with
     assert Mailbox.objects.get(pk=box.pk).password == dovecot.password
