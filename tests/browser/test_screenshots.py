@@ -77,3 +77,30 @@ def test_screenshots_of_the_inbox_and_a_ticket(
     page.screenshot(path=str(screenshots / "ticket.png"))
     for name in ("inbox.png", "ticket.png"):
         assert (screenshots / name).stat().st_size > 20_000, f"{name} is a real picture, not a blank page"
+
+
+def test_screenshots_of_settings_and_an_agent_leaving(
+    new_context: Callable[[], Any], live_server: Any, screenshots: Path
+) -> None:
+    load_demo(tickets=60, seed=7)
+    page = new_context().new_page()
+    sign_in(page, live_server.url, f"admin@{DEMO_DOMAIN}", PASSWORD)
+
+    page.goto(f"{live_server.url}/settings/")
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Mailboxes")).to_be_visible()
+    page.screenshot(path=str(screenshots / "settings.png"), full_page=True)
+
+    # The agent with the most open tickets leaves: the page shows every bucket of their work.
+    leaving = (
+        User.objects.filter(role="agent", is_active=True)
+        .annotate(open_tickets=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES)))
+        .order_by("-open_tickets", "pk")
+        .first()
+    )
+    assert leaving is not None
+    page.goto(f"{live_server.url}/agents/{leaving.pk}/offboard/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(leaving.display_name)
+    page.screenshot(path=str(screenshots / "offboarding.png"), full_page=True)
+    for name in ("settings.png", "offboarding.png"):
+        assert (screenshots / name).stat().st_size > 20_000, f"{name} is a real picture, not a blank page"
