@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from anchordesk.accounts.choices import Role, TeamKind
 from anchordesk.accounts.models import Customer, Team, User
@@ -47,6 +49,15 @@ class Personas:
     customer: Customer
     customer_same_org: Customer
     other_customer: Customer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """What the product caches (the two-factor policy, sign-in counters) must not outlive the test's
+    database: the next test in the same process would see a policy its database never had."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -94,7 +94,9 @@ def test_screenshots_of_settings_and_an_agent_leaving(
     # The agent with the most open tickets leaves: the page shows every bucket of their work.
     leaving = (
         User.objects.filter(role="agent", is_active=True)
-        .annotate(open_tickets=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES)))
+        .annotate(
+            open_tickets=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES))
+        )
         .order_by("-open_tickets", "pk")
         .first()
     )

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.invitations import do_invite_agent
 from anchordesk.automation.csat import do_rate
 from anchordesk.automation.models import CsatSurvey
 from anchordesk.collab.actions import do_open_escalation, do_open_handoff
@@ -22,6 +24,7 @@ from anchordesk.collab.choices import RequestedBy
 from anchordesk.insights.digest import send_weekly_digest
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
 from anchordesk.mail.tasks import sweep_mail
+from anchordesk.people.actions import do_offboard_agent
 from anchordesk.policies import actions as policies
 from anchordesk.policies.models import Policy
 from anchordesk.portal.actions import do_request_sign_in_link
@@ -32,7 +35,7 @@ from anchordesk.tickets.actions import do_reply, do_set_status
 from anchordesk.tickets.choices import Status
 from anchordesk.wellbeing.choices import Standing
 from anchordesk.wellbeing.models import CustomerStanding
-from tests.factories import make_ticket
+from tests.factories import make_ticket, make_user
 from tests.mail.conftest import SmtpSink, free_port
 from tests.policies.conftest import refunds_definition
 
@@ -151,6 +154,14 @@ def _queue_every_kind(people: Any, at: Any) -> None:
     # The weekly digest to the leads, and a portal sign-in link.
     assert send_weekly_digest().queued == 2
     assert do_request_sign_in_link("carol@acme.test", ip="203.0.113.5") is not None
+
+    # People: an admin invites a new agent; an agent leaves and her customer is told the new contact.
+    do_invite_agent(email="newcomer@example.test", name="Nia New", actor=people.admin)
+    leaver = make_user(Role.AGENT, first_name="Lee", teams=[people.support])
+    make_ticket(people.other_customer, team=people.support, assignee=leaver, subject="Half done")
+    do_offboard_agent(
+        leaver, actor=people.lead, plan={"tickets": f"user:{people.agent.pk}"}, notify_customers=True
+    )
 
 
 def test_every_kind_of_email_queued_while_smtp_is_down_arrives_once_when_it_is_back(
