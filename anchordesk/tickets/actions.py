@@ -18,9 +18,9 @@ from django.utils import timezone
 from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.core.audit import record_event
+from anchordesk.core.registry import solve_blockers
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
-from anchordesk.tickets.guards import open_work_reasons
 from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink, email_message_key
 from anchordesk.tickets.sanitize import CleanHtml, check_html, sanitize_html
 from anchordesk.tickets.uploads import CheckedUpload
@@ -50,10 +50,11 @@ RESOLVED_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 
 def _guard_open_work(ticket: Ticket, status: str | None, *, confirmed: bool) -> None:
-    """The one copy of the rule "ask before solving with open promises or handoffs"."""
+    """The one copy of the rule "ask before solving with open promises or handoffs". What is open
+    comes from the solve blockers the apps register (recovery: promises; collab: handoffs)."""
     if confirmed or status not in RESOLVED_STATUSES or status == ticket.status:
         return
-    if reasons := open_work_reasons(ticket):
+    if reasons := solve_blockers(ticket):
         raise OpenWorkPending(ticket, reasons)
 
 
@@ -573,11 +574,11 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
-    from anchordesk.recovery.actions import move_commitments
+    from anchordesk.recovery.actions import do_move_commitments
 
     # The promises made to the customer go where the conversation went: left on the closed
     # source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
-    move_commitments(source, target, actor=actor)
+    do_move_commitments(source, target, actor=actor)
     target.refresh_from_db()
     target.tags.add(*source.tags.all())
     _add_message(
@@ -632,9 +633,9 @@ def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, 
     # sign that they came back after a mistake).
     record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
     record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
-    from anchordesk.recovery.actions import move_commitments_with_messages
+    from anchordesk.recovery.actions import do_move_commitments_with_messages
 
-    move_commitments_with_messages(source, ticket, ids, actor=actor)
+    do_move_commitments_with_messages(source, ticket, ids, actor=actor)
     _emit("ticket.created", ticket)
     return ticket
 

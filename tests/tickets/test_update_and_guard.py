@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 
 from anchordesk.automation.actions import do_save_macro
 from anchordesk.collab.models import Handoff
+from anchordesk.core.registry import solve_blockers
 from anchordesk.mail.models import OutboundEmail
 from anchordesk.recovery.actions import do_add_commitment
 from anchordesk.tickets import actions
 from anchordesk.tickets.actions import OpenWorkPending, StaleTicket
 from anchordesk.tickets.choices import EventKind, MessageKind, Priority, Status
-from anchordesk.tickets.guards import open_work_reasons
 from anchordesk.tickets.models import Message
 from tests.factories import make_ticket
 
@@ -85,14 +85,14 @@ def test_an_update_from_an_old_version_is_refused_and_changes_nothing(people, ti
 def test_solving_with_an_open_promise_or_handoff_needs_confirming(people, ticket):
     do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
     Handoff.objects.create(ticket=ticket, team=people.engineering, subject="Refund the fee", needed="N")
-    assert open_work_reasons(ticket) == [
+    assert solve_blockers(ticket) == [
         "promise: Send the return label",
         f"handoff to {people.engineering.name}: Refund the fee",
     ]
     for status in (Status.SOLVED, Status.CLOSED):
         with pytest.raises(OpenWorkPending) as pending:
             actions.do_update_ticket(ticket, actor=people.agent, changes={"status": status, "priority": 3})
-        assert pending.value.reasons == open_work_reasons(ticket)
+        assert pending.value.reasons == solve_blockers(ticket)
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW and ticket.priority == Priority.NORMAL
     actions.do_update_ticket(
