@@ -149,3 +149,39 @@ def test_a_reply_with_a_macro_gone_meanwhile_is_not_sent(people, ticket):
         actions.do_reply(ticket, "Hello", actor=people.agent, macro_ids=["999999"])
     assert "macro" in refused.value.message_dict
     assert _replies(ticket) == 0 and not OutboundEmail.objects.filter(ticket=ticket).exists()
+
+
+def test_the_sidebar_applies_and_audits_only_what_the_agent_changed(people, client, ticket):
+    actions.do_update_ticket(
+        ticket, actor=people.lead, changes={"assignee": people.agent2, "team": people.engineering}
+    )
+    client.force_login(people.agent)
+    form = {"status": "open", "priority": "3", "assignee": people.agent2.pk, "team": people.engineering.pk}
+    assert client.post(f"/tickets/{ticket.pk}/properties", form).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.assignee, ticket.team) == (
+        Priority.HIGH,
+        people.agent2,
+        people.engineering,
+    )
+    assert list(ticket.events.filter(actor=people.agent).values_list("kind", flat=True)) == [
+        EventKind.PRIORITY
+    ]
+
+
+def test_the_sidebar_asks_before_solving_over_open_work_then_solves_when_confirmed(people, client, ticket):
+    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    client.force_login(people.agent)
+    form = {"status": "solved", "priority": "2"}
+    asked = client.post(f"/tickets/{ticket.pk}/properties", form)
+    assert asked.status_code == 409
+    page = asked.content.decode()
+    assert "Still open on this ticket: promise: Send the return label. Solve anyway?" in page
+    assert 'name="confirm_open_work"' in page
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW
+    assert (
+        client.post(f"/tickets/{ticket.pk}/properties", {**form, "confirm_open_work": "1"}).status_code == 302
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED
