@@ -73,6 +73,29 @@ def do_get_or_create_customer(
 
 
 @transaction.atomic
+def do_create_customer(
+    email: str,
+    *,
+    actor: User,
+    name: str = "",
+    organization: Organization | None = None,
+    notes: str = "",
+    sees_organization_tickets: bool = False,
+) -> Customer:
+    """A new customer, refused when one with this email address exists already (the API's create)."""
+    existing = Customer.objects.with_email(email).first()
+    if existing is not None:
+        raise ValidationError(
+            {"email": f"A customer with this email address exists already (id {existing.pk})."}
+        )
+    customer, _ = do_get_or_create_customer(email, name=name, organization=organization, actor=actor)
+    extra = {"notes": notes, "sees_organization_tickets": sees_organization_tickets}
+    if any(extra.values()):
+        do_update_customer(customer, actor=actor, **extra)
+    return customer
+
+
+@transaction.atomic
 def do_update_customer(customer: Customer, *, actor: User, **changes: object) -> Customer:
     allowed = {"name", "notes", "organization", "sees_organization_tickets", "email"}
     before: dict[str, object] = {}

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from anchordesk.tickets.actions import StaleTicket
+from anchordesk.tickets.actions import OpenWorkPending, StaleTicket
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -96,6 +96,19 @@ def install(api: NinjaAPI) -> None:
         )
         return api.create_response(request, body, status=409)
 
+    def open_work(request: HttpRequest, exc: Any) -> HttpResponse:
+        body = error_body(
+            "Promises or handoffs are still open on this ticket; send confirm_open_work: true to solve anyway.",
+            [
+                {
+                    "field": "status",
+                    "reason": f"Still open on this ticket: {'; '.join(exc.reasons)}. "
+                    "Send confirm_open_work: true to solve anyway.",
+                }
+            ],
+        )
+        return api.create_response(request, body, status=409)
+
     def too_big(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(
             request,
@@ -114,3 +127,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(StaleTicket, stale)
+    api.add_exception_handler(OpenWorkPending, open_work)

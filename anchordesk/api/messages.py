@@ -43,6 +43,11 @@ class MessageCreate(InputSchema):
     expected_version: int | None = Field(
         None, description="Replies only: refuse with 409 if the ticket changed since this version."
     )
+    confirm_open_work: bool = Field(
+        False,
+        description="Replies only: solve even though promises or handoffs are still open on the ticket; "
+        "without it a solving reply answers 409 listing them, and nothing is sent.",
+    )
 
 
 def _message_qs() -> Any:
@@ -65,6 +70,7 @@ def write_message(
             html=payload.html,
             uploads=uploads,
             expected_version=payload.expected_version,
+            confirm_open_work=payload.confirm_open_work,
         )
     if payload.kind == "note":
         return actions.do_add_note(ticket, payload.body, actor=user, uploads=uploads)

@@ -9,16 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anchordesk.accounts.actions import (
+    do_create_customer,
     do_create_organization,
     do_create_team,
-    do_get_or_create_customer,
     do_update_customer,
     do_update_organization,
     do_update_team,
@@ -125,18 +124,14 @@ def get_customer(request: HttpRequest, customer_id: Id) -> Any:
 def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
     user = current_user(request)
     require_ticket_worker(user)
-    with transaction.atomic():
-        existing = Customer.objects.with_email(payload.email).first()
-        if existing is not None:
-            raise ValidationError(
-                {"email": f"A customer with this email address exists already (id {existing.pk})."}
-            )
-        customer, _ = do_get_or_create_customer(
-            payload.email, name=payload.name, organization=_organization(payload.organization_id), actor=user
-        )
-        extra = {"notes": payload.notes, "sees_organization_tickets": payload.sees_organization_tickets}
-        if any(extra.values()):
-            do_update_customer(customer, actor=user, **extra)
+    customer = do_create_customer(
+        payload.email,
+        actor=user,
+        name=payload.name,
+        organization=_organization(payload.organization_id),
+        notes=payload.notes,
+        sees_organization_tickets=payload.sees_organization_tickets,
+    )
     return Status(201, serialize.customer(_load_customer(customer.pk)))
 
 

@@ -10,13 +10,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.api import serialize
 from anchordesk.api.auth import current_user, require_ticket_worker
@@ -32,10 +30,10 @@ from anchordesk.api.schemas import (
     TicketRef,
 )
 from anchordesk.tickets import actions
-from anchordesk.tickets.actions import NewTicket, StaleTicket
+from anchordesk.tickets.actions import NewTicket
 from anchordesk.tickets.inbox import InboxQuery, filtered
 from anchordesk.tickets.models import Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, open_work, tickets_visible_to
+from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 
 router = Router(tags=["tickets"])
 
@@ -95,7 +93,9 @@ class TicketUpdate(InputSchema):
     )
     expected_version: int | None = Field(None, description="Refuse with 409 if the ticket changed since.")
     confirm_open_work: bool = Field(
-        False, description="Solve or close even though promises or handoffs are still open on the ticket."
+        False,
+        description="Solve or close even though promises or handoffs are still open on the ticket; "
+        "without it such a change answers 409 listing them.",
     )
 
 
@@ -166,19 +166,11 @@ def get_ticket(request: HttpRequest, ticket_id: Id) -> Any:
     return serialize.ticket(load_ticket(current_user(request), ticket_id))
 
 
-def _customer_for(payload: TicketCreate, actor: User) -> Customer:
+def _customer(payload: TicketCreate) -> Customer:
     if payload.customer_id is not None:
         customer = Customer.objects.filter(pk=payload.customer_id).first()
         if customer is None:
             raise ValidationError({"customer_id": f"No customer with id {payload.customer_id}."})
-        return customer
-    if payload.customer_email:
-        try:
-            customer, _ = do_get_or_create_customer(
-                payload.customer_email, name=payload.customer_name, actor=actor
-            )
-        except ValidationError:
-            raise ValidationError({"customer_email": "Enter a valid email address."}) from None
         return customer
     raise ValidationError({"customer_id": "Give customer_id or customer_email."})
 
@@ -187,75 +179,55 @@ def _customer_for(payload: TicketCreate, actor: User) -> Customer:
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Any:
     user = current_user(request)
     require_ticket_worker(user)
-    with transaction.atomic():
-        customer = _customer_for(payload, user)
-        ticket = actions.do_create_ticket(
-            NewTicket(
-                customer=customer,
-                subject=payload.subject,
-                body=payload.body,
-                html=payload.html,
-                channel=payload.channel,
-                priority=serialize.PRIORITY_VALUES[payload.priority],
-                team=resolve_team(payload.team_id),
-                assignee=resolve_assignee(payload.assignee_id),
-                tags=payload.tags,
-                fields=payload.fields,
-            ),
-            actor=user,
+    customer = None if payload.customer_id is None and payload.customer_email else _customer(payload)
+    details: dict[str, Any] = {
+        "subject": payload.subject,
+        "body": payload.body,
+        "html": payload.html,
+        "channel": payload.channel,
+        "priority": serialize.PRIORITY_VALUES[payload.priority],
+        "team": resolve_team(payload.team_id),
+        "assignee": resolve_assignee(payload.assignee_id),
+        "tags": payload.tags,
+        "fields": payload.fields,
+    }
+    if customer is None:
+        # A new contact and their ticket are saved together, or neither is.
+        ticket = actions.do_open_ticket_for_contact(
+            email=payload.customer_email or "", name=payload.customer_name, actor=user, **details
         )
+    else:
+        ticket = actions.do_create_ticket(NewTicket(customer=customer, **details), actor=user)
     return Status(201, serialize.ticket(load_ticket(user, ticket.pk)))
+
+
+def _changes(payload: TicketUpdate) -> dict[str, Any]:
+    """The payload's set fields in the words of do_update_ticket (ids resolved, names to values)."""
+    changes = payload.model_dump(exclude_unset=True, exclude={"expected_version", "confirm_open_work"})
+    if "priority" in changes and changes["priority"] is not None:
+        changes["priority"] = serialize.PRIORITY_VALUES[changes["priority"]]
+    if "team_id" in changes:
+        changes["team"] = resolve_team(changes.pop("team_id"))
+    if "assignee_id" in changes:
+        changes["assignee"] = resolve_assignee(changes.pop("assignee_id"))
+    return changes
 
 
 @router.patch("/tickets/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Update a ticket")
 def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdate) -> Any:
-    """Apply every given change in one transaction: one refused change leaves the ticket untouched."""
+    """Apply every given change in one transaction: one refused change leaves the ticket untouched.
+    Solving or closing with promises or handoffs open answers 409 with them, unless confirm_open_work."""
     user = current_user(request)
-    access_ticket(user, ticket_id)
+    ticket = access_ticket(user, ticket_id)
     require_ticket_worker(user)
-    given = payload.model_fields_set
-    for name in ("subject", "status", "priority"):
-        if name in given and getattr(payload, name) is None:
-            raise ValidationError({name: "This field cannot be null."})
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("assignee", "team")
-            .get(pk=ticket_id)
-        )
-        if payload.expected_version is not None and payload.expected_version != ticket.version:
-            raise StaleTicket(ticket, [])
-        if payload.status in ("solved", "closed") and payload.status != ticket.status:
-            _check_open_work(ticket, confirmed=payload.confirm_open_work)
-        if payload.subject is not None:
-            actions.do_set_subject(ticket, payload.subject, actor=user)
-        if payload.priority is not None:
-            actions.do_set_priority(ticket, serialize.PRIORITY_VALUES[payload.priority], actor=user)
-        if "team_id" in given:
-            actions.do_set_team(ticket, resolve_team(payload.team_id), actor=user)
-        if "assignee_id" in given:
-            actions.do_assign_ticket(ticket, resolve_assignee(payload.assignee_id), actor=user)
-        if payload.tags is not None:
-            actions.do_set_tags(ticket, payload.tags, actor=user)
-        if payload.add_tags or payload.remove_tags:
-            actions.do_change_tags(ticket, actor=user, add=payload.add_tags, remove=payload.remove_tags)
-        if payload.fields is not None:
-            actions.do_set_fields(ticket, payload.fields, actor=user)
-        if payload.status is not None:
-            actions.do_set_status(ticket, payload.status, actor=user)
+    actions.do_update_ticket(
+        ticket,
+        actor=user,
+        changes=_changes(payload),
+        expected_version=payload.expected_version,
+        confirm_open_work=payload.confirm_open_work,
+    )
     return serialize.ticket(load_ticket(user, ticket_id))
-
-
-def _check_open_work(ticket: Ticket, *, confirmed: bool) -> None:
-    """Solving with promises or handoffs still open needs saying so, as in the UI."""
-    waiting = open_work(ticket)
-    if waiting and not confirmed:
-        raise ValidationError(
-            {
-                "status": f"Still open on this ticket: {'; '.join(waiting)}. "
-                "Send confirm_open_work: true to solve anyway."
-            }
-        )
 
 
 @router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **ERRORS}, summary="Merge into another")

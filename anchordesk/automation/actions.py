@@ -331,6 +331,15 @@ def do_set_skills(user: User, skills: list[str], *, actor: User) -> User:
 
 
 @transaction.atomic
+def do_save_agent_routing(
+    user: User, *, actor: User, skills: list[str], away: bool, on_shift: bool, capacity: int
+) -> AgentAvailability:
+    """An agent's skills, capacity and shift from the assignment page, saved together or not at all."""
+    do_set_skills(user, skills, actor=actor)
+    return do_set_availability(user, actor=actor, away=away, on_shift=on_shift, capacity=capacity)
+
+
+@transaction.atomic
 def do_set_availability(
     user: User,
     *,

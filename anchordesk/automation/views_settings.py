@@ -13,20 +13,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.automation.actions import (
+    do_save_agent_routing,
     do_save_assignment,
     do_save_macro,
     do_save_time_rule,
     do_save_trigger,
-    do_set_availability,
     do_set_rule_active,
-    do_set_skills,
     macros_for_all,
 )
 from anchordesk.automation.choices import TRIGGER_EVENTS, Strategy
@@ -339,15 +337,14 @@ def assignment_agent(request: HttpRequest, user_id: int) -> HttpResponse:
         actor = _user(request)
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                do_set_skills(agent, data["skills"], actor=actor)
-                do_set_availability(
-                    agent,
-                    actor=actor,
-                    away=data["away"],
-                    on_shift=data["on_shift"],
-                    capacity=data["capacity"],
-                )
+            do_save_agent_routing(
+                agent,
+                actor=actor,
+                skills=data["skills"],
+                away=data["away"],
+                on_shift=data["on_shift"],
+                capacity=data["capacity"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc, {})
         else:

@@ -240,7 +240,7 @@ def do_resolve_escalation(escalation: Escalation, outcome: str, *, actor: User) 
     return escalation
 
 
-def scan_overdue_escalations() -> int:
+def do_scan_overdue_escalations() -> int:
     """Tell the on-duty leads once about each escalation past its SLA; returns how many."""
     now = timezone.now()
     told = 0
@@ -656,7 +656,7 @@ def suggested_customer_update(handoff: Handoff) -> str:
     return "\n".join(lines)
 
 
-def scan_overdue_handoffs() -> int:
+def do_scan_overdue_handoffs() -> int:
     """Remind once about each open handoff past its "needed by" date: its assignee (else its team)
     and the agent who opened it. Returns how many were reminded."""
     today = timezone.localdate()

@@ -701,7 +701,7 @@ def do_end_absence(absence: Absence, *, actor: User | None = None) -> int:
     return back
 
 
-def hand_back_due_absences(now: datetime | None = None) -> int:
+def do_hand_back_due_absences(now: datetime | None = None) -> int:
     """The periodic job's body: end every absence whose time is up. Each absence is claimed with a
     conditional UPDATE (away -> returning), so two workers never hand one back twice."""
     now = now or timezone.now()

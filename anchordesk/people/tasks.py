@@ -4,10 +4,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.core.jobs import periodic_job
-from anchordesk.people.actions import hand_back_due_absences
+from anchordesk.people.actions import do_hand_back_due_absences
 
 
 @db_periodic_task(crontab(minute="*"))
 @periodic_job("absence-hand-back", every="every minute")
 def absence_hand_back() -> None:
-    hand_back_due_absences()
+    do_hand_back_due_absences()

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,21 +19,15 @@ from anchordesk.core.access import require_agent, require_lead, validation_error
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
 from anchordesk.policies.forms import AuthorityLimitsForm, DecisionForm, PolicyForm, prefill
-from anchordesk.policies.models import ApprovalRequest, PolicyVersion
+from anchordesk.policies.models import PolicyVersion
 from anchordesk.tickets.queries import access_ticket
 
 REPORT_MAX_DAYS = 3660
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """400 naming each field and its reason, as JSON or as plain text."""
+    """400 naming each field and its reason. Programs use /api/v1, which answers JSON."""
     errors = validation_errors(exc)
-    if _wants_json(request):
-        return JsonResponse({"errors": errors}, status=400)
     text = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in errors.items())
     return HttpResponse(f"Not saved. {text}", status=400, content_type="text/plain; charset=utf-8")
 
@@ -82,11 +76,7 @@ def policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpRespo
                 for field, reasons in validation_errors(exc).items():
                     form.add_error(field if field in form.fields else None, reasons)
             else:
-                if _wants_json(request):
-                    return JsonResponse({"policy": version.policy_id, "version": version.number}, status=201)
                 return redirect("policy-detail", policy_id=version.policy_id)
-        if _wants_json(request):
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "policies/edit.html", {"form": form, "policy": policy}, status=400)
     latest = policy.versions.order_by("-number").first() if policy is not None else None
     initial = (
@@ -173,8 +163,6 @@ def acknowledge(request: HttpRequest, announcement_id: int) -> HttpResponse:
         actions.do_acknowledge(announcement, actor=user)
     except ValidationError as exc:
         return _refused(request, exc)
-    if _wants_json(request):
-        return JsonResponse({"acknowledged": True})
     return redirect("policy-announcement", announcement_id=announcement.pk)
 
 
@@ -206,33 +194,15 @@ def decide(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if request.method == "POST":
         form = DecisionForm(compiled, request.POST)
         if not form.is_valid():
-            if _wants_json(request):
-                return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
             return render(request, "policies/decide.html", {**context, "form": form}, status=400)
         try:
             decision = actions.do_decide(ticket, policy, form.inputs(), actor=user)
         except ValidationError as exc:
             return _refused(request, exc)
-        if _wants_json(request):
-            return JsonResponse(_decision_json(decision), status=201)
         return redirect("policy-decision", decision_id=decision.pk)
     known = queries.known_facts(ticket, policy, {spec.name for spec in compiled.inputs})
     context["form"] = DecisionForm(compiled, initial=prefill(compiled, known))
     return render(request, "policies/decide.html", context)
-
-
-def _decision_json(decision: Any) -> dict[str, Any]:
-    return {
-        "id": decision.pk,
-        "ticket": decision.ticket_id,
-        "policy": decision.policy_version.policy.name,
-        "version": decision.policy_version.number,
-        "outcome": decision.outcome,
-        "limit": None if decision.limit is None else str(decision.limit),
-        "reasons": decision.reasons,
-        "missing": decision.result.get("missing", []),
-        "suggested_reply": decision.suggested_reply,
-    }
 
 
 @login_required
@@ -240,8 +210,6 @@ def _decision_json(decision: Any) -> dict[str, Any]:
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = require_agent(request)
     decision = queries.access_decision(user, decision_id)
-    if _wants_json(request):
-        return JsonResponse(_decision_json(decision))
     version = decision.policy_version
     compiled = engine.compile_policy(version.definition)
     policy = version.policy
@@ -269,7 +237,7 @@ def request_exception(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = require_agent(request)
     decision = queries.access_decision(user, decision_id)
     try:
-        exception = actions.do_request_exception(
+        actions.do_request_exception(
             decision,
             actor=user,
             reason_code=request.POST.get("reason_code", ""),
@@ -278,8 +246,6 @@ def request_exception(request: HttpRequest, decision_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _refused(request, exc)
-    if _wants_json(request):
-        return JsonResponse({"id": exception.pk, "state": exception.state}, status=201)
     return redirect("policy-decision", decision_id=decision.pk)
 
 
@@ -297,30 +263,11 @@ def use_wording(request: HttpRequest, decision_id: int) -> HttpResponse:
 # --- approvals -------------------------------------------------------------------------
 
 
-def _approval_json(approval: ApprovalRequest) -> dict[str, Any]:
-    exception = approval.exception
-    return {
-        "id": approval.pk,
-        "state": approval.state,
-        "needs_role": approval.needs_role,
-        "why": approval.why,
-        "note": approval.note,
-        "ticket": exception.ticket_id,
-        "policy": exception.policy.name,
-        "reason": exception.reason_code,
-        "amount": None if exception.amount is None else str(exception.amount),
-        "requested_by": exception.requested_by.username,
-        "exception_state": exception.state,
-    }
-
-
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     user = require_lead(request)
     pending = list(queries.approvals_for(user).filter(state=ApprovalState.PENDING))
-    if _wants_json(request):
-        return JsonResponse({"approvals": [_approval_json(a) for a in pending]})
     recent = list(
         queries.approvals_for(user).exclude(state=ApprovalState.PENDING).order_by("-decided_at")[:20]
     )
@@ -336,13 +283,11 @@ def decide_approval(request: HttpRequest, approval_id: int) -> HttpResponse:
     if verdict not in ("approve", "decline"):
         return _refused(request, ValidationError({"verdict": "Choose approve or decline."}))
     try:
-        approval = actions.do_decide_approval(
+        actions.do_decide_approval(
             approval, actor=user, approve=verdict == "approve", note=request.POST.get("note", "")
         )
     except ValidationError as exc:
         return _refused(request, exc)
-    if _wants_json(request):
-        return JsonResponse(_approval_json(approval))
     return redirect("policy-approvals")
 
 
@@ -361,10 +306,6 @@ def exception_report(request: HttpRequest) -> HttpResponse:
         return _refused(request, ValidationError({"days": f"A number of days from 1 to {REPORT_MAX_DAYS}."}))
     since = timezone.now() - timedelta(days=days) if days else None
     rows = queries.exception_report(since=since, policy=policy)
-    if _wants_json(request):
-        return JsonResponse(
-            {"rows": [{**row.__dict__, "total_amount": str(row.total_amount)} for row in rows]}
-        )
     return render(
         request,
         "policies/report.html",

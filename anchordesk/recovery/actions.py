@@ -218,7 +218,7 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
 _TO_KEEP = (*_LIVE, CommitmentState.MISSED)
 
 
-def move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
+def do_move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
     """A merge moves the source ticket's promises with its conversation: whatever their state,
     they are on the surviving ticket, reminded and escalated there. Called inside the merge's
     transaction; each move is audited on both tickets."""
@@ -228,7 +228,7 @@ def move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
     return len(moved)
 
 
-def move_commitments_with_messages(
+def do_move_commitments_with_messages(
     source: Ticket, target: Ticket, message_ids: list[int], *, actor: User
 ) -> int:
     """A split moves the promises made in the replies that go to the new ticket; promises added

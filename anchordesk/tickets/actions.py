@@ -6,7 +6,7 @@ write ticket rows themselves. Side effects (webhooks, mail) run after commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.core.audit import record_event
+from anchordesk.core.registry import solve_blockers
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
 from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink, email_message_key
@@ -33,6 +35,27 @@ class StaleTicket(Exception):
         super().__init__(f"Ticket #{ticket.pk} changed since it was opened")
         self.ticket = ticket
         self.events = events
+
+
+class OpenWorkPending(Exception):
+    """Solving or closing would leave promises or handoffs open; the caller asks, then confirms."""
+
+    def __init__(self, ticket: Ticket, reasons: list[str]) -> None:
+        super().__init__(f"Still open on ticket #{ticket.pk}: {'; '.join(reasons)}")
+        self.ticket = ticket
+        self.reasons = reasons
+
+
+RESOLVED_STATUSES = (Status.SOLVED, Status.CLOSED)
+
+
+def _guard_open_work(ticket: Ticket, status: str | None, *, confirmed: bool) -> None:
+    """The one copy of the rule "ask before solving with open promises or handoffs". What is open
+    comes from the solve blockers the apps register (recovery: promises; collab: handoffs)."""
+    if confirmed or status not in RESOLVED_STATUSES or status == ticket.status:
+        return
+    if reasons := solve_blockers(ticket):
+        raise OpenWorkPending(ticket, reasons)
 
 
 def _emit(event: str, ticket: Ticket, extra: dict[str, Any] | None = None) -> None:
@@ -249,13 +272,20 @@ def do_reply(
     html: str = "",
     uploads: Sequence[CheckedUpload] = (),
     expected_version: int | None = None,
+    macro_ids: Sequence[int | str] = (),
+    confirm_open_work: bool = False,
 ) -> Message:
-    """A public reply to the customer, optionally changing the status in the same step."""
+    """A public reply to the customer, optionally changing the status in the same step.
+
+    The macros the agent inserted into the reply run their actions with it, or not at all.
+    Solving with promises or handoffs still open raises OpenWorkPending unless confirmed.
+    """
     body = _clean_body(body)
     if status is not None and status not in Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_version(ticket, expected_version)
+    _guard_open_work(ticket, status, confirmed=confirm_open_work)
     message = _add_message(
         ticket,
         kind=MessageKind.REPLY,
@@ -284,6 +314,11 @@ def do_reply(
 
     # The customer's email is written in this same transaction: a committed reply is never unsent.
     queue_reply(message)
+    if macro_ids:
+        # Imported here: automation is built on tickets (an after-reply effect once the registry lands).
+        from anchordesk.automation.actions import do_use_macros
+
+        do_use_macros(ticket, [str(m) for m in macro_ids], actor=actor)
     return message
 
 
@@ -457,6 +492,72 @@ def do_set_fields(ticket: Ticket, values: dict[str, Any], *, actor: User | None)
     return ticket
 
 
+# What do_update_ticket can change, in the order it applies them (status last: an assignment
+# can open a new ticket, and the open-work guard looks at the ticket as the other changes leave it).
+UPDATABLE = ("subject", "assignee", "team", "priority", "tags", "add_tags", "remove_tags", "fields", "status")
+
+
+@transaction.atomic
+def do_update_ticket(
+    ticket: Ticket,
+    *,
+    actor: User,
+    changes: Mapping[str, Any],
+    expected_version: int | None = None,
+    confirm_open_work: bool = False,
+) -> Ticket:
+    """Apply the changes an agent made (from a form's changed_data or an API payload's set fields)
+    together: one refused change leaves the ticket untouched, and each applied one is audited.
+
+    `changes` holds any of UPDATABLE: subject, status (a Status value), priority (a Priority
+    value), assignee (a User or None), team (a Team or None), tags (replaces all), add_tags,
+    remove_tags, fields (merged; None removes one). Raises StaleTicket when the ticket moved past
+    `expected_version`, and OpenWorkPending when solving or closing would leave promises or
+    handoffs open, unless `confirm_open_work`.
+    """
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    for name in ("subject", "status", "priority"):
+        if name in changes and changes[name] is None:
+            raise ValidationError({name: "This field cannot be null."})
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("assignee", "team").get(pk=ticket.pk)
+    )
+    _check_version(ticket, expected_version)
+    _guard_open_work(ticket, changes.get("status"), confirmed=confirm_open_work)
+    if "subject" in changes:
+        do_set_subject(ticket, changes["subject"], actor=actor)
+    if "assignee" in changes:
+        do_assign_ticket(ticket, changes["assignee"], actor=actor)
+    if "team" in changes:
+        do_set_team(ticket, changes["team"], actor=actor)
+    if "priority" in changes:
+        do_set_priority(ticket, changes["priority"], actor=actor)
+    if changes.get("tags") is not None:
+        do_set_tags(ticket, changes["tags"], actor=actor)
+    if changes.get("add_tags") or changes.get("remove_tags"):
+        do_change_tags(
+            ticket, actor=actor, add=changes.get("add_tags") or (), remove=changes.get("remove_tags") or ()
+        )
+    if changes.get("fields") is not None:
+        do_set_fields(ticket, changes["fields"], actor=actor)
+    if "status" in changes:
+        _apply_status(ticket, changes["status"], actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def do_open_ticket_for_contact(*, email: str, name: str = "", actor: User, **details: Any) -> Ticket:
+    """An agent opens a ticket for someone who may not be a customer yet: the new customer and
+    the ticket are saved together or not at all. `details` are NewTicket's other fields."""
+    try:
+        customer, _ = do_get_or_create_customer(email, name=name, actor=actor)
+    except ValidationError:
+        raise ValidationError({"customer_email": "Enter a valid email address."}) from None
+    return do_create_ticket(NewTicket(customer=customer, **details), actor=actor)
+
+
 @transaction.atomic
 def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     """Move the source ticket's conversation into the target and close the source."""
@@ -473,11 +574,11 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
-    from anchordesk.recovery.actions import move_commitments
+    from anchordesk.recovery.actions import do_move_commitments
 
     # The promises made to the customer go where the conversation went: left on the closed
     # source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
-    move_commitments(source, target, actor=actor)
+    do_move_commitments(source, target, actor=actor)
     target.refresh_from_db()
     target.tags.add(*source.tags.all())
     _add_message(
@@ -532,9 +633,9 @@ def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, 
     # sign that they came back after a mistake).
     record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
     record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
-    from anchordesk.recovery.actions import move_commitments_with_messages
+    from anchordesk.recovery.actions import do_move_commitments_with_messages
 
-    move_commitments_with_messages(source, ticket, ids, actor=actor)
+    do_move_commitments_with_messages(source, ticket, ids, actor=actor)
     _emit("ticket.created", ticket)
     return ticket
 
@@ -580,12 +681,12 @@ def do_bulk_update(
     for ticket in tickets:
         try:
             with transaction.atomic():
-                if status in (Status.SOLVED, Status.CLOSED) and ticket.status != status:
-                    from anchordesk.tickets.queries import open_work
-
-                    if waiting := open_work(ticket):
-                        # A bulk action cannot ask "solve anyway?" per ticket: those are solved one by one.
-                        raise ValidationError(f"still open: {'; '.join(waiting)}; solve it from the ticket")
+                try:
+                    _guard_open_work(ticket, status, confirmed=False)
+                except OpenWorkPending as pending:
+                    # A bulk action cannot ask "solve anyway?" per ticket: those are solved one by one.
+                    reasons = "; ".join(pending.reasons)
+                    raise ValidationError(f"still open: {reasons}; solve it from the ticket") from None
                 if status:
                     _apply_status(ticket, status, actor=actor)
                 if assignee is not None or unassign:

@@ -9,30 +9,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.automation.actions import do_use_macros
 from anchordesk.recovery.temperature import deescalation_hint, level, temperature_badges
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
+    OpenWorkPending,
     StaleTicket,
     do_add_note,
-    do_assign_ticket,
     do_change_tags,
     do_link_tickets,
     do_merge_tickets,
     do_reply,
     do_set_fields,
-    do_set_priority,
-    do_set_status,
     do_set_subject,
-    do_set_team,
     do_unlink_tickets,
+    do_update_ticket,
 )
 from anchordesk.tickets.choices import Priority, Status
 from anchordesk.tickets.forms import (
@@ -50,7 +46,7 @@ from anchordesk.tickets.forms import (
     form_errors,
 )
 from anchordesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, open_work, tickets_visible_to
+from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 from anchordesk.tickets.templatetags.ticket_tags import MESSAGE_EVENTS
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 from anchordesk.tickets.views import current_user, presence_seconds
@@ -171,6 +167,10 @@ def ticket_page(
     return render(request, "tickets/ticket.html", context, status=status)
 
 
+def _still_open(exc: OpenWorkPending) -> str:
+    return f"Still open on this ticket: {'; '.join(exc.reasons)}. Solve anyway?"
+
+
 def _redirect(ticket: Ticket) -> HttpResponse:
     return redirect("ticket", ticket_id=ticket.pk)
 
@@ -210,31 +210,27 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if errors:
         return ticket_page(request, ticket, status=422, errors=errors, error_form="reply", **draft)
     data = form.cleaned_data
-    if data["status"] == Status.SOLVED and ticket.status != Status.SOLVED:
-        waiting = open_work(ticket)
-        if waiting and not request.POST.get("confirm_open_work"):
-            return ticket_page(
-                request,
-                ticket,
-                status=409,
-                error_form="reply",
-                confirm_open_work_reply=True,
-                errors={"status": [f"Still open on this ticket: {'; '.join(waiting)}. Solve anyway?"]},
-                **draft,
-            )
-    expected = None if data["force"] else data["version"]
     try:
-        with transaction.atomic():
-            do_reply(
-                ticket,
-                data["body"],
-                actor=user,
-                status=data["status"] or None,
-                uploads=uploads,
-                expected_version=expected,
-            )
-            # Macros inserted into the reply: their actions run with it, or not at all.
-            do_use_macros(ticket, request.POST.getlist("macro"), actor=user)
+        do_reply(
+            ticket,
+            data["body"],
+            actor=user,
+            status=data["status"] or None,
+            uploads=uploads,
+            expected_version=None if data["force"] else data["version"],
+            macro_ids=request.POST.getlist("macro"),
+            confirm_open_work=bool(request.POST.get("confirm_open_work")),
+        )
+    except OpenWorkPending as exc:
+        return ticket_page(
+            request,
+            ticket,
+            status=409,
+            error_form="reply",
+            confirm_open_work_reply=True,
+            errors={"status": [_still_open(exc)]},
+            **draft,
+        )
     except StaleTicket as exc:
         # Nothing is sent and nothing is lost: the draft stays in the box, with what changed above it.
         return ticket_page(
@@ -274,32 +270,34 @@ def properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Status, priority, assignee and team: each change that was made is applied and audited."""
     user = current_user(request)
     ticket = access_ticket(user, ticket_id)
-    form = PropertiesForm(request.POST, current_assignee_id=ticket.assignee_id)
+    form = PropertiesForm(
+        request.POST,
+        current_assignee_id=ticket.assignee_id,
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+        },
+    )
     if not form.is_valid():
         return ticket_page(request, ticket, status=422, errors=form_errors(form), error_form="properties")
-    data = form.cleaned_data
-    original = (ticket.status, ticket.priority, ticket.assignee_id, ticket.team_id)
-    if data["status"] in (Status.SOLVED, Status.CLOSED) and data["status"] != original[0]:
-        waiting = open_work(ticket)
-        if waiting and not request.POST.get("confirm_open_work"):
-            return ticket_page(
-                request,
-                ticket,
-                status=409,
-                error_form="properties",
-                confirm_open_work=True,
-                errors={"status": [f"Still open on this ticket: {'; '.join(waiting)}. Solve anyway?"]},
-            )
     try:
-        with transaction.atomic():
-            if (data["assignee"].pk if data["assignee"] else None) != original[2]:
-                do_assign_ticket(ticket, data["assignee"], actor=user)
-            if (data["team"].pk if data["team"] else None) != original[3]:
-                do_set_team(ticket, data["team"], actor=user)
-            if data["priority"] != original[1]:
-                do_set_priority(ticket, data["priority"], actor=user)
-            if data["status"] != original[0]:
-                do_set_status(ticket, data["status"], actor=user)
+        do_update_ticket(
+            ticket,
+            actor=user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+            confirm_open_work=bool(request.POST.get("confirm_open_work")),
+        )
+    except OpenWorkPending as exc:
+        return ticket_page(
+            request,
+            ticket,
+            status=409,
+            error_form="properties",
+            confirm_open_work=True,
+            errors={"status": [_still_open(exc)]},
+        )
     except ValidationError as exc:
         ticket = access_ticket(user, ticket_id)
         return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="properties")

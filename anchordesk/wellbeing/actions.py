@@ -138,7 +138,7 @@ def _record_exposure(event: AuditEvent) -> Exposure | None:
             )
     except IntegrityError:
         return None  # counted once per message, whatever path scored it
-    maybe_suggest_break(agent)
+    do_suggest_break_if_due(agent)
     return exposure
 
 
@@ -175,7 +175,7 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
                 )
         except IntegrityError:
             continue
-    maybe_suggest_break(agent)
+    do_suggest_break_if_due(agent)
 
 
 def _run_start(agent: User, now: datetime) -> datetime:
@@ -199,7 +199,7 @@ def hostile_run(agent: User, now: datetime | None = None) -> list[int]:
     return sorted(set(ids))
 
 
-def maybe_suggest_break(agent: User) -> Break | None:
+def do_suggest_break_if_due(agent: User) -> Break | None:
     """After a run of hostile conversations, suggest a break (once: until it is taken or dismissed)."""
     if Break.objects.filter(agent=agent, state__in=OPEN_BREAK_STATES).exists():
         return None

@@ -87,7 +87,7 @@ def test_solving_through_the_api_with_an_open_handoff_asks_first(people, as_user
     Handoff.objects.create(ticket=ticket, team=people.engineering, subject="Refund the fee", needed="N")
     agent = as_user(people.agent)
     asked = agent.patch(f"/tickets/{ticket.pk}", {"status": "solved"})
-    assert asked.status_code == 422 and "Refund the fee" in field_errors(asked)["status"]
+    assert asked.status_code == 409 and "Refund the fee" in field_errors(asked)["status"]
     assert agent.get(f"/tickets/{ticket.pk}").json()["status"] != "solved"
     solved = agent.patch(f"/tickets/{ticket.pk}", {"status": "solved", "confirm_open_work": True})
     assert solved.status_code == 200 and solved.json()["status"] == "solved"

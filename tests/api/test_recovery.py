@@ -158,7 +158,7 @@ def test_solving_over_the_api_with_an_open_promise_needs_confirming(people, as_u
     api = as_user(people.agent)
     api.post(f"/tickets/{ticket.pk}/commitments", {"action": "Send the return label"})
     refused = api.patch(f"/tickets/{ticket.pk}", {"status": "solved"})
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert "Send the return label" in field_errors(refused)["status"]
     assert api.get(f"/tickets/{ticket.pk}").json()["status"] != "solved"
     solved = api.patch(f"/tickets/{ticket.pk}", {"status": "solved", "confirm_open_work": True})

@@ -244,17 +244,17 @@ def test_an_unknown_take_mode_is_a_400_naming_the_field(people, client, ticket, 
 def test_leads_are_told_once_when_an_untaken_escalation_passes_its_deadline(
     people, ticket, time_machine, django_capture_on_commit_callbacks
 ):
-    from anchordesk.collab.actions import scan_overdue_escalations
+    from anchordesk.collab.actions import do_scan_overdue_escalations
 
     time_machine.move_to(NOON, tick=False)
     do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert scan_overdue_escalations() == 0
+        assert do_scan_overdue_escalations() == 0
     time_machine.move_to(NOON + timedelta(hours=5), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
-        assert scan_overdue_escalations() == 1
-        assert scan_overdue_escalations() == 0
+        assert do_scan_overdue_escalations() == 1
+        assert do_scan_overdue_escalations() == 0
     assert [m.subject.startswith("Overdue escalation") for m in mail.outbox] == [True]
     assert mail.outbox[0].to == [people.lead.email]
     assert AuditEvent.objects.filter(ticket=ticket, kind="escalation.overdue").count() == 1

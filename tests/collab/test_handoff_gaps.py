@@ -13,8 +13,8 @@ from django.utils import timezone
 from anchordesk.collab.actions import (
     do_comment_on_handoff,
     do_open_handoff,
+    do_scan_overdue_handoffs,
     do_set_handoff_status,
-    scan_overdue_handoffs,
 )
 from anchordesk.collab.choices import HandoffStatus
 from anchordesk.collab.models import Handoff, HandoffComment
@@ -217,11 +217,11 @@ def test_an_overdue_handoff_reminds_its_team_and_the_agent_once(
 ):
     handoff = _open(people, ticket, due_on=timezone.localdate() + timedelta(days=1))
     mail.outbox.clear()
-    assert scan_overdue_handoffs() == 0  # not due yet
+    assert do_scan_overdue_handoffs() == 0  # not due yet
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         with django_capture_on_commit_callbacks(execute=True):
-            assert scan_overdue_handoffs() == 1
-        assert scan_overdue_handoffs() == 0  # once
+            assert do_scan_overdue_handoffs() == 1
+        assert do_scan_overdue_handoffs() == 0  # once
     [reminder] = mail.outbox
     assert set(reminder.to) == {people.collaborator.email, people.agent.email}
     assert "Overdue handoff" in reminder.subject

@@ -12,7 +12,7 @@ from django.utils import timezone
 from anchordesk.automation.models import AgentAvailability
 from anchordesk.collab.choices import EscalationState
 from anchordesk.core.models import AuditEvent, JobHealth
-from anchordesk.people.actions import do_end_absence, do_start_absence, hand_back_due_absences
+from anchordesk.people.actions import do_end_absence, do_hand_back_due_absences, do_start_absence
 from anchordesk.people.choices import AbsenceState
 from anchordesk.people.models import Absence, PlanKeeper
 from anchordesk.people.tasks import absence_hand_back
@@ -87,7 +87,7 @@ def test_the_periodic_job_hands_the_work_back_when_the_absence_ends(people, desk
     assert JobHealth.objects.get(name="absence-hand-back").runs >= 2
 
     with time_machine.travel(timezone.now() + timedelta(days=4)):
-        assert hand_back_due_absences() == 0  # once only
+        assert do_hand_back_due_absences() == 0  # once only
 
 
 def test_only_the_chosen_buckets_come_back_and_not_what_someone_else_took(people, desk: Desk):
@@ -126,5 +126,5 @@ def test_someone_offboarded_while_away_gets_nothing_back(people, desk: Desk):
     absence.refresh_from_db()
     assert absence.state == AbsenceState.RETURNED
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        assert hand_back_due_absences() == 0
+        assert do_hand_back_due_absences() == 0
     assert not Ticket.objects.filter(assignee=people.agent, status__in=["new", "open", "pending"]).exists()

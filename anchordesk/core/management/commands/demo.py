@@ -267,7 +267,11 @@ class DemoLoader:
                     wanted = status
                 if who == "lead":
                     self._step(at, partial(actions.do_assign_ticket, ticket, cast.lead, actor=cast.lead))
-                self._step(at, partial(actions.do_reply, ticket, body, actor=author, status=wanted))
+                # The scripted agent solves as the story says, promises still open or not.
+                reply = partial(
+                    actions.do_reply, ticket, body, actor=author, status=wanted, confirm_open_work=True
+                )
+                self._step(at, reply)
                 first_reply_at = first_reply_at or at
                 if wanted == Status.SOLVED:
                     solved_at = at
