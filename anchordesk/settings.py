@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anchordesk.core.middleware.ContentSecurityPolicyMiddleware",
-    "anchordesk.core.metrics.RequestMetricsMiddleware",
+    "anchordesk.ops.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "anchordesk.urls"
@@ -304,4 +304,6 @@ for _key in ANCHORDESK_ENCRYPTION_KEY:
         )
 # The settings hub (/settings/) sits at the top of the layers, like the API.
 INSTALLED_APPS += ["anchordesk.admincenter"]
+# Operations (/metrics, the background-jobs page) sit at the top too: they read every app.
+INSTALLED_APPS += ["anchordesk.ops"]
 # --- end admin center ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import path
 
 from anchordesk.api.api import api
 from anchordesk.api.docs import docs_asset
-from anchordesk.core.metrics import metrics_view
+from anchordesk.ops.metrics import metrics_view
 
 urlpatterns = [
     path("metrics", metrics_view, name="api-metrics"),
