@@ -68,7 +68,7 @@ def test_the_exposition_parses_with_the_same_families_labels_and_figures(
     hook = Webhook.objects.create(url="http://127.0.0.1:9/", events=["*"], secret="s")
     WebhookDelivery.objects.create(webhook=hook, event="ping", payload={}, state="failed")
     WebhookDelivery.objects.create(webhook=hook, event="ping", payload={}, state="failed")
-    for state in ("queued", "queued"):
+    for state in ("queued", "queued", "bounced"):
         OutboundEmail.objects.create(
             from_address="help@example.test",
             to=["c@example.test"],
