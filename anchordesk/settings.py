@@ -114,6 +114,11 @@ LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per window
 LOGIN_RATE_WINDOW = env_int("LOGIN_RATE_WINDOW", 300)  # seconds
 # failed attempts per window from one address across all user names (a guesser trying many accounts)
 LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 50)
+# where the sign-in counts live: "cache" (atomic counters; needs Redis to hold across processes),
+# "database" (LoginAttempt rows), or "auto": the cache when it is Redis, else the database
+LOGIN_RATE_STORE = env_str("LOGIN_RATE_STORE", "auto")
+if LOGIN_RATE_STORE not in ("auto", "cache", "database"):
+    raise ImproperlyConfigured(f"LOGIN_RATE_STORE must be auto, cache or database, not {LOGIN_RATE_STORE!r}")
 
 # `anchordesk run`: seconds an idle keep-alive connection stays open, and a request may take.
 WEB_KEEPALIVE = env_int("WEB_KEEPALIVE", 75)
