@@ -9,7 +9,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", include("anchordesk.ops.urls")),  # /metrics and /settings/jobs/ (the operations app)
+    path("", include("anchordesk.ops.urls")),  # /metrics, /api/v1/metrics, /settings/jobs/ (operations)
     path("admin/", admin.site.urls),
     path("settings/", include("anchordesk.admincenter.urls")),  # the settings hub, settings-home
     path("api/v1/", include("anchordesk.api.urls")),
