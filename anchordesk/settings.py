@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anchordesk.core.middleware.ContentSecurityPolicyMiddleware",
-    "anchordesk.core.metrics.RequestMetricsMiddleware",
+    "anchordesk.ops.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "anchordesk.urls"
@@ -114,6 +114,11 @@ LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 10)  # failed attempts per window
 LOGIN_RATE_WINDOW = env_int("LOGIN_RATE_WINDOW", 300)  # seconds
 # failed attempts per window from one address across all user names (a guesser trying many accounts)
 LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 50)
+# where the sign-in counts live: "cache" (atomic counters; needs Redis to hold across processes),
+# "database" (LoginAttempt rows), or "auto": the cache when it is Redis, else the database
+LOGIN_RATE_STORE = env_str("LOGIN_RATE_STORE", "auto")
+if LOGIN_RATE_STORE not in ("auto", "cache", "database"):
+    raise ImproperlyConfigured(f"LOGIN_RATE_STORE must be auto, cache or database, not {LOGIN_RATE_STORE!r}")
 
 # `anchordesk run`: seconds an idle keep-alive connection stays open, and a request may take.
 WEB_KEEPALIVE = env_int("WEB_KEEPALIVE", 75)
@@ -304,4 +309,6 @@ for _key in ANCHORDESK_ENCRYPTION_KEY:
         )
 # The settings hub (/settings/) sits at the top of the layers, like the API.
 INSTALLED_APPS += ["anchordesk.admincenter"]
+# Operations (/metrics, the background-jobs page) sit at the top too: they read every app.
+INSTALLED_APPS += ["anchordesk.ops"]
 # --- end admin center ---------------------------------------------------------------------------

@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-from anchordesk.core.metrics import metrics_view
-from anchordesk.core.views import job_health
-
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
@@ -12,10 +9,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("metrics", metrics_view, name="metrics"),
+    path("", include("anchordesk.ops.urls")),  # /metrics, /api/v1/metrics, /settings/jobs/ (operations)
     path("admin/", admin.site.urls),
     path("settings/", include("anchordesk.admincenter.urls")),  # the settings hub, settings-home
-    path("settings/jobs/", job_health, name="job-health"),
     path("api/v1/", include("anchordesk.api.urls")),
     path("portal/", include("anchordesk.portal.urls")),
     path("mail/", include("anchordesk.mail.urls")),

@@ -1,13 +1,11 @@
-"""Mounted at /api/v1/ by anchordesk/urls.py."""
+"""Mounted at /api/v1/ by anchordesk/urls.py (/api/v1/metrics belongs to the operations app)."""
 
 from django.urls import path
 
 from anchordesk.api.api import api
 from anchordesk.api.docs import docs_asset
-from anchordesk.core.metrics import metrics_view
 
 urlpatterns = [
-    path("metrics", metrics_view, name="api-metrics"),
     path("docs-assets/<str:name>", docs_asset, name="api-docs-asset"),
     path("", api.urls),
 ]

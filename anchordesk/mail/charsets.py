@@ -3,7 +3,17 @@
 Real mail lies about its charset: "us-ascii" bodies with 8-bit bytes, "iso-8859-1"
 bodies written in cp1252, GB2312 labels on GBK text, made-up names. Decoding never
 fails here: the declared charset (through an alias table) is tried first, then UTF-8,
-then cp1252, and latin-1 as the last resort, which maps every byte.
+then a guess by charset-normalizer for text in a non-Latin script (Cyrillic, Greek,
+Hebrew, Arabic, Thai, Chinese, Japanese, Korean), then cp1252, and latin-1 as the last
+resort, which maps every byte.
+
+Measured in bench/charset_guess_bench.py: the library guesses undeclared Cyrillic, Greek,
+Hebrew and CJK text the hand-written chain turned into mojibake, but on short Western text
+(a name, a subject with two accents) it often picks a Cyrillic or CJK codec, and it cannot
+tell cp1252 from cp1250 reliably. So its guess is taken only for a non-Latin script and
+only with enough 8-bit bytes to judge; Western text keeps the hand-written cp1252 default.
+On the shared corpus (2,732 real emails) the guess ran 48 times, all on Latin text, changed no
+decoded subject, name or body, and took 0.03 s in all.
 """
 
 from __future__ import annotations
@@ -11,6 +21,8 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
+
+from charset_normalizer import from_bytes
 
 # Labels seen in real mail mapped to the Python codec that decodes what senders meant.
 # Supersets are deliberate: GBK text is labelled GB2312, cp932 text Shift_JIS, and so on.
@@ -104,6 +116,40 @@ def codec_for(charset: str | None) -> str | None:
     return name
 
 
+# The candidates charset-normalizer weighs: what undeclared mail is written in. Latin codecs are
+# in the list so Latin text is claimed by one of them (and then decoded as cp1252) rather than
+# by the nearest non-Latin codec; fewer candidates also make the guess faster.
+_GUESS_CANDIDATES = [
+    "cp1252", "cp1250", "cp1254", "cp1257", "cp1258", "iso8859_2", "iso8859_9", "iso8859_13", "iso8859_15",
+    "cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5",
+    "cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256", "cp874",
+    "cp932", "euc_jis_2004", "iso2022_jp", "gb18030", "big5", "cp949",
+]  # fmt: skip
+_SCRIPT_CODECS = frozenset(_GUESS_CANDIDATES[9:])
+# Below this many 8-bit bytes a guess is a coin toss: of 1,521 two-word Western phrases ("Noël
+# Núñez") 100 went Cyrillic or CJK with no threshold, 10 at 4 bytes, none at 6; 8 keeps a margin.
+_GUESS_MIN_HIGH_BYTES = 8
+# The guess reads at most this much: 1 MB of undeclared Latin text took 67 ms whole, 10 ms so.
+_GUESS_SAMPLE = 64 * 1024
+_HIGH_BYTES = bytes(range(128, 256))
+
+
+def guess_script_charset(data: bytes) -> str | None:
+    """The codec of undeclared non-Latin text (Cyrillic, Greek, Hebrew, Arabic, Thai, CJK), or None.
+
+    None for Latin text, for too few 8-bit bytes to judge, and for bytes in no candidate codec.
+    """
+    sample = data[:_GUESS_SAMPLE]
+    if len(data) > _GUESS_SAMPLE and (cut := sample.rfind(b"\n")) > 0:
+        sample = sample[:cut]  # end on a line, not inside a multi-byte character
+    if len(sample) - len(sample.translate(None, _HIGH_BYTES)) < _GUESS_MIN_HIGH_BYTES:
+        return None
+    best = from_bytes(sample, cp_isolation=_GUESS_CANDIDATES).best()
+    if best is None or best.encoding not in _SCRIPT_CODECS:
+        return None
+    return str(best.encoding)
+
+
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
     """Decode bytes in the declared charset, falling back sensibly; never raises."""
     if not data:
@@ -128,6 +174,12 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
                 return text
         except (LookupError, ValueError):
             pass
+    guessed = guess_script_charset(data)
+    if guessed is not None:
+        try:
+            return data.decode(guessed)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            pass  # the guess came from the sample; a later byte proved it wrong
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:

@@ -99,7 +99,7 @@ def test_metrics_need_the_bearer_token_when_one_is_set(db):
 def test_the_request_counter_counts_by_method_and_status(db):
     from django.http import HttpRequest, HttpResponse
 
-    from anchordesk.core.metrics import RequestMetricsMiddleware, render_metrics
+    from anchordesk.ops.metrics import RequestMetricsMiddleware, render_metrics
 
     middleware = RequestMetricsMiddleware(lambda request: HttpResponse(status=418))
     request = HttpRequest()

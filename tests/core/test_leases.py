@@ -140,8 +140,9 @@ def test_metrics_show_each_jobs_last_success_failure_and_lease_age(lease_store):
     assert samples['anchordesk_job_failing{job="sla-scan"}'] == 0
     assert samples['anchordesk_job_failing{job="mail-sweep"}'] == 1
     assert samples['anchordesk_job_last_failure_timestamp{job="mail-sweep"}'] >= before - 1
+    # Labels in name order, as prometheus_client writes them (their order means nothing to Prometheus).
     age = samples[
-        f'anchordesk_job_lease_age_seconds{{job="commitment-scan",holder="{leases.holder_name()}"}}'
+        f'anchordesk_job_lease_age_seconds{{holder="{leases.holder_name()}",job="commitment-scan"}}'
     ]
     assert 0 <= age < 30
     assert samples['anchordesk_job_lease_expired{job="commitment-scan"}'] == 0

@@ -1,4 +1,4 @@
-"""Operator pages of the core: the health of the background jobs."""
+"""Operator pages: the health of the background jobs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def job_health(request: HttpRequest) -> HttpResponse:
     statuses = job_statuses()
     return render(
         request,
-        "core/jobs.html",
+        "ops/jobs.html",
         {
             "statuses": statuses,
             "failing": [s for s in statuses if s.failing],
