@@ -7,7 +7,9 @@ never fires again on a change it made itself, and chains stop after MAX_DEPTH ru
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from anchordesk.automation.language import language_skills
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
-from anchordesk.core.snapshot import cached
+from anchordesk.core.request_cache import forget_on_change, request_cached
 from anchordesk.integrations.models import Webhook
 from anchordesk.integrations.services import queue_delivery
 from anchordesk.tickets import actions as ticket_actions
@@ -44,30 +46,62 @@ _CHANGE_FIELDS = {
 }
 
 
+def _organization(ticket: Ticket) -> Any:
+    return ticket.customer.organization if ticket.customer_id else None
+
+
+# Each fact and how to read it. The cheap ones come from the ticket row; the tags and the
+# customer's organization cost a query each and are read only when a condition asks.
+_FACTS: dict[str, Callable[[Ticket, str, datetime], Any]] = {
+    "event": lambda t, kind, now: kind,
+    "status": lambda t, kind, now: t.status,
+    "priority": lambda t, kind, now: t.priority,
+    "channel": lambda t, kind, now: t.channel,
+    "team": lambda t, kind, now: t.team_id,
+    "assignee": lambda t, kind, now: t.assignee_id,
+    # .all(), not values_list: a scan that prefetched the tags reads them from memory.
+    "tags": lambda t, kind, now: sorted(tag.name for tag in t.tags.all()),
+    "subject": lambda t, kind, now: t.subject,
+    "organization": lambda t, kind, now: org.pk if (org := _organization(t)) else None,
+    "tier": lambda t, kind, now: org.tier if (org := _organization(t)) else "standard",
+    "hours_since_update": lambda t, kind, now: (now - t.updated_at).total_seconds() / 3600,
+    "hours_since_created": lambda t, kind, now: (now - t.created_at).total_seconds() / 3600,
+    "hours_since_customer_message": lambda t, kind, now: (
+        (now - t.last_customer_message_at).total_seconds() / 3600 if t.last_customer_message_at else None
+    ),
+    "temperature": lambda t, kind, now: t.temperature,
+}
+
+
+class TicketFacts(Mapping[str, Any]):
+    """A ticket's facts, each read at its first use: a trigger on the subject never loads the tags."""
+
+    def __init__(self, ticket: Ticket, event_kind: str = "") -> None:
+        self._ticket, self._kind, self._now = ticket, event_kind, timezone.now()
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            self._values[key] = _FACTS[key](self._ticket, self._kind, self._now)
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FACTS)
+
+    def __len__(self) -> int:
+        return len(_FACTS)
+
+
 def ticket_facts(ticket: Ticket, event_kind: str = "") -> dict[str, Any]:
-    now = timezone.now()
-    organization = ticket.customer.organization if ticket.customer_id else None
-    return {
-        "event": event_kind,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "channel": ticket.channel,
-        "team": ticket.team_id,
-        "assignee": ticket.assignee_id,
-        # .all(), not values_list: a scan that prefetched the tags reads them from memory.
-        "tags": sorted(tag.name for tag in ticket.tags.all()),
-        "subject": ticket.subject,
-        "organization": organization.pk if organization else None,
-        "tier": organization.tier if organization else "standard",
-        "hours_since_update": (now - ticket.updated_at).total_seconds() / 3600,
-        "hours_since_created": (now - ticket.created_at).total_seconds() / 3600,
-        "hours_since_customer_message": (
-            (now - ticket.last_customer_message_at).total_seconds() / 3600
-            if ticket.last_customer_message_at
-            else None
-        ),
-        "temperature": ticket.temperature,
-    }
+    return dict(TicketFacts(ticket, event_kind))
+
+
+def active_triggers() -> list[Trigger]:
+    """The active triggers, read once per request (or batch) however many events it publishes."""
+    return request_cached("automation.triggers", lambda: list(Trigger.objects.filter(active=True)))
+
+
+forget_on_change(Trigger, "automation.triggers")
 
 
 def rule_values(ticket: Ticket) -> dict[str, str]:
@@ -131,21 +165,20 @@ def run_triggers(event: AuditEvent) -> list[str]:
     if len(running) >= MAX_DEPTH:
         log.warning("automation chain stopped", extra={"ticket_id": event.ticket_id, "rules": list(running)})
         return []
-    active = cached("automation.triggers", lambda: list(Trigger.objects.filter(active=True)))
-    triggers = [t for t in active if event.kind in t.events and t.pk not in running]
+    triggers = [t for t in active_triggers() if event.kind in t.events and t.pk not in running]
     if not triggers:
         return []
     change = _change(event)
     fired = []
-    # The facts cost two queries: read them once, and again only after a trigger changed the ticket.
-    facts = ticket_facts(ticket, event.kind)
+    # Facts are read as conditions ask for them, and afresh only after a trigger changed the ticket.
+    facts = TicketFacts(ticket, event.kind)
     for trigger in triggers:
         if not matches(trigger.conditions, facts, change):
             continue
         apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
         fired.append(trigger.name)
         ticket.refresh_from_db()
-        facts = ticket_facts(ticket, event.kind)
+        facts = TicketFacts(ticket, event.kind)
     return fired
 
 

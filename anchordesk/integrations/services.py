@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from anchordesk.core.snapshot import cached
+from anchordesk.core.request_cache import forget_on_change, request_cached
 from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
+
+forget_on_change(Webhook, "integrations.webhooks")
 
 
 def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
     """Record one delivery for each active webhook subscribed to the event, and enqueue it."""
-    active = cached("integrations.webhooks", lambda: list(Webhook.objects.filter(active=True)))
+    # Once per request (or batch): a reply queues calls for several events.
+    active = request_cached("integrations.webhooks", lambda: list(Webhook.objects.filter(active=True)))
     hooks = [h for h in active if event in h.events or "*" in h.events]
     if not hooks:
         return []

@@ -303,13 +303,16 @@ def _save_outcomes(rows: list[InboundEmail]) -> None:
 
 def _lookups(rows: list[InboundEmail], parsed: dict[int, Any], *, force: bool) -> _Lookups:
     own_keys = {_key(parsed[row.pk].message_id) for row in rows} - {""}
+    # Received before, or sent by us (a copy of our own reply): one statement for both.
     known = set(
-        InboundEmail.objects.filter(message_key__in=own_keys, state=InboundState.PROCESSED).values_list(
-            "message_key", flat=True
+        InboundEmail.objects.filter(message_key__in=own_keys, state=InboundState.PROCESSED)
+        .values_list("message_key", flat=True)
+        .order_by()
+        .union(
+            Message.objects.filter(email_message_key__in=own_keys)
+            .values_list("email_message_key", flat=True)
+            .order_by()
         )
-    )
-    known |= set(
-        Message.objects.filter(email_message_key__in=own_keys).values_list("email_message_key", flat=True)
     )
     referred = {
         _key(i) for row in rows for i in [parsed[row.pk].in_reply_to, *(parsed[row.pk].references or [])] if i
@@ -570,6 +573,8 @@ def _cc_followers(parsed: Any, ours: set[str], sender: str) -> tuple[list[str], 
 
 
 def _add_followers(ticket: Ticket, addresses: list[str], sender: str) -> None:
+    if not addresses:  # most mail has no Cc: do not load the ticket's customer for nothing
+        return
     customer = ticket.customer.email.lower()
     for address in addresses:
         if address not in (sender.lower(), customer):

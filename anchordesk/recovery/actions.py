@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
@@ -95,11 +95,17 @@ def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
     working hours), and Monday-Friday 09:00-17:00 in the agent's zone applies."""
     from anchordesk.sla.models import BusinessCalendar as SlaCalendar
 
-    row = None
-    if ticket.team_id is not None:
-        row = SlaCalendar.objects.filter(teams=ticket.team_id).order_by("pk").first()
-    if row is None:
-        row = SlaCalendar.objects.filter(is_default=True).first()
+    # The team's calendars and the default ones in one statement (there are a handful), then pick.
+    team_id = ticket.team_id
+    for_team: Exists | Value = (
+        Exists(SlaCalendar.teams.through.objects.filter(businesscalendar_id=OuterRef("pk"), team_id=team_id))
+        if team_id is not None
+        else Value(False)
+    )
+    rows = list(SlaCalendar.objects.annotate(for_team=for_team).filter(Q(for_team=True) | Q(is_default=True)))
+    team_rows = sorted((r for r in rows if r.for_team), key=lambda r: r.pk)
+    defaults = [r for r in rows if r.is_default]  # in the model's order (by name), as .first() took it
+    row = team_rows[0] if team_rows else (defaults[0] if defaults else None)
     if row is None:
         return None
     try:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
@@ -121,8 +121,13 @@ def score_messages(message_ids: list[int]) -> int:
     scored = 0
     for message_id in message_ids:
         with transaction.atomic():
-            message = Message.objects.filter(pk=message_id, kind=MessageKind.CUSTOMER).first()
-            if message is None or MessageSignal.objects.filter(message_id=message_id).exists():
+            # One statement finds the message and checks it has no signal yet.
+            message = (
+                Message.objects.filter(pk=message_id, kind=MessageKind.CUSTOMER)
+                .exclude(Exists(MessageSignal.objects.filter(message_id=OuterRef("pk"))))
+                .first()
+            )
+            if message is None:
                 continue
             ticket = Ticket.objects.select_for_update().get(pk=message.ticket_id)
             update_for_message(ticket, message)

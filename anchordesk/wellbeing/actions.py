@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
@@ -329,12 +329,15 @@ def do_set_volunteer(*, actor: User, volunteer: bool) -> WellbeingProfile:
 
 def handover_candidates(actor: User) -> list[User]:
     """Leads and volunteers who can take an abusive conversation, leads first, never the actor."""
-    volunteers = set(WellbeingProfile.objects.filter(volunteer=True).values_list("user_id", flat=True))
-    people = [
-        u
-        for u in User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("first_name", "username")
-        if u.works_tickets and (u.is_lead or u.pk in volunteers)
-    ]
+    # One statement: whether each person volunteered comes with them.
+    volunteered = Exists(WellbeingProfile.objects.filter(user_id=OuterRef("pk"), volunteer=True))
+    rows = (
+        User.objects.filter(is_active=True)
+        .exclude(pk=actor.pk)
+        .annotate(volunteered=volunteered)
+        .order_by("first_name", "username")
+    )
+    people = [u for u in rows if u.works_tickets and (u.is_lead or u.volunteered)]
     return sorted(people, key=lambda u: (not u.is_lead, u.display_name.lower()))
 
 
