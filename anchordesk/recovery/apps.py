@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from anchordesk.tickets.models import Ticket
 
 
 class RecoveryConfig(AppConfig):
@@ -12,11 +15,13 @@ class RecoveryConfig(AppConfig):
 
     def ready(self) -> None:
         from anchordesk.core.events import subscribe
+        from anchordesk.core.registry import register_solve_blocker
         from anchordesk.recovery import temperature
 
         subscribe(temperature.on_ticket_event)
         subscribe(_propose_commitments)
         subscribe(_record_outcomes, may_wait=True)
+        register_solve_blocker(_open_promises)
 
 
 def _propose_commitments(event: Any) -> None:
@@ -40,3 +45,10 @@ def _record_outcomes(event: Any) -> None:
         return
     rating = event.after.get("rating", "") if isinstance(event.after, dict) else ""
     record_outcomes_from(event.kind, event.ticket, rating=rating)
+
+
+def _open_promises(ticket: Ticket) -> list[str]:
+    """Solve blocker: promises to the customer not yet kept or dropped."""
+    from anchordesk.recovery.actions import open_commitments
+
+    return [f"promise: {c.action}" for c in open_commitments(ticket)]

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from anchordesk.accounts.models import Customer, User
+from anchordesk.core.registry import solve_blockers
 from anchordesk.tickets.models import Ticket
 
 
@@ -52,10 +53,5 @@ def access_customer_ticket(customer: Customer, ticket_id: int | str) -> Ticket:
 
 def open_work(ticket: Ticket) -> list[str]:
     """Promises and handoffs still open, which solving the ticket would leave behind (the UI and
-    the API both ask before solving)."""
-    from anchordesk.collab.queries import open_handoffs
-    from anchordesk.recovery.actions import open_commitments
-
-    work = [f"promise: {c.action}" for c in open_commitments(ticket)]
-    work += [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
-    return work
+    the API both ask before solving). The apps that know them register a solve blocker."""
+    return solve_blockers(ticket)
