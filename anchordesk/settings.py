@@ -304,4 +304,6 @@ for _key in ANCHORDESK_ENCRYPTION_KEY:
         )
 # The settings hub (/settings/) sits at the top of the layers, like the API.
 INSTALLED_APPS += ["anchordesk.admincenter"]
+# The demo (`anchordesk demo`) sits at the top too: it loads data through every app's actions.
+INSTALLED_APPS += ["anchordesk.demo"]
 # --- end admin center ---------------------------------------------------------------------------
