@@ -249,3 +249,23 @@ def refine_inbox(
 ) -> QuerySet[Ticket]:
     refine = point.get(key)
     return refine(queryset) if refine is not None else queryset
+
+
+# --- Reply macros ---------------------------------------------------------------------------
+# The function that applies the macros an agent inserted into a reply (their actions: tags,
+# status, fields), given the macros' ids as posted; called inside the reply's transaction so
+# they run with the reply or not at all, and raises ValidationError({"macro": ...}) for one that
+# no longer exists. Automation registers it; without automation a reply carries no macros.
+ReplyMacros = Callable[["Ticket", "list[str]", "User"], object]
+reply_macros_registry: ExtensionPoint[ReplyMacros] = ExtensionPoint("reply macros")
+
+
+def register_reply_macros(fn: ReplyMacros) -> ReplyMacros:
+    return reply_macros_registry.register(fn)
+
+
+def apply_reply_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> None:
+    if not macro_ids:
+        return
+    for apply in reply_macros_registry:
+        apply(ticket, macro_ids, actor)

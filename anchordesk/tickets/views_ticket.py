@@ -16,8 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.automation.actions import do_use_macros
-from anchordesk.core.registry import ticket_panels_context, timeline_entries
+from anchordesk.core.registry import apply_reply_macros, ticket_panels_context, timeline_entries
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
     StaleTicket,
@@ -219,7 +218,7 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 expected_version=expected,
             )
             # Macros inserted into the reply: their actions run with it, or not at all.
-            do_use_macros(ticket, request.POST.getlist("macro"), actor=user)
+            apply_reply_macros(ticket, request.POST.getlist("macro"), actor=user)
     except StaleTicket as exc:
         # Nothing is sent and nothing is lost: the draft stays in the box, with what changed above it.
         return ticket_page(
