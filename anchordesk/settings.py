@@ -311,4 +311,6 @@ for _key in ANCHORDESK_ENCRYPTION_KEY:
 INSTALLED_APPS += ["anchordesk.admincenter"]
 # Operations (/metrics, the background-jobs page) sit at the top too: they read every app.
 INSTALLED_APPS += ["anchordesk.ops"]
+# The demo (`anchordesk demo`) sits at the top too: it loads data through every app's actions.
+INSTALLED_APPS += ["anchordesk.demo"]
 # --- end admin center ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from anchordesk.core import demo_content  # noqa: E402 - plain data, no Django needed
+from anchordesk.demo import content as demo_content  # noqa: E402 - plain data, no Django needed
 
 DEFAULT_DATA_DIR = "/tmp/bench-sqlite"
 PASSWORD = "bench-password-1"

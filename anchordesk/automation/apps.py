@@ -6,7 +6,6 @@ class AutomationConfig(AppConfig):
     label = "automation"
 
     def ready(self) -> None:
-        from anchordesk.automation import services
-        from anchordesk.core.events import subscribe
+        from anchordesk.automation import extensions  # models are loaded only once apps are ready
 
-        subscribe(services.on_ticket_event)
+        extensions.register()

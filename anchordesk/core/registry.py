@@ -12,11 +12,18 @@ the panels) keeps a stable order. Registering the same function twice is harmles
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from anchordesk.tickets.models import Ticket
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+    from django.utils.safestring import SafeString
+
+    from anchordesk.accounts.models import User
+    from anchordesk.core.models import AuditEvent
+    from anchordesk.tickets.models import Message, Ticket
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -47,6 +54,25 @@ class ExtensionPoint(Generic[F]):
         return f"<ExtensionPoint {self.name}: {len(self._items)} registered>"
 
 
+class NamedExtensionPoint(Generic[F]):
+    """Functions registered under a name the foundation already knows (an inbox view, a sort):
+    the foundation owns the word and its label, an app says what it means."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, F] = {}
+
+    def register(self, key: str, fn: F) -> F:
+        self._items[key] = fn
+        return fn
+
+    def get(self, key: str) -> F | None:
+        return self._items.get(key)
+
+    def __repr__(self) -> str:
+        return f"<NamedExtensionPoint {self.name}: {', '.join(sorted(self._items)) or 'none'}>"
+
+
 # --- Solve blockers -------------------------------------------------------------------------
 # A function that returns, in the user's words, what is still open on a ticket that solving it
 # would leave behind ("promise: refund by Friday", "handoff to Billing: credit note").
@@ -65,3 +91,181 @@ def solve_blockers(ticket: Ticket) -> list[str]:
     for blocker in solve_blocker_registry:
         reasons += blocker(ticket)
     return reasons
+
+
+# --- Timeline describers --------------------------------------------------------------------
+# A function that says how one audit event reads in a ticket's timeline, after the actor's name
+# ("took the escalation", "ran the rule “VIP”"), or None when the event is not its app's. Plain
+# text is escaped; a SafeString (format_html) is kept as it is. Each app describes its own kinds,
+# and they are asked before the generic labels of tickets' own event kinds.
+TimelineDescriber = Callable[["AuditEvent"], "str | SafeString | None"]
+timeline_describer_registry: ExtensionPoint[TimelineDescriber] = ExtensionPoint("timeline describers")
+
+
+def register_timeline_describer(fn: TimelineDescriber) -> TimelineDescriber:
+    return timeline_describer_registry.register(fn)
+
+
+def describe_by_apps(event: AuditEvent) -> str | SafeString | None:
+    """The first registered app's sentence for this event, or None if no app knows its kind."""
+    for describer in timeline_describer_registry:
+        if (said := describer(event)) is not None:
+            return said
+    return None
+
+
+# --- After-reply effects --------------------------------------------------------------------
+# A function called with a reply to the customer (an agent's or an automatic one) INSIDE the
+# transaction that wrote it, after its audit event. Mail registers the outbox row here, so a
+# committed reply is never unsent and a rolled-back one is never sent. Slow work goes to
+# transaction.on_commit, as in event handlers.
+AfterReply = Callable[["Message"], object]
+after_reply_registry: ExtensionPoint[AfterReply] = ExtensionPoint("after-reply effects")
+
+
+def register_after_reply(fn: AfterReply) -> AfterReply:
+    return after_reply_registry.register(fn)
+
+
+def run_after_reply(message: Message) -> None:
+    for effect in after_reply_registry:
+        effect(message)
+
+
+# --- Outward ticket events ------------------------------------------------------------------
+# A function told, after the transaction commits, that something happened to a ticket that the
+# outside world may subscribe to ("message.created", "ticket.merged"...), with a JSON-ready
+# payload. Integrations registers its webhook queue here.
+OutwardEvent = Callable[[str, dict[str, Any]], object]
+outward_event_registry: ExtensionPoint[OutwardEvent] = ExtensionPoint("outward ticket events")
+
+
+def register_outward_event(fn: OutwardEvent) -> OutwardEvent:
+    return outward_event_registry.register(fn)
+
+
+def send_outward_event(event: str, payload: dict[str, Any]) -> None:
+    for sink in outward_event_registry:
+        sink(event, payload)
+
+
+# --- Conversation moves ---------------------------------------------------------------------
+# A function called inside the transaction when messages move between tickets, so what an app
+# keeps about them follows the conversation (recovery moves the promises made in them):
+# on merge, every message of `source` went to `target` (message_ids is None); on split, only
+# the messages listed went to the new ticket `target`.
+ConversationMoved = Callable[["Ticket", "Ticket", "list[int] | None", "User"], object]
+conversation_moved_registry: ExtensionPoint[ConversationMoved] = ExtensionPoint("conversation moves")
+
+
+def register_conversation_moved(fn: ConversationMoved) -> ConversationMoved:
+    return conversation_moved_registry.register(fn)
+
+
+def conversation_moved(source: Ticket, target: Ticket, message_ids: list[int] | None, *, actor: User) -> None:
+    for follow in conversation_moved_registry:
+        follow(source, target, message_ids, actor)
+
+
+# --- Ticket-page panels ---------------------------------------------------------------------
+# A function that gives the agent's ticket page what an app's panel shows (the promises and
+# mistakes box, the temperature badge and de-escalation hint), as template context. The panel's
+# markup lives in the app's templates, included by tickets/ticket.html; the function is called
+# once per page (and per re-render after a refused form), for the signed-in agent.
+TicketPanel = Callable[["Ticket", "User"], dict[str, Any]]
+ticket_panel_registry: ExtensionPoint[TicketPanel] = ExtensionPoint("ticket-page panels")
+
+
+def register_ticket_panel(fn: TicketPanel) -> TicketPanel:
+    return ticket_panel_registry.register(fn)
+
+
+def ticket_panels_context(ticket: Ticket, user: User) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for panel in ticket_panel_registry:
+        context.update(panel(ticket, user))
+    return context
+
+
+# --- Timeline entries -----------------------------------------------------------------------
+# A function that adds entries of its own to a ticket's timeline, beside messages and audit
+# events: (kind, when, object). Mail adds the emails about the ticket that are not replies
+# (notices, surveys) as kind "email"; tickets/ticket.html renders each kind.
+TimelineEntries = Callable[["Ticket"], "Iterable[tuple[str, datetime, Any]]"]
+timeline_entries_registry: ExtensionPoint[TimelineEntries] = ExtensionPoint("timeline entries")
+
+
+def register_timeline_entries(fn: TimelineEntries) -> TimelineEntries:
+    return timeline_entries_registry.register(fn)
+
+
+def timeline_entries(ticket: Ticket) -> list[tuple[str, datetime, Any]]:
+    entries: list[tuple[str, datetime, Any]] = []
+    for source in timeline_entries_registry:
+        entries.extend(source(ticket))
+    return entries
+
+
+# --- Inbox rows -----------------------------------------------------------------------------
+# A function given the page of tickets the agent's inbox is about to show, which adds what its
+# app shows on the rows: it may annotate the tickets in place (the temperature badge) and
+# returns template context for the list (the SLA due times, as {"sla": ...}). One call per page,
+# in a fixed number of queries however many rows.
+InboxRows = Callable[["list[Ticket]"], dict[str, Any]]
+inbox_rows_registry: ExtensionPoint[InboxRows] = ExtensionPoint("inbox rows")
+
+
+def register_inbox_rows(fn: InboxRows) -> InboxRows:
+    return inbox_rows_registry.register(fn)
+
+
+def inbox_rows_context(tickets: list[Ticket]) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for rows in inbox_rows_registry:
+        context.update(rows(tickets))
+    return context
+
+
+# --- Inbox views and sorts ------------------------------------------------------------------
+# The inbox names its views and sorts (tickets/inbox.py: VIEWS, SORTS); the app that knows
+# what one means registers a queryset function under its name. The "breaching" view narrows the
+# tickets to those with an SLA target overdue or due soon; the "sla" sort annotates `sla_due_at`
+# for the keyset pagination to order by. Both are registered by sla.
+QuerysetRefiner = Callable[["QuerySet[Ticket]"], "QuerySet[Ticket]"]
+inbox_view_filters: NamedExtensionPoint[QuerysetRefiner] = NamedExtensionPoint("inbox views")
+inbox_sort_annotations: NamedExtensionPoint[QuerysetRefiner] = NamedExtensionPoint("inbox sorts")
+
+
+def register_inbox_view_filter(view: str, fn: QuerysetRefiner) -> QuerysetRefiner:
+    return inbox_view_filters.register(view, fn)
+
+
+def register_inbox_sort(sort: str, fn: QuerysetRefiner) -> QuerysetRefiner:
+    return inbox_sort_annotations.register(sort, fn)
+
+
+def refine_inbox(
+    queryset: QuerySet[Ticket], point: NamedExtensionPoint[QuerysetRefiner], key: str
+) -> QuerySet[Ticket]:
+    refine = point.get(key)
+    return refine(queryset) if refine is not None else queryset
+
+
+# --- Reply macros ---------------------------------------------------------------------------
+# The function that applies the macros an agent inserted into a reply (their actions: tags,
+# status, fields), given the macros' ids as posted; called inside the reply's transaction so
+# they run with the reply or not at all, and raises ValidationError({"macro": ...}) for one that
+# no longer exists. Automation registers it; without automation a reply carries no macros.
+ReplyMacros = Callable[["Ticket", "list[str]", "User"], object]
+reply_macros_registry: ExtensionPoint[ReplyMacros] = ExtensionPoint("reply macros")
+
+
+def register_reply_macros(fn: ReplyMacros) -> ReplyMacros:
+    return reply_macros_registry.register(fn)
+
+
+def apply_reply_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> None:
+    if not macro_ids:
+        return
+    for apply in reply_macros_registry:
+        apply(ticket, macro_ids, actor)

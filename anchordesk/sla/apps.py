@@ -7,7 +7,6 @@ class SlaConfig(AppConfig):
     verbose_name = "SLAs"
 
     def ready(self) -> None:
-        from anchordesk.core.events import subscribe
-        from anchordesk.sla import services
+        from anchordesk.sla import extensions  # models are loaded only once apps are ready
 
-        subscribe(services.on_ticket_event)
+        extensions.register()

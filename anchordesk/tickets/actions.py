@@ -18,7 +18,13 @@ from django.utils import timezone
 from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.core.audit import record_event
-from anchordesk.core.registry import solve_blockers
+from anchordesk.core.registry import (
+    apply_reply_macros,
+    conversation_moved,
+    run_after_reply,
+    send_outward_event,
+    solve_blockers,
+)
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
 from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink, email_message_key
@@ -59,10 +65,8 @@ def _guard_open_work(ticket: Ticket, status: str | None, *, confirmed: bool) -> 
 
 
 def _emit(event: str, ticket: Ticket, extra: dict[str, Any] | None = None) -> None:
-    from anchordesk.integrations.services import queue_webhook_event
-
     payload = {"ticket_id": ticket.pk, **(extra or {})}
-    transaction.on_commit(lambda: queue_webhook_event(event, payload))
+    transaction.on_commit(lambda: send_outward_event(event, payload))
 
 
 def _clean_body(body: str, *, field_name: str = "body") -> str:
@@ -310,15 +314,11 @@ def do_reply(
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     if new_status != ticket.status:
         _apply_status(ticket, new_status, actor=actor)
-    from anchordesk.mail.outbox import queue_reply
-
-    # The customer's email is written in this same transaction: a committed reply is never unsent.
-    queue_reply(message)
+    # The customer's email is written in this same transaction (mail's after-reply effect): a
+    # committed reply is never unsent.
+    run_after_reply(message)
     if macro_ids:
-        # Imported here: automation is built on tickets (an after-reply effect once the registry lands).
-        from anchordesk.automation.actions import do_use_macros
-
-        do_use_macros(ticket, [str(m) for m in macro_ids], actor=actor)
+        apply_reply_macros(ticket, [str(m) for m in macro_ids], actor=actor)  # automation's, same transaction
     return message
 
 
@@ -343,9 +343,7 @@ def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Mes
     _touch(ticket, [])
     record_event("ticket.auto_replied", ticket=ticket, obj=message, after={"rule": rule_name})
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
-    from anchordesk.mail.outbox import queue_reply
-
-    queue_reply(message)
+    run_after_reply(message)
     return message
 
 
@@ -574,11 +572,8 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
         raise ValidationError({"target": "Tickets of different customers can only be merged by a lead."})
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + moved)
-    from anchordesk.recovery.actions import do_move_commitments
-
-    # The promises made to the customer go where the conversation went: left on the closed
-    # source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
-    do_move_commitments(source, target, actor=actor)
+    # What apps keep about the conversation (the promises made in it) goes where it went.
+    conversation_moved(source, target, None, actor=actor)
     target.refresh_from_db()
     target.tags.add(*source.tags.all())
     _add_message(
@@ -633,9 +628,7 @@ def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, 
     # sign that they came back after a mistake).
     record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
     record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
-    from anchordesk.recovery.actions import do_move_commitments_with_messages
-
-    do_move_commitments_with_messages(source, ticket, ids, actor=actor)
+    conversation_moved(source, ticket, ids, actor=actor)
     _emit("ticket.created", ticket)
     return ticket
 

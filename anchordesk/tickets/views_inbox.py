@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.core.registry import inbox_rows_context
 from anchordesk.recovery.actions import open_commitment_counts
-from anchordesk.recovery.temperature import annotate_temperature
-from anchordesk.sla.queries import sla_for_tickets
 from anchordesk.tickets import inbox
 from anchordesk.tickets.actions import do_bulk_update, do_delete_view, do_save_view
 from anchordesk.tickets.choices import Priority, Status
@@ -48,12 +47,13 @@ def _saved_views(user: User) -> list[dict[str, Any]]:
 def list_context(user: User, query: inbox.InboxQuery) -> dict[str, Any]:
     """What the ticket list needs, in a fixed number of queries however many rows."""
     result = inbox.page(user, query)
-    annotate_temperature(result.tickets)
+    # What the apps show on the rows (temperature badges, SLA due times), registered in core.registry.
+    rows = inbox_rows_context(result.tickets)
     counts = inbox.view_counts(user)
     return {
         "page": result,
         "query": query,
-        "sla": sla_for_tickets(result.tickets),
+        **rows,
         "counts": counts,
         "refresh": refresh_seconds(),
     }

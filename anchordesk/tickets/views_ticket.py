@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.recovery.temperature import deescalation_hint, level, temperature_badges
+from anchordesk.core.registry import ticket_panels_context, timeline_entries
 from anchordesk.tickets import presence
 from anchordesk.tickets.actions import (
     OpenWorkPending,
@@ -56,7 +56,9 @@ OTHER_TICKETS_SHOWN = 6
 
 @dataclass
 class TimelineItem:
-    kind: str  # "message", "event" or "email" (a notice or survey about the ticket, not a reply)
+    # "message", "event", or an app's own entry: "email" (mail: a notice or survey about the
+    # ticket, not a reply)
+    kind: str
     at: datetime
     obj: Any
 
@@ -67,8 +69,6 @@ _ORDER = {"message": 0, "event": 1, "email": 2}
 def _timeline(ticket: Ticket) -> list[TimelineItem]:
     """Messages, notes, audit events and the ticket's other emails in time order, in five queries
     however long the ticket. A reply's own email shows as a badge on the reply."""
-    from anchordesk.mail.models import OutboundEmail
-
     items = [
         TimelineItem("message", m.created_at, m)
         for m in ticket.messages.select_related("author", "customer").prefetch_related(
@@ -80,14 +80,9 @@ def _timeline(ticket: Ticket) -> list[TimelineItem]:
         for e in ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")
         if e.kind not in MESSAGE_EVENTS
     ]
-    items += [
-        TimelineItem("email", o.created_at, o)
-        for o in OutboundEmail.objects.filter(ticket=ticket, ticket_message__isnull=True)
-        .defer("body_text", "body_html")
-        .order_by("created_at", "id")
-    ]
+    items += [TimelineItem(kind, at, obj) for kind, at, obj in timeline_entries(ticket)]
     # Stable sort: a message and the events and emails it caused keep their order.
-    return sorted(items, key=lambda item: (item.at, _ORDER[item.kind]))
+    return sorted(items, key=lambda item: (item.at, _ORDER.get(item.kind, len(_ORDER))))
 
 
 def _links(user: User, ticket: Ticket) -> list[Ticket]:
@@ -106,14 +101,6 @@ def _links(user: User, ticket: Ticket) -> list[Ticket]:
 def _default_reply_status(ticket: Ticket) -> str:
     allowed = {value for value, _ in REPLY_STATUSES}
     return ticket.status if ticket.status in allowed else Status.OPEN.value
-
-
-def recovery_context(ticket: Ticket, user: User | None = None) -> dict[str, Any]:
-    from anchordesk.recovery.views import ticket_context
-
-    context = ticket_context(ticket, user)
-    context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
-    return context
 
 
 def ticket_page(
@@ -148,9 +135,6 @@ def ticket_page(
         "custom_fields": custom_field_inputs(definitions, ticket.fields),
         "others": presence.others_on(ticket, user),
         "presence_interval": presence_seconds(),
-        "temperature_level": level(ticket.temperature),
-        "hint": deescalation_hint(ticket) if ticket.temperature else "",
-        "temperature_title": getattr(temperature_badges([ticket]).get(ticket.pk), "title", ""),
         "errors": errors or {},
         "error_form": error_form,
         "reply_draft": "",
@@ -159,7 +143,8 @@ def ticket_page(
         "note_draft": "",
         "composer": "reply",
     }
-    context.update(recovery_context(ticket, user))
+    # The apps' panels (promises and mistakes, temperature) registered in core.registry.
+    context.update(ticket_panels_context(ticket, user))
     suggestion = request.session.pop("reply_suggestion", "")
     if suggestion and not context["reply_draft"]:
         context["reply_draft"] = suggestion  # "tell the customer": a kept promise or a policy answer

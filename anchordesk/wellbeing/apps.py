@@ -7,7 +7,6 @@ class WellbeingConfig(AppConfig):
     verbose_name = "Agent wellbeing"
 
     def ready(self) -> None:
-        from anchordesk.core.events import subscribe
-        from anchordesk.wellbeing import actions
+        from anchordesk.wellbeing import extensions  # models are loaded only once apps are ready
 
-        subscribe(actions.on_ticket_event)
+        extensions.register()

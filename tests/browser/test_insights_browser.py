@@ -80,8 +80,8 @@ def test_screenshot_of_the_overview_from_the_demo(
     new_context: Callable[[], Any], live_server: Any, tmp_path: Path
 ) -> None:
 
-    from anchordesk.core.management.commands.demo import DEMO_DOMAIN, load_demo
-    from anchordesk.core.management.commands.demo import PASSWORD as DEMO_PASSWORD
+    from anchordesk.demo.loader import DEMO_DOMAIN, load_demo
+    from anchordesk.demo.loader import PASSWORD as DEMO_PASSWORD
 
     load_demo(tickets=120, seed=7)
     page = new_context().new_page()

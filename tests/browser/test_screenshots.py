@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from playwright.sync_api import expect
 
 from anchordesk.accounts.models import User
-from anchordesk.core.management.commands.demo import DEMO_DOMAIN, PASSWORD, load_demo
+from anchordesk.demo.loader import DEMO_DOMAIN, PASSWORD, load_demo
 from anchordesk.tickets import presence
 from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
 from anchordesk.tickets.models import Ticket

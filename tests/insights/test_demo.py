@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anchordesk.core.management.commands.demo import load_demo
+from anchordesk.demo.loader import load_demo
 from anchordesk.insights.choices import FactKind
 from anchordesk.insights.models import ReportingEvent
 from anchordesk.tickets.models import Ticket

@@ -3,7 +3,7 @@ read, decisions on tickets, an exception granted and one waiting for the lead.""
 
 from __future__ import annotations
 
-from anchordesk.core.management.commands.demo import load_demo
+from anchordesk.demo.loader import load_demo
 from anchordesk.policies import queries
 from anchordesk.policies.choices import ExceptionState
 from anchordesk.policies.models import Decision, Policy, PolicyException

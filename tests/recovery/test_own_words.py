@@ -21,8 +21,8 @@ from anchordesk.automation import placeholders
 from anchordesk.automation.actions import macro_values
 from anchordesk.automation.demo import MACROS, PENDING_REMINDER
 from anchordesk.automation.services import rule_values
-from anchordesk.core import demo_content
-from anchordesk.core.management.commands.demo import _fill
+from anchordesk.demo import content as demo_content
+from anchordesk.demo.loader import _fill
 from anchordesk.recovery.coach import message_is_upset
 from anchordesk.signals import analyze_message, review_reply
 from tests.factories import make_ticket

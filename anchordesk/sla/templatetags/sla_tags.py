@@ -2,7 +2,8 @@
 
 - `{% sla_timers ticket %}` renders the ticket sidebar card (sla/partials/_ticket_timers.html);
 - `{% sla_cell sla ticket %}` renders the inbox badge, where `sla` is
-  `anchordesk.sla.queries.sla_for_tickets(page.tickets)` put in the context by the view.
+  `anchordesk.sla.queries.sla_for_tickets(page.tickets)`, put in the inbox context by
+  sla.extensions.sla_rows (an inbox-rows extension point, core/registry.py).
 """
 
 from __future__ import annotations

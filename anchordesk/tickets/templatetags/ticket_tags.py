@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from anchordesk.core.models import AuditEvent
+from anchordesk.core.registry import describe_by_apps
 from anchordesk.tickets.choices import EventKind, Priority, Status
 
 register = template.Library()
@@ -169,26 +170,14 @@ def describe(event: AuditEvent) -> SafeString:
         return format_html(
             "saw the temperature rise to {}{}", after, f" ({event.note})" if event.note else ""
         )
-    from anchordesk.automation.timeline import describe_event as describe_automation
-
-    if (said := describe_automation(event)) is not None:
-        return said
+    # The apps above tickets describe their own kinds (automation, SLA, CSAT, handoffs, policies,
+    # wellbeing), before the generic labels: "automation.rule_fired" says which rule ran.
+    if (said := describe_by_apps(event)) is not None:
+        return format_html("{}", said)
     if kind in EventKind.values:
         return format_html("{}", EventKind(kind).label)
     if kind in _OTHER_KINDS:
         return format_html("{}", _OTHER_KINDS[kind])
-    from anchordesk.collab.timeline import describe_event
-
-    if (text := describe_event(event)) is not None:
-        return format_html("{}", text)
-    from anchordesk.policies.timeline import describe_event as describe_policy_event
-
-    if (text := describe_policy_event(event)) is not None:
-        return format_html("{}", text)
-    from anchordesk.wellbeing.timeline import describe_event as describe_wellbeing
-
-    if (text := describe_wellbeing(event)) is not None:
-        return format_html("{}", text)
     return format_html("{}", kind.replace(".", ": ").replace("_", " "))
 
 

@@ -1,4 +1,4 @@
-"""Load a realistic demo help desk: `anchordesk demo [--if-empty] [--tickets N]`.
+"""Load a realistic demo help desk (the `anchordesk demo` command calls `load_demo`).
 
 Every ticket, message and change goes through the real actions (tickets.actions,
 accounts.actions), so the audit trail, search index, temperature and the rest are exactly
@@ -19,7 +19,6 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,11 +26,20 @@ from django.utils import timezone
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
 from anchordesk.accounts.choices import Role, TeamKind
 from anchordesk.accounts.models import Customer, Organization, Team, User
-from anchordesk.core import demo_content as content
+from anchordesk.automation.demo import load_automation_demo
 from anchordesk.core.models import AuditEvent
+from anchordesk.demo import content
+from anchordesk.insights.backfill import backfill
+from anchordesk.mail.models import OutboundEmail, OutboundState
+from anchordesk.policies.demo import load_demo_policies
+from anchordesk.recovery.actions import promise_calendar
+from anchordesk.recovery.choices import CommitmentState
+from anchordesk.recovery.models import Commitment
+from anchordesk.signals import find_commitments
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, Priority, Status
 from anchordesk.tickets.models import Message, Ticket
+from anchordesk.wellbeing.demo import align_with_history
 
 PASSWORD = "demo-password-1"
 DEMO_DOMAIN = "demo.anchordesk.test"
@@ -83,7 +91,7 @@ class Clock:
     event_times: list[tuple[int, int, datetime]] = field(default_factory=list)
 
 
-def _email(local: str) -> str:
+def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
@@ -119,10 +127,10 @@ def make_cast(rng: random.Random) -> Cast:
     agents: dict[str, User] = {}
     by_team: dict[str, list[tuple[User, int]]] = {}
     for local, name, role, team_names, weight in AGENTS:
-        user = User.objects.filter(email__iexact=_email(local)).first()
+        user = User.objects.filter(email__iexact=demo_email(local)).first()
         if user is None:
             user = do_create_agent(
-                email=_email(local),
+                email=demo_email(local),
                 name=name,
                 role=role,
                 password=PASSWORD,
@@ -300,8 +308,6 @@ class DemoLoader:
         return ticket
 
     def apply_clock(self) -> None:
-        from anchordesk.mail.models import OutboundEmail, OutboundState
-
         for low, high, at in self.clock.message_times:
             if high > low:
                 Message.objects.filter(id__gt=low, id__lte=high).update(created_at=at)
@@ -318,11 +324,6 @@ class DemoLoader:
         """Promises in the history's replies were read "now": read them again from when the reply
         was written, and count those on tickets solved since as kept, so a running worker does
         not chase promises from weeks ago."""
-        from anchordesk.recovery.actions import promise_calendar
-        from anchordesk.recovery.choices import CommitmentState
-        from anchordesk.recovery.models import Commitment
-        from anchordesk.signals import find_commitments
-
         by_message: dict[int, list[Commitment]] = {}
         for promise in Commitment.objects.filter(message__isnull=False).order_by("id"):
             assert promise.message_id is not None
@@ -370,24 +371,16 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
             loader.apply_clock()
             _link_and_merge(loader.created, cast)
         with transaction.atomic():
-            from anchordesk.policies.demo import load_demo_policies
-
             load_demo_policies(
                 admin=cast.agents["admin"],
                 lead=cast.lead,
                 agents=[cast.agents["agent"], cast.agents["priya.shah"]],
                 tickets=loader.created,
             )
-        from anchordesk.wellbeing.demo import align_with_history
-
         align_with_history()
-        from anchordesk.automation.demo import load_automation_demo
-
         with transaction.atomic():
             load_automation_demo(admin=cast.agents["admin"], lead=cast.lead)
     # The history's reporting facts were written at load time; write them again dated as the history.
-    from anchordesk.insights.backfill import backfill
-
     backfill(rebuild=True)
     return cast
 
@@ -405,33 +398,3 @@ def _link_and_merge(created: list[Ticket], cast: Cast) -> None:
         )
         if source.status != Status.CLOSED and target.status != Status.CLOSED:
             actions.do_merge_tickets(source, target, actor=cast.lead)
-
-
-class Command(BaseCommand):
-    help = "Load a demo help desk (agents, teams, customers, a few hundred tickets with real conversations)."
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="do nothing if any ticket exists")
-        parser.add_argument("--tickets", type=int, default=300)
-        parser.add_argument("--seed", type=int, default=7)
-
-    def handle(self, *args: Any, if_empty: bool, tickets: int, seed: int, **options: Any) -> None:
-        if if_empty and Ticket.objects.exists():
-            self.stdout.write("Demo data not loaded: the database already has tickets.")
-            return
-        if tickets < 1:
-            raise CommandError("--tickets must be at least 1")
-        started = timezone.now()
-        load_demo(tickets=tickets, seed=seed)
-        seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(
-            self.style.SUCCESS(f"Loaded a demo help desk with {tickets} tickets in {seconds:.0f}s.")
-        )
-        self.stdout.write(
-            f"  Agent:    {_email('agent')} / {PASSWORD}\n"
-            f"  Lead:     {_email('lead')} / {PASSWORD}\n"
-            f"  Admin:    {_email('admin')} / {PASSWORD}  (also Django admin at /admin/)\n"
-            f"  Customer: {DEMO_CUSTOMER}  (portal sign-in by emailed link; with the console email backend the\n"
-            f"            link is printed in the server log)\n"
-            f"  Every demo agent ({', '.join(_email(a[0]) for a in AGENTS[3:])}) uses the same password."
-        )

@@ -1,0 +1,21 @@
+"""What collab plugs into the foundation's extension points and events (docs/ARCHITECTURE.md);
+registered by CollabConfig.ready()."""
+
+from __future__ import annotations
+
+from anchordesk.collab import actions, timeline
+from anchordesk.collab.queries import open_handoffs
+from anchordesk.core.events import subscribe
+from anchordesk.core.registry import register_solve_blocker, register_timeline_describer
+from anchordesk.tickets.models import Ticket
+
+
+def register() -> None:
+    subscribe(actions.on_ticket_event)
+    register_solve_blocker(handoffs_still_open)
+    register_timeline_describer(timeline.describe_event)
+
+
+def handoffs_still_open(ticket: Ticket) -> list[str]:
+    """Solve blocker: handoffs still waiting on another team."""
+    return [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]

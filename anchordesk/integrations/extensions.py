@@ -1,0 +1,11 @@
+"""What integrations plugs into the foundation's extension points (docs/ARCHITECTURE.md);
+registered by IntegrationsConfig.ready()."""
+
+from __future__ import annotations
+
+from anchordesk.core.registry import register_outward_event
+from anchordesk.integrations.services import queue_webhook_event
+
+
+def register() -> None:
+    register_outward_event(queue_webhook_event)

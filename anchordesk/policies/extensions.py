@@ -1,0 +1,11 @@
+"""What policies plugs into the foundation's extension points (docs/ARCHITECTURE.md); registered
+by PoliciesConfig.ready()."""
+
+from __future__ import annotations
+
+from anchordesk.core.registry import register_timeline_describer
+from anchordesk.policies import timeline
+
+
+def register() -> None:
+    register_timeline_describer(timeline.describe_event)

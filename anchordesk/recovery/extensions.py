@@ -1,0 +1,95 @@
+"""What recovery plugs into the foundation's extension points and events (docs/ARCHITECTURE.md);
+registered by RecoveryConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anchordesk.accounts.models import User
+from anchordesk.core.events import subscribe
+from anchordesk.core.models import AuditEvent
+from anchordesk.core.registry import (
+    register_conversation_moved,
+    register_inbox_rows,
+    register_solve_blocker,
+    register_ticket_panel,
+)
+from anchordesk.recovery import temperature
+from anchordesk.recovery.actions import (
+    do_move_commitments,
+    do_move_commitments_with_messages,
+    do_propose_from_reply,
+    open_commitments,
+    record_outcomes_from,
+    suggest_apology_step,
+)
+from anchordesk.recovery.views import ticket_context
+from anchordesk.tickets.models import Message, Ticket
+
+
+def register() -> None:
+    subscribe(temperature.on_ticket_event)
+    subscribe(propose_commitments)
+    subscribe(record_outcomes, may_wait=True)
+    register_solve_blocker(promises_still_open)
+    register_conversation_moved(promises_follow_the_conversation)
+    register_ticket_panel(temperature_panel)
+    register_ticket_panel(recovery_panel)
+    register_inbox_rows(temperature_rows)
+
+
+def propose_commitments(event: AuditEvent) -> None:
+    """A sent reply's promises become proposed commitments for its author to confirm, edit or drop."""
+    if event.kind != "ticket.replied" or event.object_id is None:
+        return
+    message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
+    if message is not None and message.author is not None:
+        do_propose_from_reply(message, tz=message.author.timezone or "UTC")
+        suggest_apology_step(message)
+
+
+def record_outcomes(event: AuditEvent) -> None:
+    """A customer who comes back, or rates us well, after a mistake stayed."""
+    if event.kind not in ("ticket.created", "csat.rated") or event.ticket is None:
+        return
+    rating = event.after.get("rating", "") if isinstance(event.after, dict) else ""
+    record_outcomes_from(event.kind, event.ticket, rating=rating)
+
+
+def promises_still_open(ticket: Ticket) -> list[str]:
+    """Solve blocker: promises to the customer not yet kept or dropped."""
+    return [f"promise: {c.action}" for c in open_commitments(ticket)]
+
+
+def promises_follow_the_conversation(
+    source: Ticket, target: Ticket, message_ids: list[int] | None, actor: User
+) -> None:
+    """The promises made to the customer go where the conversation went: left on the closed
+    source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
+    On a split, only the promises made in the replies that moved go with them."""
+    if message_ids is None:
+        do_move_commitments(source, target, actor=actor)
+    else:
+        do_move_commitments_with_messages(source, target, message_ids, actor=actor)
+
+
+def temperature_panel(ticket: Ticket, user: User) -> dict[str, Any]:
+    """The ticket page's temperature badge and the de-escalation hint for a heated conversation."""
+    return {
+        "temperature_level": temperature.level(ticket.temperature),
+        "hint": temperature.deescalation_hint(ticket) if ticket.temperature else "",
+        "temperature_title": getattr(temperature.temperature_badges([ticket]).get(ticket.pk), "title", ""),
+    }
+
+
+def recovery_panel(ticket: Ticket, user: User) -> dict[str, Any]:
+    """The ticket page's promises and mistakes, and the promises found in the viewer's own replies."""
+    context = ticket_context(ticket, user)
+    context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
+    return context
+
+
+def temperature_rows(tickets: list[Ticket]) -> dict[str, Any]:
+    """The inbox's temperature badges: set on each ticket of the page, nothing added to the context."""
+    temperature.annotate_temperature(tickets)
+    return {}

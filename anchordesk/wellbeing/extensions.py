@@ -1,0 +1,13 @@
+"""What wellbeing plugs into the foundation's extension points and events (docs/ARCHITECTURE.md);
+registered by WellbeingConfig.ready()."""
+
+from __future__ import annotations
+
+from anchordesk.core.events import subscribe
+from anchordesk.core.registry import register_timeline_describer
+from anchordesk.wellbeing import actions, timeline
+
+
+def register() -> None:
+    subscribe(actions.on_ticket_event)
+    register_timeline_describer(timeline.describe_event)
