@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
-from anchordesk.core.access import require_agent, validation_errors
+from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
 from anchordesk.recovery.coach import coach_draft
@@ -215,9 +215,7 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """Blameless review for leads: mistakes by category, each with why it made sense at the time."""
-    user = require_agent(request)
-    if not user.is_lead:
-        raise Http404
+    require_lead(request)
     mistakes = list(
         Mistake.objects.select_related("ticket", "logged_by", "reviewed_by").prefetch_related("steps")[:300]
     )
