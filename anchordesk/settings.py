@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "anchordesk.core.access.NotAllowedMiddleware",  # one answer to a refusal: docs/access.md
     "anchordesk.core.middleware.ContentSecurityPolicyMiddleware",
     "anchordesk.ops.metrics.RequestMetricsMiddleware",
 ]

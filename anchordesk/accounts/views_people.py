@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,18 +32,13 @@ from anchordesk.accounts.invitations import (
 )
 from anchordesk.accounts.models import Invitation, Team, TOTPDevice, User
 from anchordesk.accounts.two_factor import do_reset_two_factor
+from anchordesk.core.access import require_admin, require_lead
 
 BACKEND = "anchordesk.accounts.backends.EmailOrUsernameBackend"
 
 
 def _actor(request: HttpRequest, *, admin: bool = False) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if admin and not user.is_admin_role:
-        raise PermissionDenied("Only admins can do this.")
-    if not user.is_lead:
-        raise PermissionDenied("Only leads and admins see this page.")
-    return user
+    return require_admin(request, settings_page=True) if admin else require_lead(request, settings_page=True)
 
 
 def _form_errors(form: Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:

@@ -7,7 +7,7 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +29,7 @@ from anchordesk.accounts.two_factor import (
     qr_svg,
     recovery_codes_left,
 )
+from anchordesk.core.access import require_admin
 
 # After the password, the session holds who is signing in until the code is given (anonymous meanwhile).
 PENDING_KEY = "two_factor_pending"
@@ -175,10 +176,7 @@ def _security_page(request: HttpRequest, form: SecurityForm, *, status: int = 20
 @login_required
 @require_http_methods(["GET", "POST"])
 def security_settings(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    if not user.is_admin_role:
-        raise PermissionDenied("Only admins change the security settings.")
+    user = require_admin(request, settings_page=True)
     policy = SecurityPolicy.current()
     if request.method == "GET":
         initial = {

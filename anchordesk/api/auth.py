@@ -11,10 +11,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from anchordesk.accounts.models import ApiToken, User, hash_token
+from anchordesk.core.access import access_admin_work, access_lead_work, access_ticket_work
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
@@ -69,17 +69,18 @@ def current_user(request: HttpRequest) -> User:
     return user
 
 
+# The API's role gates are the shared ones (anchordesk/core/access.py). In the API a role refusal
+# is 403 wherever it is raised; an object the caller may not see is 404 from its access_* lookup.
+
+
 def require_ticket_worker(user: User) -> None:
     """Agents, leads and admins work tickets; collaborators only answer on their teams' tickets."""
-    if not user.works_tickets:
-        raise HttpError(403, "Your role cannot do this.")
+    access_ticket_work(user, status=403)
 
 
 def require_lead(user: User) -> None:
-    if not user.is_lead:
-        raise HttpError(403, "Only leads and admins can change this.")
+    access_lead_work(user, status=403)
 
 
 def require_admin(user: User) -> None:
-    if not user.is_admin_role:
-        raise HttpError(403, "Only admins can change this.")
+    access_admin_work(user, status=403)

@@ -1,7 +1,8 @@
 """Every API error is JSON: {"detail": "...", "errors": [{"field": ..., "reason": ...}]}.
 
 Validation problems (from pydantic or from an action's django ValidationError) answer
-422 with each field and its reason; a missing and a forbidden object answer the same 404.
+422 with each field and its reason; a missing and a forbidden object answer the same 404, and
+any other refusal (NotAllowed, see anchordesk/core/access.py) 403.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from anchordesk.core.access import NotAllowed, refusal_status
 from anchordesk.tickets.actions import OpenWorkPending, StaleTicket
 
 if TYPE_CHECKING:
@@ -86,6 +88,12 @@ def install(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="anchordesk"'
         return response
 
+    def not_allowed(request: HttpRequest, exc: Any) -> HttpResponse:
+        # An object the caller may not see is the same 404 as a missing one; elsewhere 403 says why.
+        status = refusal_status(request, exc)
+        detail = "Not found" if status == 404 else exc.reason
+        return api.create_response(request, error_body(detail), status=status)
+
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
@@ -126,5 +134,6 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(NotAllowed, not_allowed)
     api.add_exception_handler(StaleTicket, stale)
     api.add_exception_handler(OpenWorkPending, open_work)

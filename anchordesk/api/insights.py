@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anchordesk.api.auth import current_user
+from anchordesk.api.auth import current_user, require_lead
 from anchordesk.api.schemas import ErrorOut
 from anchordesk.insights import services
 from anchordesk.insights.forms import FilterForm
@@ -54,10 +54,7 @@ class DashboardOut(Schema):
 )
 def get_dashboard(request: HttpRequest, dashboard: Dashboard) -> Any:
     user = current_user(request)
-    if not user.is_lead:
-        from ninja.errors import HttpError
-
-        raise HttpError(403, "Only leads and admins see insights.")
+    require_lead(user)
     form = FilterForm(request.GET)
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})

@@ -7,7 +7,6 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
-from ninja.errors import HttpError
 from pydantic import Field
 
 from anchordesk.accounts.models import User
@@ -15,6 +14,7 @@ from anchordesk.api import serialize
 from anchordesk.api.auth import current_user
 from anchordesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, keyset_page
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema, MessageOut, MessagePage, StatusName
+from anchordesk.core.access import NotAllowed
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel
 from anchordesk.tickets.models import Attachment, Message, Ticket
@@ -58,7 +58,7 @@ def write_message(
     user: User, ticket: Ticket, payload: MessageCreate, uploads: list[CheckedUpload]
 ) -> Message:
     if payload.kind != "note" and not user.works_tickets:
-        raise HttpError(403, "Your role can add internal notes only.")
+        raise NotAllowed("Your role can add internal notes only.", status=403)
     if payload.status is not None and payload.kind != "reply":
         raise ValidationError({"status": "Only a reply can change the status."})
     if payload.kind == "reply":

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -25,6 +25,7 @@ from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState
 from anchordesk.recovery.coach import MAX_DRAFT_CHARS, coach_draft
 from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.queries import access_commitment
 from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 
 router = Router(tags=["coach and commitments"])
@@ -214,17 +215,6 @@ def _worker(request: HttpRequest) -> User:
     return user
 
 
-def _access_commitment(user: User, commitment_id: int) -> Commitment:
-    commitment = (
-        Commitment.objects.select_related("owner", "ticket")
-        .filter(pk=commitment_id, ticket__in=tickets_visible_to(user))
-        .first()
-    )
-    if commitment is None:
-        raise Http404
-    return commitment
-
-
 def _owner(owner_id: int | None) -> User | None:
     if owner_id is None:
         return None
@@ -283,7 +273,7 @@ def my_commitments(request: HttpRequest, filters: Query[MyCommitmentsParams]) ->
 )
 def get_commitment(request: HttpRequest, commitment_id: Id) -> Any:
     user = _worker(request)
-    return _out(_access_commitment(user, commitment_id), timezone.now())
+    return _out(access_commitment(user, commitment_id), timezone.now())
 
 
 @router.patch(
@@ -292,7 +282,7 @@ def get_commitment(request: HttpRequest, commitment_id: Id) -> Any:
 def update_commitment(request: HttpRequest, commitment_id: Id, payload: CommitmentUpdate) -> Any:
     """Change what was promised or when it is due (a new date earns a new reminder), or confirm it."""
     user = _worker(request)
-    commitment = _access_commitment(user, commitment_id)
+    commitment = access_commitment(user, commitment_id)
     actions.do_update_commitment(
         commitment,
         actor=user,
@@ -311,7 +301,7 @@ def update_commitment(request: HttpRequest, commitment_id: Id, payload: Commitme
 def complete_commitment(request: HttpRequest, commitment_id: Id) -> Any:
     """Kept. The answer carries a line to tell the customer (owning the delay when it was late)."""
     user = _worker(request)
-    commitment = _access_commitment(user, commitment_id)
+    commitment = access_commitment(user, commitment_id)
     line = actions.do_complete_commitment(commitment, actor=user)
     return {"commitment": _out(commitment, timezone.now()), "tell_customer": line}
 
@@ -321,6 +311,6 @@ def complete_commitment(request: HttpRequest, commitment_id: Id) -> Any:
 )
 def drop_commitment(request: HttpRequest, commitment_id: Id, payload: CommitmentDrop) -> Any:
     user = _worker(request)
-    commitment = _access_commitment(user, commitment_id)
+    commitment = access_commitment(user, commitment_id)
     actions.do_drop_commitment(commitment, actor=user, reason=payload.reason)
     return _out(commitment, timezone.now())

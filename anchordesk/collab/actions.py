@@ -22,6 +22,7 @@ from anchordesk.collab.choices import (
     RequestedBy,
 )
 from anchordesk.collab.models import Escalation, Handoff, HandoffComment
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.mail.models import OutboundKind
@@ -170,7 +171,7 @@ def on_ticket_event(event: AuditEvent) -> None:
 
 def _require_lead(actor: User) -> None:
     if not actor.is_lead:
-        raise PermissionError("Only leads can take and resolve escalations.")
+        raise NotAllowed("Only leads can take and resolve escalations.", status=403)
 
 
 def _locked(escalation: Escalation) -> Escalation:
@@ -408,7 +409,7 @@ def do_open_handoff(
 ) -> Handoff:
     """Open a handoff; with `external_email` it is also emailed to that person, who needs no account."""
     if not actor.works_tickets:
-        raise PermissionError("Only agents, leads and admins can hand off a ticket.")
+        raise NotAllowed("Only agents, leads and admins can hand off a ticket.", status=403)
     subject, needed = (subject or "").strip(), (needed or "").strip()
     errors, attached = check_handoff(
         ticket, team=team, subject=subject, needed=needed, due_on=due_on, message_ids=message_ids

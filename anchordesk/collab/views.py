@@ -9,11 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +21,13 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.collab import actions, forms, queries
 from anchordesk.collab.choices import HandoffStatus, LeadMode, RequestedBy
 from anchordesk.collab.models import Escalation, Handoff
-from anchordesk.core.access import require_agent, signed_in_user, validation_errors
+from anchordesk.core.access import (
+    access_lead_work,
+    require_agent,
+    require_lead,
+    signed_in_user,
+    validation_errors,
+)
 from anchordesk.tickets.actions import StaleTicket, do_reply
 from anchordesk.tickets.models import Ticket
 from anchordesk.tickets.queries import access_ticket
@@ -46,9 +50,7 @@ def _ticket_page(ticket_id: int) -> str:
 @login_required
 @require_GET
 def escalation_queue(request: HttpRequest) -> HttpResponse:
-    user = require_agent(request)
-    if not user.is_lead:
-        raise Http404
+    user = require_lead(request)
     include_resolved = request.GET.get("show") == "all"
     rows = queries.escalation_queue(user, include_resolved=include_resolved)
     return render(
@@ -95,8 +97,7 @@ def _lead_escalation(request: HttpRequest, escalation_id: int) -> tuple[User, Es
 @require_POST
 def escalation_take(request: HttpRequest, escalation_id: int) -> HttpResponse:
     user, escalation = _lead_escalation(request, escalation_id)
-    if not user.is_lead:
-        return HttpResponseForbidden("Only leads can take escalations.")
+    access_lead_work(user, status=403)  # agents read the escalation; only leads act on it
     try:
         actions.do_take_escalation(escalation, actor=user, mode=request.POST.get("mode", LeadMode.HANDLE))
     except ValidationError as exc:
@@ -108,8 +109,7 @@ def escalation_take(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @require_POST
 def escalation_note(request: HttpRequest, escalation_id: int) -> HttpResponse:
     user, escalation = _lead_escalation(request, escalation_id)
-    if not user.is_lead:
-        return HttpResponseForbidden("Only leads can coach on an escalation.")
+    access_lead_work(user, status=403)  # agents read the escalation; only leads act on it
     try:
         actions.do_coach_on_escalation(escalation, request.POST.get("body", ""), actor=user)
     except ValidationError as exc:
@@ -121,8 +121,7 @@ def escalation_note(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @require_POST
 def escalation_reply(request: HttpRequest, escalation_id: int) -> HttpResponse:
     user, escalation = _lead_escalation(request, escalation_id)
-    if not user.is_lead:
-        return HttpResponseForbidden("Only leads can reply from the escalation page.")
+    access_lead_work(user, status=403)  # agents read the escalation; only leads act on it
     try:
         do_reply(escalation.ticket, request.POST.get("body", ""), actor=user)
     except ValidationError as exc:
@@ -143,8 +142,7 @@ def escalation_reply(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @require_POST
 def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
     user, escalation = _lead_escalation(request, escalation_id)
-    if not user.is_lead:
-        return HttpResponseForbidden("Only leads can resolve escalations.")
+    access_lead_work(user, status=403)  # agents read the escalation; only leads act on it
     try:
         actions.do_resolve_escalation(escalation, request.POST.get("outcome", ""), actor=user)
     except ValidationError as exc:

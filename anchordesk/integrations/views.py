@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
+from anchordesk.core.access import require_admin
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
 from anchordesk.integrations.forms import WebhookForm
 from anchordesk.integrations.models import WEBHOOK_EVENTS, DeliveryState, Webhook, WebhookDelivery
@@ -31,8 +32,7 @@ def admin_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not isinstance(request.user, User) or not request.user.is_admin_role:
-            raise PermissionDenied("Only admins manage webhooks.")
+        require_admin(request, settings_page=True)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -6,7 +6,7 @@ import hmac
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anchordesk.core.access import require_admin
 from anchordesk.mail.actions import do_save_mailbox
 from anchordesk.mail.diagnose import Diagnosis, diagnose
 from anchordesk.mail.forms import MailboxForm
@@ -67,9 +68,7 @@ def push(request: HttpRequest, mailbox_id: int) -> JsonResponse:
 
 
 def _require_admin(request: HttpRequest) -> None:
-    user = request.user
-    if not getattr(user, "is_admin_role", False):
-        raise PermissionDenied
+    require_admin(request, settings_page=True)
 
 
 @login_required

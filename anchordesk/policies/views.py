@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anchordesk.accounts.models import User
-from anchordesk.core.access import require_agent, require_lead, validation_errors
+from anchordesk.core.access import access_admin_work, require_agent, require_lead, validation_errors
 from anchordesk.policies import actions, engine, queries
 from anchordesk.policies.choices import ApprovalState
 from anchordesk.policies.forms import AuthorityLimitsForm, DecisionForm, PolicyForm, prefill
@@ -332,8 +332,7 @@ def authority_limits(request: HttpRequest) -> HttpResponse:
     user = require_lead(request)
     can_edit = user.is_admin_role
     if request.method == "POST":
-        if not can_edit:
-            return HttpResponseForbidden("Only admins change authority limits.")
+        access_admin_work(user, status=403)  # leads read the limits; only admins change them
         form = AuthorityLimitsForm(request.POST)
         if form.is_valid():
             try:

@@ -9,19 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
-from anchordesk.core.access import require_agent, validation_errors
+from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.recovery import actions
 from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
 from anchordesk.recovery.coach import coach_draft
 from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.recovery.queries import access_commitment, access_mistake
+from anchordesk.tickets.queries import access_ticket
 
 
 def _due(value: str, field: str = "due_at") -> datetime | None:
@@ -77,18 +78,11 @@ def add_commitment(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return _back(request, ticket.pk)
 
 
-def _access_commitment(user: User, commitment_id: int) -> Commitment:
-    commitment = Commitment.objects.select_related("ticket").filter(pk=commitment_id).first()
-    if commitment is None or not tickets_visible_to(user).filter(pk=commitment.ticket_id).exists():
-        raise Http404
-    return commitment
-
-
 @login_required
 @require_POST
 def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
     user = require_agent(request)
-    commitment = _access_commitment(user, commitment_id)
+    commitment = access_commitment(user, commitment_id)
     op = request.POST.get("op")
     try:
         if op == "done":
@@ -154,18 +148,11 @@ def log_mistake(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return _back(request, ticket.pk)
 
 
-def _access_mistake(user: User, mistake_id: int) -> Mistake:
-    mistake = Mistake.objects.select_related("ticket").filter(pk=mistake_id).first()
-    if mistake is None or not tickets_visible_to(user).filter(pk=mistake.ticket_id).exists():
-        raise Http404
-    return mistake
-
-
 @login_required
 @require_POST
 def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
     user = require_agent(request)
-    mistake = _access_mistake(user, mistake_id)
+    mistake = access_mistake(user, mistake_id)
     op = request.POST.get("op")
     try:
         if op == "step":
@@ -215,9 +202,7 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """Blameless review for leads: mistakes by category, each with why it made sense at the time."""
-    user = require_agent(request)
-    if not user.is_lead:
-        raise Http404
+    require_lead(request)
     mistakes = list(
         Mistake.objects.select_related("ticket", "logged_by", "reviewed_by").prefetch_related("steps")[:300]
     )

@@ -9,13 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from anchordesk.accounts.models import User
-from anchordesk.core.access import signed_in_user
+from anchordesk.core.access import require_lead, signed_in_user
 from anchordesk.sla.actions import do_save_calendar, do_save_policy
 from anchordesk.sla.forms import DAY_LABELS, CalendarForm, PolicyForm
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy
@@ -30,8 +29,7 @@ def lead_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not isinstance(request.user, User) or not request.user.is_lead:
-            raise PermissionDenied("Only leads and admins manage SLAs.")
+        require_lead(request, settings_page=True)
         return view(request, *args, **kwargs)
 
     return wrapper

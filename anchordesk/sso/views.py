@@ -9,7 +9,6 @@ from authlib.integrations.base_client import OAuthError
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.middleware import mark_second_factor_done
 from anchordesk.accounts.models import User
+from anchordesk.core.access import require_lead
 from anchordesk.sso import oidc
 from anchordesk.sso.actions import do_review_deprovisioning, do_sign_in_with_claims
 from anchordesk.sso.backends import SSO_BACKEND, SSO_SESSION_KEY
@@ -104,11 +104,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _lead(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if not user.is_lead:
-        raise PermissionDenied("Only leads and admins review offboarding.")
-    return user
+    return require_lead(request, settings_page=True)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
@@ -233,7 +234,7 @@ def do_suggest_break_if_due(agent: User) -> Break | None:
 def _own_break(brk: Break, actor: User) -> Break:
     locked = Break.objects.select_for_update().get(pk=brk.pk)
     if locked.agent_id != actor.pk:
-        raise PermissionError("Only the agent can answer their own break suggestion.")
+        raise NotAllowed("Only the agent can answer their own break suggestion.", status=403)
     return locked
 
 
@@ -261,7 +262,7 @@ def do_take_break(brk: Break, *, actor: User) -> Break:
 def do_start_break(*, actor: User, reason: str = "") -> Break:
     """A break the agent takes without waiting to be asked."""
     if not actor.works_tickets:
-        raise PermissionError("Only agents take breaks from the inbox.")
+        raise NotAllowed("Only agents take breaks from the inbox.", status=403)
     open_break = Break.objects.select_for_update().filter(agent=actor, state__in=OPEN_BREAK_STATES).first()
     if open_break is not None and open_break.state == BreakState.TAKEN:
         return open_break
@@ -317,7 +318,7 @@ def profile_for(user: User) -> WellbeingProfile:
 @transaction.atomic
 def do_set_volunteer(*, actor: User, volunteer: bool) -> WellbeingProfile:
     if not actor.works_tickets:
-        raise PermissionError("Only agents can take over conversations.")
+        raise NotAllowed("Only agents can take over conversations.", status=403)
     profile = profile_for(actor)
     if profile.volunteer != volunteer:
         before = profile.volunteer
@@ -345,7 +346,7 @@ def handover_candidates(actor: User) -> list[User]:
 def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, note: str = "") -> Ticket:
     """One step: the conversation goes to a lead or a volunteer, with a note saying why."""
     if not actor.works_tickets:
-        raise PermissionError("Only agents can hand over a conversation.")
+        raise NotAllowed("Only agents can hand over a conversation.", status=403)
     if to is None:
         raise ValidationError({"to": "Choose the lead or volunteer who takes it."})
     if to.pk not in {u.pk for u in handover_candidates(actor)}:
@@ -426,7 +427,7 @@ def _set_standing(
 def do_warn_customer(ticket: Ticket, body: str, *, actor: User) -> Message:
     """Step one: the warning goes to the customer as a public reply, and the customer is marked warned."""
     if not actor.works_tickets:
-        raise PermissionError("Only agents can warn a customer.")
+        raise NotAllowed("Only agents can warn a customer.", status=403)
     current = standing_of(ticket.customer).state
     if current == Standing.RESTRICTED:
         raise ValidationError({"state": "This customer is already restricted."})
@@ -446,7 +447,7 @@ def do_set_standing(
 ) -> CustomerStanding:
     """Restrict after a warning (any agent), or step back (leads only: every step is reversible by a lead)."""
     if not actor.works_tickets:
-        raise PermissionError("Only agents can apply the abusive-customer policy.")
+        raise NotAllowed("Only agents can apply the abusive-customer policy.", status=403)
     if state not in Standing.values:
         raise ValidationError({"state": f"Unknown standing {state!r}."})
     reason = (reason or "").strip()
@@ -455,7 +456,7 @@ def do_set_standing(
         return standing_of(customer)
     if _ORDER[Standing(state)] < _ORDER[Standing(current)]:
         if not actor.is_lead:
-            raise PermissionError("Only a lead can lift a warning or a restriction.")
+            raise NotAllowed("Only a lead can lift a warning or a restriction.", status=403)
         if not reason:
             raise ValidationError({"reason": "Say why the step is reversed."})
     elif state == Standing.RESTRICTED and current != Standing.WARNED and not actor.is_lead:
@@ -510,7 +511,7 @@ def _route_if_restricted(event: AuditEvent) -> None:
 def do_take_restricted(item: RestrictedMessage, *, actor: User) -> RestrictedMessage:
     """A lead takes a restricted customer's message: the ticket is theirs, every waiting message with it."""
     if not actor.is_lead:
-        raise PermissionError("Only leads work the restricted customers' queue.")
+        raise NotAllowed("Only leads work the restricted customers' queue.", status=403)
     item = RestrictedMessage.objects.select_for_update().select_related("ticket").get(pk=item.pk)
     if item.taken_at is not None:
         return item

@@ -13,7 +13,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -238,8 +237,6 @@ def ticket_standing(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _bad_request(exc)
-    except PermissionError as exc:
-        return HttpResponseForbidden(str(exc))
     return redirect(f"/tickets/{ticket.pk}/")
 
 

@@ -62,7 +62,7 @@ def test_agents_and_customers_get_no_settings(people):
     for persona in (people.agent, people.collaborator):
         client = Client()
         client.force_login(persona)
-        assert client.get("/settings/").status_code == 404
+        assert client.get("/settings/").status_code == 403
         assert 'href="/settings/"' not in client.get("/").content.decode()
 
 

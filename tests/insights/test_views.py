@@ -47,7 +47,7 @@ def test_agents_and_collaborators_cannot_see_dashboards_or_the_review(people, de
         "/insights/overview/?export=by-day",
         "/insights/review/",
     ]:
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
@@ -123,7 +123,7 @@ def test_a_training_item_needs_a_title_and_agents_and_a_lead(people, desk, clien
     body = response.content.decode()
     assert "title" in body and "agents" in body
     client.force_login(people.agent)
-    assert client.post("/insights/training/", {"title": "x", "agents": [people.agent.pk]}).status_code == 404
+    assert client.post("/insights/training/", {"title": "x", "agents": [people.agent.pk]}).status_code == 403
     assert not TrainingItem.objects.exists()
 
 
@@ -153,7 +153,7 @@ def test_the_review_refuses_a_bad_period_and_training_cannot_be_created_by_get(p
     assert client.get("/insights/review/?start=someday").status_code == 400
     assert client.get("/insights/training/").status_code == 405
     client.force_login(people.collaborator)
-    assert client.get("/training/").status_code == 404
+    assert client.get("/training/").status_code == 403
 
 
 def test_a_lead_reviews_a_mistake_in_place_and_returns_to_the_review(people, desk, client):

@@ -118,10 +118,10 @@ def test_leads_read_the_limits_but_only_admins_change_them(people, client):
 
 
 @pytest.mark.parametrize("who", ["agent", "collaborator"])
-def test_agents_and_collaborators_get_404(people, client, who):
+def test_agents_and_collaborators_get_403(people, client, who):
     client.force_login(getattr(people, who))
-    assert client.get("/policies/limits").status_code == 404
-    assert client.post("/policies/limits", _form()).status_code == 404
+    assert client.get("/policies/limits").status_code == 403
+    assert client.post("/policies/limits", _form()).status_code == 403
     assert not AuthorityLimit.objects.exists()
 
 

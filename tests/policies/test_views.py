@@ -75,21 +75,20 @@ def test_agents_decide_but_cannot_manage_policies(people, client, refunds):
     client.force_login(people.agent)
     assert client.get("/policies/").status_code == 200
     assert client.get(f"/policies/{refunds.pk}/").status_code == 200
-    assert client.get("/policies/new").status_code == 404
+    assert client.get("/policies/new").status_code == 403
     assert client.post(f"/policies/{refunds.pk}/edit", _policy_form()).status_code == 404
-    assert client.get("/policies/approvals/").status_code == 404
-    assert client.get("/policies/exceptions/").status_code == 404
+    assert client.get("/policies/approvals/").status_code == 403
+    assert client.get("/policies/exceptions/").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["collaborator"])
-def test_collaborators_get_404_everywhere(people, client, refunds, ticket, who):
+def test_collaborators_get_404_on_objects_and_403_on_pages(people, client, refunds, ticket, who):
     client.force_login(getattr(people, who))
+    for url in ("/policies/", "/policies/approvals/", "/policies/exceptions/"):
+        assert client.get(url).status_code == 403, url
     for url in (
-        "/policies/",
         f"/policies/{refunds.pk}/",
         f"/policies/tickets/{ticket.pk}/decide",
-        "/policies/approvals/",
-        "/policies/exceptions/",
         f"/policies/tickets/{ticket.pk}/panel",
     ):
         assert client.get(url).status_code == 404, url
@@ -180,7 +179,7 @@ def test_an_agent_requests_an_exception_above_their_limit_and_a_lead_approves_it
     page = client.get(f"/policies/decisions/{decision.pk}/").content.decode()
     assert "Granted" in page and "Carrier confirmed" in page
     report = client.get("/policies/exceptions/")
-    assert report.status_code == 404
+    assert report.status_code == 403
     client.force_login(people.lead)
     assert "Carrier lost the parcel" in client.get("/policies/exceptions/").content.decode()
 

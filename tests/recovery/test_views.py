@@ -45,7 +45,7 @@ def test_collaborators_and_anonymous_users_cannot_reach_promises(people, client,
     assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 302  # to sign in
     client.force_login(people.collaborator)
     assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 404
-    assert client.get("/promises/").status_code == 404
+    assert client.get("/promises/").status_code == 403
     assert not Commitment.objects.exists()
 
 
@@ -66,7 +66,7 @@ def test_logging_a_mistake_and_the_lead_review(people, client, ticket):
     assert client.post(f"/tickets/{ticket.pk}/mistakes", form).status_code == 302
     mistake = Mistake.objects.get()
     assert mistake.steps.count() == 5
-    assert client.get("/mistakes/review/").status_code == 404  # agents do not review
+    assert client.get("/mistakes/review/").status_code == 403  # agents do not review
     client.force_login(people.lead)
     page = client.get("/mistakes/review/")
     assert "The old policy page was still up" in page.content.decode()

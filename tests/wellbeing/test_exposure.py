@@ -71,10 +71,10 @@ def test_a_lead_sees_exposure_per_agent_today_and_per_week_in_name_order(people,
 
 def test_only_leads_see_the_exposure_of_others(people, client):
     client.force_login(people.agent)
-    assert client.get("/wellbeing/exposure/").status_code == 404
+    assert client.get("/wellbeing/exposure/").status_code == 403
     client.force_login(people.collaborator)
-    assert client.get("/wellbeing/exposure/").status_code == 404
-    assert client.get("/wellbeing/").status_code == 404
+    assert client.get("/wellbeing/exposure/").status_code == 403
+    assert client.get("/wellbeing/").status_code == 403
     client.logout()
     assert client.get("/wellbeing/exposure/").status_code == 302
 

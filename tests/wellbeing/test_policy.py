@@ -83,7 +83,7 @@ def test_warn_then_restrict_then_a_lead_reverses(people, client, write):
     assert ticket.assignee is None
     item = RestrictedMessage.objects.get()
     assert item.ticket == ticket and item.taken_at is None
-    assert client.get("/wellbeing/lead-queue/").status_code == 404  # agents do not work the queue
+    assert client.get("/wellbeing/lead-queue/").status_code == 403  # agents do not work the queue
     # Agents cannot undo a step.
     assert (
         client.post(f"/wellbeing/tickets/{ticket.pk}/standing", {"state": "ok", "reason": "x"}).status_code
