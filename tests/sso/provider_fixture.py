@@ -88,7 +88,8 @@ def oidc_provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) ->
         PROVIDER_SITE_URL=url,
         PYTHONPATH=str(ROOT),
     )
-    provider = Provider(url=url, client_secret=secrets.token_urlsafe(24), env=env)
+    # Hex, not url-safe base64: a secret starting with "-" was read as an option by the setup command.
+    provider = Provider(url=url, client_secret=secrets.token_hex(24), env=env)
     provider.manage("migrate", "--noinput")
     provider.manage("creatersakey")
     provider.manage(
