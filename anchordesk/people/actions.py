@@ -46,7 +46,7 @@ from anchordesk.tickets.actions import do_add_note, do_add_system_note, do_assig
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
 
-SOURCES = ("page", "api", "admin", "command", "sso", "deactivate")
+SOURCES = ("page", "api", "admin", "command", "sso", "scim", "deactivate")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.utils import timezone
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
+from anchordesk.people import actions as people_actions
 from anchordesk.sso.claims import ClaimRules, map_claims
 from anchordesk.sso.models import Deprovisioning, DeprovisionSource, SsoIdentity
 
@@ -235,22 +236,9 @@ def do_provision_agent(*, email: str, first_name: str = "", last_name: str = "",
     return user
 
 
-@transaction.atomic
 def do_reactivate_agent(user: User, *, source: str) -> User:
-    """The identity provider gives someone access again (SCIM active=true)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        record_event(
-            "agent.reactivated",
-            actor=None,
-            obj=user,
-            before={"is_active": False},
-            after={"is_active": True, "source": source},
-            note="reactivated by the identity provider",
-        )
-    return user
+    """The identity provider gives someone access again (SCIM active=true): the one reactivation."""
+    return people_actions.do_reactivate_agent(user, actor=None, source=source)
 
 
 @transaction.atomic
