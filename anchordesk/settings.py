@@ -6,6 +6,8 @@ console. Set DATABASE_URL, REDIS_URL and EMAIL_URL-style variables for productio
 
 from __future__ import annotations
 
+from base64 import urlsafe_b64decode as _b64decode
+from binascii import Error as _B64Error
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -293,8 +295,6 @@ MIDDLEWARE = [*MIDDLEWARE, "anchordesk.accounts.middleware.TwoFactorEnforcementM
 # --- admin center (issue 15): secrets at rest -------------------------------------------------
 # Fernet keys, comma-separated: the first encrypts, all decrypt (rotation: docs/admin.md). Unset:
 # a key derived from SECRET_KEY is used and `anchordesk check` warns.
-from base64 import urlsafe_b64decode as _b64decode  # noqa: E402
-from binascii import Error as _B64Error  # noqa: E402
 
 ANCHORDESK_ENCRYPTION_KEY = env_list("ANCHORDESK_ENCRYPTION_KEY", [])
 for _key in ANCHORDESK_ENCRYPTION_KEY:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from anchordesk.core.graph import LAYER_NAMES, PURE, Graph, build, layer_of  # noqa: E402
+from anchordesk.core.graph import LAYER_NAMES, PURE, Graph, build, layer_of  # noqa: E402 - needs ROOT on sys.path
 
 
 def report(graph: Graph) -> str:

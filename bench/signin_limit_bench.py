@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import statistics
 import subprocess
@@ -69,10 +70,10 @@ def run_one(args: argparse.Namespace) -> None:
     )
 
 
-_barrier = None
+_barrier: multiprocessing.synchronize.Barrier | None = None
 
 
-def _init(barrier) -> None:  # type: ignore[no-untyped-def]
+def _init(barrier: multiprocessing.synchronize.Barrier) -> None:
     global _barrier
     _barrier = barrier
 

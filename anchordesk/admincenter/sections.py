@@ -14,7 +14,22 @@ from django.db.models import Count, Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from anchordesk.accounts.models import User
+from anchordesk.accounts.choices import Role
+from anchordesk.accounts.models import Team, User
+from anchordesk.automation.choices import Strategy
+from anchordesk.automation.models import (
+    AssignmentPolicy,
+    CsatSettings,
+    CsatSurvey,
+    Macro,
+    TimeRule,
+    Trigger,
+)
+from anchordesk.core.jobs import job_statuses
+from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
+from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
+from anchordesk.policies.models import Policy
+from anchordesk.sla.models import BusinessCalendar, SlaPolicy
 
 LEAD = "lead"
 ADMIN = "admin"
@@ -50,22 +65,16 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _agents() -> State:
-    from anchordesk.accounts.choices import Role
-
     people = User.objects.filter(is_active=True)
     agents = people.filter(role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]).count()
     return State(f"{_plural(agents, 'person', 'people')} who work tickets")
 
 
 def _teams() -> State:
-    from anchordesk.accounts.models import Team
-
     return State(_plural(Team.objects.count(), "team"))
 
 
 def _mailboxes() -> State:
-    from anchordesk.mail.models import Mailbox
-
     counts = Mailbox.objects.aggregate(
         total=Count("pk"),
         failing=Count("pk", filter=~Q(last_error="")),
@@ -80,8 +89,6 @@ def _mailboxes() -> State:
 
 
 def _sla() -> State:
-    from anchordesk.sla.models import BusinessCalendar, SlaPolicy
-
     policies = SlaPolicy.objects.aggregate(total=Count("pk"), on=Count("pk", filter=Q(active=True)))
     calendars = BusinessCalendar.objects.count()
     return State(
@@ -96,35 +103,24 @@ def _on_off(model: type[Model], noun: str) -> State:
 
 
 def _triggers() -> State:
-    from anchordesk.automation.models import Trigger
-
     return _on_off(Trigger, "trigger")
 
 
 def _time_rules() -> State:
-    from anchordesk.automation.models import TimeRule
-
     return _on_off(TimeRule, "time rule")
 
 
 def _macros() -> State:
-    from anchordesk.automation.models import Macro
-
     shared = Macro.objects.filter(owner__isnull=True, active=True).count()
     return State(f"{_plural(shared, 'shared macro')} in use")
 
 
 def _assignment() -> State:
-    from anchordesk.automation.choices import Strategy
-    from anchordesk.automation.models import AssignmentPolicy
-
     automatic = AssignmentPolicy.objects.exclude(strategy=Strategy.MANUAL).count()
     return State(f"automatic in {_plural(automatic, 'team')}" if automatic else "manual in every team")
 
 
 def _webhooks() -> State:
-    from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
-
     counts = Webhook.objects.aggregate(total=Count("pk"), on=Count("pk", filter=Q(active=True)))
     since = timezone.now() - timedelta(days=1)
     failed = WebhookDelivery.objects.filter(state=DeliveryState.FAILED, created_at__gte=since).count()
@@ -135,14 +131,10 @@ def _webhooks() -> State:
 
 
 def _policies() -> State:
-    from anchordesk.policies.models import Policy
-
     return State(_plural(Policy.objects.count(), "policy", "policies"))
 
 
 def _csat() -> State:
-    from anchordesk.automation.models import CsatSettings, CsatSurvey
-
     config = CsatSettings.current()
     if not config.enabled:
         return State("Off: no surveys are sent")
@@ -156,8 +148,6 @@ def _csat() -> State:
 
 
 def _jobs() -> State:
-    from anchordesk.core.jobs import job_statuses
-
     statuses = job_statuses()
     failing = sum(1 for status in statuses if status.failing)
     return State(
@@ -167,15 +157,11 @@ def _jobs() -> State:
 
 
 def _quarantine() -> State:
-    from anchordesk.mail.models import InboundEmail, InboundState
-
     n = InboundEmail.objects.filter(state=InboundState.QUARANTINED).count()
     return State(f"{_plural(n, 'message')} held" if n else "empty", attention=bool(n))
 
 
 def _outbox() -> State:
-    from anchordesk.mail.models import OutboundEmail, OutboundState
-
     counts = OutboundEmail.objects.aggregate(
         failed=Count("pk", filter=Q(state=OutboundState.FAILED)),
         queued=Count("pk", filter=Q(state=OutboundState.QUEUED)),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anchordesk.accounts.models import User
 from anchordesk.core.access import require_admin
 from anchordesk.mail.actions import do_save_mailbox
 from anchordesk.mail.diagnose import Diagnosis, diagnose
@@ -67,8 +68,8 @@ def push(request: HttpRequest, mailbox_id: int) -> JsonResponse:
     return JsonResponse({"id": inbound.pk, "duplicate": not created}, status=202 if created else 200)
 
 
-def _require_admin(request: HttpRequest) -> None:
-    require_admin(request, settings_page=True)
+def _require_admin(request: HttpRequest) -> User:
+    return require_admin(request, settings_page=True)
 
 
 @login_required
@@ -205,7 +206,7 @@ def _mailbox_page(
 @login_required
 def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpResponse:
     """Create or edit a mailbox. Bad input answers 400 with the reason beside each field."""
-    _require_admin(request)
+    admin = _require_admin(request)
     mailbox = get_object_or_404(Mailbox, pk=mailbox_id) if mailbox_id is not None else None
     if request.method != "POST":
         return _mailbox_page(request, MailboxForm(instance=mailbox), mailbox)
@@ -214,7 +215,7 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpRes
         return _mailbox_page(request, form, mailbox, status=400)
     saved = do_save_mailbox(
         form.save(commit=False),
-        actor=request.user,  # type: ignore[arg-type]
+        actor=admin,
         changed=form.changed_data,
         secrets=form.secret_changes(),
     )
@@ -234,6 +235,6 @@ def mailbox_test(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     _require_admin(request)
     mailbox = get_object_or_404(Mailbox, pk=mailbox_id)
     diagnosis = diagnose(mailbox)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.headers.get("HX-Request"):
         return render(request, "mail/partials/_diagnosis.html", {"diagnosis": diagnosis, "mailbox": mailbox})
     return _mailbox_page(request, MailboxForm(instance=mailbox), mailbox, diagnosis=diagnosis)

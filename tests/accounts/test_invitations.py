@@ -39,13 +39,11 @@ def emailed_invitation_token(to: str) -> str:
     return match.group(1)
 
 
-def invite(people: Personas, email: str = "nina@example.test", **kw: object) -> tuple[Invitation, str]:
+def invite(
+    people: Personas, email: str = "nina@example.test", *, role: str = Role.AGENT, name: str = ""
+) -> tuple[Invitation, str]:
     return do_invite_agent(
-        email=email,
-        role=kw.pop("role", Role.AGENT),
-        team_ids=[people.support.pk],
-        actor=people.admin,
-        **kw,  # type: ignore[arg-type]
+        email=email, role=role, name=name, team_ids=[people.support.pk], actor=people.admin
     )
 
 
