@@ -712,7 +712,7 @@ CONVERSATIONS: list[Conversation] = [
                 "Hi {name}, that advice was wrong for your setup, and I'm sorry it left your whole house "
                 "offline. It's our mistake, not yours, and I understand how stressful that is. Please "
                 "turn bridge mode back on (Settings > Advanced > Mode) and restart the router. I'll "
-                "check with you by 18:00 today that it's working.\n{agent}",
+                "check with you within two hours that it's working.\n{agent}",
             ),
             ("customer", "Back on and working. Bit of a scare though."),
             (
