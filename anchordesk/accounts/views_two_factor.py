@@ -28,6 +28,7 @@ from anchordesk.accounts.two_factor import (
     provisioning_uri,
     qr_svg,
     recovery_codes_left,
+    role_requires_two_factor,
 )
 from anchordesk.core.access import require_admin
 
@@ -108,7 +109,9 @@ def _enrol_page(request: HttpRequest, user: User, form: CodeForm, *, status: int
         "form": form,
         "secret": secret,
         "qr": qr_svg(uri),
-        "required": SecurityPolicy.current().requires_two_factor(user),
+        # The same reading as the enforcement middleware that sent them here, so the page and the
+        # redirect never disagree about whether the role requires it.
+        "required": role_requires_two_factor(user),
     }
     return render(request, "accounts/two_factor_enrol.html", context, status=status)
 
