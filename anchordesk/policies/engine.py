@@ -466,8 +466,13 @@ def _apply(rule: Rule, env: Env, base: _Base, passed: list[Rule]) -> Decision | 
     outcome = _OUTCOMES[rule.kind]
     if outcome in (Outcome.NOT_ALLOWED, Outcome.NEEDS_REVIEW):
         facts += _why_not(passed, env)
-    if rule.reason is not None:
+    if rule.reason is not None and (rule.condition is not None or not facts):
         reasons = [rule.reason, *facts]
+    elif rule.reason is not None:
+        # A closing rule's own text ("More than 60 days since delivery") is the author's summary,
+        # checked against nothing: for a 45-day-old order it would be false. What decided is that
+        # no earlier rule allowed the request, and the facts say why each did not.
+        reasons = [NO_RULE_ALLOWS, *facts]
     elif facts and rule.condition is not None:
         reasons = facts
     else:

@@ -5,6 +5,7 @@ ever escapes, whatever an admin types or a request carries. No database."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -393,14 +394,24 @@ def test_explanations_give_the_rule_and_the_actual_values() -> None:
     ]
 
 
-def test_a_denial_gives_its_reason_and_why_each_allow_rule_did_not_apply() -> None:
+def test_a_denial_by_the_closing_rule_gives_why_each_allow_rule_did_not_apply() -> None:
+    # The closing rule says "More than 60 days since delivery", which is false for a 45-day-old
+    # order: what decided is that no rule allowed it, and the facts say why.
     decision = decide({"delivered_on": delivered(45), "reason": "changed_mind"})
     assert decision.outcome == Outcome.NOT_ALLOWED
     assert decision.reasons == [
-        "More than 60 days since delivery",
+        "no rule in this policy allows this request",
         "more than 30 days since delivered on (45 days)",
         "reason is none of damaged, late (changed_mind)",
     ]
+    text = reply_fragment("Refunds", decision)
+    assert "60 days" not in text
+    assert "more than 30 days since delivered on (45 days); reason is none of damaged, late" in text
+
+
+def test_a_closing_rule_with_nothing_before_it_keeps_its_own_reason() -> None:
+    decision = decide({"reason": "late"}, 'deny "Refunds are paused during the stock count"')
+    assert decision.reasons == ["Refunds are paused during the stock count"]
 
 
 def test_a_rule_reason_comes_first_then_the_fact_behind_it() -> None:
@@ -702,7 +713,8 @@ def test_reply_for_a_denial_states_rule_and_reason_and_offers_alternatives() -> 
     text = reply_fragment("Refunds", decision, customer_name="Ana")
     assert text == (
         "Hi Ana,\n\nI checked your request against our Refunds policy, and I can't approve it: "
-        "more than 60 days since delivery. What I can offer instead: a replacement at no cost or store "
+        "more than 30 days since delivered on (90 days); more than 60 days since delivered on (90 days). "
+        "What I can offer instead: a replacement at no cost or store "
         "credit for the full amount. If something outside your control got in the way, tell me what "
         "happened and I'll look at it again within 1 working day."
     )
@@ -889,3 +901,49 @@ def test_arbitrary_definition_text_is_refused_cleanly(text: str) -> None:
             "alternatives",
             "exception_reasons",
         )
+
+
+# --- every statement is true -------------------------------------------------------------
+
+_DAYS_CLAIM = re.compile(r"^(more than (\d+) days|(\d+) days or fewer) since delivered on \((\d+) days?\)$")
+_REASON_CLAIM = re.compile(r"^reason is (none|one) of ([a-z_, ]+) \(([a-z_]+)\)$")
+
+
+def _claim_is_true(claim: str, days: int, reason: str) -> bool:
+    """An oracle written apart from the engine: what each sentence asserts, checked against the
+    raw inputs. A sentence it cannot read counts as false, so a new kind of claim fails loudly."""
+    if claim == "no rule in this policy allows this request":
+        return not (days <= 30 or (days <= 60 and reason in ("damaged", "late")))
+    parts = [p.strip() for p in claim.split(" and ")]
+    for part in parts:
+        if m := _DAYS_CLAIM.match(part):
+            said_days = int(m.group(4))
+            if said_days != days:
+                return False
+            if m.group(2) is not None and not days > int(m.group(2)):
+                return False
+            if m.group(3) is not None and not days <= int(m.group(3)):
+                return False
+        elif m := _REASON_CLAIM.match(part):
+            options = {o.strip() for o in m.group(2).split(",")}
+            if m.group(3) != reason or (reason in options) != (m.group(1) == "one"):
+                return False
+        else:
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days=st.integers(min_value=0, max_value=400), reason=st.sampled_from(["damaged", "late", "changed_mind"])
+)
+def test_every_reason_and_the_customer_wording_are_true_of_the_inputs(days: int, reason: str) -> None:
+    decision = decide({"delivered_on": delivered(days), "reason": reason})
+    assert decision.reasons
+    for claim in decision.reasons:
+        assert _claim_is_true(claim, days, reason), (claim, days, reason)
+    # The suggested wording to the customer says only what the reasons say.
+    text = reply_fragment("Refunds", decision)
+    said = text.split(": ", 1)[1].split(". ", 1)[0] if ": " in text else ""
+    for clause in filter(None, said.split("; ")):
+        assert _claim_is_true(clause, days, reason), (clause, days, reason, text)

@@ -114,7 +114,10 @@ def test_an_agent_decides_and_sees_the_outcome_reasons_and_suggested_wording(peo
     decision = Decision.objects.get()
     assert decision.decided_by == people.agent and decision.outcome == "not_allowed"
     page = client.get(response["Location"]).content.decode()
-    assert "More than 60 days since delivery" in page
+    # The reasons are what decided (delivered long ago, and why each allow rule did not apply),
+    # not the closing rule's own summary.
+    assert "more than 60 days since delivery date" in page
+    assert "no rule in this policy allows this request" in page
     assert "I checked your request against our Refunds policy, and I can&#x27;t approve it" in page
     panel = client.get(f"/policies/tickets/{ticket.pk}/panel").content.decode()
     assert "Not allowed" in panel
