@@ -575,10 +575,19 @@ def do_record_gesture(
 
 @transaction.atomic
 def do_schedule_follow_up(mistake: Mistake, *, actor: User, due_at: datetime) -> Commitment:
+    """One follow-up per mistake: scheduling again (a second click, or a new date) moves the
+    open follow-up promise instead of making a second one."""
+    step = mistake.steps.select_for_update().get(kind=StepKind.FOLLOW_UP)
+    current = step.commitment
+    if current is not None and current.state in _LIVE:
+        if current.due_at != due_at:
+            do_update_commitment(current, actor=actor, due_at=due_at)
+            step.due_at = due_at
+            step.save(update_fields=["due_at"])
+        return current
     commitment = do_add_commitment(
         mistake.ticket, actor=actor, action="Check in with the customer after the fix", due_at=due_at
     )
-    step = mistake.steps.get(kind=StepKind.FOLLOW_UP)
     step.commitment, step.due_at = commitment, due_at
     step.save(update_fields=["commitment", "due_at"])
     return commitment

@@ -132,3 +132,21 @@ def test_the_customer_never_sees_promises_mistakes_or_temperature(people, ticket
     assert "You charged me twice!" in page  # their own words are there
     for internal in ("Refund the second charge", "payment page timed out", "temperature", "Hot", "recovery"):
         assert internal not in page
+
+
+def test_scheduling_the_follow_up_twice_keeps_one_promise_and_shows_when(people, client, ticket):
+    client.force_login(people.agent)
+    client.post(f"/tickets/{ticket.pk}/mistakes", MISTAKE)
+    url = f"/mistakes/{Mistake.objects.get().pk}"
+    client.post(url, {"op": "follow_up", "due_at": "2030-01-05 10:00"})
+    client.post(url, {"op": "follow_up", "due_at": "2030-01-05 10:00"})  # a double click
+    assert Commitment.objects.filter(ticket=ticket, action__startswith="Check in").count() == 1
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "scheduled for 5 Jan, 10:00" in page
+
+    # A new date moves the same promise.
+    client.post(url, {"op": "follow_up", "due_at": "2030-01-07 09:30"})
+    follow_ups = Commitment.objects.filter(ticket=ticket, action__startswith="Check in")
+    assert follow_ups.count() == 1
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "scheduled for 7 Jan, 09:30" in page and "scheduled for 5 Jan" not in page
