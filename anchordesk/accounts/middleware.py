@@ -61,6 +61,8 @@ class TwoFactorEnforcementMiddleware:
         text = "Your role must use two-factor sign-in: set up an authenticator app first."
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": text, "errors": []}, status=403)
-        if request.method not in ("GET", "HEAD"):
+        # A page's background htmx loads (the wellbeing banner, panels) would follow a redirect
+        # and swap the whole enrolment page into the page, a second copy inside the first.
+        if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
             return HttpResponse(text, status=403, content_type="text/plain; charset=utf-8")
         return redirect("two-factor")

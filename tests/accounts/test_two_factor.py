@@ -3,6 +3,7 @@ codes, the per-role requirement, an admin's reset, and API tokens unaffected."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from datetime import timedelta
@@ -184,6 +185,14 @@ def test_someone_in_an_enforced_role_reaches_only_enrolment(client: Client, peop
         assert client.get(path)["Location"] == "/account/two-factor/"
     assert client.post("/account/tokens/", {"name": "sneaky"}).status_code == 403
     assert client.get("/api/v1/me").status_code == 403
+    # The enrolment page's own background loads (the wellbeing banner) are refused, not
+    # redirected: htmx would swap a second copy of the enrolment page into the first.
+    page = response.content.decode()
+    banner = re.search(r'hx-get="([^"]+)"', page)
+    assert banner is not None and "/wellbeing/" in banner.group(1)
+    refused = client.get(html.unescape(banner.group(1)), HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403 and "Location" not in refused
+    assert "Set up two-factor sign-in" not in refused.content.decode()
     secret = client.session["two_factor_enrol_secret"]
     client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
     assert client.get("/account/tokens/").status_code == 200
