@@ -193,6 +193,14 @@ def page(user: User, query: InboxQuery, *, size: int = PAGE_SIZE) -> InboxPage:
     return InboxPage(tickets=rows, next_cursor=next_cursor, query=query)
 
 
+def next_ticket(user: User, *, after: Ticket) -> Ticket | None:
+    """The ticket "Send and next" opens: the top of the agent's Open view, in the inbox's own
+    order, other than the one just answered."""
+    column, descending, _ = SORTS["updated"]
+    order = [f"-{column}", "-pk"] if descending else [column, "pk"]
+    return filtered(user, InboxQuery(view="open")).exclude(pk=after.pk).order_by(*order).first()
+
+
 def view_counts(user: User) -> dict[str, int]:
     """Counts for the sidebar. Capped, because an exact count of a million rows is not worth its time."""
     counts = {}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.core.registry import ticket_panels_context, timeline_entries
-from anchordesk.tickets import presence
+from anchordesk.tickets import inbox, presence
 from anchordesk.tickets.actions import (
     OpenWorkPending,
     StaleTicket,
@@ -225,6 +225,12 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="reply", **draft)
     ticket.refresh_from_db(fields=["status"])
     messages.success(request, f"Reply sent. The ticket is {Status(ticket.status).label.lower()}.")
+    if request.POST.get("then") == "next":
+        upcoming = inbox.next_ticket(user, after=ticket)
+        if upcoming is None:
+            messages.info(request, "No other ticket is waiting in your Open view.")
+            return redirect("inbox")
+        return _redirect(upcoming)
     return _redirect(ticket)
 
 

@@ -16,6 +16,7 @@ from anchordesk.tickets.actions import (
     do_change_tags,
     do_reply,
     do_set_priority,
+    do_set_status,
 )
 from anchordesk.tickets.choices import FieldType, MessageKind, Priority, Status
 from anchordesk.tickets.models import CustomField, Message, Presence, Ticket, TicketLink
@@ -101,6 +102,23 @@ def test_ticket_page_get_changes_nothing(alice: Client, ticket: Ticket) -> None:
 
 
 # --- reply and note -----------------------------------------------------------------------
+
+
+def test_send_and_next_opens_the_next_open_ticket_or_says_none_is_left(
+    alice: Client, people: Personas, ticket: Ticket
+) -> None:
+    reply = {"body": "Done on our side.", "status": "pending", "then": "next"}
+    response = alice.post(f"/tickets/{ticket.pk}/reply", {**reply, "version": ticket.version})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "No other ticket is waiting in your Open view." in alice.get("/").content.decode()
+
+    waiting = factories.make_ticket(people.other_customer, subject="Second in line")
+    solved = factories.make_ticket(people.customer, subject="Already solved")
+    do_set_status(solved, Status.SOLVED, actor=people.agent)
+    ticket.refresh_from_db()
+    response = alice.post(f"/tickets/{ticket.pk}/reply", {**reply, "version": ticket.version})
+    assert response["Location"] == f"/tickets/{waiting.pk}/"
+    assert ticket.messages.filter(kind=MessageKind.REPLY).count() == 2
 
 
 def test_reply_with_status_change_in_one_step(alice: Client, people: Personas, ticket: Ticket) -> None:

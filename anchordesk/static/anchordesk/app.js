@@ -162,6 +162,14 @@
       if (isTyping(document.activeElement)) document.activeElement.blur();
       return;
     }
+    // Ctrl+Enter (⌘+Enter on a Mac) in a reply or note box sends it, through the form's own
+    // submit, so the double-send guard and the browser's checks still apply.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.tagName === "TEXTAREA" && event.target.form) {
+      event.preventDefault();
+      var form = event.target.form;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (isTyping(event.target) || isTyping(document.activeElement)) return;
     if (event.key === "Enter" && event.target.closest && event.target.closest("a, button, summary")) return;
