@@ -149,13 +149,40 @@
   });
 
   // ---- keyboard shortcuts -------------------------------------------------------------------
+  // The dialog takes focus when it opens, keeps Tab inside while open, and gives focus back
+  // to where it was when it closes.
+  var focusBeforeShortcuts = null;
   function toggleShortcuts(show) {
     var overlay = document.getElementById("shortcuts");
     if (!overlay) return;
-    overlay.hidden = show === undefined ? !overlay.hidden : !show;
+    var open = show === undefined ? overlay.hidden : show;
+    if (open === !overlay.hidden) return;
+    overlay.hidden = !open;
+    if (open) {
+      focusBeforeShortcuts = document.activeElement;
+      var close = overlay.querySelector("[data-shortcuts-close]");
+      if (close) close.focus();
+    } else if (focusBeforeShortcuts && focusBeforeShortcuts.focus) {
+      focusBeforeShortcuts.focus();
+      focusBeforeShortcuts = null;
+    }
+  }
+
+  function trapFocus(event, container) {
+    var focusable = Array.prototype.filter.call(
+      container.querySelectorAll("a[href], button:not([disabled]), input, select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function (el) { return el.offsetParent !== null; }
+    );
+    if (!focusable.length) return;
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    if (!container.contains(document.activeElement)) { event.preventDefault(); first.focus(); }
+    else if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
   }
 
   document.addEventListener("keydown", function (event) {
+    var dialog = document.getElementById("shortcuts");
+    if (event.key === "Tab" && dialog && !dialog.hidden) { trapFocus(event, dialog); return; }
     if (event.key === "Escape") {
       var overlay = document.getElementById("shortcuts");
       if (overlay && !overlay.hidden) { toggleShortcuts(false); return; }
