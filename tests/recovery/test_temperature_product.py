@@ -68,6 +68,9 @@ def test_the_ticket_page_shows_the_temperature_with_evidence_and_a_de_escalation
     assert 'class="badge temp temp-hot"' in page
     badge = page[page.index('class="badge temp temp-hot"') :]
     assert "idiots" in badge[: badge.index(">")]
+    # Not only in a hover tooltip: the evidence opens from the badge by keyboard and is read out.
+    why = page[page.index('class="temp-why"') :]
+    assert "<summary" in why[:200] and "idiots" in why[: why.index("</details>")].split("temp-why-text")[1]
     assert "You don't have to take it" in page  # the hint for an abusive customer
 
 
