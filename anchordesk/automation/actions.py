@@ -279,17 +279,22 @@ def do_apply_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
 
 
 @transaction.atomic
-def do_apply_macro_actions(ticket: Ticket, macro: Macro, *, actor: User) -> None:
-    """A macro was used on the ticket: carry out its actions as the agent, and count the use."""
+def do_apply_macro_actions(ticket: Ticket, macro: Macro, *, actor: User, keep_status: bool = False) -> None:
+    """A macro was used on the ticket: carry out its actions as the agent, and count the use.
+    With `keep_status`, the status the agent chose in the reply box stands: the macro's own
+    "set status" is left out, so nothing happens that the agent did not see."""
     if macro.owner_id is not None and macro.owner_id != actor.pk:
         raise ValidationError({"macro": "This is someone else's personal macro."})
-    if macro.actions:
-        apply_actions(ticket, macro.actions, rule_name=f"macro {macro.name}", actor=actor)
+    actions = [a for a in macro.actions or [] if not (keep_status and a.get("type") == "set_status")]
+    if actions:
+        apply_actions(ticket, actions, rule_name=f"macro {macro.name}", actor=actor)
     Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
 
 
 @transaction.atomic
-def do_use_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> list[Macro]:
+def do_use_macros(
+    ticket: Ticket, macro_ids: list[str], *, actor: User, keep_status: bool = False
+) -> list[Macro]:
     """The macros an agent inserted into a reply, applied when the reply is sent."""
     used: list[Macro] = []
     for raw in dict.fromkeys(macro_ids):
@@ -297,7 +302,7 @@ def do_use_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> list[
             macro = access_macro(actor, int(raw))
         except (ValueError, Http404):
             raise ValidationError({"macro": "A macro in this reply no longer exists."}) from None
-        do_apply_macro_actions(ticket, macro, actor=actor)
+        do_apply_macro_actions(ticket, macro, actor=actor, keep_status=keep_status)
         used.append(macro)
     return used
 

@@ -17,6 +17,6 @@ def register() -> None:
     register_reply_macros(use_macros)
 
 
-def use_macros(ticket: Ticket, macro_ids: list[str], actor: User) -> None:
+def use_macros(ticket: Ticket, macro_ids: list[str], actor: User, status_chosen: bool) -> None:
     """The macros inserted into a reply: their actions run with it, or not at all."""
-    do_use_macros(ticket, macro_ids, actor=actor)
+    do_use_macros(ticket, macro_ids, actor=actor, keep_status=status_chosen)

@@ -41,6 +41,14 @@ def macro_text(request: HttpRequest, ticket_id: int, macro_id: int) -> JsonRespo
         text = render_macro(ticket, macro, actor=user)
     except ValidationError:
         raise Http404("No such macro") from None
+    # The status the macro sets, so the reply box can show it in its status picker before sending.
+    status = next((str(a.get("value")) for a in macro.actions or [] if a.get("type") == "set_status"), None)
     return JsonResponse(
-        {"id": macro.pk, "name": macro.name, "text": text, "actions": describe_actions(macro.actions)}
+        {
+            "id": macro.pk,
+            "name": macro.name,
+            "text": text,
+            "actions": describe_actions(macro.actions),
+            "status": status,
+        }
     )

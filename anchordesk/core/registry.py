@@ -256,7 +256,9 @@ def refine_inbox(
 # status, fields), given the macros' ids as posted; called inside the reply's transaction so
 # they run with the reply or not at all, and raises ValidationError({"macro": ...}) for one that
 # no longer exists. Automation registers it; without automation a reply carries no macros.
-ReplyMacros = Callable[["Ticket", "list[str]", "User"], object]
+# The last argument says the reply chose a status itself: the agent's visible choice then wins
+# over a macro's "set status" (the reply box shows the macro's status when it is inserted).
+ReplyMacros = Callable[["Ticket", "list[str]", "User", bool], object]
 reply_macros_registry: ExtensionPoint[ReplyMacros] = ExtensionPoint("reply macros")
 
 
@@ -264,8 +266,10 @@ def register_reply_macros(fn: ReplyMacros) -> ReplyMacros:
     return reply_macros_registry.register(fn)
 
 
-def apply_reply_macros(ticket: Ticket, macro_ids: list[str], *, actor: User) -> None:
+def apply_reply_macros(
+    ticket: Ticket, macro_ids: list[str], *, actor: User, status_chosen: bool = False
+) -> None:
     if not macro_ids:
         return
     for apply in reply_macros_registry:
-        apply(ticket, macro_ids, actor)
+        apply(ticket, macro_ids, actor, status_chosen)

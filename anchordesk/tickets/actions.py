@@ -318,7 +318,8 @@ def do_reply(
     # committed reply is never unsent.
     run_after_reply(message)
     if macro_ids:
-        apply_reply_macros(ticket, [str(m) for m in macro_ids], actor=actor)  # automation's, same transaction
+        # automation's, in the same transaction; a status the reply chose wins over a macro's
+        apply_reply_macros(ticket, [str(m) for m in macro_ids], actor=actor, status_chosen=status is not None)
     return message
 
 

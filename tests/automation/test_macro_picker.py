@@ -68,6 +68,7 @@ def test_the_inserted_text_has_its_placeholders_filled_and_changes_nothing(peopl
     data = client.get(reverse("automation-macro-text", args=[ticket.pk, macros["refund"].pk])).json()
     assert data["text"] == f"Hi Carol, the refund for #{ticket.pk} is on its way. Alice"
     assert data["actions"] == "add tags: refund; set status: Pending"
+    assert data["status"] == "pending"  # for the reply box's status picker
     assert not ticket.tags.exists()
     assert not AuditEvent.objects.filter(ticket=ticket, kind="automation.rule_fired").exists()
 
@@ -87,7 +88,9 @@ def test_sending_a_reply_with_a_macro_applies_its_actions_as_the_agent(people, c
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert list(ticket.tags.values_list("name", flat=True)) == ["refund"]
-    assert ticket.status == Status.PENDING  # the macro's status wins over the reply box's
+    # The reply box's status wins: inserting the macro put its Pending into the box, and the agent
+    # set Open again before sending; a hidden "set status" must not undo what the agent saw.
+    assert ticket.status == Status.OPEN
     fired = AuditEvent.objects.get(ticket=ticket, kind="automation.rule_fired")
     assert fired.actor == people.agent and fired.after["rule"] == "macro Refund sent"
     assert AuditEvent.objects.get(ticket=ticket, kind="ticket.tags").note == "rule: macro Refund sent"

@@ -144,6 +144,25 @@ def test_a_reply_runs_the_chosen_macros_with_it(people, ticket):
     assert ticket.priority == Priority.HIGH and _replies(ticket) == 1
 
 
+def test_a_status_chosen_in_the_reply_wins_over_a_macros_status(people, ticket):
+    macro = do_save_macro(
+        actor=people.lead,
+        name="Waiting on you",
+        body="Could you send a photo?",
+        actions=[{"type": "set_status", "value": "pending"}, {"type": "add_tags", "value": ["photo"]}],
+    )
+    actions.do_reply(
+        ticket, "Could you send a photo?", actor=people.agent, status=Status.OPEN, macro_ids=[macro.pk]
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN  # what the agent picked, not the macro's hidden Pending
+    assert list(ticket.tags.values_list("name", flat=True)) == ["photo"]  # the other actions still run
+    # With no status chosen (an API reply that leaves it out), the macro's status applies.
+    actions.do_reply(ticket, "Still waiting for the photo.", actor=people.agent, macro_ids=[macro.pk])
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+
+
 def test_a_reply_with_a_macro_gone_meanwhile_is_not_sent(people, ticket):
     with pytest.raises(ValidationError) as refused:
         actions.do_reply(ticket, "Hello", actor=people.agent, macro_ids=["999999"])

@@ -27,14 +27,39 @@
       hidden.value = String(data.id);
       form.appendChild(hidden);
     }
-    var used = picker.querySelector("#macro-used");
-    if (used && data.actions) {
+    // The status picker shows the status the macro sets: what is visible is what happens.
+    var statusBox = form.querySelector('select[name="status"]');
+    if (statusBox && data.status && statusBox.querySelector('option[value="' + data.status + '"]')) {
+      statusBox.value = data.status;
+      statusBox.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var used = document.getElementById("macro-used");
+    if (used && data.actions && !used.querySelector('[data-macro-id="' + data.id + '"]')) {
       var chip = document.createElement("li");
       chip.className = "tag";
-      chip.textContent = data.name + " — on send: " + data.actions;
+      chip.setAttribute("data-macro-id", String(data.id));
+      chip.appendChild(document.createTextNode(data.name + " — on send: " + data.actions + " "));
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "tag-remove";
+      remove.setAttribute("aria-label", "Do not apply " + data.name + " when sending");
+      remove.textContent = "✕";
+      chip.appendChild(remove);
       used.appendChild(chip);
     }
   }
+
+  // Removing a chip keeps the inserted text but drops the macro's actions from the send.
+  document.addEventListener("click", function (event) {
+    var remove = event.target.closest ? event.target.closest("#macro-used .tag-remove") : null;
+    if (!remove) return;
+    var chip = remove.closest("[data-macro-id]");
+    var id = chip.getAttribute("data-macro-id");
+    var picker = document.getElementById("macro-picker");
+    var form = picker && document.getElementById(picker.getAttribute("data-macro-form"));
+    if (form) form.querySelectorAll('input[name="macro"][value="' + id + '"]').forEach(function (i) { i.remove(); });
+    chip.remove();
+  });
 
   // The search box sits inside the reply form: Enter there must not send the reply.
   // It inserts the first macro found instead.
