@@ -211,13 +211,18 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
     )
     for step in RecoveryStep.objects.filter(commitment=commitment, done_at__isnull=True):
         _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    # The action is kept as the verb phrase of the promise ("refund the second charge"), so it
+    # reads naturally after "I said I'd".
+    action = commitment.action.strip().rstrip(".")
+    if len(action) > 1 and action[0].isupper() and not action[1].isupper():
+        action = action[0].lower() + action[1:]
     check = "Please reply to this email if anything still looks wrong."
     if late:
         return (
-            f"As promised, I have now done this: {commitment.action}. I'm sorry it took longer than I said, "
-            f"and I understand the wait was frustrating. {check}"
+            f"I said I'd {action}, and that's now done, later than I told you. "
+            f"I'm sorry for the wait, and I understand it was frustrating. {check}"
         )
-    return f"As promised, I have done this: {commitment.action}. {check}"
+    return f"I said I'd {action}, and that's now done. {check}"
 
 
 # Promises still to keep: a missed one is late, not let off.

@@ -10,6 +10,7 @@ from django import forms
 
 from anchordesk.accounts.choices import Tier
 from anchordesk.accounts.models import Organization, Team
+from anchordesk.core.durations import DurationField
 from anchordesk.sla import clock
 from anchordesk.sla.actions import CalendarData, PolicyData
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy
@@ -165,9 +166,10 @@ class PolicyForm(forms.Form):
     )
     organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
     teams = forms.ModelMultipleChoiceField(queryset=Team.objects.all(), required=False)
-    first_response_minutes = forms.IntegerField(min_value=1, max_value=525_600, required=False)
-    next_reply_minutes = forms.IntegerField(min_value=1, max_value=525_600, required=False)
-    resolution_minutes = forms.IntegerField(min_value=1, max_value=525_600, required=False)
+    # Typed and shown with units ("4 h", "2 days"), stored as minutes.
+    first_response_minutes = DurationField(required=False, label="First response")
+    next_reply_minutes = DurationField(required=False, label="Next reply")
+    resolution_minutes = DurationField(required=False, label="Resolution")
     business_hours = forms.TypedChoiceField(
         choices=[("1", "Business hours"), ("0", "Calendar time (24/7)")],
         coerce=lambda v: v == "1",

@@ -197,6 +197,9 @@ def test_the_warning_and_the_promise_kept_lines_pass_the_coach(people, ticket):
     )
     texts.append(("promise kept late", do_complete_commitment(late, actor=people.agent), BOTH))
     assert findings(texts) == []
+    # Plain words, in the agent's voice, with the promise's own verb phrase.
+    assert texts[1][1].startswith("I said I'd refund the second charge, and that's now done. ")
+    assert "later than I told you. I'm sorry for the wait" in texts[2][1]
 
 
 def test_notices_emailed_to_customers_pass_the_coach(people, ticket, django_capture_on_commit_callbacks):

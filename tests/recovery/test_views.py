@@ -38,7 +38,7 @@ def test_marking_done_prefills_a_line_telling_the_customer(people, client, ticke
     client.post(f"/commitments/{commitment.pk}", {"op": "done"})
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.DONE
-    assert "Refund the fee" in client.session["reply_suggestion"]
+    assert client.session["reply_suggestion"].startswith("I said I'd refund the fee, and that's now done.")
 
 
 def test_collaborators_and_anonymous_users_cannot_reach_promises(people, client, ticket):

@@ -108,9 +108,9 @@ def policy_form(**overrides):
         "priorities": ["3", "4"],
         "tiers": ["premium"],
         "channels": ["email"],
-        "first_response_minutes": "60",
-        "next_reply_minutes": "120",
-        "resolution_minutes": "960",
+        "first_response_minutes": "60",  # a bare number is minutes
+        "next_reply_minutes": "2 h",
+        "resolution_minutes": "16 h",
         "business_hours": "1",
         "warn_percent": "80",
     }
@@ -137,6 +137,9 @@ def test_a_lead_creates_and_edits_an_sla_policy(people, client):
     policy.refresh_from_db()
     assert not policy.business_hours and policy.resolution_minutes is None
     assert "Premium customers" in client.get(reverse("sla-home")).content.decode()
+    # The form shows the stored targets with units.
+    page = client.get(reverse("sla-policy-edit", args=[policy.pk])).content.decode()
+    assert 'value="1 h"' in page and 'value="2 h"' in page
 
 
 def test_policy_errors_are_shown_on_their_fields(people, client):
@@ -162,6 +165,7 @@ def test_policy_errors_are_shown_on_their_fields(people, client):
         "priorities",
         "calendar",
     } <= set(errors)
+    assert "is not a duration" in errors["first_response_minutes"][0]
     assert not SlaPolicy.objects.exists()
 
 
