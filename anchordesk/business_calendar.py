@@ -1,6 +1,6 @@
 """The one business-calendar type: weekly working hours in an IANA time zone, minus holidays.
 
-Pure Python, no Django: the SLA clock (`anchordesk.sla.clock`) counts business time over
+Pure Python, no Django: the SLA clock (`anchordesk.business_clock`) counts business time over
 it, and the language layer (`anchordesk.signals.dates`) resolves promise due dates
 ("by end of day", "within 3 business days") against it. The SLA settings store it as
 JSON (`from_dict` / `to_dict`); docs/sla-clock.md describes the model.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from anchordesk.accounts.choices import Role, TeamKind, Tier
 from anchordesk.accounts.models import ApiToken, Customer, Organization, Team, User, hash_token
 from anchordesk.core.audit import record_event
+from anchordesk.core.registry import offboard_agent
 
 
 def _clean_email(email: str, field: str = "email") -> str:
@@ -277,11 +278,9 @@ def do_deactivate_agent(user: User, *, actor: User | None, source: str = "deacti
     """Offboarding with the default plan: every bucket of open work handed over (see docs/offboarding.md).
 
     Kept so every caller (single sign-on deprovisioning with `actor=None`, older code) goes through
-    people.actions.do_offboard_agent. Safe to call again for someone already deactivated.
+    people.actions.do_offboard_agent (through core.registry.offboard_agent). Safe to call again for someone already deactivated.
     """
-    # Lazy: people sits above accounts and imports it; a module-level import would be a cycle.
-    from anchordesk.people.actions import do_offboard_agent
-
-    do_offboard_agent(user, actor=actor, plan=None, source=source)
+    # People sits above accounts: it registers its offboarding in the registry (docs/ARCHITECTURE.md).
+    offboard_agent(user, actor=actor, source=source)
     user.refresh_from_db(fields=["is_active"])
     return user

@@ -24,6 +24,7 @@ from anchordesk.accounts.actions import _clean_email
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Invitation, Team, User, hash_token
 from anchordesk.core.audit import record_event
+from anchordesk.core.registry import queue_email
 
 MAX_TOKEN_LENGTH = 200
 
@@ -63,9 +64,6 @@ def _issue(invitation: Invitation) -> str:
 
 
 def _queue_invitation_email(invitation: Invitation, raw: str) -> None:
-    from anchordesk.mail.models import OutboundKind
-    from anchordesk.mail.outbox import queue_email
-
     context = {
         "invitation": invitation,
         "inviter": invitation.invited_by.display_name if invitation.invited_by else "An administrator",
@@ -75,7 +73,7 @@ def _queue_invitation_email(invitation: Invitation, raw: str) -> None:
     }
     # The body holds the only copy of the token: it is blanked once sent, and not sent after expiry.
     queue_email(
-        kind=OutboundKind.INVITATION,
+        kind="accounts.invitation",  # mail's OutboundKind.INVITATION
         to=[invitation.email],
         subject=render_to_string("accounts/emails/invitation_subject.txt", context).strip(),
         body=render_to_string("accounts/emails/invitation.txt", context),

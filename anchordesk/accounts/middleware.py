@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from anchordesk.accounts.models import User
+from anchordesk.accounts.two_factor import has_two_factor, role_requires_two_factor
 
 # Set in the session once this sign-in passed a second factor ("totp", "recovery", "sso") or its user
 # enrolled an authenticator ("enrolled"): the middleware then has nothing to check.
@@ -38,14 +39,12 @@ class TwoFactorEnforcementMiddleware:
             and user.is_authenticated
             and not request.session.get(VERIFIED_KEY)
             and not self._always_allowed(request.path)
+            and role_requires_two_factor(user)  # from the cache: no query for most requests
         ):
-            from anchordesk.accounts.two_factor import has_two_factor, role_requires_two_factor
-
-            if role_requires_two_factor(user):  # from the cache: no query for most requests
-                if not has_two_factor(user):
-                    return self._refuse(request)
-                # Enrolled (e.g. a session from before the requirement): no need to ask again.
-                request.session[VERIFIED_KEY] = "enrolled"
+            if not has_two_factor(user):
+                return self._refuse(request)
+            # Enrolled (e.g. a session from before the requirement): no need to ask again.
+            request.session[VERIFIED_KEY] = "enrolled"
         return self.get_response(request)
 
     @staticmethod

@@ -20,6 +20,7 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.conditions import Change, matches
+from anchordesk.automation.csat import do_send_survey
 from anchordesk.automation.language import language_skills
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
 from anchordesk.core.audit import audit_note, record_event
@@ -151,8 +152,6 @@ def on_ticket_event(event: AuditEvent) -> None:
     if event.kind == "ticket.created" or (event.kind == "ticket.team" and ticket.assignee_id is None):
         auto_assign(ticket)
     if event.kind == "ticket.status" and event.after == "solved":
-        from anchordesk.automation.csat import do_send_survey
-
         do_send_survey(ticket)
     run_triggers(event)
 

@@ -25,7 +25,15 @@ from anchordesk.collab.models import Escalation, Handoff, HandoffComment
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.mail.addresses import (
+    handoff_from_addresses,
+    handoff_from_subject,
+    handoff_reply_address,
+    handoff_subject_token,
+    is_our_address,
+)
 from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -55,8 +63,6 @@ def _required(value: str, field: str, label: str, limit: int | None = None) -> s
 
 def _send(addresses: Iterable[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
     """A notice to people of the company, through the durable outbox in this transaction."""
-    from anchordesk.mail.outbox import queue_email
-
     queue_email(
         to=sorted({a for a in addresses if a}), subject=subject, body=body, kind=kind, ticket=ticket_id
     )
@@ -468,8 +474,6 @@ def check_external(email: str, name: str, errors: dict[str, list[str]]) -> tuple
         except ValidationError:
             errors["external_email"] = ["Enter an email address such as dev@contractor.example."]
         else:
-            from anchordesk.mail.addresses import is_our_address
-
             if is_our_address(email):
                 errors["external_email"] = ["That is one of our own support addresses."]
     if len(name) > 120:
@@ -497,9 +501,6 @@ def _external_request_body(handoff: Handoff, actor: User, attached: Sequence[Mes
 
 def _email_external(handoff: Handoff, body: str) -> None:
     """Through the durable outbox, with the handoff's signed reply address and subject token."""
-    from anchordesk.mail.addresses import handoff_reply_address, handoff_subject_token
-    from anchordesk.mail.outbox import queue_email
-
     queue_email(
         kind=OutboundKind.HANDOFF_EXTERNAL,
         ticket=handoff.ticket_id,
@@ -516,8 +517,6 @@ def handoff_for_email(recipients: Sequence[str], subject: str, sender: str) -> H
     The signed reply address is enough; the subject token alone is easy to forge, so it only
     counts when the mail comes from the handoff's own outside contact.
     """
-    from anchordesk.mail.addresses import handoff_from_addresses, handoff_from_subject
-
     handoff_id = handoff_from_addresses(list(recipients))
     if handoff_id is not None:
         return Handoff.objects.filter(pk=handoff_id).first()

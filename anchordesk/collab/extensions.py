@@ -3,10 +3,17 @@ registered by CollabConfig.ready()."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from anchordesk.collab import actions, timeline
 from anchordesk.collab.queries import open_handoffs
 from anchordesk.core.events import subscribe
-from anchordesk.core.registry import register_solve_blocker, register_timeline_describer
+from anchordesk.core.registry import (
+    MailRouted,
+    register_inbound_router,
+    register_solve_blocker,
+    register_timeline_describer,
+)
 from anchordesk.tickets.models import Ticket
 
 
@@ -14,8 +21,24 @@ def register() -> None:
     subscribe(actions.on_ticket_event)
     register_solve_blocker(handoffs_still_open)
     register_timeline_describer(timeline.describe_event)
+    register_inbound_router(handoff_reply_by_email)
 
 
 def handoffs_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: handoffs still waiting on another team."""
     return [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
+
+
+def handoff_reply_by_email(parsed: Any, sender: str, force: bool) -> MailRouted | None:
+    """Inbound-mail router: an answer to a handoff emailed outside the company is a comment on the
+    handoff, never a ticket (None: the email is not about a handoff)."""
+    handoff = actions.handoff_for_email(
+        [*(parsed.to or []), *(parsed.cc or [])], parsed.subject or "", sender
+    )
+    if handoff is None:
+        return None
+    if parsed.is_auto_reply and not force:
+        reason = parsed.auto_reply_reason or "automatic message"
+        return MailRouted(f"{reason}: automatic reply to handoff #{handoff.pk}", ignored=True)
+    actions.do_add_emailed_reply(handoff, (parsed.reply_part() or parsed.text or "").strip(), sender=sender)
+    return MailRouted(f"reply to handoff #{handoff.pk}", ticket=handoff.ticket)

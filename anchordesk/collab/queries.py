@@ -6,13 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState
-from anchordesk.collab.models import Escalation, Handoff
+from anchordesk.collab.models import Escalation, Handoff, HandoffComment
+from anchordesk.core.registry import escalation_facts
+from anchordesk.sla.models import SlaTimer
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.tickets.queries import tickets_visible_to
@@ -79,83 +81,36 @@ class EscalationContext:
     policies_available: bool = False
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("text") or value.get("reason") or value.get("message") or value)
-    return str(value)
-
-
-def _policy_rows(ticket: Ticket) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Policy decisions and exceptions on the ticket, newest first, as plain rows."""
-    from anchordesk.policies.models import Decision, PolicyException
-
-    decisions = [
-        {
-            "text": f"{d.policy_version}: {d.get_outcome_display()}"
-            + (f" {d.limit}" if d.limit is not None else ""),
-            "reasons": [_text(r) for r in (d.reasons or [])][:5],
-            "by": d.decided_by.display_name,
-            "at": d.created_at,
-            "unacknowledged": d.unacknowledged,
-        }
-        for d in Decision.objects.filter(ticket=ticket)
-        .select_related("policy_version__policy", "decided_by")
-        .order_by("-pk")[:20]
-    ]
-    exceptions = []
-    for x in (
-        PolicyException.objects.filter(ticket=ticket)
-        .select_related("policy", "requested_by", "granted_by")
-        .order_by("-pk")[:20]
-    ):
-        amount = f" {x.amount}" if x.amount is not None else ""
-        granted = f", granted by {x.granted_by.display_name}" if x.granted_by else ""
-        exceptions.append(
-            {
-                "text": f"{x.policy.name}: {x.reason_label}{amount} ({x.get_state_display().lower()})",
-                "note": x.note,
-                "by": f"asked by {x.requested_by.display_name}{granted}",
-                "at": x.created_at,
-            }
-        )
-    return decisions, exceptions, True
-
-
 def escalation_context(ticket: Ticket) -> EscalationContext:
-    from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
-    from anchordesk.sla.models import SlaTimer
-
+    """The lead's page: the conversation from tickets, the SLA timers, and what the apps above
+    know about the ticket (temperature, promises, mistakes, policy decisions) through the
+    escalation-facts extension point (core/registry.py)."""
     messages = list(
         ticket.messages.select_related("author", "customer").order_by("-created_at", "-id")[:RECENT_MESSAGES]
     )
     messages.reverse()
-    signals = MessageSignal.objects.filter(ticket=ticket).order_by("created_at", "id")[:100]
-    points = [
-        {
-            "at": s.created_at,
-            "heat": _heat(s),
-            "abusive": s.abusive,
-            "manager_request": bool(s.manager_request),
-            "evidence": [e.get("text") for e in s.evidence if isinstance(e, dict) and e.get("text")][:3],
-        }
-        for s in signals
-    ]
-    decisions, exceptions, available = _policy_rows(ticket)
-    commitments = list(
-        Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
-    )
-    mistakes = list(Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at"))
+    facts: dict[str, Any] = {
+        "temperature_points": [],
+        "commitments": [],
+        "mistakes": [],
+        "decisions": [],
+        "exceptions": [],
+        "policies_available": False,
+    }
+    facts.update(escalation_facts(ticket))
     return EscalationContext(
-        summary=conversation_summary(ticket, points, commitments, len(mistakes), decisions, exceptions),
+        summary=conversation_summary(
+            ticket,
+            facts["temperature_points"],
+            facts["commitments"],
+            len(facts["mistakes"]),
+            facts["decisions"],
+            facts["exceptions"],
+        ),
         recent_messages=messages,
         message_total=ticket.messages.count(),
-        temperature_points=points,
-        commitments=commitments,
-        mistakes=mistakes,
         sla_timers=list(SlaTimer.objects.filter(ticket=ticket).order_by("started_at", "id")),
-        decisions=decisions,
-        exceptions=exceptions,
-        policies_available=available,
+        **facts,
     )
 
 
@@ -224,12 +179,6 @@ def _times(n: int) -> str:
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _heat(signal: Any) -> int:
-    from anchordesk.recovery.temperature import message_heat
-
-    return round(message_heat(signal))
 
 
 # --- Handoffs ------------------------------------------------------------------------------
@@ -313,11 +262,6 @@ class HandoffProgress:
 
 def ticket_handoff_progress(ticket: Ticket, limit: int = 20) -> list[HandoffProgress]:
     """The ticket's handoffs, newest first, each with its latest comment; three queries in all."""
-    from django.db.models import Max
-
-    from anchordesk.collab.models import HandoffComment
-    from anchordesk.tickets.choices import MessageKind
-
     handoffs = list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at", "-id")[:limit])
     if not handoffs:
         return []

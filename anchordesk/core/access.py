@@ -17,13 +17,15 @@ anchordesk/api/errors.py. Both call `refusal_status`. Querysets of what a user m
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse
 
-from anchordesk.accounts.models import User
+if TYPE_CHECKING:  # accounts builds on core (audit, registry): core names its users for typing only
+    from anchordesk.accounts.models import User
 
 
 class NotAllowed(PermissionDenied):
@@ -51,9 +53,13 @@ def refusal_status(request: HttpRequest, exc: NotAllowed) -> int:
     return 404 if names_an_object(request) else 403
 
 
+def _active_user(user: Any) -> bool:
+    # A signed-in, active account (AUTH_USER_MODEL); the anonymous user is neither.
+    return user is not None and bool(user.is_authenticated) and bool(user.is_active)
+
+
 def is_signed_in(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return isinstance(user, User) and user.is_active
+    return _active_user(getattr(request, "user", None))
 
 
 class NotAllowedMiddleware:
@@ -86,9 +92,9 @@ def _status(settings_page: bool) -> int | None:
 
 def signed_in_user(request: HttpRequest) -> User:
     user = request.user
-    if not isinstance(user, User) or not user.is_active:
+    if not _active_user(user):
         raise NotAllowed("Sign in first.")
-    return user
+    return cast("User", user)
 
 
 def require_agent(request: HttpRequest, *, settings_page: bool = False) -> User:

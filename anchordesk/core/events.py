@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from anchordesk.core.models import AuditEvent
+
 if TYPE_CHECKING:
     from anchordesk.core.models import AuditEvent
 
@@ -71,8 +73,6 @@ def replay(event_ids: list[int]) -> int:
     Events that no longer exist (their message was rolled back) are skipped.
     """
     from django.db import transaction
-
-    from anchordesk.core.models import AuditEvent
 
     events = AuditEvent.objects.filter(pk__in=event_ids).select_related("ticket").order_by("id")
     count = 0

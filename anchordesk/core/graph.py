@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "core": FOUNDATION,
     "env": FOUNDATION,  # anchordesk/env.py: typed settings helpers
     "business_calendar": FOUNDATION,  # anchordesk/business_calendar.py: pure date maths
+    "business_clock": FOUNDATION,  # anchordesk/business_clock.py: the SLA clock, pure
     # built on the foundation
     "mail": APPS,
     "sla": APPS,
@@ -59,7 +60,7 @@ LAYERS: dict[str, int] = {
     "__init__": TOP,
 }
 # Pure libraries: no Django models, no app. They may import each other and nothing else.
-PURE = frozenset({"signals", "business_calendar", "env"})
+PURE = frozenset({"signals", "business_calendar", "business_clock", "env"})
 
 
 @dataclass(frozen=True)

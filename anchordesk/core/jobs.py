@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from anchordesk.core import leases
 from anchordesk.core.leases import Lease, LeaseLost, LeaseState
+from anchordesk.core.models import JobHealth
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ def renew_lease() -> None:
 
 
 def _health_update(name: str, **fields: object) -> None:
-    from anchordesk.core.models import JobHealth
-
     try:
         if not JobHealth.objects.filter(name=name).update(**fields):
             try:
@@ -149,8 +148,6 @@ class JobStatus:
 def job_statuses() -> list[JobStatus]:
     """Every known job (registered, or with a health row such as poll-mailbox-7) and its lease."""
     from django.utils.module_loading import autodiscover_modules
-
-    from anchordesk.core.models import JobHealth
 
     autodiscover_modules("tasks")  # the worker imports them at start; a web process may not have
     statuses: dict[str, JobStatus] = {name: JobStatus(name=name, every=every) for name, every in JOBS.items()}

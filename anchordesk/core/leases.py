@@ -41,6 +41,8 @@ from django.db.models import DateTimeField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from anchordesk.core.models import JobLease
+
 log = logging.getLogger(__name__)
 
 
@@ -96,8 +98,6 @@ class DatabaseLeases:
     """Leases as rows of core_joblease, claimed by conditional UPDATEs on the database's clock."""
 
     def acquire(self, claim: Claim, ttl: float) -> bool:
-        from anchordesk.core.models import JobLease
-
         for _ in range(2):
             claimed = (
                 JobLease.objects.filter(name=claim.name)
@@ -116,15 +116,11 @@ class DatabaseLeases:
         return False
 
     def renew(self, claim: Claim, ttl: float) -> bool:
-        from anchordesk.core.models import JobLease
-
         return bool(
             JobLease.objects.filter(name=claim.name, token=claim.token).update(expires_at=_db_expiry(ttl))
         )
 
     def release(self, claim: Claim) -> bool:
-        from anchordesk.core.models import JobLease
-
         return bool(
             JobLease.objects.filter(name=claim.name, token=claim.token).update(
                 holder="", token="", acquired_at=None, expires_at=None
@@ -132,16 +128,12 @@ class DatabaseLeases:
         )
 
     def states(self) -> list[LeaseState]:
-        from anchordesk.core.models import JobLease
-
         return [
             LeaseState(row.name, row.holder, row.token, row.acquired_at, row.expires_at)
             for row in JobLease.objects.exclude(token="").order_by("name")
         ]
 
     def drop(self, state: LeaseState) -> bool:
-        from anchordesk.core.models import JobLease
-
         return bool(
             JobLease.objects.filter(name=state.name, token=state.token).update(
                 holder="", token="", acquired_at=None, expires_at=None

@@ -13,6 +13,8 @@ the panels) keeps a stable order. Registering the same function twice is harmles
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -26,25 +28,26 @@ if TYPE_CHECKING:
     from anchordesk.tickets.models import Message, Ticket
 
 F = TypeVar("F", bound=Callable[..., object])
+T = TypeVar("T")
 
 
-class ExtensionPoint(Generic[F]):
-    """An ordered list of functions registered by the apps above the foundation."""
+class ExtensionPoint(Generic[T]):
+    """An ordered list of functions (or small records of them) registered by the apps above the foundation."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._items: list[F] = []
+        self._items: list[T] = []
 
-    def register(self, fn: F) -> F:
+    def register(self, fn: T) -> T:
         if fn not in self._items:
             self._items.append(fn)
         return fn
 
-    def unregister(self, fn: F) -> None:
+    def unregister(self, fn: T) -> None:
         if fn in self._items:
             self._items.remove(fn)
 
-    def __iter__(self) -> Iterator[F]:
+    def __iter__(self) -> Iterator[T]:
         return iter(list(self._items))
 
     def __len__(self) -> int:
@@ -273,3 +276,138 @@ def apply_reply_macros(
         return
     for apply in reply_macros_registry:
         apply(ticket, macro_ids, actor, status_chosen)
+
+
+# --- Outgoing email -------------------------------------------------------------------------
+# The function that queues an email in the durable outbox, in the caller's transaction (sent
+# after commit, retried): `kind` is one of mail's OutboundKind values ("invitation"...). The
+# foundation sends its few emails (invitations) through it; mail registers `outbox.queue_email`.
+QueueEmail = Callable[..., object]
+queue_email_registry: ExtensionPoint[QueueEmail] = ExtensionPoint("outgoing email")
+
+
+def register_queue_email(fn: QueueEmail) -> QueueEmail:
+    return queue_email_registry.register(fn)
+
+
+def queue_email(*, kind: str, to: list[str], subject: str, body: str, **extra: Any) -> None:
+    """Queue one email through the outbox; RuntimeError when no app sends email (a setup bug)."""
+    senders = list(queue_email_registry)
+    if not senders:
+        raise RuntimeError("no app registered to queue email (anchordesk.mail is not installed?)")
+    senders[0](kind=kind, to=to, subject=subject, body=body, **extra)
+
+
+# --- Agent offboarding ----------------------------------------------------------------------
+# The function that deactivates an agent and hands over their open work with the default plan
+# (tickets, promises, handoffs, follow-ups). accounts.do_deactivate_agent asks it; people
+# registers `do_offboard_agent`.
+OffboardAgent = Callable[..., object]
+offboard_agent_registry: ExtensionPoint[OffboardAgent] = ExtensionPoint("agent offboarding")
+
+
+def register_offboard_agent(fn: OffboardAgent) -> OffboardAgent:
+    return offboard_agent_registry.register(fn)
+
+
+def offboard_agent(user: User, *, actor: User | None, source: str) -> None:
+    handlers = list(offboard_agent_registry)
+    if not handlers:
+        raise RuntimeError("no app registered to offboard agents (anchordesk.people is not installed?)")
+    handlers[0](user, actor=actor, plan=None, source=source)
+
+
+# --- Bulk-solve warnings --------------------------------------------------------------------
+# A function given the tickets a bulk action just solved or closed, which returns what the agent
+# should still hear about them ("#12 still has 2 open promises: keep or drop them."), one
+# sentence each. The bulk action does not refuse: the warnings follow it.
+BulkSolveWarnings = Callable[["list[int]"], "list[str]"]
+bulk_solve_warning_registry: ExtensionPoint[BulkSolveWarnings] = ExtensionPoint("bulk-solve warnings")
+
+
+def register_bulk_solve_warnings(fn: BulkSolveWarnings) -> BulkSolveWarnings:
+    return bulk_solve_warning_registry.register(fn)
+
+
+def bulk_solve_warnings(ticket_ids: list[int]) -> list[str]:
+    warnings: list[str] = []
+    for warn in bulk_solve_warning_registry:
+        warnings += warn(ticket_ids)
+    return warnings
+
+
+# --- Inbound-mail routers -------------------------------------------------------------------
+# A function asked, for each inbound email that is not a bounce or a loop, before ticket
+# threading: does this email belong to your app? It returns None when not, else what became of
+# it (a MailRouted). Collab registers the emailed answers to handoffs (a comment, never a ticket).
+@dataclass(frozen=True)
+class MailRouted:
+    reason: str  # what the admin's list of inbound mail shows
+    ignored: bool = False  # set aside (an automatic reply) rather than processed
+    ticket: Ticket | None = None  # the ticket it is about, if any
+
+
+InboundRouter = Callable[[Any, str, bool], "MailRouted | None"]
+inbound_router_registry: ExtensionPoint[InboundRouter] = ExtensionPoint("inbound-mail routers")
+
+
+def register_inbound_router(fn: InboundRouter) -> InboundRouter:
+    return inbound_router_registry.register(fn)
+
+
+def route_inbound(parsed: Any, sender: str, *, force: bool) -> MailRouted | None:
+    """The first app's answer for this email (`parsed` is mail.parse's ParsedEmail), or None."""
+    for router in inbound_router_registry:
+        if (routed := router(parsed, sender, force)) is not None:
+            return routed
+    return None
+
+
+# --- Deferred message analysis --------------------------------------------------------------
+# Bulk email ingest holds the analysis of customers' words (the slowest step) until its batch
+# commits: it enters every registered `deferred()` context around the batch, then hands the new
+# customer messages' ids to every registered `later(ids)` after commit (the worker's queue).
+# Recovery registers its temperature scoring.
+@dataclass(frozen=True)
+class DeferredAnalysis:
+    deferred: Callable[[], AbstractContextManager[object]]
+    later: Callable[[list[int]], object]
+
+
+deferred_analysis_registry: ExtensionPoint[DeferredAnalysis] = ExtensionPoint("deferred message analysis")
+
+
+def register_deferred_analysis(analysis: DeferredAnalysis) -> DeferredAnalysis:
+    return deferred_analysis_registry.register(analysis)
+
+
+@contextmanager
+def analysis_deferred() -> Iterator[None]:
+    with ExitStack() as stack:
+        for analysis in deferred_analysis_registry:
+            stack.enter_context(analysis.deferred())
+        yield
+
+
+def analyse_later(message_ids: list[int]) -> None:
+    for analysis in deferred_analysis_registry:
+        analysis.later(message_ids)
+
+
+# --- Escalation facts -----------------------------------------------------------------------
+# A function that gives the lead's escalation page (collab.queries.escalation_context) what an
+# app knows about the ticket, as fields of collab's EscalationContext: recovery the temperature
+# points, promises and mistakes; policies the decisions and exceptions.
+EscalationFacts = Callable[["Ticket"], dict[str, Any]]
+escalation_facts_registry: ExtensionPoint[EscalationFacts] = ExtensionPoint("escalation facts")
+
+
+def register_escalation_facts(fn: EscalationFacts) -> EscalationFacts:
+    return escalation_facts_registry.register(fn)
+
+
+def escalation_facts(ticket: Ticket) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for gather in escalation_facts_registry:
+        facts.update(gather(ticket))
+    return facts

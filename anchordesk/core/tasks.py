@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
+from anchordesk.core.events import replay
+
 
 @db_task(retries=3, retry_delay=30)
 def replay_events_task(event_ids: list[int]) -> int:
     """Run the reporting handlers for the events of a committed ingest batch."""
-    from anchordesk.core.events import replay
-
     return replay(event_ids)

@@ -7,9 +7,6 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        from anchordesk.core.events import subscribe
-        from anchordesk.insights import facts
+        from anchordesk.insights import extensions  # models are loaded only once apps are ready
 
-        # Listed after sla, recovery and collab in INSTALLED_APPS, so their handlers have run
-        # (timers met, temperature scored) by the time this one reads the outcome.
-        subscribe(facts.on_ticket_event, may_wait=True)
+        extensions.register()

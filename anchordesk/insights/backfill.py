@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Max, Min
 
+from anchordesk import business_clock as clock
 from anchordesk.core.models import AuditEvent
 from anchordesk.insights import facts
 from anchordesk.insights.choices import FactKind
 from anchordesk.insights.models import ReportingEvent
 from anchordesk.insights.rollups import build_missing
-from anchordesk.sla import clock
+from anchordesk.sla.models import SlaTimer
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
 
@@ -132,8 +133,6 @@ def backfill_tickets(
 
 def backfill_sla() -> int:
     """SLA targets met or breached, from the timers (a met target writes no audit event)."""
-    from anchordesk.sla.models import SlaTimer
-
     count = 0
     timers = SlaTimer.objects.filter(state__in=["met", "breached"]).select_related("ticket").order_by("id")
     batch: list[facts.Fact] = []

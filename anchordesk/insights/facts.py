@@ -17,11 +17,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from anchordesk import business_clock as clock
 from anchordesk.core.models import AuditEvent
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import ReportingEvent
+from anchordesk.insights.rollups import forget
+from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
+from anchordesk.recovery.temperature import HOT, ticket_temperature
 from anchordesk.signals import WARM_AT
-from anchordesk.sla import clock
+from anchordesk.sla.models import BusinessCalendar, SlaTimer
 from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind, Status
 from anchordesk.tickets.models import Ticket
 
@@ -82,7 +86,6 @@ def write(facts: list[Fact], *, replace: bool = False) -> None:
     if not facts:
         return
     rows = [f.row() for f in facts]
-    from anchordesk.insights.rollups import forget
 
     forget({r.day for r in rows})
     if replace:
@@ -106,8 +109,6 @@ def business_minutes(start: datetime, end: datetime, calendar: clock.BusinessCal
 
 def calendar_for_team(team_id: int | None) -> clock.BusinessCalendar | None:
     """The team's business calendar, else the default one: the same choice as the SLA clock's."""
-    from anchordesk.sla.models import BusinessCalendar
-
     found = None
     if team_id is not None:
         found = BusinessCalendar.objects.filter(teams=team_id).order_by("pk").first()
@@ -137,8 +138,6 @@ def _created(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _replied(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    from anchordesk.sla.models import SlaTimer
-
     if not ReportingEvent.objects.filter(key=f"first_response:{ticket.pk}").exists():
         first = ticket.first_response_at or at
         write(
@@ -191,8 +190,6 @@ def _sla_breached(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _status(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    from anchordesk.sla.models import SlaTimer
-
     before, after = str(event.before), str(event.after)
     if before in ACTIVE_STATUSES and after in CLOSED_STATUSES:
         write([resolution_fact(ticket, f"resolved:{ticket.pk}:{event.pk}", at)])
@@ -238,8 +235,6 @@ def _csat(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    from anchordesk.recovery.models import Commitment
-
     commitment = Commitment.objects.filter(pk=event.object_id or 0).first()
     if commitment is None:
         return
@@ -292,8 +287,6 @@ def promise_made_fact(ticket: Ticket, commitment: Any) -> Fact:
 
 
 def _mistake(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    from anchordesk.recovery.models import Mistake
-
     mistake = Mistake.objects.filter(pk=event.object_id or 0).first()
     if mistake is None:
         return
@@ -344,9 +337,6 @@ def _customer_message(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 def after_reply_fact(ticket: Ticket, message_id: int | None, at: datetime) -> Fact | None:
     """Did the customer cool down after our reply? Compares the temperature just before this
     message with the one it brought, when the message answers an agent's reply to a warm customer."""
-    from anchordesk.recovery.models import MessageSignal
-    from anchordesk.recovery.temperature import ticket_temperature
-
     if message_id is None:
         return None
     signal = MessageSignal.objects.filter(message_id=message_id).first()
@@ -376,8 +366,6 @@ def after_reply_fact(ticket: Ticket, message_id: int | None, at: datetime) -> Fa
 
 
 def _temperature(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    from anchordesk.recovery.temperature import HOT
-
     if isinstance(event.after, int) and event.after >= HOT:
         write([_base(ticket, f"hot:{event.pk}", FactKind.HOT, at, value=float(event.after))])
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from anchordesk.accounts.models import Team, User
 from anchordesk.insights import charts
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import DailyRollup, ReportingEvent, RolledDay, TrainingAssignment
@@ -425,8 +426,6 @@ def _round(value: float | None) -> float | None:
 
 
 def _team_names() -> dict[int | None, str]:
-    from anchordesk.accounts.models import Team
-
     names: dict[int | None, str] = dict(Team.objects.values_list("id", "name"))
     names[None] = "(no team)"
     return names
@@ -556,8 +555,6 @@ def get_temperature_dashboard(f: Filters) -> Dashboard:
 
 
 def _agent_names() -> dict[int | None, str]:
-    from anchordesk.accounts.models import User
-
     names: dict[int | None, str] = {
         pk: (f"{first} {last}".strip() or username)
         for pk, first, last, username in User.objects.values_list("id", "first_name", "last_name", "username")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from anchordesk.core.request_cache import forget_on_change, request_cached
 from anchordesk.integrations.models import DeliveryState, Webhook, WebhookDelivery
+from anchordesk.integrations.tasks import deliver_webhook
 
 forget_on_change(Webhook, "integrations.webhooks")
 
@@ -24,8 +25,6 @@ def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
     ids = [d.pk for d in deliveries]
 
     def enqueue() -> None:
-        from anchordesk.integrations.tasks import deliver_webhook
-
         for pk in ids:
             deliver_webhook(pk)
 
@@ -35,8 +34,6 @@ def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
 
 def _enqueue_after_commit(delivery_id: int) -> None:
     def enqueue() -> None:
-        from anchordesk.integrations.tasks import deliver_webhook
-
         deliver_webhook(delivery_id)
 
     transaction.on_commit(enqueue)

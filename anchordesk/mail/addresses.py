@@ -10,6 +10,9 @@ from email.utils import parseaddr
 
 from django.conf import settings
 
+from anchordesk.core.snapshot import cached
+from anchordesk.mail.models import Mailbox
+
 _TOKEN = re.compile(r"\+t(\d{1,12})-([0-9a-f]{8})@", re.IGNORECASE)
 _SUBJECT_TOKEN = re.compile(r"\[#(\d{1,12})\]")
 # A handoff emailed to someone without an account: support+h7-1a2b3c4d@..., subject "[handoff H7]".
@@ -88,9 +91,6 @@ def normalize_message_id(value: str | None) -> str:
 
 
 def our_addresses() -> set[str]:
-    from anchordesk.core.snapshot import cached
-    from anchordesk.mail.models import Mailbox
-
     ours = {parseaddr(settings.MAIL_REPLY_ADDRESS)[1].lower()}
     ours.update(
         a.lower()

@@ -25,8 +25,13 @@ from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer
+from anchordesk.core.audit import record_event
 from anchordesk.core.events import waiting_handlers
+from anchordesk.core.registry import analyse_later, analysis_deferred, route_inbound
 from anchordesk.core.snapshot import config_snapshot
+from anchordesk.core.tasks import replay_events_task
+from anchordesk.mail import parse
+from anchordesk.mail import tasks as mail_tasks  # tasks imports this module: used at call time
 from anchordesk.mail.addresses import (
     is_our_address,
     normalize_message_id,
@@ -36,7 +41,6 @@ from anchordesk.mail.addresses import (
 )
 from anchordesk.mail.charsets import storable
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
-from anchordesk.recovery.temperature import scoring_deferred
 from anchordesk.tickets.actions import (
     MAX_BODY,
     NewTicket,
@@ -144,9 +148,7 @@ def store_many(
 
 
 def enqueue_processing(inbound_id: int) -> None:
-    from anchordesk.mail.tasks import process_inbound_task
-
-    transaction.on_commit(lambda: process_inbound_task(inbound_id))
+    transaction.on_commit(lambda: mail_tasks.process_inbound_task(inbound_id))
 
 
 def process_inbound(inbound_id: int, *, force: bool = False) -> InboundEmail:
@@ -217,8 +219,6 @@ def _quarantine_refused(inbound_id: int, exc: Exception) -> None:
 
 
 def _route_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
-    from anchordesk.mail import parse
-
     rows = list(
         InboundEmail.objects.filter(pk__in=ids, state=InboundState.PENDING)
         .select_related("mailbox")
@@ -229,7 +229,7 @@ def _route_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
     # Parsing is pure and the slow part: done before the transaction, so SQLite's write lock is
     # held only for the writes.
     parsed = {row.pk: parse(bytes(row.raw), reply_text=False) for row in rows}
-    with transaction.atomic(), scoring_deferred(), waiting_handlers() as waiting:
+    with transaction.atomic(), analysis_deferred(), waiting_handlers() as waiting:
         # Two workers handed the same ids: the rows the other one holds are its to route.
         claimed = set(
             InboundEmail.objects.select_for_update(skip_locked=True)
@@ -272,13 +272,9 @@ def _route_chunk(ids: list[int], *, force: bool) -> list[InboundEmail]:
         if row.state == InboundState.PROCESSED and row.ticket_message_id and not row.is_bounce
     ]
     if waiting:
-        from anchordesk.core.tasks import replay_events_task
-
         replay_events_task(waiting)
     if to_score:
-        from anchordesk.recovery.tasks import score_messages_task
-
-        score_messages_task(to_score)
+        analyse_later(to_score)
     return rows
 
 
@@ -427,7 +423,11 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         )
         return
 
-    if _route_handoff_reply(inbound, parsed, sender, force=force):
+    # An app's own mail (an emailed answer to a handoff) is never a ticket: core/registry.py.
+    routed = route_inbound(parsed, sender, force=force)
+    if routed is not None:
+        state = InboundState.IGNORED if routed.ignored else InboundState.PROCESSED
+        _finish(inbound, state, routed.reason, ticket=routed.ticket)
         return
     ticket = _find_ticket(parsed, sender, lookups.threads)
     if ticket is None and parsed.is_auto_reply and not force:
@@ -490,22 +490,6 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
             lookups.threads[key] = (message.pk, ticket.pk)
     # What was left out is on the message; the admin's list of inbound mail shows it too.
     _finish(inbound, InboundState.PROCESSED, "; ".join(notices), ticket=ticket, ticket_message=message)
-
-
-def _route_handoff_reply(inbound: InboundEmail, parsed: Any, sender: str, *, force: bool) -> bool:
-    """An answer to a handoff emailed outside the company: a comment on the handoff, never a ticket."""
-    from anchordesk.collab.actions import do_add_emailed_reply, handoff_for_email
-
-    handoff = handoff_for_email([*(parsed.to or []), *(parsed.cc or [])], parsed.subject or "", sender)
-    if handoff is None:
-        return False
-    if parsed.is_auto_reply and not force:
-        reason = parsed.auto_reply_reason or "automatic message"
-        _finish(inbound, InboundState.IGNORED, f"{reason}: automatic reply to handoff #{handoff.pk}")
-        return True
-    do_add_emailed_reply(handoff, (parsed.reply_part() or parsed.text or "").strip(), sender=sender)
-    _finish(inbound, InboundState.PROCESSED, f"reply to handoff #{handoff.pk}", ticket=handoff.ticket)
-    return True
 
 
 def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) -> Ticket | None:
@@ -621,8 +605,6 @@ def do_retry_inbound(inbound: InboundEmail, *, actor: Any) -> InboundEmail:
     A suspended (automatic or looping) message is then opened as a ticket: the admin has looked
     at it and decided a person should see it, so the robot filters do not set it aside twice.
     """
-    from anchordesk.core.audit import record_event
-
     force = inbound.state == InboundState.IGNORED
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk).update(state=InboundState.PENDING, reason="")
@@ -631,8 +613,6 @@ def do_retry_inbound(inbound: InboundEmail, *, actor: Any) -> InboundEmail:
 
 
 def do_discard_inbound(inbound: InboundEmail, *, actor: Any) -> None:
-    from anchordesk.core.audit import record_event
-
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk).update(state=InboundState.DISCARDED)
         record_event("mail.discarded", actor=actor, obj=inbound)

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from anchordesk.core.audit import record_event
+from anchordesk.mail import tasks as mail_tasks  # tasks imports this module: used at call time
 from anchordesk.mail.addresses import new_message_id, reply_address
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
 from anchordesk.tickets.models import Message, Ticket, email_message_key
@@ -203,11 +205,9 @@ def _reply_subject(subject: str, ticket_id: int) -> str:
 
 def _enqueue(outbound_ids: list[int]) -> None:
     """Ask the worker to send now. If the queue is away, the sweep sends them within a minute."""
-    from anchordesk.mail.tasks import send_outbound_task
-
     for outbound_id in outbound_ids:
         try:
-            send_outbound_task(outbound_id)
+            mail_tasks.send_outbound_task(outbound_id)
         except Exception:  # the rows are committed: a queue outage delays them, loses nothing
             log.warning(
                 "outbound send could not be queued", extra={"outbound_id": outbound_id}, exc_info=True
@@ -316,8 +316,6 @@ def send_outbound(outbound_id: int) -> str:
 
 def do_retry_outbound(outbound: OutboundEmail, *, actor: Any) -> OutboundEmail:
     """An admin sends a failed email again, from a fresh count of attempts."""
-    from anchordesk.core.audit import record_event
-
     if outbound.state != OutboundState.FAILED:
         raise ValidationError({"state": "Only an email that failed can be sent again."})
     if outbound.sensitive:

@@ -5,6 +5,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import periodic_job, renew_lease, run_job
 from anchordesk.mail import ingest, outbox
+from anchordesk.mail.imap import poll_mailbox
+from anchordesk.mail.models import Mailbox
 
 
 @db_task()
@@ -41,8 +43,6 @@ def sweep_mail() -> None:
 @periodic_job("poll-mailboxes", every="every minute")
 def poll_mailboxes() -> None:
     """Queue a poll of every active IMAP mailbox; each poll holds its own lease (poll-mailbox-N)."""
-    from anchordesk.mail.models import Mailbox
-
     for mailbox_id in Mailbox.objects.filter(active=True).exclude(host="").values_list("pk", flat=True):
         poll_one_mailbox(mailbox_id)
 
@@ -53,9 +53,6 @@ def mailbox_job(mailbox_id: int) -> str:
 
 @db_task()
 def poll_one_mailbox(mailbox_id: int) -> None:
-    from anchordesk.mail.imap import poll_mailbox
-    from anchordesk.mail.models import Mailbox
-
     mailbox = Mailbox.objects.filter(pk=mailbox_id, active=True).first()
     if mailbox is None:
         return

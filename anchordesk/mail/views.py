@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_admin
+from anchordesk.core.jobs import job_statuses
 from anchordesk.mail.actions import do_save_mailbox
 from anchordesk.mail.diagnose import Diagnosis, diagnose
 from anchordesk.mail.forms import MailboxForm
@@ -37,6 +38,7 @@ from anchordesk.mail.models import (
     Source,
 )
 from anchordesk.mail.outbox import do_retry_outbound
+from anchordesk.mail.tasks import mailbox_job
 
 
 @csrf_exempt  # authenticated by the mailbox's push secret, not a browser session
@@ -177,9 +179,6 @@ def outbox_retry(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 def mailboxes(request: HttpRequest) -> HttpResponse:
     """Each mailbox with its last poll and, when the last poll failed, why and when."""
-    from anchordesk.core.jobs import job_statuses
-    from anchordesk.mail.tasks import mailbox_job
-
     _require_admin(request)
     statuses = {status.name: status for status in job_statuses()}
     rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.select_related("team")]

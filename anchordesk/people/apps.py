@@ -7,3 +7,8 @@ class PeopleConfig(AppConfig):
     name = "anchordesk.people"
     label = "people"
     verbose_name = "People: offboarding and absence"
+
+    def ready(self) -> None:
+        from anchordesk.people import extensions  # models are loaded only once apps are ready
+
+        extensions.register()

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
+from anchordesk.collab.actions import on_duty_leads
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import queue_email
@@ -39,6 +40,7 @@ from anchordesk.policies.queries import (
     get_authority_limit,
     granted_in_period,
     has_acknowledged,
+    people_who_should_read,
     role_of,
 )
 from anchordesk.tickets.models import Ticket
@@ -176,8 +178,6 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
 
 def _announce(announcement: Announcement, actor: User) -> None:
     """Email the change to every agent, lead and admin but the publisher, one message each."""
-    from anchordesk.policies.queries import people_who_should_read
-
     version = announcement.version
     subject = f"Policy changed: {announcement.policy.name} (version {version.number})"
     lines = "\n".join(f"- {line}" for line in announcement.summary)
@@ -291,8 +291,6 @@ def _first_name(ticket: Ticket) -> str | None:
 
 def _deciders(exception: PolicyException, needs_role: str) -> list[str]:
     """Who is told about an approval request: the ticket's on-duty leads, or the admins."""
-    from anchordesk.collab.actions import on_duty_leads
-
     if needs_role == Role.ADMIN:
         admins = User.objects.filter(is_active=True, role=Role.ADMIN).order_by("id")
         return [u.email for u in admins]

@@ -3,9 +3,10 @@ by PoliciesConfig.ready()."""
 
 from __future__ import annotations
 
-from anchordesk.core.registry import register_timeline_describer
-from anchordesk.policies import timeline
+from anchordesk.core.registry import register_escalation_facts, register_timeline_describer
+from anchordesk.policies import queries, timeline
 
 
 def register() -> None:
     register_timeline_describer(timeline.describe_event)
+    register_escalation_facts(queries.escalation_facts)

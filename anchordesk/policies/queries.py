@@ -321,3 +321,44 @@ def ticket_context(ticket: Ticket, user: User) -> dict[str, Any]:
         "policy_ticket": ticket,
         "unread_announcements": list(unread_announcements(user)),
     }
+
+
+def _reason_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("reason") or value.get("message") or value)
+    return str(value)
+
+
+def escalation_facts(ticket: Ticket) -> dict[str, Any]:
+    """Escalation facts (core/registry.py): the policy decisions and exceptions on the ticket,
+    newest first, as plain rows for the lead's escalation page."""
+    decisions = [
+        {
+            "text": f"{d.policy_version}: {d.get_outcome_display()}"
+            + (f" {d.limit}" if d.limit is not None else ""),
+            "reasons": [_reason_text(r) for r in (d.reasons or [])][:5],
+            "by": d.decided_by.display_name,
+            "at": d.created_at,
+            "unacknowledged": d.unacknowledged,
+        }
+        for d in Decision.objects.filter(ticket=ticket)
+        .select_related("policy_version__policy", "decided_by")
+        .order_by("-pk")[:20]
+    ]
+    exceptions = []
+    for x in (
+        PolicyException.objects.filter(ticket=ticket)
+        .select_related("policy", "requested_by", "granted_by")
+        .order_by("-pk")[:20]
+    ):
+        amount = f" {x.amount}" if x.amount is not None else ""
+        granted = f", granted by {x.granted_by.display_name}" if x.granted_by else ""
+        exceptions.append(
+            {
+                "text": f"{x.policy.name}: {x.reason_label}{amount} ({x.get_state_display().lower()})",
+                "note": x.note,
+                "by": f"asked by {x.requested_by.display_name}{granted}",
+                "at": x.created_at,
+            }
+        )
+    return {"decisions": decisions, "exceptions": exceptions, "policies_available": True}

@@ -12,8 +12,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
+from anchordesk.collab.actions import do_open_escalation
+from anchordesk.collab.choices import RequestedBy
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.recovery.choices import (
     STEP_ORDER,
     CommitmentState,
@@ -24,7 +27,8 @@ from anchordesk.recovery.choices import (
     StepKind,
 )
 from anchordesk.recovery.models import Commitment, Gesture, Mistake, RecoveryStep
-from anchordesk.signals import BusinessCalendar
+from anchordesk.signals import BusinessCalendar, find_commitments, review_reply
+from anchordesk.sla.models import BusinessCalendar as SlaCalendar
 from anchordesk.tickets.models import Message, Ticket
 
 _LIVE = (CommitmentState.PROPOSED, CommitmentState.OPEN)
@@ -93,8 +97,6 @@ def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
     """The business days and hours "by end of day" and "within 3 business days" count in: the
     ticket's team's SLA calendar, else the default one; None when there is none (or it has no
     working hours), and Monday-Friday 09:00-17:00 in the agent's zone applies."""
-    from anchordesk.sla.models import BusinessCalendar as SlaCalendar
-
     # The team's calendars and the default ones in one statement (there are a handful), then pick.
     team_id = ticket.team_id
     for_team: Exists | Value = (
@@ -121,8 +123,6 @@ def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitme
     Due moments are resolved from the reply's time in the agent's time zone (`tz`), on the
     team's business calendar; numeric dates ("4/12") are read in the order of LANGUAGE_CODE.
     """
-    from anchordesk.signals import find_commitments
-
     if message.author is None:
         return []
     found = find_commitments(
@@ -426,9 +426,6 @@ def _miss(commitment: Commitment, now: datetime) -> bool:
         )
         # The lead hears of it as an escalation on the ticket: in their queue, with its own
         # deadline, and by email; the owner is told directly.
-        from anchordesk.collab.actions import do_open_escalation
-        from anchordesk.collab.choices import RequestedBy
-
         do_open_escalation(
             commitment.ticket,
             requested_by=RequestedBy.MISSED_PROMISE,
@@ -451,8 +448,6 @@ def _notify(address: str, subject: str, body: str, *, kind: str, ticket_id: int)
 
 
 def _notify_many(addresses: list[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
-    from anchordesk.mail.outbox import queue_email
-
     queue_email(kind=kind, ticket=ticket_id, to=addresses, subject=subject, body=body)
 
 
@@ -625,8 +620,6 @@ def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = No
 def suggest_apology_step(message: Message) -> list[RecoveryStep]:
     """A sent reply with a sincere apology, no excuse and ownership is offered as the apology
     step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here)."""
-    from anchordesk.signals import review_reply
-
     steps = list(
         RecoveryStep.objects.filter(
             mistake__ticket_id=message.ticket_id,

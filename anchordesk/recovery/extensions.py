@@ -9,20 +9,26 @@ from anchordesk.accounts.models import User
 from anchordesk.core.events import subscribe
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.registry import (
+    DeferredAnalysis,
+    register_bulk_solve_warnings,
     register_conversation_moved,
+    register_deferred_analysis,
+    register_escalation_facts,
     register_inbox_rows,
     register_solve_blocker,
     register_ticket_panel,
 )
-from anchordesk.recovery import temperature
+from anchordesk.recovery import queries, temperature
 from anchordesk.recovery.actions import (
     do_move_commitments,
     do_move_commitments_with_messages,
     do_propose_from_reply,
+    open_commitment_counts,
     open_commitments,
     record_outcomes_from,
     suggest_apology_step,
 )
+from anchordesk.recovery.tasks import score_messages_task
 from anchordesk.recovery.views import ticket_context
 from anchordesk.tickets.models import Message, Ticket
 
@@ -36,6 +42,10 @@ def register() -> None:
     register_ticket_panel(temperature_panel)
     register_ticket_panel(recovery_panel)
     register_inbox_rows(temperature_rows)
+    register_bulk_solve_warnings(promises_left_open)
+    register_escalation_facts(queries.escalation_facts)
+    # Bulk email ingest scores the customers' words after its batch commits, in the worker.
+    register_deferred_analysis(DeferredAnalysis(temperature.scoring_deferred, score_messages_task))
 
 
 def propose_commitments(event: AuditEvent) -> None:
@@ -59,6 +69,14 @@ def record_outcomes(event: AuditEvent) -> None:
 def promises_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: promises to the customer not yet kept or dropped."""
     return [f"promise: {c.action}" for c in open_commitments(ticket)]
+
+
+def promises_left_open(ticket_ids: list[int]) -> list[str]:
+    """Bulk-solve warning: the tickets just solved that still hold open promises."""
+    return [
+        f"#{pk} still has {n} open promise{'s' if n != 1 else ''}: keep or drop them."
+        for pk, n in sorted(open_commitment_counts(ticket_ids).items())
+    ]
 
 
 def promises_follow_the_conversation(

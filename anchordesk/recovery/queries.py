@@ -5,11 +5,15 @@ access_* fetch one with that check; missing and not visible are the same Http404
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from anchordesk.accounts.models import User
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
+from anchordesk.recovery.temperature import message_heat
+from anchordesk.tickets.models import Ticket
 from anchordesk.tickets.queries import tickets_visible_to
 
 
@@ -35,3 +39,28 @@ def access_mistake(user: User, mistake_id: int) -> Mistake:
     if mistake is None:
         raise Http404
     return mistake
+
+
+def escalation_facts(ticket: Ticket) -> dict[str, Any]:
+    """Escalation facts (core/registry.py): how hot each customer message ran, the promises and
+    the mistakes on the ticket, for the lead's escalation page."""
+    signals = MessageSignal.objects.filter(ticket=ticket).order_by("created_at", "id")[:100]
+    points = [
+        {
+            "at": s.created_at,
+            "heat": round(message_heat(s)),
+            "abusive": s.abusive,
+            "manager_request": bool(s.manager_request),
+            "evidence": [e.get("text") for e in s.evidence if isinstance(e, dict) and e.get("text")][:3],
+        }
+        for s in signals
+    ]
+    return {
+        "temperature_points": points,
+        "commitments": list(
+            Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
+        ),
+        "mistakes": list(
+            Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at")
+        ),
+    }

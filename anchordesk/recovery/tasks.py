@@ -8,6 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import JOBS, renew_lease, run_job
 from anchordesk.recovery.actions import fire_commitment, scan_commitments, upcoming_moments
+from anchordesk.recovery.temperature import score_messages
 
 COMMITMENT_SCAN = "commitment-scan"
 
@@ -58,6 +59,4 @@ def commitment_moment(commitment_id: int) -> None:
 @db_task()
 def score_messages_task(message_ids: list[int]) -> int:
     """Language scoring that bulk email ingest hands over once its messages are committed."""
-    from anchordesk.recovery.temperature import score_messages
-
     return score_messages(message_ids)

@@ -19,7 +19,15 @@ from django.utils import timezone
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery.models import MessageSignal
-from anchordesk.signals import HOT_AT, WARM_AT, MessageAnalysis, Temperature, level_of, temperature
+from anchordesk.signals import (
+    HOT_AT,
+    WARM_AT,
+    MessageAnalysis,
+    Temperature,
+    analyze_message,
+    level_of,
+    temperature,
+)
 from anchordesk.signals import message_heat as signals_message_heat
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -78,8 +86,6 @@ def _evidence(result: Any) -> list[dict[str, Any]]:
 
 def score_message(message: Message) -> MessageSignal:
     """Score a newly arrived customer message (once: the events that call this fire once per message)."""
-    from anchordesk.signals import analyze_message
-
     result = analyze_message(message.body_text)
     return MessageSignal.objects.create(
         message=message,

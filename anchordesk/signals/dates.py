@@ -18,7 +18,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from anchordesk.business_calendar import MINUTES_PER_DAY, BusinessCalendar, office_hours
-from anchordesk.sla.clock import add_business_time, end_of_business_day
+from anchordesk.business_clock import add_business_time, end_of_business_day
 
 from ._spans import Span
 

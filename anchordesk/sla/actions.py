@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 
+from anchordesk import business_clock as clock
 from anchordesk.accounts.choices import Tier
 from anchordesk.accounts.models import Organization, Team, User
 from anchordesk.core.audit import record_event
-from anchordesk.sla import clock
 from anchordesk.sla.choices import SlaEvent
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy
 from anchordesk.tickets.choices import Channel, Priority

@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 
+from anchordesk import business_clock as clock
 from anchordesk.accounts.choices import Tier
 from anchordesk.accounts.models import Organization, Team
 from anchordesk.core.durations import DurationField
-from anchordesk.sla import clock
 from anchordesk.sla.actions import CalendarData, PolicyData
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy
 from anchordesk.tickets.choices import Channel, Priority

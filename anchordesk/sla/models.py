@@ -7,8 +7,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from anchordesk import business_clock as clock
 from anchordesk.accounts.models import Organization, Team
-from anchordesk.sla import clock
 from anchordesk.sla.choices import TimerKind, TimerState
 
 

@@ -31,12 +31,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from anchordesk import business_clock as clock
 from anchordesk.accounts.choices import Role, Tier
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached, config_snapshot
-from anchordesk.sla import clock
+from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.sla.choices import LIVE_STATES, SlaEvent, TimerKind, TimerState
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
 from anchordesk.tickets.choices import EventKind, Status
@@ -473,8 +475,6 @@ def _notify(timer: SlaTimer, *, breached: bool) -> None:
         lines.append(f"Due: {due:%Y-%m-%d %H:%M %Z}")
     lines.append(f"{settings.SITE_URL}/tickets/{ticket.pk}/")
     body = "\n".join(lines) + "\n"
-    from anchordesk.mail.models import OutboundKind
-    from anchordesk.mail.outbox import queue_email
 
     queue_email(
         kind=OutboundKind.SLA_BREACH if breached else OutboundKind.SLA_WARNING,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from anchordesk.accounts.actions import do_deactivate_agent
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
@@ -181,8 +182,6 @@ def do_deprovision_agent(user: User, *, source: str) -> User:
     """The identity provider says this person is gone: they stop at once and the offboarding runs
     (their open tickets back to the queues, their promises handed over). Leads are asked to review
     it through a Deprovisioning row (the notice on the agents list). Safe to call again."""
-    from anchordesk.accounts.actions import do_deactivate_agent
-
     was_active = User.objects.filter(pk=user.pk, is_active=True).exists()
     user = do_deactivate_agent(user, actor=None, source="sso")
     if was_active:

@@ -27,7 +27,15 @@ from anchordesk.core.registry import (
 )
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
-from anchordesk.tickets.models import Attachment, Message, Tag, Ticket, TicketLink, email_message_key
+from anchordesk.tickets.models import (
+    Attachment,
+    Message,
+    SavedView,
+    Tag,
+    Ticket,
+    TicketLink,
+    email_message_key,
+)
 from anchordesk.tickets.sanitize import CleanHtml, check_html, sanitize_html
 from anchordesk.tickets.uploads import CheckedUpload
 
@@ -705,8 +713,6 @@ _VIEW_PARAMS = {"view", "status", "priority", "assignee", "team", "tag", "custom
 @transaction.atomic
 def do_save_view(name: str, filters: dict[str, Any], *, shared: bool, actor: User) -> Any:
     """Save the current inbox filters under a name: personal, or shared with everyone (leads only)."""
-    from anchordesk.tickets.models import SavedView
-
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError({"name": "Give the view a name of 1 to 80 characters."})

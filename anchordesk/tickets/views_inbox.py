@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.core.registry import inbox_rows_context
-from anchordesk.recovery.actions import open_commitment_counts
+from anchordesk.core.registry import bulk_solve_warnings, inbox_rows_context
 from anchordesk.tickets import inbox
 from anchordesk.tickets.actions import do_bulk_update, do_delete_view, do_save_view
 from anchordesk.tickets.choices import Priority, Status
 from anchordesk.tickets.forms import BulkForm, SavedViewForm, assignable_agents, error_dict, form_errors
 from anchordesk.tickets.models import SavedView
 from anchordesk.tickets.queries import tickets_visible_to
+from anchordesk.tickets.templatetags.ticket_tags import inbox_url
 from anchordesk.tickets.views import current_user, refresh_seconds, safe_next
 
 # Views shown with a count in the sidebar, in order; the rest are shown without one.
@@ -61,8 +61,6 @@ def list_context(user: User, query: inbox.InboxQuery) -> dict[str, Any]:
 
 def _filter_chips(query: inbox.InboxQuery, agents: list[User], teams: list[Team]) -> list[dict[str, str]]:
     """The active filters as removable chips."""
-    from anchordesk.tickets.templatetags.ticket_tags import inbox_url
-
     names = {a.pk: a.display_name for a in agents}
     team_names = {t.pk: t.name for t in teams}
     chips = []
@@ -174,10 +172,8 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
     for pk, reason in sorted(result.errors.items()):
         messages.warning(request, f"#{pk} was not changed: {reason}")
     if op == "status" and data["status"] in (Status.SOLVED, Status.CLOSED):
-        for pk, n in sorted(open_commitment_counts([t.pk for t in tickets]).items()):
-            messages.warning(
-                request, f"#{pk} still has {n} open promise{'s' if n != 1 else ''}: keep or drop them."
-            )
+        for warning in bulk_solve_warnings([t.pk for t in tickets]):
+            messages.warning(request, warning)
     return redirect(back)
 
 

@@ -20,10 +20,14 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
+from anchordesk.automation.actions import do_set_availability
+from anchordesk.collab.actions import on_duty_leads
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
+from anchordesk.mail.models import OutboundKind
+from anchordesk.mail.outbox import queue_email
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
@@ -239,8 +243,6 @@ def _own_break(brk: Break, actor: User) -> Break:
 
 
 def _pause_new_work(agent: User, away: bool) -> None:
-    from anchordesk.automation.actions import do_set_availability
-
     # A short break pauses new work; the agent keeps their tickets for when they are back.
     do_set_availability(agent, actor=agent, away=away, hand_over=False)
 
@@ -485,7 +487,6 @@ def _route_if_restricted(event: AuditEvent) -> None:
     record_event(
         WellbeingEvent.RESTRICTED_MESSAGE, ticket=ticket, obj=message, note="the customer is restricted"
     )
-    from anchordesk.collab.actions import on_duty_leads
 
     leads = sorted({lead.email for lead in on_duty_leads(ticket) if lead.email})
     if leads:
@@ -494,8 +495,6 @@ def _route_if_restricted(event: AuditEvent) -> None:
             f"{ticket.customer.display_name} is restricted under the abusive-customer policy, so their "
             f"message waits for a lead:\n{settings.SITE_URL}/wellbeing/lead-queue/\n"
         )
-        from anchordesk.mail.models import OutboundKind
-        from anchordesk.mail.outbox import queue_email
 
         queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
     assignee = ticket.assignee

@@ -9,7 +9,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.wellbeing.actions import agent_day, hostile_run
+from anchordesk.recovery.models import MessageSignal
+from anchordesk.wellbeing.actions import AIMED_AT_STAFF, agent_day, break_after, exposure_of, hostile_run
 from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind
 from anchordesk.wellbeing.models import Break, Exposure, KindWord, RestrictedMessage
 
@@ -89,8 +90,6 @@ class MyWellbeing:
 
 
 def my_wellbeing(user: User) -> MyWellbeing:
-    from anchordesk.wellbeing.actions import break_after
-
     today = agent_day(user)
     mine = Exposure.objects.filter(agent=user)
     return MyWellbeing(
@@ -141,9 +140,6 @@ def access_restricted(user: User, item_id: int) -> RestrictedMessage:
 def abusive_ticket(ticket_id: int) -> bool:
     """Whether a customer message on the ticket was abusive or hostile toward staff (what counts
     as exposure), so the hard-conversation panel offers a hand-over."""
-    from anchordesk.recovery.models import MessageSignal
-    from anchordesk.wellbeing.actions import AIMED_AT_STAFF, exposure_of
-
     candidates = (
         MessageSignal.objects.filter(ticket_id=ticket_id).filter(AIMED_AT_STAFF).select_related("message")
     )
@@ -151,6 +147,4 @@ def abusive_ticket(ticket_id: int) -> bool:
 
 
 def customer_was_abusive(customer_id: int) -> bool:
-    from anchordesk.recovery.models import MessageSignal
-
     return MessageSignal.objects.filter(ticket__customer_id=customer_id, abusive=True).exists()

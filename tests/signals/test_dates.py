@@ -270,7 +270,7 @@ def test_a_calendar_without_hours_falls_back_to_office_hours() -> None:
 
 def test_signals_import_no_django() -> None:
     code = (
-        "import sys; import anchordesk.signals, anchordesk.signals.dates, anchordesk.sla.clock; "
+        "import sys; import anchordesk.signals, anchordesk.signals.dates, anchordesk.business_clock; "
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from anchordesk import business_clock as clock
 from anchordesk.business_calendar import BusinessCalendar, office_hours
 from anchordesk.signals import BusinessCalendar as SignalsCalendar
-from anchordesk.sla import clock
 
 # Monday and Tuesday 08:00-16:00, Friday 08:00-12:00 and a night shift to 02:00; 23 Nov 2026 off.
 SHIFTS = BusinessCalendar.from_dict(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from anchordesk.sla.clock import (
+from anchordesk.business_clock import (
     BusinessCalendar,
     Pause,
     add_business_time,

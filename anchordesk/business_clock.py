@@ -1,4 +1,6 @@
-"""The SLA clock: deadline maths over business calendars. Pure Python, no Django.
+"""The business clock (the SLA clock): deadline maths over business calendars, for SLA timers
+and promise due dates alike. Pure Python, no Django; beside `business_calendar` in the foundation
+so the pure `signals` may use it without reaching up into the sla app.
 
 The calendar type itself lives in `anchordesk.business_calendar` (shared with the
 promise due dates of `anchordesk.signals`) and is re-exported here.

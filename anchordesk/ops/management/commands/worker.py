@@ -14,6 +14,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from anchordesk.core import leases
+from anchordesk.mail.models import Mailbox
+
 log = logging.getLogger(__name__)
 
 # Keys of Huey's `lock_task` from before leases; a worker killed while holding one left it forever.
@@ -58,8 +61,6 @@ class Command(BaseCommand):
     ) -> None:
         from huey.consumer import Scheduler
 
-        from anchordesk.core import leases
-
         if flush_locks:
             dropped = leases.release_all()
             dropped += sorted(_flush_old_huey_locks())
@@ -77,8 +78,6 @@ class Command(BaseCommand):
 
 def _flush_old_huey_locks() -> set[str]:
     from huey.contrib.djhuey import HUEY
-
-    from anchordesk.mail.models import Mailbox
 
     names = _OLD_LOCKS + [f"poll-mailbox-{pk}" for pk in Mailbox.objects.values_list("pk", flat=True)]
     return {f"huey:{name}" for name in HUEY.flush_locks(*names)}
