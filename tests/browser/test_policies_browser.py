@@ -56,10 +56,12 @@ def test_an_agent_asks_for_an_exception_above_their_limit_and_a_lead_approves_it
     agent.get_by_role("button", name="Decide").click()
 
     expect(agent.locator("h2.outcome")).to_have_text("Not allowed")
-    expect(agent.locator("section.card").first).to_contain_text("More than 60 days since delivery")
+    expect(agent.locator("section.card").first).to_contain_text(
+        "more than 60 days since delivery date (90 days)"
+    )
     expect(agent.locator("#suggested-reply")).to_have_value(
-        "Hi Carol,\n\nI checked your request against our Refunds policy, and I can't approve it: more than 60 "
-        "days since delivery. What I can offer instead: a replacement at no cost or store credit for the full "
+        "Hi Carol,\n\nI checked your request against our Refunds policy, and I can't approve it: more than 30 "
+        "days since delivery date (90 days); more than 60 days since delivery date (90 days). What I can offer instead: a replacement at no cost or store credit for the full "
         "amount. If something outside your control got in the way, tell me what happened and I'll look at it "
         "again within 1 working day."
     )
