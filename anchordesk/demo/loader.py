@@ -31,6 +31,7 @@ from anchordesk.accounts.models import Customer, Organization, Team, User
 from anchordesk.automation.csat import do_rate
 from anchordesk.automation.demo import load_automation_demo, load_sla_demo
 from anchordesk.automation.models import CsatSurvey
+from anchordesk.collab.actions import do_resolve_escalation, open_escalation_for
 from anchordesk.demo import content
 from anchordesk.insights.backfill import backfill
 from anchordesk.mail.models import OutboundEmail, OutboundState
@@ -309,6 +310,11 @@ class DemoLoader:
             self._step(last, lambda: actions.do_set_status(ticket, Status.SOLVED, actor=agent))
             solved_at = last
         self._settle_promises(ticket, solved_at, latest)
+        escalation = open_escalation_for(ticket) if solved_at is not None else None
+        if escalation is not None and solved_at is not None:
+            # The lead followed the escalated ticket to its end: the queue holds only live ones.
+            outcome = "Stayed with the customer until it was solved."
+            self._step(solved_at, partial(do_resolve_escalation, escalation, outcome, actor=cast.lead))
         if mistake is not None:
             self._recover(mistake, values, done=played == len(conv.turns), at=last)
         if solved_at is not None:
