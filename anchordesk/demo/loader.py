@@ -343,8 +343,9 @@ class DemoLoader:
                 self._step(at, partial(recovery.do_update_commitment, promise, actor=author, confirm=True))
 
     def _settle_promises(self, ticket: Ticket, solved_at: datetime | None, latest: datetime) -> None:
-        """Promises are mostly kept before they are due; some slip and the scan finds them missed
-        (an escalation for the lead), kept late when the ticket is solved or still open now."""
+        """Promises are mostly kept before they are due. Some slip: the scan finds them missed (an
+        escalation for the lead), and they are kept late when the ticket is solved, or still owed
+        on a ticket that is open today."""
         live = (CommitmentState.PROPOSED, CommitmentState.OPEN)
         for promise in Commitment.objects.filter(ticket=ticket, state__in=live).order_by("id"):
             due = promise.due_at
