@@ -30,6 +30,7 @@ from anchordesk.recovery.models import Commitment, Mistake
 from anchordesk.sla import services as sla_services
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.sla.models import SlaTimer
+from anchordesk.sla.queries import attainment
 from anchordesk.tickets.actions import do_add_customer_message, do_reply, do_set_status
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Ticket
@@ -242,6 +243,12 @@ def check_dashboards(people, e: dict[str, Any]) -> dict[str, services.Dashboard]
     assert sla_table.rows == [
         [labels[kind], m, n - m, services.share(m, n)] for kind, (m, n) in e["sla"].items()
     ]
+    # The SLA page's attainment (targets decided in the period) counts the same targets.
+    on_sla_page: dict[str, tuple[int, int]] = {}
+    for row in attainment(since=MON, until=MON + timedelta(days=8)):
+        met_so_far, total_so_far = on_sla_page.get(row.kind, (0, 0))
+        on_sla_page[row.kind] = (met_so_far + row.met, total_so_far + row.met + row.breached)
+    assert on_sla_page == e["sla"]
     times = boards["overview"].table("times")
     assert times is not None and times.rows == [
         ["First response", len(e["first"]), fmt(pct(e["first"], 50)), fmt(pct(e["first"], 90))],
