@@ -1087,3 +1087,14 @@ BAD_COMMENTS = [
     "I had to explain the same thing twice.",
     "Fixed in the end, but only after I chased it.",
 ]
+
+# A solved ticket that comes back, and the agent's answer (no promise: it is done).
+REOPENED = [
+    "Hi again, sorry, but it's happening again since this morning. {name}",
+    "It worked for a day and now it's back to how it was. Can you look again?",
+]
+REOPENED_ANSWER = (
+    "Hi {name}, I'm sorry it came back, and I understand how annoying that is after we thought it "
+    "was fixed. I found a second setting that undid the first change, corrected it and checked that "
+    "it stays working. Reply here if you see it again.\n{agent}"
+)

@@ -309,6 +309,11 @@ class DemoLoader:
             last = self._at_work(min(last + timedelta(hours=1), latest), latest)
             self._step(last, lambda: actions.do_set_status(ticket, Status.SOLVED, actor=agent))
             solved_at = last
+        if solved_at is not None and self.rng.random() < 0.07:
+            reopened = self._reopen(ticket, customer, agent, values, solved_at, latest)
+            if reopened is not None:
+                last_customer_at, solved_at = reopened
+                last = solved_at
         self._settle_promises(ticket, solved_at, latest)
         escalation = open_escalation_for(ticket) if solved_at is not None else None
         if escalation is not None and solved_at is not None:
@@ -335,6 +340,31 @@ class DemoLoader:
         )
         self.created.append(ticket)
         return ticket
+
+    def _reopen(
+        self,
+        ticket: Ticket,
+        customer: Customer,
+        agent: User,
+        values: dict[str, str],
+        solved_at: datetime,
+        latest: datetime,
+    ) -> tuple[datetime, datetime] | None:
+        """A few solved tickets come back: the customer writes that it is happening again (which
+        reopens the ticket) and the agent sorts it out and solves it again. Returns when the
+        customer wrote and when it was solved again, or None when the story has no room for it."""
+        back = solved_at + timedelta(hours=self.rng.uniform(2, 30))
+        fixed = self._at_work(back + timedelta(hours=self.rng.uniform(0.5, 4)), latest)
+        if fixed >= latest or fixed + timedelta(days=4) >= self.now:
+            return None
+        text = _fill(self.rng.choice(content.REOPENED), values)
+        self._step(back, partial(actions.do_add_customer_message, ticket, text, customer=customer))
+        answer = _fill(content.REOPENED_ANSWER, values)
+        reply = partial(
+            actions.do_reply, ticket, answer, actor=agent, status=Status.SOLVED, confirm_open_work=True
+        )
+        self._step(fixed, reply)
+        return back, fixed
 
     def _confirm_promises(self, reply: Message, author: User, at: datetime) -> None:
         """Most agents confirm the promises found in their reply when they send it."""
