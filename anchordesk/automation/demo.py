@@ -1,8 +1,10 @@
-"""The demo help desk's SLA and automation setup, loaded after its ticket history.
+"""The demo help desk's SLA and automation setup.
 
-Everything goes through the same actions as the settings pages. Open tickets get their
-timers started from their creation, and a first scan records what the history already
-breached (in the demo's history mode, so no email goes out).
+Everything goes through the same actions as the settings pages. The business calendar and
+SLA policies are loaded before the ticket history (`load_sla_demo`), so every ticket's timers
+run on the story's clock; triggers, macros and assignment after it (`load_automation_demo`),
+so they do not rewrite the scripted history. Open tickets get any missing timers and a first
+scan records what the history already breached (in the demo's history mode, so no email goes out).
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ PENDING_REMINDER = (
 )
 
 
-def load_automation_demo(*, admin: User, lead: User) -> None:
-    if SlaPolicy.objects.exists() or Trigger.objects.exists() or Macro.objects.exists():
+def load_sla_demo(*, admin: User) -> None:
+    """Office hours (weekdays 08:00-18:00 UTC) and two SLA policies, unless SLAs are set up already."""
+    if SlaPolicy.objects.exists():
         return  # someone configured this desk already: leave their setup alone
     calendar = do_save_calendar(
         CalendarData(name="Office hours", timezone="UTC", hours=WEEKDAYS, is_default=True), actor=admin
@@ -88,6 +91,12 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
         ),
         actor=admin,
     )
+
+
+def load_automation_demo(*, admin: User, lead: User) -> None:
+    load_sla_demo(admin=admin)
+    if Trigger.objects.exists() or Macro.objects.exists():
+        return  # someone configured this desk already: leave their setup alone
     do_save_trigger(
         actor=admin,
         name="Outages are urgent",

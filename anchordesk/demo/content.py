@@ -1055,3 +1055,46 @@ ORGANIZATIONS = [  # name, email domain, tier
     ("Kettle & Co", "kettle-co.example", "standard"),
 ]
 FREE_MAIL_DOMAINS = ["example.com", "example.net", "example.org"]
+
+
+# The mistakes the demo's agents log when their conversation admits one (tags "mistake"):
+# category, what happened, the impact on the customer, and why it made sense at the time.
+MISTAKES = {
+    "Refund amount is wrong": (
+        "billing_error",
+        "Told the customer the second item was outside the return window; it was not.",
+        "The customer had to argue for a refund they were owed and waited longer for it.",
+        "The order list showed an older order first and its date looked like this one's.",
+    ),
+    "Wrong setting advice broke my connection": (
+        "wrong_information",
+        "Advised turning off bridge mode on a setup that needs it.",
+        "The customer's whole house was offline until they turned it back on.",
+        "The internal guide recommended it for this router without saying which setups it breaks.",
+    ),
+}
+
+# What customers write beside a rating: kind words for good ones, reasons for bad ones.
+GOOD_COMMENTS = [
+    "Quick and friendly, thank you!",
+    "{agent} sorted it in one go. Great service.",
+    "Clear answer, no runaround. Appreciated.",
+    "Thanks for owning the problem and fixing it.",
+    "Really helpful, and kept me posted the whole time.",
+]
+BAD_COMMENTS = [
+    "Took far too long to get an answer.",
+    "I had to explain the same thing twice.",
+    "Fixed in the end, but only after I chased it.",
+]
+
+# A solved ticket that comes back, and the agent's answer (no promise: it is done).
+REOPENED = [
+    "Hi again, sorry, but it's happening again since this morning. {name}",
+    "It worked for a day and now it's back to how it was. Can you look again?",
+]
+REOPENED_ANSWER = (
+    "Hi {name}, I'm sorry it came back, and I understand how annoying that is after we thought it "
+    "was fixed. I found a second setting that undid the first change, corrected it and checked that "
+    "it stays working. Reply here if you see it again.\n{agent}"
+)

@@ -1,10 +1,11 @@
 """Load a realistic demo help desk (the `anchordesk demo` command calls `load_demo`).
 
 Every ticket, message and change goes through the real actions (tickets.actions,
-accounts.actions), so the audit trail, search index, temperature and the rest are exactly
-what the product would have produced. The actions stamp everything "now"; afterwards the
-command moves each step back to when it happened in the story (several weeks of history)
-with queryset updates of the timestamps only. Deterministic for a given --seed.
+recovery.actions, automation.csat, ...), each run with the clock set to when it happens in
+the story (several weeks of history), so the audit trail, SLA timers, promises and their due
+dates, mistakes, ratings and the reporting facts are exactly what the product would have
+produced had the desk run for those weeks. Agents reply in their office hours; customers
+write at any time. Deterministic for a given --seed.
 """
 
 from __future__ import annotations
@@ -13,29 +14,33 @@ import logging
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+import time_machine
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
 from anchordesk.accounts.choices import Role, TeamKind
 from anchordesk.accounts.models import Customer, Organization, Team, User
-from anchordesk.automation.demo import load_automation_demo
-from anchordesk.core.models import AuditEvent
+from anchordesk.automation.csat import do_rate
+from anchordesk.automation.demo import load_automation_demo, load_sla_demo
+from anchordesk.automation.models import CsatSurvey
+from anchordesk.collab.actions import do_resolve_escalation, open_escalation_for
 from anchordesk.demo import content
 from anchordesk.insights.backfill import backfill
 from anchordesk.mail.models import OutboundEmail, OutboundState
 from anchordesk.policies.demo import load_demo_policies
-from anchordesk.recovery.actions import promise_calendar
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
-from anchordesk.signals import find_commitments
+from anchordesk.recovery import actions as recovery
+from anchordesk.recovery.choices import CommitmentState, GestureKind, Outcome, StepKind
+from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.sla import clock as sla_clock
+from anchordesk.sla.models import BusinessCalendar
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, Priority, Status
 from anchordesk.tickets.models import Message, Ticket
@@ -81,14 +86,6 @@ class Cast:
     teams: dict[str, Team]
     customers: list[Customer]
     maria: Customer
-
-
-@dataclass
-class Clock:
-    """Timestamps to put back on what each step created, applied after the actions ran."""
-
-    message_times: list[tuple[int, int, datetime]] = field(default_factory=list)
-    event_times: list[tuple[int, int, datetime]] = field(default_factory=list)
 
 
 def demo_email(local: str) -> str:
@@ -193,20 +190,34 @@ def _plan_status(rng: random.Random, age_days: float, turns: int) -> tuple[str, 
     return "on_hold", 2
 
 
+def _office_calendar() -> sla_clock.BusinessCalendar | None:
+    """The demo agents' office hours: the default business calendar (the SLA clock's)."""
+    row = BusinessCalendar.objects.filter(is_default=True).first()
+    calendar = row.to_clock() if row is not None else None
+    return calendar if calendar is not None and calendar.has_hours else None
+
+
 class DemoLoader:
     def __init__(self, rng: random.Random, cast: Cast, now: datetime) -> None:
         self.rng = rng
         self.cast = cast
         self.now = now
-        self.clock = Clock()
         self.created: list[Ticket] = []
+        self.office = _office_calendar()
 
     def _step(self, at: datetime, action: Callable[[], Any]) -> Any:
-        messages, events = _max_id(Message), _max_id(AuditEvent)
-        result = action()
-        self.clock.message_times.append((messages, _max_id(Message), at))
-        self.clock.event_times.append((events, _max_id(AuditEvent), at))
-        return result
+        """Run one action with the clock at the story's moment: everything it stamps (messages,
+        audit events, timers, due dates, facts) is dated as it happened."""
+        with time_machine.travel(at, tick=False):
+            return action()
+
+    def _at_work(self, at: datetime, latest: datetime) -> datetime:
+        """When an agent gets to a message that came in at `at`: then, in office hours, else soon
+        after the office opens (unless that is still ahead of the story's present)."""
+        if self.office is None or sla_clock.is_open(at, self.office):
+            return at
+        opening = sla_clock.next_opening(at, self.office) + timedelta(minutes=self.rng.randint(5, 55))
+        return opening if opening < latest else at
 
     def _pick_agent(self, team: str) -> User:
         options = self.cast.by_team.get(team) or self.cast.by_team["Support"]
@@ -239,6 +250,10 @@ class DemoLoader:
             span = max((times[-1] - created).total_seconds(), 1.0)
             room = max((latest - created).total_seconds(), 60.0)
             times = [created + (t - created) * (room / span) for t in times]
+        # Agents answer in their office hours; customers write whenever they like.
+        for i, (who, _) in enumerate(turns[1:], start=1):
+            at = max(times[i], times[i - 1] + timedelta(minutes=1))
+            times[i] = at if who == "customer" else self._at_work(at, latest)
         priority = PRIORITIES[conv.priority]
         tags = list(conv.tags)
         if customer.organization and customer.organization.tier == "enterprise":
@@ -258,6 +273,7 @@ class DemoLoader:
         ticket = self._step(times[0], lambda: actions.do_create_ticket(new, actor=agent if phone else None))
         first_reply_at = solved_at = None
         last_customer_at = times[0]
+        mistake: Mistake | None = None
         for n, ((who, text), at) in enumerate(zip(turns[1:], times[1:], strict=True), start=2):
             body = _fill(text, values)
             is_last = n == len(turns)
@@ -279,7 +295,10 @@ class DemoLoader:
                 reply = partial(
                     actions.do_reply, ticket, body, actor=author, status=wanted, confirm_open_work=True
                 )
-                self._step(at, reply)
+                sent = self._step(at, reply)
+                self._confirm_promises(sent, author, at)
+                if mistake is None and conv.subject in content.MISTAKES and "wrong" in body:
+                    mistake = self._log_mistake(ticket, conv, sent, author, at)
                 first_reply_at = first_reply_at or at
                 if wanted == Status.SOLVED:
                     solved_at = at
@@ -287,9 +306,24 @@ class DemoLoader:
         last = times[-1]
         if status in ("solved", "closed") and solved_at is None:
             # The conversation ended with the customer's thanks: the agent solves it an hour later.
-            last = min(last + timedelta(hours=1), latest)
+            last = self._at_work(min(last + timedelta(hours=1), latest), latest)
             self._step(last, lambda: actions.do_set_status(ticket, Status.SOLVED, actor=agent))
             solved_at = last
+        if solved_at is not None and self.rng.random() < 0.07:
+            reopened = self._reopen(ticket, customer, agent, values, solved_at, latest)
+            if reopened is not None:
+                last_customer_at, solved_at = reopened
+                last = solved_at
+        self._settle_promises(ticket, solved_at, latest)
+        escalation = open_escalation_for(ticket) if solved_at is not None else None
+        if escalation is not None and solved_at is not None:
+            # The lead followed the escalated ticket to its end: the queue holds only live ones.
+            outcome = "Stayed with the customer until it was solved."
+            self._step(solved_at, partial(do_resolve_escalation, escalation, outcome, actor=cast.lead))
+        if mistake is not None:
+            self._recover(mistake, values, done=played == len(conv.turns), at=last)
+        if solved_at is not None:
+            self._rate(ticket, conv, values, solved_at, latest)
         if status == "closed" and solved_at is not None:
             last = solved_at + timedelta(days=4)  # closed automatically four days after solving
             self._step(last, lambda: actions.do_set_status(ticket, Status.CLOSED, actor=None))
@@ -307,43 +341,134 @@ class DemoLoader:
         self.created.append(ticket)
         return ticket
 
-    def apply_clock(self) -> None:
-        for low, high, at in self.clock.message_times:
-            if high > low:
-                Message.objects.filter(id__gt=low, id__lte=high).update(created_at=at)
-                # The history's reply emails count as sent at the time of the reply.
-                OutboundEmail.objects.filter(ticket_message_id__gt=low, ticket_message_id__lte=high).update(
-                    state=OutboundState.SENT, sent_at=at, next_attempt_at=at, created_at=at, attempts=1
-                )
-        for low, high, at in self.clock.event_times:
-            if high > low:
-                AuditEvent.objects.filter(id__gt=low, id__lte=high).update(created_at=at)
-        self._date_promises()
+    def _reopen(
+        self,
+        ticket: Ticket,
+        customer: Customer,
+        agent: User,
+        values: dict[str, str],
+        solved_at: datetime,
+        latest: datetime,
+    ) -> tuple[datetime, datetime] | None:
+        """A few solved tickets come back: the customer writes that it is happening again (which
+        reopens the ticket) and the agent sorts it out and solves it again. Returns when the
+        customer wrote and when it was solved again, or None when the story has no room for it."""
+        back = solved_at + timedelta(hours=self.rng.uniform(2, 30))
+        fixed = self._at_work(back + timedelta(hours=self.rng.uniform(0.5, 4)), latest)
+        if fixed >= latest or fixed + timedelta(days=4) >= self.now:
+            return None
+        text = _fill(self.rng.choice(content.REOPENED), values)
+        self._step(back, partial(actions.do_add_customer_message, ticket, text, customer=customer))
+        answer = _fill(content.REOPENED_ANSWER, values)
+        reply = partial(
+            actions.do_reply, ticket, answer, actor=agent, status=Status.SOLVED, confirm_open_work=True
+        )
+        self._step(fixed, reply)
+        return back, fixed
 
-    def _date_promises(self) -> None:
-        """Promises in the history's replies were read "now": read them again from when the reply
-        was written, and count those on tickets solved since as kept, so a running worker does
-        not chase promises from weeks ago."""
-        by_message: dict[int, list[Commitment]] = {}
-        for promise in Commitment.objects.filter(message__isnull=False).order_by("id"):
-            assert promise.message_id is not None
-            by_message.setdefault(promise.message_id, []).append(promise)
-        messages = Message.objects.select_related("author", "ticket").in_bulk(list(by_message))
-        for message_id, promises in by_message.items():
-            message = messages[message_id]
-            tz = (message.author.timezone if message.author else "") or "UTC"
-            found = find_commitments(
-                message.body_text,
-                sent_at=message.created_at,
-                tz=tz,
-                calendar=promise_calendar(message.ticket),
-            )
-            for promise, again in zip(promises, found, strict=False):
-                changes: dict[str, Any] = {"created_at": message.created_at, "due_at": again.due}
-                if message.ticket.status in (Status.SOLVED, Status.CLOSED):
-                    kept_at = message.ticket.solved_at or message.created_at
-                    changes.update(state=CommitmentState.DONE, done_at=min(kept_at, again.due or kept_at))
-                Commitment.objects.filter(pk=promise.pk).update(**changes)
+    def _confirm_promises(self, reply: Message, author: User, at: datetime) -> None:
+        """Most agents confirm the promises found in their reply when they send it."""
+        for promise in Commitment.objects.filter(message=reply, state=CommitmentState.PROPOSED):
+            if self.rng.random() < 0.9:
+                self._step(at, partial(recovery.do_update_commitment, promise, actor=author, confirm=True))
+
+    def _settle_promises(self, ticket: Ticket, solved_at: datetime | None, latest: datetime) -> None:
+        """Promises are mostly kept before they are due. Some slip: the scan finds them missed (an
+        escalation for the lead), and they are kept late when the ticket is solved, or still owed
+        on a ticket that is open today."""
+        live = (CommitmentState.PROPOSED, CommitmentState.OPEN)
+        for promise in Commitment.objects.filter(ticket=ticket, state__in=live).order_by("id"):
+            due = promise.due_at
+            end = solved_at or latest
+            slips = due is not None and due < end and self.rng.random() < 0.3
+            if due is not None and due <= latest and (slips or solved_at is None and due < end):
+                if slips or self.rng.random() < 0.5:
+                    self._step(due, partial(recovery.fire_commitment, promise.pk))
+                    promise.refresh_from_db()
+                    if solved_at is None:
+                        continue  # still to keep: the lead's escalation is open
+                    keep_at = solved_at
+                else:
+                    keep_at = max(promise.created_at + timedelta(minutes=10), due - timedelta(minutes=30))
+            elif solved_at is None:
+                continue  # not due yet on an open ticket
+            elif due is not None and due < solved_at:
+                keep_at = max(promise.created_at + timedelta(minutes=10), due - timedelta(minutes=30))
+            else:
+                keep_at = solved_at
+            self._step(keep_at, partial(recovery.do_complete_commitment, promise, actor=promise.owner))
+
+    def _log_mistake(
+        self, ticket: Ticket, conv: content.Conversation, reply: Message, agent: User, at: datetime
+    ) -> Mistake:
+        """The agent who admitted a mistake in their reply logs it and starts the recovery plan:
+        admitted and apologized in that reply, fixed, and a check-in promised."""
+        category, what, impact, why = content.MISTAKES[conv.subject]
+        logged_at = at + timedelta(minutes=3)
+        mistake: Mistake = self._step(
+            logged_at,
+            partial(
+                recovery.do_log_mistake,
+                ticket,
+                actor=agent,
+                category=category,
+                what_happened=what,
+                impact=impact,
+                why_it_made_sense=why,
+            ),
+        )
+        steps = {step.kind: step for step in mistake.steps.all()}
+        for kind in (StepKind.ADMIT, StepKind.APOLOGIZE):
+            self._step(logged_at, partial(recovery.do_complete_step, steps[kind], actor=agent, message=reply))
+        self._step(
+            logged_at, partial(recovery.do_complete_step, steps[StepKind.FIX], actor=agent, note="Put right")
+        )
+        return mistake
+
+    def _recover(self, mistake: Mistake, values: dict[str, str], *, done: bool, at: datetime) -> None:
+        """Most plans are walked to the end (make good, follow up) and the customer stays; a plan
+        whose conversation is still going has its last steps open."""
+        if not done or self.rng.random() < 0.25:
+            return
+        agent = mistake.logged_by
+        assert agent is not None
+        gesture = GestureKind.REFUND if mistake.category == "billing_error" else GestureKind.CREDIT
+        amount = values["amount"].lstrip("€")
+        self._step(at, partial(recovery.do_record_gesture, mistake, actor=agent, kind=gesture, amount=amount))
+        follow_up = self._step(
+            at, partial(recovery.do_schedule_follow_up, mistake, actor=agent, due_at=at + timedelta(days=2))
+        )
+        checked = self._at_work(at + timedelta(days=1), self.now)
+        if checked < self.now:
+            self._step(checked, partial(recovery.do_complete_commitment, follow_up, actor=agent))
+            if self.rng.random() < 0.8:
+                self._step(checked, partial(recovery.do_record_outcome, mistake, Outcome.STAYED, actor=agent))
+
+    def _rate(
+        self,
+        ticket: Ticket,
+        conv: content.Conversation,
+        values: dict[str, str],
+        solved_at: datetime,
+        latest: datetime,
+    ) -> None:
+        """About a third of customers answer the survey sent on solve; some write a comment."""
+        survey = CsatSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).first()
+        rated_at = solved_at + timedelta(hours=self.rng.uniform(0.2, 20))
+        if survey is None or rated_at >= latest or self.rng.random() >= 0.35:
+            return
+        good = self.rng.random() < (0.55 if conv.mood == "angry" else 0.85)
+        comments = content.GOOD_COMMENTS if good else content.BAD_COMMENTS
+        comment = _fill(self.rng.choice(comments), values) if self.rng.random() < 0.5 else ""
+        self._step(rated_at, partial(do_rate, survey, "good" if good else "bad", comment))
+
+
+def _history_emails_sent(before: int) -> None:
+    """The history's emails (replies, surveys, notices) count as sent when they were written, so
+    the worker does not send weeks-old mail when the demo starts."""
+    OutboundEmail.objects.filter(id__gt=before, state=OutboundState.QUEUED).update(
+        state=OutboundState.SENT, sent_at=F("created_at"), next_attempt_at=F("created_at"), attempts=1
+    )
 
 
 def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
@@ -352,6 +477,11 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
     with _history_mode():
         with transaction.atomic():
             cast = make_cast(rng)
+        emails_before = _max_id(OutboundEmail)
+        # Office hours and SLA policies exist from the start of the history, so each ticket's
+        # timers run (and are met or breached) on the story's clock.
+        with time_machine.travel(now - timedelta(days=HISTORY_DAYS + 1), tick=False), transaction.atomic():
+            load_sla_demo(admin=cast.agents["admin"])
         # Older tickets first, so numbers grow with time; more tickets in recent weeks.
         ages = sorted(
             (HISTORY_DAYS * rng.random() ** 1.4 + rng.random() / 3 for _ in range(tickets)), reverse=True
@@ -368,7 +498,7 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
             with transaction.atomic():
                 loader.ticket(conv, customer, created)
         with transaction.atomic():
-            loader.apply_clock()
+            _history_emails_sent(emails_before)
             _link_and_merge(loader.created, cast)
         with transaction.atomic():
             load_demo_policies(
@@ -380,7 +510,8 @@ def load_demo(*, tickets: int = 300, seed: int = 7) -> Cast:
         align_with_history()
         with transaction.atomic():
             load_automation_demo(admin=cast.agents["admin"], lead=cast.lead)
-    # The history's reporting facts were written at load time; write them again dated as the history.
+    # The facts were written as the history happened; the backfill adds the past days' rollups
+    # and proves the point: rebuilt from the rows, they are the same facts.
     backfill(rebuild=True)
     return cast
 

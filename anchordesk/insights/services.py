@@ -20,13 +20,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.collab.choices import EscalationState
+from anchordesk.collab.models import Escalation
 from anchordesk.insights import charts
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import DailyRollup, ReportingEvent, RolledDay, TrainingAssignment
 from anchordesk.insights.rollups import PER_AGENT, PER_TEAM
 from anchordesk.recovery.choices import MistakeCategory
+from anchordesk.sla.choices import TimerKind
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
+from anchordesk.wellbeing.models import Exposure, KindWord
 
 MAX_DAYS = 366
 
@@ -66,6 +70,7 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    empty: str = "Nothing in this period."
 
 
 @dataclass
@@ -129,13 +134,17 @@ def percentile(values: Sequence[float], share: float) -> float | None:
 
 
 def fmt_minutes(value: float | None) -> str:
+    """A duration as people say it: "44 min", "3 h 37 min", "2 d 5 h" (whole minutes, no decimals)."""
     if value is None:
         return "–"
-    if value < 60:
-        return f"{value:.0f} min"
-    if value < 48 * 60:
-        return f"{value / 60:.1f} h"
-    return f"{value / 1440:.1f} d"
+    total = round(value)
+    if total < 60:
+        return f"{total} min"
+    hours, mins = divmod(total, 60)
+    if hours < 48:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
 
 
 def fmt_share(part: int, whole: int) -> str:
@@ -389,19 +398,19 @@ def get_overview_dashboard(f: Filters) -> Dashboard:
         Table(
             "times",
             f"Response and resolution times ({hours})",
-            ["measure", "count", "median minutes", "p90 minutes"],
+            ["measure", "count", "median", "p90"],
             [
                 [
-                    "first response",
+                    "First response",
                     len(first),
-                    _round(percentile(first, 0.5)),
-                    _round(percentile(first, 0.9)),
+                    fmt_minutes(percentile(first, 0.5)),
+                    fmt_minutes(percentile(first, 0.9)),
                 ],
                 [
-                    "resolution",
+                    "Resolution",
                     len(resolution),
-                    _round(percentile(resolution, 0.5)),
-                    _round(percentile(resolution, 0.9)),
+                    fmt_minutes(percentile(resolution, 0.5)),
+                    fmt_minutes(percentile(resolution, 0.9)),
                 ],
             ],
         )
@@ -412,8 +421,8 @@ def get_overview_dashboard(f: Filters) -> Dashboard:
             "SLA attainment by target",
             ["target", "met", "breached", "attainment %"],
             [
-                [r["detail"] or "-", r["met"], r["n"] - r["met"], share(r["met"], r["n"])]
-                for r in sorted(sla_rows, key=lambda r: r["detail"])
+                [target_label(r["detail"]), r["met"], r["n"] - r["met"], share(r["met"], r["n"])]
+                for r in sorted(sla_rows, key=lambda r: _TARGET_ORDER.get(r["detail"], len(_TARGET_ORDER)))
             ],
         )
     )
@@ -421,8 +430,16 @@ def get_overview_dashboard(f: Filters) -> Dashboard:
     return d
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+_TARGET_ORDER = {kind: i for i, kind in enumerate(TimerKind.values)}
+
+
+def target_label(kind: str) -> str:
+    """An SLA target as the settings page names it ("First response"), never the stored value."""
+    return (
+        str(TimerKind(kind).label)
+        if kind in TimerKind.values
+        else (kind.replace("_", " ").capitalize() or "–")
+    )
 
 
 def _team_names() -> dict[int | None, str]:
@@ -454,8 +471,8 @@ def _by_team(counts: _Counts, first_rows: Sequence[tuple[int | None, float | Non
                 names.get(t, f"team {t}"),
                 keyed.get((t, FactKind.CREATED), 0),
                 res,
-                _round(percentile(first[t], 0.5)),
-                _round(percentile(first[t], 0.9)),
+                fmt_minutes(percentile(first[t], 0.5)),
+                fmt_minutes(percentile(first[t], 0.9)),
                 share(flags.get((t, FactKind.SLA), 0), keyed.get((t, FactKind.SLA), 0)),
                 share(flags.get((t, FactKind.RESOLVED), 0), res),
                 share(keyed.get((t, FactKind.REOPENED), 0), res),
@@ -469,8 +486,8 @@ def _by_team(counts: _Counts, first_rows: Sequence[tuple[int | None, float | Non
             "team",
             "created",
             "resolved",
-            "first response median min",
-            "first response p90 min",
+            "first response, median",
+            "first response, p90",
             "SLA %",
             "FCR %",
             "reopen %",
@@ -496,9 +513,12 @@ def get_temperature_dashboard(f: Filters) -> Dashboard:
     d.stats = [
         Stat("Hot tickets", f"{hot_tickets:,}", f"{fmt_share(hot_tickets, n_created)} of tickets created"),
         Stat(
-            "Escalations",
+            "Escalations opened",
             f"{sum(escalations.values()):,}",
-            "customers who asked for a manager, or agents who escalated",
+            "in this period: a customer asked for a manager, a promise was missed, or an agent escalated",
+        ),
+        Stat(
+            "Escalations open now", f"{escalations_open_now(f):,}", "in the escalation queue, opened any time"
         ),
         Stat(
             "Cooled after a reply",
@@ -554,6 +574,27 @@ def get_temperature_dashboard(f: Filters) -> Dashboard:
     return d
 
 
+def _on_tickets(qs: QuerySet[Any], f: Filters, *, by_agent: str) -> QuerySet[Any]:
+    """Rows about tickets narrowed by the filters: team, channel and tag are the ticket's; the
+    agent is the row's own (`by_agent`), or the ticket's assignee."""
+    if f.team_id is not None:
+        qs = qs.filter(ticket__team_id=f.team_id)
+    if f.agent_id is not None:
+        qs = qs.filter(**{by_agent: f.agent_id})
+    if f.channel:
+        qs = qs.filter(ticket__channel=f.channel)
+    if f.tag_id is not None:
+        qs = qs.filter(ticket__tags=f.tag_id)
+    return qs
+
+
+def escalations_open_now(f: Filters) -> int:
+    """Escalations not yet resolved (open or taken): what the escalation queue lists, whenever
+    they were opened, for the filtered tickets."""
+    qs = Escalation.objects.exclude(state=EscalationState.RESOLVED)
+    return _on_tickets(qs, f, by_agent="ticket__assignee_id").count()
+
+
 def _agent_names() -> dict[int | None, str]:
     names: dict[int | None, str] = {
         pk: (f"{first} {last}".strip() or username)
@@ -564,33 +605,32 @@ def _agent_names() -> dict[int | None, str]:
 
 
 def _exposure_and_kind_words(f: Filters) -> Table:
-    """Agent exposure and kind words, from reporting events only.
+    """Agent exposure and kind words over the period, counted as the wellbeing pages count them.
 
-    WELLBEING HOOK: the wellbeing app owns exposure per shift, breaks and the kind-words
-    view. This table is the leads' overview over the period, read from the ABUSE and CSAT
-    facts; it is listed by name, never ranked, so it cannot become a leaderboard of who
-    suffered most.
+    Exposure is every abusive or hostile customer message an agent received (wellbeing's
+    Exposure, on the agent's own day); kind words are compliments that reached them, thanks in a
+    customer's message or a good rating with a comment (wellbeing's KindWord). Reading the same
+    rows keeps this table and the Exposure and Kind words pages in agreement. Listed by name,
+    never ranked, so it cannot become a leaderboard of who suffered most.
     """
-    rows = (
-        facts(f, FactKind.ABUSE, FactKind.CSAT)
-        .order_by()
-        .values("agent_id", "kind")
-        .annotate(n=Count("id"), kind_words=Count("id", filter=Q(flag=True, detail="comment")))
+    exposure = _on_tickets(Exposure.objects.filter(day__range=(f.start, f.end)), f, by_agent="agent_id")
+    words = _on_tickets(
+        KindWord.objects.filter(created_at__date__range=(f.start, f.end)), f, by_agent="agent_id"
     )
-    abuse: dict[int | None, int] = defaultdict(int)
-    kind_words: dict[int | None, int] = defaultdict(int)
-    for row in rows:
-        if row["kind"] == FactKind.ABUSE:
-            abuse[row["agent_id"]] += row["n"]
-        else:
-            kind_words[row["agent_id"]] += row["kind_words"]
+    abuse: dict[int | None, int] = dict(
+        exposure.order_by().values("agent_id").annotate(n=Count("id")).values_list("agent_id", "n")
+    )
+    kind_words: dict[int | None, int] = dict(
+        words.order_by().values("agent_id").annotate(n=Count("id")).values_list("agent_id", "n")
+    )
     names = _agent_names()
-    agents = sorted(set(abuse) | {a for a, n in kind_words.items() if n}, key=lambda a: names.get(a, ""))
+    agents = sorted(set(abuse) | set(kind_words), key=lambda a: names.get(a, ""))
     return Table(
         "exposure",
         "Agent exposure and kind words",
-        ["agent", "abusive messages received", "kind words (good rating with a comment)"],
+        ["agent", "abusive or hostile messages received", "kind words received"],
         [[names.get(a, f"agent {a}"), abuse.get(a, 0), kind_words.get(a, 0)] for a in agents],
+        empty="No agent received an abusive or hostile message or kind words in this period.",
     )
 
 
@@ -742,7 +782,7 @@ def get_mistakes_dashboard(f: Filters) -> Dashboard:
                 labels_cat.get(c, c),
                 len(ids),
                 sum(1 for i in ids if i in recovered),
-                _round(percentile([m for m in mins if m is not None], 0.5)),
+                fmt_minutes(percentile([m for m in mins if m is not None], 0.5)),
                 share(sum(1 for i in ids if i in stayed), len(ids)),
             ]
         )
@@ -750,7 +790,7 @@ def get_mistakes_dashboard(f: Filters) -> Dashboard:
         Table(
             "by-category",
             "By category",
-            ["category", "logged", "recovered", "median minutes to recovery", "recovery rate %"],
+            ["category", "logged", "recovered", "time to recovery, median", "recovery rate %"],
             table_rows,
         )
     )

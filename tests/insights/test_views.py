@@ -38,6 +38,19 @@ def test_overview_shows_the_weeks_numbers(people, desk, client):
     assert "Tickets created" in page and ">5<" in page and "80%" in page
 
 
+def test_overview_names_sla_targets_and_gives_durations_in_hours_and_minutes(people, desk, client):
+    client.force_login(people.lead)
+    page = client.get("/insights/overview/?range=30").content.decode()
+    assert "1 h 28 min" in page  # the first responses' p90, not "1.5 h" nor "88.0"
+    assert "first_response" not in page and "88.0" not in page
+
+
+def test_an_empty_exposure_table_says_what_it_did_not_find(people, client):
+    client.force_login(people.lead)
+    page = client.get("/insights/temperature/?range=30").content.decode()
+    assert "No agent received an abusive or hostile message or kind words in this period." in page
+
+
 @pytest.mark.parametrize("who", ["agent", "collaborator"])
 def test_agents_and_collaborators_cannot_see_dashboards_or_the_review(people, desk, client, who):
     client.force_login(getattr(people, who))
