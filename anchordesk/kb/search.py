@@ -28,11 +28,19 @@ from anchordesk.kb.queries import Reader, articles_visible_to
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 CANDIDATES = 60
-SUGGEST_THRESHOLD = 0.5
+SUGGEST_THRESHOLD = 0.45
 # Words too common to say what a question is about (the languages the help center offers).
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "for", "from", "get", "got", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "please", "so", "that", "the", "their", "them", "there", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "hi", "hello", "thanks", "help", "le", "la", "les", "un", "une", "des", "et", "est", "pour", "pas", "que", "qui", "dans", "je", "mon", "ma", "mes", "ne", "du", "de", "au", "der", "die", "das", "und", "ist", "nicht", "ich", "mein", "ein", "eine", "zu", "mit", "von", "den", "el", "los", "las", "y", "es", "no", "que", "por", "para", "mi", "una", "con", "del", "en", "o", "os", "as", "e", "um", "uma", "para", "com", "não", "meu"]
-)
+_STOPWORD_TEXT = """
+    a an and are as at be but by can could do does for from get got has have how i if in is it its
+    me my no not of on or our please so that the their them there this to was we what when where which
+    who why will with would you your hi hello thanks thank help want need know like just back also any
+    some about am been did im dont cant still make tell see way here one all very much should
+    le la les un une des et est pour pas que qui dans je mon ma mes ne du de au
+    der die das und ist nicht ich mein ein eine zu mit von den
+    el los las y es no que por para mi una con del en
+    o os as e um uma para com não meu
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 SQLITE_SETUP = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS kb_article_fts USING fts5(
