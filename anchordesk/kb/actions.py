@@ -24,6 +24,8 @@ from anchordesk.kb.rendering import normalize_tags, plain_text, render_markdown
 
 MAX_BODY_CHARS = 100_000
 MAX_COMMENT_CHARS = 2_000
+# Words the help center's own addresses use after the language (/portal/help/en/search...).
+RESERVED_CATEGORY_SLUGS = frozenset({"articles", "search", "suggest"})
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ def do_save_category(
     slug = slugify(slug or name)[:80]
     if not name or not slug:
         raise ValidationError({"name": "Give the category a name."})
+    if slug in RESERVED_CATEGORY_SLUGS:
+        raise ValidationError({"slug": "This address is taken by the help center itself."})
     clash = Category.objects.filter(slug=slug)
     if category is not None:
         clash = clash.exclude(pk=category.pk)
