@@ -86,12 +86,26 @@ class Hit:
     score: float
 
 
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough for prefix matching to find "refund" from "refunds" or "refunded"."""
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 def terms(query: str, *, drop_stopwords: bool) -> list[str]:
+    """The query's words as stems, each matched as a prefix; FTS syntax never survives this."""
     words: list[str] = []
     for word in _WORD.findall(query.lower()):
-        if (drop_stopwords and word in STOPWORDS) or word in words:
+        if drop_stopwords and word in STOPWORDS:
             continue
-        words.append(word[:40])
+        word = stem(word[:40])
+        if word not in words:
+            words.append(word)
     return words[:MAX_TERMS]
 
 
