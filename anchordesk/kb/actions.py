@@ -7,7 +7,8 @@ keeps a Revision; a new revision of a source article marks its translations outd
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -178,7 +179,7 @@ def do_save_section(*, actor: User, category: Category, name: str, slug: str = "
 @transaction.atomic
 def do_create_article(data: ArticleData, *, actor: User) -> Article:
     access_ticket_work(actor, status=403)
-    article = Article(author=actor, **_clean(data))  # type: ignore[arg-type]
+    article = Article(author=actor, **_clean(data))
     _render(article)
     article.save()
     _keep_revision(article, actor=actor, note="created")
@@ -287,19 +288,19 @@ def do_restore_revision(article: Article, revision: Revision, *, actor: User) ->
     return article
 
 
-def article_data(article: Article, **changes: object) -> ArticleData:
-    values: dict[str, object] = {
-        "title": article.title,
-        "body_md": article.body_md,
-        "section_id": article.section_id,
-        "slug": article.slug,
-        "tags": article.tags,
-        "visibility": article.visibility,
-        "organization_id": article.organization_id,
-        "language": article.language,
-    }
-    values.update(changes)
-    return ArticleData(**values)  # type: ignore[arg-type]
+def article_data(article: Article, **changes: Any) -> ArticleData:
+    """What the article holds now, with `changes` (ArticleData's field names) applied."""
+    current = ArticleData(
+        title=article.title,
+        body_md=article.body_md,
+        section_id=article.section_id,
+        slug=article.slug,
+        tags=article.tags,
+        visibility=article.visibility,
+        organization_id=article.organization_id,
+        language=article.language,
+    )
+    return replace(current, **changes)
 
 
 @transaction.atomic
@@ -313,7 +314,7 @@ def do_create_translation(source: Article, *, language: str, actor: User) -> Art
     if source.translations.filter(language=language).exists():
         raise ValidationError({"language": "This article already has a translation in that language."})
     data = article_data(source, language=language)
-    translation = Article(author=actor, source=source, **_clean(data))  # type: ignore[arg-type]
+    translation = Article(author=actor, source=source, **_clean(data))
     _render(translation)
     translation.save()
     _keep_revision(translation, actor=actor, note=f"translated from {source.language}")
