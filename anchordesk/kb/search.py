@@ -119,10 +119,14 @@ def _candidates(
     visible_sql, visible_params = visible.values("id").query.sql_with_params()
     if connection.vendor == "sqlite":
         match = (" AND " if match_all else " OR ").join(f'"{w}"*' for w in words)
+        # The matches are materialized first: a rowid IN (...) constraint on the FTS table itself
+        # would run the full-text query once per visible article.
         sql = f"""
-            SELECT rowid, bm25(kb_article_fts, 5.0, 3.0, 1.0) FROM kb_article_fts
-            WHERE kb_article_fts MATCH %s AND rowid IN ({visible_sql})
-            ORDER BY bm25(kb_article_fts, 5.0, 3.0, 1.0) LIMIT %s
+            WITH hits AS MATERIALIZED (
+                SELECT rowid AS id, bm25(kb_article_fts, 5.0, 3.0, 1.0) AS rank
+                FROM kb_article_fts WHERE kb_article_fts MATCH %s
+            )
+            SELECT id, rank FROM hits WHERE id IN ({visible_sql}) ORDER BY rank LIMIT %s
         """
         params = [match, *visible_params, CANDIDATES]
     else:

@@ -179,3 +179,14 @@ def test_category_management(kb: Kb) -> None:
     assert author.post("/kb/categories", {"name": "Shipping"}).status_code == 302
     assert author.post("/kb/categories", {"name": "Search"}).status_code == 400  # a reserved address
     assert "Shipping" in author.get("/kb/categories").content.decode()
+
+
+def test_the_new_ticket_form_asks_for_suggestions_and_gets_nothing_below_the_threshold(kb: Kb) -> None:
+    kb.write("How to get a refund", "Ask for a refund within 30 days.", tags="refund money")
+    client = portal_client(kb.carol)
+    form = client.get("/portal/tickets/new").content.decode()
+    assert 'hx-get="/portal/help/suggest"' in form
+    found = client.get("/portal/help/suggest", {"subject": "Money back", "message": "I want a refund"})
+    assert "How to get a refund" in found.content.decode()
+    nothing = client.get("/portal/help/suggest", {"subject": "Printer", "message": "It is on fire"})
+    assert "data-kb-suggestions" not in nothing.content.decode()
