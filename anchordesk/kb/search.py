@@ -15,6 +15,7 @@ SUGGEST_THRESHOLD: nothing rather than noise.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -147,8 +148,13 @@ def _candidates(
 
 
 def _covered(words: list[str], text: str) -> float:
-    tokens = set(_WORD.findall(text.lower()))
-    found = sum(1 for w in words if w in tokens or (len(w) >= 3 and any(t.startswith(w) for t in tokens)))
+    """The share of the words found in the text, each as a word or (3+ letters) a word's prefix."""
+    tokens = sorted(set(_WORD.findall(text.lower())))
+    found = 0
+    for word in words:
+        i = bisect_left(tokens, word)
+        if i < len(tokens) and (tokens[i] == word or (len(word) >= 3 and tokens[i].startswith(word))):
+            found += 1
     return found / len(words)
 
 
