@@ -15,8 +15,8 @@ SUGGEST_THRESHOLD: nothing rather than noise.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
