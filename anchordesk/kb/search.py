@@ -29,6 +29,7 @@ from anchordesk.kb.queries import Reader, articles_visible_to
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 CANDIDATES = 60
+SUGGEST_MAX_TERMS = 8
 SUGGEST_THRESHOLD = 0.45
 # Words too common to say what a question is about (the languages the help center offers).
 _STOPWORD_TEXT = """
@@ -174,9 +175,21 @@ def freshness(at: datetime, now: datetime) -> float:
 
 
 def _rank(
-    query: str, *, reader: Reader, language: str | None, limit: int, match_all: bool, drop_stopwords: bool
+    query: str,
+    *,
+    reader: Reader,
+    language: str | None,
+    limit: int,
+    match_all: bool,
+    drop_stopwords: bool,
+    max_terms: int = MAX_TERMS,
 ) -> list[Hit]:
     words = terms(query, drop_stopwords=drop_stopwords)
+    if len(words) > max_terms:
+        # A long question: keep its longest words, which say most about what it is about and
+        # match fewer articles, so the engine ranks fewer candidates.
+        keep = set(sorted(words, key=len, reverse=True)[:max_terms])
+        words = [w for w in words if w in keep]
     if not words:
         return []
     relevance = _candidates(words, match_all=match_all, reader=reader, language=language)
@@ -209,7 +222,15 @@ def suggest_articles(
     threshold: float = SUGGEST_THRESHOLD,
 ) -> list[Hit]:
     """Articles that may answer a question written in the customer's own words; none below the threshold."""
-    hits = _rank(text, reader=reader, language=language, limit=limit, match_all=False, drop_stopwords=True)
+    hits = _rank(
+        text,
+        reader=reader,
+        language=language,
+        limit=limit,
+        match_all=False,
+        drop_stopwords=True,
+        max_terms=SUGGEST_MAX_TERMS,
+    )
     return [hit for hit in hits if hit.score >= threshold]
 
 
