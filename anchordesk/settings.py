@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "anchordesk.insights",
     "anchordesk.sso",
     "anchordesk.people",
+    "anchordesk.kb",  # the knowledge base and help center (docs/knowledge-base.md)
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("settings/", include("anchordesk.admincenter.urls")),  # the settings hub, settings-home
     path("api/v1/", include("anchordesk.api.urls")),
+    path("portal/help/", include("anchordesk.kb.urls_public")),  # the public help center
     path("portal/", include("anchordesk.portal.urls")),
+    path("kb/", include("anchordesk.kb.urls")),  # the agents' knowledge base
     path("mail/", include("anchordesk.mail.urls")),
     path("csat/", include("anchordesk.automation.urls")),
     path("sla/", include("anchordesk.sla.urls")),

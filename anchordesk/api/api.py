@@ -11,6 +11,7 @@ from anchordesk.api import (
     handoffs,
     insights,
     invitations,
+    kb,
     messages,
     offboarding,
     people,
@@ -55,3 +56,4 @@ api.add_router("", insights.router)
 api.add_router("", automation.router)
 api.add_router("", invitations.router)
 api.add_router("", offboarding.router)
+api.add_router("", kb.router)

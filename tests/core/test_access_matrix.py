@@ -67,6 +67,7 @@ def _seed() -> Desk:
     from anchordesk.insights.models import TrainingAssignment
     from anchordesk.integrations.actions import do_create_webhook
     from anchordesk.integrations.models import WebhookDelivery
+    from anchordesk.kb import actions as kb_actions
     from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
     from anchordesk.people.actions import do_start_absence
     from anchordesk.people.models import Absence
@@ -173,7 +174,21 @@ def _seed() -> Desk:
     do_start_absence(away, actor=lead, ends_at=timezone.now() + timedelta(days=3))
     absence = Absence.objects.get(agent=away)
 
+    kb_category = kb_actions.do_save_category(actor=agent, name="Billing")
+    kb_section = kb_actions.do_save_section(actor=agent, category=kb_category, name="Refunds")
+    kb_article = kb_actions.do_create_article(
+        kb_actions.ArticleData(title="Refunds", body_md="Within 30 days.", section_id=kb_section.pk),
+        actor=agent,
+    )
+    kb_actions.do_publish_article(kb_article, actor=lead)
+
     ids: dict[str, int | str] = {
+        "article_id": kb_article.pk,
+        "revision_id": kb_article.revisions.get().pk,
+        "lang": "en",
+        "slug": kb_article.slug,
+        "category_slug": kb_category.slug,
+        "section_slug": kb_section.slug,
         "ticket_id": ticket.pk,
         "other_id": other.pk,
         "attachment_id": attachment.pk,
@@ -347,6 +362,15 @@ scim-users                       token
 scim-user                        token
 sso-login                        token
 sso-callback                     token
+help:root                        public         # the help center: anyone reads what is public
+help:sitemap                     public
+help:suggest                     public
+help:home                        public
+help:search                      public
+help:article                     public
+help:feedback                    public
+help:category                    public
+help:section                     public
 portal:tickets                   portal
 portal:new-ticket                portal
 portal:ticket                    portal
@@ -492,6 +516,17 @@ ticket-link                      agent         404
 ticket-presence                  agent         404
 ticket-presence-leave            agent         404
 attachment                       agent         404
+kb-home                          agent         403
+kb-new                           agent         403
+kb-categories                    agent         403
+kb-article                       agent         404
+kb-edit                          agent         404
+kb-submit                        agent         404
+kb-review                        lead          404 agent:403
+kb-unpublish                     lead          404 agent:403
+kb-translate                     agent         404
+kb-revisions                     agent         404
+kb-restore                       agent         404
 
 api:tickets_list_tickets         collaborator   # a collaborator sees their handoffs' tickets
 api:tickets_get_ticket           agent         404
@@ -549,6 +584,11 @@ api:invitations_revoke_invitation admin        403
 api:offboarding_preview          lead          403
 api:offboarding_reactivate       lead          403
 api:offboarding_end_absence      lead          403
+api:kb_list_articles             public         # everyone reads; visitors and customers public articles only
+api:kb_get_article               public
+api:kb_search                    public
+api:kb_suggest                   public
+api:kb_list_revisions            agent         403
 """
 
 STAFF_RANK = {"collaborator": 0, "agent": 1, "lead": 2, "admin": 3}

@@ -1,0 +1,45 @@
+"""Markdown to safe HTML, and to plain text for the search index. Pure: no Django."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+# CommonMark plus tables and strikethrough; raw HTML in the source is escaped, not passed through,
+# and nh3 cleans what the renderer made anyway (links, images), so no script ever reaches a page.
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead",
+    "tr", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def render_markdown(source: str) -> str:
+    return nh3.clean(
+        _MD.render(source),
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def plain_text(safe_html: str) -> str:
+    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", safe_html))).strip()
+
+
+def normalize_tags(raw: str | list[str]) -> str:
+    words = raw if isinstance(raw, list) else re.split(r"[,\s]+", raw)
+    seen: list[str] = []
+    for word in words:
+        tag = re.sub(r"[^\w-]", "", word.lower())[:40]
+        if tag and tag not in seen:
+            seen.append(tag)
+    return " ".join(seen[:20])
