@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from anchordesk import business_clock as sla_clock
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
 from anchordesk.accounts.choices import Role, TeamKind
 from anchordesk.accounts.models import Customer, Organization, Team, User
@@ -39,7 +40,6 @@ from anchordesk.policies.demo import load_demo_policies
 from anchordesk.recovery import actions as recovery
 from anchordesk.recovery.choices import CommitmentState, GestureKind, Outcome, StepKind
 from anchordesk.recovery.models import Commitment, Mistake
-from anchordesk.sla import clock as sla_clock
 from anchordesk.sla.models import BusinessCalendar
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, Priority, Status
