@@ -3,10 +3,18 @@ registered by CollabConfig.ready()."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from anchordesk.accounts.models import User
 from anchordesk.collab import actions, timeline
 from anchordesk.collab.queries import open_handoffs
+from anchordesk.collab.views import ticket_panel_context
 from anchordesk.core.events import subscribe
-from anchordesk.core.registry import register_solve_blocker, register_timeline_describer
+from anchordesk.core.registry import (
+    register_solve_blocker,
+    register_ticket_panel,
+    register_timeline_describer,
+)
 from anchordesk.tickets.models import Ticket
 
 
@@ -14,8 +22,14 @@ def register() -> None:
     subscribe(actions.on_ticket_event)
     register_solve_blocker(handoffs_still_open)
     register_timeline_describer(timeline.describe_event)
+    register_ticket_panel(collab_panel)
 
 
 def handoffs_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: handoffs still waiting on another team."""
     return [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
+
+
+def collab_panel(ticket: Ticket, user: User) -> dict[str, Any]:
+    """The ticket page's escalation and handoffs, rendered with the page (no request of its own)."""
+    return ticket_panel_context(ticket)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from anchordesk.accounts.models import Team, User
+from anchordesk.accounts.models import Customer, Team, User
+from anchordesk.recovery.models import MessageSignal
 from anchordesk.wellbeing.actions import agent_day, hostile_run
-from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind
-from anchordesk.wellbeing.models import Break, Exposure, KindWord, RestrictedMessage
+from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind, Standing
+from anchordesk.wellbeing.models import Break, CustomerStanding, Exposure, KindWord, RestrictedMessage
 
 WEEKS = 8
 
@@ -148,6 +149,22 @@ def abusive_ticket(ticket_id: int) -> bool:
         MessageSignal.objects.filter(ticket_id=ticket_id).filter(AIMED_AT_STAFF).select_related("message")
     )
     return any(exposure_of(signal) is not None for signal in candidates[:50])
+
+
+def standing_and_past_abuse(customer: Customer) -> tuple[CustomerStanding, bool]:
+    """The customer's standing (OK when never set) and whether any of their messages was abusive,
+    in one statement, for the hard-conversation panel."""
+    abusive = MessageSignal.objects.filter(ticket__customer_id=OuterRef("pk"), abusive=True)
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(was_abusive=Exists(abusive))
+        .select_related("standing")
+        .first()
+    )
+    standing = getattr(row, "standing", None) if row is not None else None
+    if standing is None:
+        standing = CustomerStanding(customer=customer, state=Standing.OK)
+    return standing, bool(row is not None and row.was_abusive)
 
 
 def customer_was_abusive(customer_id: int) -> bool:
