@@ -180,7 +180,11 @@ def _page_with_panels(client: Client, ticket: Ticket, *, check: bool) -> dict[st
     counts["ticket_page"] = measured.count
     # The layout's own load (the wellbeing banner, on every page: the inbox's count leaves it out
     # too) is not the ticket's; the ticket's panels are addressed under its number.
-    own = [u for u in LOADED_WITH_THE_PAGE.findall(response.content.decode()) if f"tickets/{ticket.pk}/" in u]
+    own = [
+        u
+        for u in LOADED_WITH_THE_PAGE.findall(response.content.decode())
+        if f"tickets/{ticket.pk}/" in u.split("?")[0]
+    ]
     for url in own:
         with count_queries(url) as measured:
             panel = client.get(url, HTTP_HX_REQUEST="true")
