@@ -121,16 +121,18 @@ def score_messages(message_ids: list[int]) -> int:
     scored = 0
     for message_id in message_ids:
         with transaction.atomic():
-            # One statement finds the message and checks it has no signal yet.
+            # One statement finds the message, checks it has no signal yet, and reads and locks
+            # its ticket (the lock is on the ticket's row alone).
             message = (
                 Message.objects.filter(pk=message_id, kind=MessageKind.CUSTOMER)
                 .exclude(Exists(MessageSignal.objects.filter(message_id=OuterRef("pk"))))
+                .select_related("ticket")
+                .select_for_update(of=("ticket",))
                 .first()
             )
             if message is None:
                 continue
-            ticket = Ticket.objects.select_for_update().get(pk=message.ticket_id)
-            update_for_message(ticket, message)
+            update_for_message(message.ticket, message)
             scored += 1
     return scored
 

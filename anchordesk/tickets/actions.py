@@ -279,6 +279,12 @@ def do_add_customer_message(
     return message
 
 
+def _lock_for_reply(pk: int) -> Ticket:
+    """The ticket row locked for a reply, with its customer: the after-reply effects (mail's
+    email to the customer) read the customer, and the lock stays on the ticket row alone."""
+    return Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
+
+
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
     if expected_version is not None and ticket.version != expected_version:
         events = list(ticket.events.select_related("actor").order_by("-id")[:5])
@@ -306,7 +312,7 @@ def do_reply(
     body = _clean_body(body)
     if status is not None and status not in Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = _lock_for_reply(ticket.pk)
     _check_version(ticket, expected_version)
     _guard_open_work(ticket, status, confirmed=confirm_open_work)
     message = _add_message(
@@ -361,7 +367,7 @@ def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Mes
     It is recorded as its own event, not as an agent's reply: it answers nothing, so it
     meets no first-response or next-reply target and triggers on agent replies ignore it.
     """
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = _lock_for_reply(ticket.pk)
     message = _add_message(
         ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel, count=False
     )

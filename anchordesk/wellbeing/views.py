@@ -167,9 +167,10 @@ def ticket_panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
     (wellbeing.extensions registers it as a ticket-page panel). The panel shows only for a
     hostile conversation or a customer who was abusive, so the hand-over candidates are read
     only then."""
-    standing, ever_abusive = queries.standing_and_past_abuse(ticket.customer)
-    hostile = queries.abusive_ticket(ticket.pk)
-    was_abusive = standing.state != Standing.OK or ever_abusive
+    facts = queries.standing_facts(ticket.customer, ticket.pk)
+    standing = facts.standing
+    hostile = facts.maybe_hostile_here and queries.abusive_ticket(ticket.pk)
+    was_abusive = standing.state != Standing.OK or facts.ever_abusive
     return {
         "hostile": hostile,
         "standing": standing,
