@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from anchordesk.accounts.models import User
 from anchordesk.collab import actions, timeline
 from anchordesk.collab.queries import open_handoffs
+from anchordesk.collab.views import ticket_panel_context
 from anchordesk.core.events import subscribe
 from anchordesk.core.registry import (
     MailRouted,
     register_inbound_router,
     register_solve_blocker,
+    register_ticket_panel,
     register_timeline_describer,
 )
 from anchordesk.tickets.models import Ticket
@@ -22,6 +25,7 @@ def register() -> None:
     register_solve_blocker(handoffs_still_open)
     register_timeline_describer(timeline.describe_event)
     register_inbound_router(handoff_reply_by_email)
+    register_ticket_panel(collab_panel)
 
 
 def handoffs_still_open(ticket: Ticket) -> list[str]:
@@ -42,3 +46,8 @@ def handoff_reply_by_email(parsed: Any, sender: str, force: bool) -> MailRouted 
         return MailRouted(f"{reason}: automatic reply to handoff #{handoff.pk}", ignored=True)
     actions.do_add_emailed_reply(handoff, (parsed.reply_part() or parsed.text or "").strip(), sender=sender)
     return MailRouted(f"reply to handoff #{handoff.pk}", ticket=handoff.ticket)
+
+
+def collab_panel(ticket: Ticket, user: User) -> dict[str, Any]:
+    """The ticket page's escalation and handoffs, rendered with the page (no request of its own)."""
+    return ticket_panel_context(ticket)

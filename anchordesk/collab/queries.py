@@ -261,20 +261,24 @@ class HandoffProgress:
 
 
 def ticket_handoff_progress(ticket: Ticket, limit: int = 20) -> list[HandoffProgress]:
-    """The ticket's handoffs, newest first, each with its latest comment; three queries in all."""
+    """The ticket's handoffs, newest first, each with its latest comment; at most three queries."""
     handoffs = list(ticket.handoffs.select_related("team", "assignee").order_by("-created_at", "-id")[:limit])
     if not handoffs:
         return []
     comments: dict[int, list[HandoffComment]] = {}
     for comment in HandoffComment.objects.filter(handoff__in=handoffs).select_related("author"):
         comments.setdefault(comment.handoff_id, []).append(comment)
-    last_reply = ticket.messages.filter(kind=MessageKind.REPLY).aggregate(at=Max("created_at"))["at"]
+    # The last reply matters only for a handoff that is done: was the customer told since?
+    done = [h for h in handoffs if not h.is_open and h.closed_at is not None]
+    last_reply = (
+        ticket.messages.filter(kind=MessageKind.REPLY).aggregate(at=Max("created_at"))["at"] if done else None
+    )
     return [
         HandoffProgress(
             handoff=h,
             last_comment=comments[h.pk][-1] if comments.get(h.pk) else None,
             comment_count=len(comments.get(h.pk, [])),
-            update_customer=not h.is_open
+            update_customer=h in done
             and h.closed_at is not None
             and (last_reply is None or last_reply < h.closed_at),
         )

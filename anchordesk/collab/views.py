@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -173,17 +173,22 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The ticket page's collab panel (load it with hx-get): escalation and handoffs."""
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
+    context = {"ticket": ticket, **ticket_panel_context(ticket)}
+    return render(request, "collab/partials/ticket_panel.html", context)
+
+
+def ticket_panel_context(ticket: Ticket) -> dict[str, Any]:
+    """What the collab panel shows: the open escalation, the handoffs and their progress. Also
+    rendered with the ticket page itself (collab.extensions registers it as a ticket-page panel)."""
     escalation = actions.open_escalation_for(ticket)
     progress = queries.ticket_handoff_progress(ticket)
-    context = {
-        "ticket": ticket,
+    return {
         "escalation": escalation,
         "customer_wording": actions.suggested_agent_reply(escalation) if escalation else "",
         "progress": progress,
         "open_handoffs": [p.handoff for p in progress if p.handoff.is_open],
         "to_tell": [p.handoff for p in progress if p.update_customer],
     }
-    return render(request, "collab/partials/ticket_panel.html", context)
 
 
 @login_required

@@ -12,10 +12,11 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from anchordesk import business_clock as clock
 from anchordesk.core.models import AuditEvent
@@ -138,7 +139,8 @@ def _created(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _replied(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    if not ReportingEvent.objects.filter(key=f"first_response:{ticket.pk}").exists():
+    ticket_id = event.ticket_id or 0  # never 0: on_ticket_event skips events without a ticket
+    if not ReportingEvent.objects.filter(key=f"first_response:{ticket_id}").exists():
         first = ticket.first_response_at or at
         write(
             [
@@ -155,7 +157,7 @@ def _replied(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
                 )
             ]
         )
-    _sla_met(ticket, SlaTimer.objects.filter(ticket=ticket, state="met", met_at=at))
+    _sla_met(ticket, SlaTimer.objects.filter(ticket_id=ticket_id, state="met", met_at=at))
 
 
 def _sla_met(ticket: Ticket, timers: Any) -> None:
@@ -409,9 +411,12 @@ def on_ticket_event(event: AuditEvent) -> None:
     handler = _HANDLERS.get(event.kind)
     if handler is None or event.ticket_id is None:
         return
+    ticket_id = event.ticket_id
     try:
         with transaction.atomic():
-            ticket = Ticket.objects.get(pk=event.ticket_id)  # fresh: earlier handlers may have changed it
+            # Fresh (earlier handlers may have changed it), and read only when the handler writes a
+            # fact: most events of a reply (a proposed promise, a pending status) write none.
+            ticket = cast(Ticket, SimpleLazyObject(lambda: Ticket.objects.get(pk=ticket_id)))
             handler(ticket, event, event.created_at or timezone.now())
     except Exception:
         log.exception(

@@ -25,10 +25,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
+from anchordesk.core.claims import update_returning
 from anchordesk.mail import tasks as mail_tasks  # tasks imports this module: used at call time
 from anchordesk.mail.addresses import new_message_id, reply_address
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
-from anchordesk.tickets.models import Message, Ticket, email_message_key
+from anchordesk.tickets.models import Attachment, Message, Ticket, email_message_key
 
 log = logging.getLogger(__name__)
 
@@ -214,16 +215,16 @@ def _enqueue(outbound_ids: list[int]) -> None:
             )
 
 
-def _claim(outbound_id: int) -> bool:
+def _claim(outbound_id: int) -> OutboundEmail | None:
+    """The email, if this worker won it: claimed and read in one statement (UPDATE ... RETURNING)."""
     now = timezone.now()
     claimable = Q(state=OutboundState.QUEUED, next_attempt_at__lte=now) | Q(
         state=OutboundState.SENDING, claimed_at__lt=now - LEASE
     )
-    return bool(
-        OutboundEmail.objects.filter(claimable, pk=outbound_id).update(
-            state=OutboundState.SENDING, claimed_at=now
-        )
+    claimed = update_returning(
+        OutboundEmail.objects.filter(claimable, pk=outbound_id), state=OutboundState.SENDING, claimed_at=now
     )
+    return claimed[0] if claimed else None
 
 
 def _build(outbound: OutboundEmail) -> EmailMultiAlternatives:
@@ -242,8 +243,8 @@ def _build(outbound: OutboundEmail) -> EmailMultiAlternatives:
         headers=headers,
     )
     mail.attach_alternative(outbound.body_html or _text_to_html(outbound.body_text), "text/html")
-    if outbound.ticket_message is not None:
-        for attachment in outbound.ticket_message.attachments.all():
+    if outbound.ticket_message_id is not None:
+        for attachment in Attachment.objects.filter(message_id=outbound.ticket_message_id):
             with attachment.file.open("rb") as fh:
                 mail.attach(attachment.filename, fh.read(), attachment.content_type)
     return mail
@@ -267,9 +268,9 @@ def _finish(outbound: OutboundEmail, **fields: object) -> None:
 
 def send_outbound(outbound_id: int) -> str:
     """Send one queued email if it is due and nobody else is sending it. Returns the new state."""
-    if not _claim(outbound_id):
+    outbound = _claim(outbound_id)
+    if outbound is None:
         return "skipped"
-    outbound = OutboundEmail.objects.select_related("ticket_message").get(pk=outbound_id)
     if outbound.expires_at is not None and outbound.expires_at <= timezone.now():
         # A sign-in link that arrives after it expired only confuses: the customer asks again.
         _finish(outbound, state=OutboundState.FAILED, last_error="Expired before it could be sent")

@@ -93,10 +93,11 @@ def promises_follow_the_conversation(
 
 def temperature_panel(ticket: Ticket, user: User) -> dict[str, Any]:
     """The ticket page's temperature badge and the de-escalation hint for a heated conversation."""
+    hint, title = temperature.hint_and_title(ticket)
     return {
         "temperature_level": temperature.level(ticket.temperature),
-        "hint": temperature.deescalation_hint(ticket) if ticket.temperature else "",
-        "temperature_title": getattr(temperature.temperature_badges([ticket]).get(ticket.pk), "title", ""),
+        "hint": hint,
+        "temperature_title": title,
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, JSONField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from anchordesk.core.audit import record_event
@@ -127,16 +127,18 @@ def score_messages(message_ids: list[int]) -> int:
     scored = 0
     for message_id in message_ids:
         with transaction.atomic():
-            # One statement finds the message and checks it has no signal yet.
+            # One statement finds the message, checks it has no signal yet, and reads and locks
+            # its ticket (the lock is on the ticket's row alone).
             message = (
                 Message.objects.filter(pk=message_id, kind=MessageKind.CUSTOMER)
                 .exclude(Exists(MessageSignal.objects.filter(message_id=OuterRef("pk"))))
+                .select_related("ticket")
+                .select_for_update(of=("ticket",))
                 .first()
             )
             if message is None:
                 continue
-            ticket = Ticket.objects.select_for_update().get(pk=message.ticket_id)
-            update_for_message(ticket, message)
+            update_for_message(message.ticket, message)
             scored += 1
     return scored
 
@@ -217,6 +219,26 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
 def deescalation_hint(ticket: Ticket) -> str:
     """A line for the agent on a hot ticket: what the customer needs to hear first."""
     latest = MessageSignal.objects.filter(ticket=ticket).order_by("-created_at").first()
+    return _hint(ticket, latest)
+
+
+def hint_and_title(ticket: Ticket) -> tuple[str, str]:
+    """The ticket page's de-escalation hint and badge title, in one statement: the latest signal
+    carries the evidence of the latest heated one (what `temperature_badges` shows in a list)."""
+    if level(ticket.temperature) == "calm":
+        return "", ""
+    heated = MessageSignal.objects.filter(_HEATED, ticket_id=ticket.pk).order_by("-id").values("evidence")[:1]
+    latest = (
+        MessageSignal.objects.filter(ticket=ticket)
+        .annotate(heated_evidence=Subquery(heated, output_field=JSONField()))
+        .order_by("-created_at")
+        .first()
+    )
+    evidence = (latest.heated_evidence if latest is not None else None) or []
+    return _hint(ticket, latest), _badge(ticket.temperature, evidence).title
+
+
+def _hint(ticket: Ticket, latest: MessageSignal | None) -> str:
     if latest is None or level(ticket.temperature) == "calm":
         return ""
     if latest.abusive:

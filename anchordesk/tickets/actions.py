@@ -86,10 +86,24 @@ def _clean_body(body: str, *, field_name: str = "body") -> str:
     return body
 
 
-def _touch(ticket: Ticket, fields: Iterable[str]) -> None:
+def _touch(ticket: Ticket, fields: Iterable[str], *, locked: bool = False) -> None:
+    """Save the changed fields with the next version. A ticket just read with select_for_update,
+    before any event ran its subscribers (`locked`), knows its version: no other writer can have
+    moved it, so it is not read back. After an event, a subscriber may have saved the row through
+    another instance: then the version is incremented in SQL and read back."""
+    if locked:
+        ticket.version += 1
+        ticket.save(update_fields=[*fields, "version", "updated_at"])
+        return
     ticket.version = F("version") + 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
     ticket.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _counted(ticket: Ticket, changed: list[str]) -> list[str]:
+    """One more message on a locked ticket, saved with its other changes by `_touch`."""
+    ticket.message_count += 1
+    return [*changed, "message_count"]
 
 
 def _user_ref(user: User | None) -> dict[str, Any] | None:
@@ -120,7 +134,10 @@ def _add_message(
     channel: str = Channel.WEB,
     uploads: Sequence[CheckedUpload] = (),
     email_message_id: str = "",
+    count: bool = True,
 ) -> Message:
+    """The message and its files; `count=False` leaves the ticket's message count to the caller,
+    which holds the row locked and saves the count with its own changes (`_counted`)."""
     message = Message.objects.create(
         ticket=ticket,
         kind=kind,
@@ -133,7 +150,8 @@ def _add_message(
         email_message_key=email_message_key(email_message_id),
     )
     _save_attachments(message, uploads)
-    Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + 1)
+    if count:
+        Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + 1)
     return message
 
 
@@ -247,6 +265,7 @@ def do_add_customer_message(
         channel=channel,
         uploads=uploads,
         email_message_id=email_message_id,
+        count=False,
     )
     before = ticket.status
     ticket.last_customer_message_at = timezone.now()
@@ -255,7 +274,7 @@ def do_add_customer_message(
         ticket.status = Status.OPEN
         ticket.solved_at = None
         changed += ["status", "solved_at"]
-    _touch(ticket, changed)
+    _touch(ticket, _counted(ticket, changed), locked=True)
     record_event(
         EventKind.CUSTOMER_MESSAGE,
         actor_customer=customer,
@@ -266,6 +285,12 @@ def do_add_customer_message(
     )
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     return message
+
+
+def _lock_for_reply(pk: int) -> Ticket:
+    """The ticket row locked for a reply, with its customer: the after-reply effects (mail's
+    email to the customer) read the customer, and the lock stays on the ticket row alone."""
+    return Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
@@ -295,7 +320,7 @@ def do_reply(
     body = _clean_body(body)
     if status is not None and status not in Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = _lock_for_reply(ticket.pk)
     _check_version(ticket, expected_version)
     _guard_open_work(ticket, status, confirmed=confirm_open_work)
     message = _add_message(
@@ -306,18 +331,22 @@ def do_reply(
         author=actor,
         channel=ticket.channel,
         uploads=uploads,
+        count=False,
     )
     changed: list[str] = []
     if ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
         changed.append("first_response_at")
-    if ticket.assignee_id is None:
+    assigned = ticket.assignee_id is None
+    if assigned:
         ticket.assignee = actor
         changed.append("assignee")
-        record_event(EventKind.ASSIGNED, actor=actor, ticket=ticket, before=None, after=_user_ref(actor))
     # Without an explicit choice a new ticket becomes open once someone has answered it.
     new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
-    _touch(ticket, changed)
+    # Saved before any event runs its subscribers, so the locked row's version and count are known.
+    _touch(ticket, _counted(ticket, changed), locked=True)
+    if assigned:
+        record_event(EventKind.ASSIGNED, actor=actor, ticket=ticket, before=None, after=_user_ref(actor))
     record_event(EventKind.REPLIED, actor=actor, ticket=ticket, obj=message)
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     if new_status != ticket.status:
@@ -347,9 +376,11 @@ def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Mes
     It is recorded as its own event, not as an agent's reply: it answers nothing, so it
     meets no first-response or next-reply target and triggers on agent replies ignore it.
     """
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    message = _add_message(ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel)
-    _touch(ticket, [])
+    ticket = _lock_for_reply(ticket.pk)
+    message = _add_message(
+        ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel, count=False
+    )
+    _touch(ticket, _counted(ticket, []), locked=True)
     record_event("ticket.auto_replied", ticket=ticket, obj=message, after={"rule": rule_name})
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     run_after_reply(message)

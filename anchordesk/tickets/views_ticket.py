@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -67,14 +67,20 @@ _ORDER = {"message": 0, "event": 1, "email": 2}
 
 
 def _timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages, notes, audit events and the ticket's other emails in time order, in five queries
-    however long the ticket. A reply's own email shows as a badge on the reply."""
-    items = [
-        TimelineItem("message", m.created_at, m)
-        for m in ticket.messages.select_related("author", "customer").prefetch_related(
-            "attachments", "outbound_emails"
-        )
-    ]
+    """Messages, notes, audit events and the ticket's other emails in time order, in at most five
+    queries however long the ticket. A reply's own email shows as a badge on the reply."""
+    has_files = Exists(Attachment.objects.filter(message_id=OuterRef("pk")))
+    messages = list(
+        ticket.messages.select_related("author", "customer")
+        .annotate(has_files=has_files)
+        .prefetch_related("outbound_emails")
+    )
+    # Most conversations carry no files: their attachments are read only when a message has one.
+    prefetch_related_objects([m for m in messages if m.has_files], Prefetch("attachments", to_attr="files"))
+    for m in messages:
+        if not m.has_files:
+            setattr(m, "files", [])  # noqa: B010  (not a model field)
+    items = [TimelineItem("message", m.created_at, m) for m in messages]
     items += [
         TimelineItem("event", e.created_at, e)
         for e in ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")

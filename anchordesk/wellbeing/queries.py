@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from anchordesk.accounts.models import Team, User
+from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.wellbeing.actions import AIMED_AT_STAFF, agent_day, break_after, exposure_of, hostile_run
-from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind
-from anchordesk.wellbeing.models import Break, Exposure, KindWord, RestrictedMessage
+from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind, Standing
+from anchordesk.wellbeing.models import Break, CustomerStanding, Exposure, KindWord, RestrictedMessage
 
 WEEKS = 8
 
@@ -144,6 +144,35 @@ def abusive_ticket(ticket_id: int) -> bool:
         MessageSignal.objects.filter(ticket_id=ticket_id).filter(AIMED_AT_STAFF).select_related("message")
     )
     return any(exposure_of(signal) is not None for signal in candidates[:50])
+
+
+@dataclass(frozen=True)
+class CustomerStandingFacts:
+    standing: CustomerStanding  # OK (unsaved) when never set
+    ever_abusive: bool  # any of the customer's messages was abusive
+    maybe_hostile_here: bool  # a message on this ticket was abusive or profane: see abusive_ticket
+
+
+def standing_facts(customer: Customer, ticket_id: int) -> CustomerStandingFacts:
+    """What the hard-conversation panel needs to know before anything else, in one statement:
+    the customer's standing, whether they were ever abusive, and whether this ticket has a
+    message that may have been aimed at staff (only then are the messages read, by abusive_ticket)."""
+    abusive = MessageSignal.objects.filter(ticket__customer_id=OuterRef("pk"), abusive=True)
+    aimed = MessageSignal.objects.filter(AIMED_AT_STAFF, ticket_id=ticket_id)
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(was_abusive=Exists(abusive), maybe_hostile=Exists(aimed))
+        .select_related("standing")
+        .first()
+    )
+    standing = getattr(row, "standing", None) if row is not None else None
+    if standing is None:
+        standing = CustomerStanding(customer=customer, state=Standing.OK)
+    return CustomerStandingFacts(
+        standing=standing,
+        ever_abusive=bool(row is not None and row.was_abusive),
+        maybe_hostile_here=bool(row is not None and row.maybe_hostile),
+    )
 
 
 def customer_was_abusive(customer_id: int) -> bool:

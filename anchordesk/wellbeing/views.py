@@ -162,16 +162,25 @@ def kind_words(request: HttpRequest) -> HttpResponse:
 # --- On the ticket: hand over, warn, restrict --------------------------------------------------
 
 
-def _panel_context(user: User, ticket: Ticket, **extra: Any) -> dict[str, Any]:
-    standing = actions.standing_of(ticket.customer)
-    context = {
-        "ticket": ticket,
-        "hostile": queries.abusive_ticket(ticket.pk),
+def ticket_panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
+    """What the hard-conversation panel shows. Also rendered with the ticket page itself
+    (wellbeing.extensions registers it as a ticket-page panel). The panel shows only for a
+    hostile conversation or a customer who was abusive, so the hand-over candidates are read
+    only then."""
+    facts = queries.standing_facts(ticket.customer, ticket.pk)
+    standing = facts.standing
+    hostile = facts.maybe_hostile_here and queries.abusive_ticket(ticket.pk)
+    was_abusive = standing.state != Standing.OK or facts.ever_abusive
+    return {
+        "hostile": hostile,
         "standing": standing,
-        "was_abusive": standing.state != Standing.OK or queries.customer_was_abusive(ticket.customer_id),
-        "candidates": actions.handover_candidates(user),
-        "errors": {},
+        "was_abusive": was_abusive,
+        "candidates": actions.handover_candidates(user) if hostile or was_abusive else [],
     }
+
+
+def _panel_context(user: User, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    context = {"ticket": ticket, **ticket_panel_context(ticket, user), "errors": {}}
     context.update(extra)
     return context
 
