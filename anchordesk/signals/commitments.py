@@ -80,7 +80,8 @@ _PASSIVE_RE = re.compile(
 )
 _SKIP_RE = re.compile(
     r"^(?:(?:definitely|certainly|absolutely|surely|also|still|now|then|gladly|personally|immediately|actually|"
-    r"really|happily|promptly|quickly|just|be\s+sure\s+to|make\s+sure\s+to|be\s+certain\s+to)\s+)+",
+    r"really|happily|promptly|quickly|just|be\s+sure\s+to|make\s+sure\s+to|be\s+certain\s+to|"
+    r"go\s+ahead\s+and)\s+)+",
     re.IGNORECASE,
 )
 # What follows the modal when it is not a promise.
@@ -91,14 +92,19 @@ _NOT_PROMISE_RE = re.compile(
     r"what)|probably|likely|possibly|maybe|perhaps|see\s+you|get\s+there|continue\s+to\s+(?:strive|aim|try)|"
     r"always|also\s+need|receive\s+(?:a\s+)?charge|apply|charge|cost|find\s+(?:that|it)|notice|know|understand|"
     r"agree|appreciate|hope|wish|be\s+(?:a|an|the)\b|be\s+(?:charged|billed|required)|look\s+forward|"
-    r"have\s+(?:been|received|gotten|got|seen|sent|had|to)\b)",
+    r"have\s+(?:been|received|gotten|got|seen|sent|had|to)\b|"
+    # what comes next, said with nothing in it: "here's what we'll do next", "we'll take it from there"
+    # ("we'll go from there" after "DM us" stays a promise to act on what the customer sends)
+    r"do\s+next\b|take\s+(?:it|things|this)\s+from\s+there\b)",
     re.IGNORECASE,
 )
 _HEDGE_RE = re.compile(
     r"\b(?:hopefully|if\s+all\s+goes|fingers\s+crossed|might|maybe|perhaps|possibly|i\s+hope|we\s+hope|i\s+think|"
-    r"i\s+believe|not\s+sure)\b",
+    r"i\s+believe|not\s+sure|if\s+you(?:'d|\s+would)?\s+(?:like|prefer|want|wish|rather)|should\s+you\s+(?:wish|"
+    r"want|prefer|like|need)|if\s+(?:that'?s|this\s+is|it'?s)\s+(?:ok|okay|fine|alright|easier)|if\s+you\s+need)\b",
     re.IGNORECASE,
 )
+_WH_BEFORE_RE = re.compile(r"\b(?:when|where|what|which|how|why|whether)\s+$", re.IGNORECASE)
 _ACTION_END_RE = re.compile(
     r"[.!?;:\n(]|\s[-–—]\s|https?://|\s[\^*/][A-Z]{1,3}\b|\s\^|,\s*(?:but|and\s+(?:we|i|you|they)|so|please|as|"
     r"thanks|thank|if)\b|\s+(?:and|but|so|because|since|once|when|if|as\s+soon\s+as|as\s+we|until|while|"
@@ -303,6 +309,8 @@ def _build(
     clause_before = text[s_start : m.start()]
     if _HEDGE_RE.search(clause_before) or _HEDGE_RE.search(text[m.start() : m.end()]):
         return None
+    if _WH_BEFORE_RE.search(text, max(s_start, m.start() - 12), m.start()):
+        return None  # "what we'll do", "how we will fix it": a description, not the promise itself
     if kind == "modal":
         modal = m.group("modal").lower()
         if "should" in modal and m.group("subj").lower() not in ("we", "i"):
