@@ -344,7 +344,7 @@ _CAUSE_NOUN = (
     r"industrial\s+action|strikes?|couriers?|carriers?|suppliers?|partners?|vendors?|third[-\s]part(?:y|ies)|"
     r"manufacturers?|warehouses?|distributors?|(?:shipping|delivery|logistics|postal)\s+(?:company|companies|"
     r"partners?|service|provider)|royal\s+mail|usps|ups|fedex|dhl|dpd|hermes|evri|air\s+traffic\s+control|"
-    r"airport|bank|merchants?|sellers?|"
+    r"airport|bank|merchants?|sellers?|(?:sub)?contractors?|wholesalers?|agenc(?:y|ies)|head\s+office|"
     r"(?:system|technical|tech|it|server|network|software|website|site|app|payment|billing|booking|computer|"
     r"connectivity|platform)\s+(?:issues?|problems?|errors?|faults?|glitch(?:es)?|outages?|failures?|difficulties|"
     r"bugs?|updates?|upgrades?|migration|changes?|down\s*time)|outages?|glitch(?:es)?|technical\s+\w+|"
@@ -375,6 +375,7 @@ _NOUN_WORDS = frozenset(
     "hermes evri air airport bank merchant merchants seller sellers system technical tech it server network software "
     "website site app payment billing booking computer connectivity platform outage outages glitch glitches bug "
     "bugs staff staffing short under understaffed shortage supply stock holiday holidays festive circumstances "
+    "contractor contractors subcontractor wholesaler wholesalers agency head "
     "unforeseen".split()
 )
 _FAILURE_WORDS = frozenset(
@@ -391,6 +392,33 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (
             "due because result consequence caused owing account resulting thanks following light given",
             r"\b" + _CAUSE_CONNECTOR + r"\s+(?:[\w'-]+\s+){0,3}?" + _CAUSE_NOUN,
+        ),
+        # "run by a ticketing partner", "carried out by our contractor"
+        (
+            "run operated carried handled managed provided fulfilled sold shipped",
+            r"\b(?:run|operated|carried\s+out|handled|managed|provided|fulfilled|sold|shipped)\s+by\s+(?:the|our|a|an|"
+            r"their|your)\s+(?:[\w-]+\s+){0,2}?" + _CAUSE_NOUN,
+        ),
+        # "we're dealing with a lot of returns", "our team is stretched thin", "it's been a crazy week"
+        (
+            "dealing swamped inundated snowed overwhelmed stretched busy crazy hectic mad short",
+            r"\b(?:(?:we|they|the\s+\w+|our\s+\w+(?:\s+team)?)\s*(?:'re|'ve\s+been|are|were|is|was|have\s+been|"
+            r"has\s+been)\s+(?:currently\s+|really\s+|very\s+|so\s+|extremely\s+|a\s+bit\s+)*(?:dealing\s+with\s+"
+            r"(?:a\s+lot|lots|loads|a\s+(?:huge|large|high)|an\s+(?:unusual|influx)|huge|many)|swamped|inundated|"
+            r"snowed\s+under|overwhelmed|stretched(?:\s+thin)?|busy|short\s+of\s+(?:people|staff|hands|drivers))|"
+            r"it'?s\s+been\s+(?:a\s+)?(?:crazy|hectic|mad|very\s+busy|really\s+busy|busy))\b",
+        ),
+        # an apology, then straight away what someone or something else did:
+        # "Sorry for the wait - the wholesaler is out of stock", "Apologies for the delay, the factory closed"
+        (
+            "sorry apologies apologise apologize apology",
+            r"\b(?:sorry|apolog(?:y|ies|i[sz]e))\s+(?:for|about)\s+(?:the|any|this|that|all\s+the)\s+(?:[\w-]+\s+){0,3}?"
+            r"[\w-]+\s*[-–—,;:]\s*(?:unfortunately,?\s+)?(?:the|our|their)\s+(?!(?:order|parcel|package|refund|"
+            r"replacement|item|account|ticket|case|request|booking|reservation|money|payment|credit|new|correct|right|"
+            r"good|next|details|link|team\s+will)\b)(?:[\w-]+\s+){0,3}?(?:is|are|was|were|has|have|had|closed|crashed|"
+            r"sent|changed|controls|processes|lost|failed|took|didn'?t|did\s+not|hasn'?t|haven'?t|went|got|ran|"
+            r"missed|broke|sold|cancell?ed|delayed|grounded)\b(?![^.!?\n]{0,60}\b(?:will|'ll|going\s+to|now|"
+            r"again|back)\b)",
         ),
         # "we're experiencing a high volume of calls", "there was a system outage"
         (
@@ -472,10 +500,10 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # "Sorry for any inconvenience, but the courier lost it": the apology opens the excuse
         (
             "sorry",
-            r"\bsorry\s+(?:for|about)\s+(?:any|the)\s+(?:\w+\s+)?(?:inconvenience|trouble|confusion|hassle|delay|"
+            r"\bsorry\s+(?:for|about)\s+any\s+(?:\w+\s+)?(?:inconvenience|trouble|confusion|hassle|delay|"
             r"wait|frustration|disappointment)(?:\s+(?:this|it|that)\s+(?:has|may\s+have)?\s*caused)?,?\s+but\s+"
             r"(?!(?:i|we)\s*(?:'ve|'ll|'d|\s+have|\s+will|\s+can|\s+are|'re|'m|\s+am)\b|(?:the\s+)?good\s+news|"
-            r"happy|glad|let|please|rest\s+assured|thank|you\s+can|i'?m\s+happy|we'?re\s+happy|it'?s\s+(?:now\s+)?"
+            r"happy|glad|let|please|rest\s+assured|thank|you\s+can|(?:could|can|would)\s+you|if|in\s+the\s+meantime|i'?m\s+happy|we'?re\s+happy|it'?s\s+(?:now\s+)?"
             r"(?:fixed|sorted|resolved))",
         ),
     )
