@@ -78,6 +78,16 @@ _PASSIVE_RE = re.compile(
     r"followed\s+up|looked\s+into|available\s+again|up\s+and\s+running|working\s+again)\b)",
     re.IGNORECASE,
 )
+# "Your order ships today", "the right one goes out this afternoon", "it'll be with you by 6pm": something
+# of ours on its way at a stated time. Only with a due date in the sentence (see _build).
+_SHIP_RE = re.compile(
+    r"\b(?:it|this|that|they|(?:your|the|our|a|an)\s+(?:[\w£$€-]+(?:[,.]\d+)*\s+){0,3}?[\w-]+)(?:\s*['’]ll|\s+will|\s+is\s+going\s+to|"
+    r"\s+are\s+going\s+to|\s+is|\s+are)?\s+(?=(?:ship|ships|shipping|go(?:es)?\s+out|going\s+out|leaves?|leaving|"
+    r"dispatch(?:es)?|be\s+(?:with\s+you|there|ready|on\s+(?:its|their|the)\s+way|delivered|sent|shipped|"
+    r"dispatched|posted|paid|credited|refunded|installed|collected|repaired|replaced|reconnected|restored|fixed|"
+    r"back\s+(?:on|up|online))|arrives?\s+(?!within|in\s+\d))\b)",
+    re.IGNORECASE,
+)
 _SKIP_RE = re.compile(
     r"^(?:(?:definitely|certainly|absolutely|surely|also|still|now|then|gladly|personally|immediately|actually|"
     r"really|happily|promptly|quickly|just|be\s+sure\s+to|make\s+sure\s+to|be\s+certain\s+to|"
@@ -201,6 +211,7 @@ def _proposals(
             ("expect", _EXPECT_RE),
             ("let", _LET_RE),
             ("passive", _PASSIVE_RE),
+            ("ship", _SHIP_RE),
         ):
             for m in rx.finditer(text, s_start, s_end):
                 if any(c.span.start <= m.start() < c.span.end for c in out):
@@ -337,10 +348,14 @@ def _build(
         and re.match(r"have\s+(?:been|received|gotten|got|seen|sent|had)\b", text[pos:s_end], re.I)
     ):
         return None
+    if kind == "ship" and _pick_due(dues, s_start, s_end, m.start()) is None:
+        return None
     if kind == "fix":
         a_start, a_end = m.start(), m.end()
     else:
-        a_start, a_end = _cut_action(text, m.start() if kind in ("you", "passive", "expect") else pos, s_end)
+        a_start, a_end = _cut_action(
+            text, m.start() if kind in ("you", "passive", "expect", "ship") else pos, s_end
+        )
     # Due text: a date in the same sentence (after the promise first), else a vague time.
     due_exp = _pick_due(dues, s_start, s_end, m.start())
     if due_exp is not None and a_start < due_exp.span.start < a_end:
