@@ -68,7 +68,7 @@ _NON_APOLOGY_RE = re.compile(
     r"(?:for|about)\s+any\s+(?:frustration|upset|offen[cs]e|disappointment|annoyance|distress|hurt)|"
     r"to\s+disappoint|you(?:'ve|\s+have)?\s+(?:been\s+)?(?:left\s+)?feel(?:ing|s)?\b(?!\s+(?:unwell|ill|sick|poorly|better))|"
     r"(?:that'?s|if\s+that'?s|that\s+is)\s+how\s+you\s+feel|you\s+see\s+it\s+(?:that|this)\s+way|"
-    r"(?:that\s+)?you\s+(?:found|find)\s+(?:this|that|it|our)|"
+    r"(?:that\s+)?you\s+(?:found|find)\s+(?:this|that|it|our|the)\b|"
     r"(?:that\s+)?you(?:'re|\s+are|\s+were|’re|\s+feel|\s+felt)\s+(?:so\s+|very\s+)?(?:unhappy|upset|"
     r"dissatisfied|disappointed|annoyed|offended|frustrated)\s+(?:with|about|by)\b))",
     re.IGNORECASE,
@@ -340,7 +340,7 @@ _CAUSE_NOUN = (
     # the connectors before it allow a few words of their own ("due to unusually high demand").
     r"(?:demand|(?:call|order|contact|chat)\s+volumes?|volumes?\s+of\s+(?:calls|orders|requests|contacts|enquiries|"
     r"inquiries|messages|customers|traffic)|traffic|influx|maintenance|repairs?|engineering\s+works?|roadworks|"
-    r"track\s+works?|weather|storms?|snow(?:fall)?|flood(?:s|ing)?|hurricanes?|heavy\s+rain|high\s+winds|fog|"
+    r"track\s+works?|weather|(?:snow|rain|thunder|wind)?storms?|snow(?:fall)?|heat\s*waves?|flood(?:s|ing)?|hurricanes?|heavy\s+rain|high\s+winds|fog|"
     r"industrial\s+action|strikes?|couriers?|carriers?|suppliers?|partners?|vendors?|third[-\s]part(?:y|ies)|"
     r"manufacturers?|warehouses?|distributors?|(?:shipping|delivery|logistics|postal)\s+(?:company|companies|"
     r"partners?|service|provider)|royal\s+mail|usps|ups|fedex|dhl|dpd|hermes|evri|air\s+traffic\s+control|"
@@ -369,6 +369,7 @@ _NOT_A_CAUSE = (
 )
 _NOUN_WORDS = frozenset(
     "demand volume volumes traffic influx maintenance repair repairs engineering roadworks works weather storm storms "
+    "snowstorm snowstorms rainstorm thunderstorm heatwave heat "
     "snow snowfall flood floods flooding hurricane hurricanes rain winds fog industrial strike strikes courier "
     "couriers carrier carriers supplier suppliers partner partners vendor vendors third manufacturer manufacturers "
     "warehouse warehouses distributor distributors shipping delivery logistics postal royal usps ups fedex dhl dpd "
@@ -417,13 +418,13 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"replacement|item|account|ticket|case|request|booking|reservation|money|payment|credit|new|correct|right|"
             r"good|next|details|link|team\s+will)\b)(?:[\w-]+\s+){0,3}?(?:is|are|was|were|has|have|had|closed|crashed|"
             r"sent|changed|controls|processes|lost|failed|took|didn'?t|did\s+not|hasn'?t|haven'?t|went|got|ran|"
-            r"missed|broke|sold|cancell?ed|delayed|grounded)\b(?![^.!?\n]{0,60}\b(?:will|'ll|going\s+to|now|"
+            r"missed|broke|sold|cancell?ed|delayed|grounded|sends|runs|requires|needs|only)\b(?![^.!?\n]{0,60}\b(?:will|'ll|going\s+to|now|"
             r"again|back)\b)",
         ),
         # "we're experiencing a high volume of calls", "there was a system outage"
         (
             "we there",
-            r"\b(?:we\s*(?:'re|are|were|'ve\s+been|have\s+been|had\s+been)|there\s*(?:'s|\s+is|\s+was|\s+were|"
+            r"\b(?:we\s*(?:'re|are|were|'ve\s+been|have\s+been|had\s+been|'ve\s+had|\s+have\s+had|\s+had)|there\s*(?:'s|\s+is|\s+was|\s+were|"
             r"\s+are|\s+has\s+been|\s+have\s+been))\s+(?:currently\s+|still\s+|recently\s+)?(?:experiencing|having|"
             r"seeing|facing|dealing\s+with|hit\s+(?:by|with)|affected\s+by|impacted\s+by|an?\s+|some\s+)?"
             r"(?:[\w'-]+\s+){0,2}?" + _CAUSE_NOUN,
@@ -432,7 +433,8 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (
             _NOUN_WORDS,
             r"\b" + _CAUSE_NOUN + r"\s+(?:[\w'-]+\s+){0,4}?(?:(?:has|have|had)\s+)?(?:caused|led\s+to|resulted\s+in|"
-            r"delayed|lost|misplaced|damaged|failed|cancell?ed|held\s+up|(?:is|was|are|were)\s+(?:responsible|"
+            r"delayed|lost|misplaced|damaged|failed|cancell?ed|held\s+up|dropped|broke(?:\s+down)?|crashed|grounded|"
+            r"blocked|wiped|deleted|skipped|froze|stopped|went\s+down|(?:is|was|are|were)\s+(?:responsible|"
             r"to\s+blame|at\s+fault|the\s+cause)|(?:did|has|have|had|does|do)\s*(?:n'?t|\s+not)|never\s+\w+|"
             r"(?:is|are|was|were)\s+(?:running\s+)?(?:behind|late|slow|delayed|down))\b",
         ),

@@ -345,8 +345,8 @@ def _build(
     if (
         kind in ("modal", "and")
         and "should" in m.group("modal").lower()
-        and re.match(r"have\s+(?:been|received|gotten|got|seen|sent|had)\b", text[pos:s_end], re.I)
-    ):
+        and re.match(r"have\s+(?!(?:it|this|that|them|your|the|a|an)\b)\w+", text[pos:s_end], re.I)
+    ):  # "we should have warned you": a regret about the past, not a promise
         return None
     if kind == "ship" and _pick_due(dues, s_start, s_end, m.start()) is None:
         return None
