@@ -4,6 +4,7 @@ a concrete next step with a date, and an explanation when it asks the customer q
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -376,7 +377,8 @@ _NOUN_WORDS = frozenset(
     "hermes evri air airport bank merchant merchants seller sellers system technical tech it server network software "
     "website site app payment billing booking computer connectivity platform outage outages glitch glitches bug "
     "bugs staff staffing short under understaffed shortage supply stock holiday holidays festive circumstances "
-    "contractor contractors subcontractor wholesaler wholesalers agency head "
+    "contractor contractors subcontractor subcontractors wholesaler wholesalers agency agencies head heavy high call "
+    "order contact chat track rainstorms thunderstorms windstorm windstorms "
     "unforeseen".split()
 )
 _FAILURE_WORDS = frozenset(
@@ -385,7 +387,8 @@ _FAILURE_WORDS = frozenset(
     "closed suspended postponed missed diverted rejected behind".split()
 )
 # A named cause the failure is put on, in any wording (LABELS.md "excuse"). Each form runs only when
-# one of its words is in the reply, so a reply without them costs one set intersection.
+# one of its words is in the reply, so a reply without them costs one set intersection; a form that
+# starts with one of its words (the noun-first form) is only tried where such a word starts.
 _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
     (frozenset(words.split()) if isinstance(words, str) else words, re.compile(rx, re.IGNORECASE))
     for words, rx in (
@@ -496,7 +499,7 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (
             "down end side customs",
             r"\b(?:(?:that'?s|it'?s|this\s+is|that\s+is|it\s+is|it\s+was|that\s+was)\s+down\s+to\s+(?:the|your|a)\s+"
-            r"\w+|(?:on|at)\s+(?:their|the\s+[\w-]+(?:'s|s')|[A-Z][\w-]*(?:'s|s'))\s+(?:end|side)\b|"
+            r"\w+|(?:on|at)\s+(?:their|the\s+[\w-]+(?:'s|s')|[a-z][\w-]*(?:'s|s'))\s+(?:end|side)\b|"
             r"(?:held\s+up|stuck|delayed|waiting)\s+(?:at|in)\s+customs)",
         ),
         # "Sorry for any inconvenience, but the courier lost it": the apology opens the excuse
@@ -518,16 +521,23 @@ _OWNED_CAUSE_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[a-z]+")
+_NOUN_FIRST = next(i for i, (hints, _) in enumerate(_CAUSE_FORMS) if hints is _NOUN_WORDS)
 
 
-def _cause_excuses(text: str) -> list[Span]:
+def _cause_excuses(text: str, low: str | None = None) -> list[Span]:
     """Failures put on a named cause, unless the writer owns it in the same sentence."""
-    words = set(_WORD_RE.findall(text.lower()))
+    at = [(m.group(), m.start()) for m in _WORD_RE.finditer(low if low is not None else text.lower())]
+    words = {w for w, _ in at}
     out: list[Span] = []
-    for hints, rx in _CAUSE_FORMS:
+    for i, (hints, rx) in enumerate(_CAUSE_FORMS):
         if hints.isdisjoint(words):
             continue
-        for m in rx.finditer(text):
+        if i == _NOUN_FIRST:
+            fast = _LOWER_RX.get(rx, rx) if low is not None else rx
+            found = [m for m in (fast.match(low or text, p) for w, p in at if w in hints) if m is not None]
+        else:
+            found = list(_scan(rx, text, low))
+        for m in found:
             start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
             ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
             end = min(ends) if ends else len(text)
@@ -666,6 +676,34 @@ _SUGGEST = {
 }
 
 
+# The big patterns run on the lower-cased text without IGNORECASE, which Python's re scans 2-3 times
+# faster; spans are cut from the original text (same offsets). A text whose length changes when
+# lower-cased (a few non-Latin letters) is scanned as it is, with the IGNORECASE pattern.
+_LOWER_RX: dict[re.Pattern[str], re.Pattern[str]] = {
+    rx: re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+    for rx in (
+        _APOLOGY_RE,
+        _EXCUSE_RE,
+        _OWNERSHIP_RE,
+        _EMPATHY_RE,
+        _CONCRETE_RE,
+        _VAGUE_STEP_RE,
+        *(form for _, form in _CAUSE_FORMS),
+    )
+}
+
+
+def _lowered(text: str) -> str | None:
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def _scan(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
+    if low is None:
+        return rx.finditer(text)
+    return _LOWER_RX[rx].finditer(low)
+
+
 def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool = False) -> ReplyReview:
     """Check an agent's draft reply; suggestions only, never a gate."""
     if not isinstance(text, str):
@@ -678,7 +716,8 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
     apology: Apology = "none"
     apology_span: Span | None = None
     rank = {"none": 0, "formulaic": 1, "sincere": 2, "non_apology": 3}
-    for m in _APOLOGY_RE.finditer(text):
+    low = _lowered(text)
+    for m in _scan(_APOLOGY_RE, text, low):
         kind = _classify_apology(text, m)
         sp = span_from_match("apology_" + kind, text, m)
         evidence.append(sp)
@@ -687,10 +726,10 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
 
     if apology == "formulaic" and apology_span is not None and _admits_in_sentence(text, apology_span):
         apology = "sincere"
-    excuses = [span_from_match("excuse", text, m) for m in _EXCUSE_RE.finditer(text)]
-    excuses += _cause_excuses(text)
+    excuses = [span_from_match("excuse", text, m) for m in _scan(_EXCUSE_RE, text, low)]
+    excuses += _cause_excuses(text, low)
     evidence += excuses
-    owns = [span_from_match("ownership", text, m) for m in _OWNERSHIP_RE.finditer(text)]
+    owns = [span_from_match("ownership", text, m) for m in _scan(_OWNERSHIP_RE, text, low)]
     if (
         apology == "sincere"
         and apology_span is not None
@@ -698,14 +737,14 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
     ):
         owns.append(apology_span)
     evidence += owns
-    empathy_spans = [span_from_match("empathy", text, m) for m in _EMPATHY_RE.finditer(text)]
+    empathy_spans = [span_from_match("empathy", text, m) for m in _scan(_EMPATHY_RE, text, low)]
     evidence += empathy_spans
 
-    concrete = [span_from_match("next_step", text, m) for m in _CONCRETE_RE.finditer(text)]
+    concrete = [span_from_match("next_step", text, m) for m in _scan(_CONCRETE_RE, text, low)]
     concrete += [span_from_match("next_step", text, m) for m in _PROMISE_STEP_RE.finditer(text)]
     concrete += _imperatives_and_questions(text)
     concrete = [c for c in concrete if not _RHETORICAL_RE.search(c.text)]
-    vague = [span_from_match("vague_next_step", text, m) for m in _VAGUE_STEP_RE.finditer(text)]
+    vague = [span_from_match("vague_next_step", text, m) for m in _scan(_VAGUE_STEP_RE, text, low)]
     next_step: NextStep = "concrete" if concrete else "vague" if vague else "none"
     evidence += concrete or vague
 
