@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ._spans import Span, clip, dedupe, normalize_quotes, rebase, sentences, span_from_match
+from ._spans import Span, clip, dedupe, normalize_quotes, rebase, sentences, span_from_match, split_words
 from .dates import find_due_expressions
 from .model import Features, binary_prob, featurize, load_group, softmax_probs
 from .model import evidence as model_evidence
@@ -369,22 +369,26 @@ _NOT_A_CAUSE = (
     r"your\s+(?:account|order|area|app|request|inbox|email|basket))\b)"
 )
 _NOUN_WORDS = frozenset(
-    "demand volume volumes traffic influx maintenance repair repairs engineering roadworks works weather storm storms "
-    "snowstorm snowstorms rainstorm thunderstorm heatwave heat "
-    "snow snowfall flood floods flooding hurricane hurricanes rain winds fog industrial strike strikes courier "
-    "couriers carrier carriers supplier suppliers partner partners vendor vendors third manufacturer manufacturers "
-    "warehouse warehouses distributor distributors shipping delivery logistics postal royal usps ups fedex dhl dpd "
-    "hermes evri air airport bank merchant merchants seller sellers system technical tech it server network software "
-    "website site app payment billing booking computer connectivity platform outage outages glitch glitches bug "
-    "bugs staff staffing short under understaffed shortage supply stock holiday holidays festive circumstances "
-    "contractor contractors subcontractor subcontractors wholesaler wholesalers agency agencies head heavy high call "
-    "order contact chat track rainstorms thunderstorms windstorm windstorms "
-    "unforeseen".split()
+    split_words(
+        "demand volume volumes traffic influx maintenance repair repairs engineering roadworks works weather storm storms "
+        "snowstorm snowstorms rainstorm thunderstorm heatwave heat "
+        "snow snowfall flood floods flooding hurricane hurricanes rain winds fog industrial strike strikes courier "
+        "couriers carrier carriers supplier suppliers partner partners vendor vendors third manufacturer manufacturers "
+        "warehouse warehouses distributor distributors shipping delivery logistics postal royal usps ups fedex dhl dpd "
+        "hermes evri air airport bank merchant merchants seller sellers system technical tech it server network software "
+        "website site app payment billing booking computer connectivity platform outage outages glitch glitches bug "
+        "bugs staff staffing short under understaffed shortage supply stock holiday holidays festive circumstances "
+        "contractor contractors subcontractor subcontractors wholesaler wholesalers agency agencies head heavy high call "
+        "order contact chat track rainstorms thunderstorms windstorm windstorms "
+        "unforeseen"
+    )
 )
 _FAILURE_WORDS = frozenset(
-    "delay delays delayed disrupted disruption disruptions cancelled canceled cancellation cancellations late slow "
-    "slower held stuck failed declined unavailable affected impacted outage outages issue issues problem problems "
-    "closed suspended postponed missed diverted rejected behind".split()
+    split_words(
+        "delay delays delayed disrupted disruption disruptions cancelled canceled cancellation cancellations late slow "
+        "slower held stuck failed declined unavailable affected impacted outage outages issue issues problem problems "
+        "closed suspended postponed missed diverted rejected behind"
+    )
 )
 # A named cause the failure is put on, in any wording (LABELS.md "excuse"). Each form runs only when
 # one of its words is in the reply, so a reply without them costs one set intersection; a form that
@@ -435,7 +439,9 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # "the weather caused the delay", "the supplier hasn't sent the part"
         (
             _NOUN_WORDS,
-            r"\b" + _CAUSE_NOUN + r"\s+(?:[\w'-]+\s+){0,4}?(?:(?:has|have|had)\s+)?(?:caused|led\s+to|resulted\s+in|"
+            r"\b"
+            + _CAUSE_NOUN
+            + r"\s+(?:[\w'-]+\s+){0,4}?(?:(?:has|have|had)\s+)?(?:caused|led\s+to|resulted\s+in|"
             r"delayed|lost|misplaced|damaged|failed|cancell?ed|held\s+up|dropped|broke(?:\s+down)?|crashed|grounded|"
             r"blocked|wiped|deleted|skipped|froze|stopped|went\s+down|(?:is|was|are|were)\s+(?:responsible|"
             r"to\s+blame|at\s+fault|the\s+cause)|(?:did|has|have|had|does|do)\s*(?:n'?t|\s+not)|never\s+\w+|"
@@ -450,7 +456,11 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # a failure put on something else: "delays due to congestion", "disrupted following a signal problem"
         (
             _FAILURE_WORDS,
-            r"\b" + _FAILURE_WORD + r"\s+(?:[\w'-]+\s+){0,4}?(?:" + _CAUSE_CONNECTOR[3:-1] + r"|by|down\s+to|at)\s+"
+            r"\b"
+            + _FAILURE_WORD
+            + r"\s+(?:[\w'-]+\s+){0,4}?(?:"
+            + _CAUSE_CONNECTOR[3:-1]
+            + r"|by|down\s+to|at)\s+"
             + _NOT_A_CAUSE
             + r"(?:(?:the|a|an|some|their)\s+)?(?:[\w-]+\s+){0,2}?(?:congestion|signal(?:ling)?\s+\w+|"
             r"broken[-\s]down\s+\w+|customs|atc|a\s+fault|fault|trespass\w*|police\s+\w+|an?\s+incident|incident|"

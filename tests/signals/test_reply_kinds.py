@@ -133,9 +133,15 @@ def promises(text: str) -> list[tuple[str, str, date | None]]:
         ("I'll call you today at 16:00.", [("call you", "today at 16:00", date(2026, 12, 7))]),
         ("We'll ship today.", [("ship", "today", date(2026, 12, 7))]),
         ("Your order will ship today.", [("Your order will ship", "today", date(2026, 12, 7))]),
-        ("The right charger goes out this afternoon.", [("The right charger goes out", "this afternoon", date(2026, 12, 7))]),
+        (
+            "The right charger goes out this afternoon.",
+            [("The right charger goes out", "this afternoon", date(2026, 12, 7))],
+        ),
         ("I'll sort this out right away.", [("sort this out", "right away", date(2026, 12, 7))]),
-        ("We'll send the refund within 10 days.", [("send the refund", "within 10 days", date(2026, 12, 17))]),
+        (
+            "We'll send the refund within 10 days.",
+            [("send the refund", "within 10 days", date(2026, 12, 17))],
+        ),
         ("I'll go ahead and ship it today.", [("ship it", "today", date(2026, 12, 7))]),
         (
             "Here's what we'll do next: I'll refund the charge by Friday.",
