@@ -431,8 +431,8 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # "we're experiencing a high volume of calls", "there was a system outage"
         (
             "we there",
-            r"\b(?:we\s*(?:'re|are|were|'ve\s+been|have\s+been|had\s+been|'ve\s+had|\s+have\s+had|\s+had)|there\s*(?:'s|\s+is|\s+was|\s+were|"
-            r"\s+are|\s+has\s+been|\s+have\s+been))\s+(?:currently\s+|still\s+|recently\s+)?(?:experiencing|having|"
+            r"\b(?:we\s*(?:'re|are|were|'ve\s+been|have\s+been|had\s+been|'ve\s+had|\s+have\s+had|\s+had)|there\s*(?:\s+was|\s+were|"
+            r"\s+had|\s+has\s+been|\s+have\s+been))\s+(?:currently\s+|still\s+|recently\s+)?(?:experiencing|having|"
             r"seeing|facing|dealing\s+with|hit\s+(?:by|with)|affected\s+by|impacted\s+by|an?\s+|some\s+)?"
             r"(?:[\w'-]+\s+){0,2}?" + _CAUSE_NOUN,
         ),
@@ -472,7 +472,7 @@ _CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             "known reported ongoing widespread network service regional local area wider users customers members "
             "players listeners subscribers",
             r"\b(?:(?:known|reported|ongoing|widespread|network|service|regional|local|area|wider)\s+(?:issues?|"
-            r"outages?|problems?|faults?|disruption)\s+(?:in|affecting|with|on|at)\b|(?:some|many|other)\s+(?:users|"
+            r"outages?|problems?|faults?|disruption)\s+(?:in|affecting)\b|(?:some|many|other)\s+(?:users|"
             r"customers|members|players|listeners|subscribers)\s+(?:are|have\s+been)\s+(?:experiencing|having|"
             r"seeing|reporting))",
         ),

@@ -67,6 +67,9 @@ def test_a_failure_put_on_a_named_cause_is_an_excuse(text: str) -> None:
         "Sorry for any trouble, but could you send us your order number?",
         "Here is how to work around the issue until it is fixed in a future software update.",
         "I've booked you on the first ferry tomorrow at no cost.",
+        # the product's own outage macro and demo reply (tests/recovery/test_own_words.py)
+        "There is an outage in your area and our network team is on it.",
+        "The fault is a known issue with this batch of the router; a new unit goes out today.",
     ],
 )
 def test_an_owned_cause_a_notice_or_a_fix_is_no_excuse(text: str) -> None:
