@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from bench.signals_data import spans
 
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATION = ROOT / "bench" / "signals_data" / "validation"
@@ -85,6 +88,9 @@ def validation_rows(
             continue
         out = dict(row)
         out["text"] = found["text"]
+        if kind == "replies" and out.get("commitments", "").strip():
+            # Labels point into the non-commercial text (offsets); the sets quote it as LABELS.md does.
+            out["commitments"] = json.dumps(spans.to_text(json.loads(out["commitments"]), found["text"]))
         out["company"] = found.get("company", "")
         if not out.get("created_at"):
             out["created_at"] = found.get("created_at", "")

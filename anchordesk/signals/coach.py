@@ -4,10 +4,11 @@ a concrete next step with a date, and an explanation when it asks the customer q
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ._spans import Span, clip, dedupe, normalize_quotes, rebase, sentences, span_from_match
+from ._spans import Span, clip, dedupe, normalize_quotes, rebase, sentences, span_from_match, split_words
 from .dates import find_due_expressions
 from .model import Features, binary_prob, featurize, load_group, softmax_probs
 from .model import evidence as model_evidence
@@ -64,7 +65,13 @@ _NON_APOLOGY_RE = re.compile(
     r"dissatisfaction|unhappiness|annoyance)|for\s+any\s+offen[cs]e|that\s+you\s+(?:feel|felt)\b|"
     r"that\s+you(?:'re|\s+are|\s+were)\s+(?:upset|unhappy|disappointed|frustrated|offended|not\s+happy)|"
     r"(?:for|about)\s+(?:how|the\s+way)\s+you\s+feel|"
-    r"(?:to\s+hear|that)\s+you(?:'re|\s+are|’re)\s+(?:disappointed|unhappy|upset|not\s+happy)))",
+    r"(?:to\s+hear|that)\s+you(?:'re|\s+are|’re)\s+(?:disappointed|unhappy|upset|not\s+happy)|"
+    r"(?:for|about)\s+any\s+(?:frustration|upset|offen[cs]e|disappointment|annoyance|distress|hurt)|"
+    r"to\s+disappoint|you(?:'ve|\s+have)?\s+(?:been\s+)?(?:left\s+)?feel(?:ing|s)?\b(?!\s+(?:unwell|ill|sick|poorly|better))|"
+    r"(?:that'?s|if\s+that'?s|that\s+is)\s+how\s+you\s+feel|you\s+see\s+it\s+(?:that|this)\s+way|"
+    r"(?:that\s+)?you\s+(?:found|find)\s+(?:this|that|it|our|the)\b|"
+    r"(?:that\s+)?you(?:'re|\s+are|\s+were|’re|\s+feel|\s+felt)\s+(?:so\s+|very\s+)?(?:unhappy|upset|"
+    r"dissatisfied|disappointed|annoyed|offended|frustrated)\s+(?:with|about|by)\b))",
     re.IGNORECASE,
 )
 # Words that carry no specific object for an apology.
@@ -222,6 +229,7 @@ _CAUSE_RE = re.compile(r"\b(?:due\s+to|caused\s+by|because\s+of)\b", re.IGNORECA
 _DEFLECT_RE = re.compile(
     r"^[\s,]*(?:but|however|though|although|as|since|because)\b(?!\s+(?:soon|quickly|well)\b)", re.IGNORECASE
 )
+_TURN_RE = re.compile(r",?\s+(?:but|however|although|though)\b", re.IGNORECASE)
 _APOLOGY_OBJECT_END_RE = re.compile(r"[.!?;:\n]|\s[-–—]\s|https?://|,(?!\s*but\b)", re.I)
 # Apology words in other languages: the object cannot be judged, so they count as formulaic.
 _FOREIGN_RE = re.compile(
@@ -239,6 +247,12 @@ def _classify_apology(text: str, m: re.Match[str]) -> Apology:
     obj_nonames = _NAME_TAIL_RE.sub("", obj)
     if _DEFLECT_RE.match(obj):
         return "non_apology"
+    # "Sorry for any inconvenience, but the courier lost it": what follows "but" is the excuse,
+    # not the apology's object (LABELS.md: formulaic, with an excuse).
+    turn = _TURN_RE.search(obj)
+    if turn is not None:
+        obj = obj[: turn.start()]
+        obj_nonames = _NAME_TAIL_RE.sub("", obj)
     if _NON_APOLOGY_RE.match(obj) and not _CAUSE_RE.search(obj):
         return "non_apology"
     lowered = obj_nonames.lower()
@@ -321,6 +335,228 @@ _EXCUSE_RE = re.compile(
     r"\b[^.!?\n]{0,60}?\b(?:not|cannot|can'?t|unable|won'?t|non-?refundable|no\s+longer)\b)",
     re.IGNORECASE,
 )
+# A named cause the failure is put on, in any wording: the kinds of cause (LABELS.md "excuse").
+_CAUSE_NOUN = (
+    # Every form starts with the noun itself (no optional words in front), so the scan stays cheap;
+    # the connectors before it allow a few words of their own ("due to unusually high demand").
+    r"(?:demand|(?:call|order|contact|chat)\s+volumes?|volumes?\s+of\s+(?:calls|orders|requests|contacts|enquiries|"
+    r"inquiries|messages|customers|traffic)|traffic|influx|maintenance|repairs?|engineering\s+works?|roadworks|"
+    r"track\s+works?|weather|(?:snow|rain|thunder|wind)?storms?|snow(?:fall)?|heat\s*waves?|flood(?:s|ing)?|hurricanes?|heavy\s+rain|high\s+winds|fog|"
+    r"industrial\s+action|strikes?|couriers?|carriers?|suppliers?|partners?|vendors?|third[-\s]part(?:y|ies)|"
+    r"manufacturers?|warehouses?|distributors?|(?:shipping|delivery|logistics|postal)\s+(?:company|companies|"
+    r"partners?|service|provider)|royal\s+mail|usps|ups|fedex|dhl|dpd|hermes|evri|air\s+traffic\s+control|"
+    r"airport|bank|merchants?|sellers?|(?:sub)?contractors?|wholesalers?|agenc(?:y|ies)|head\s+office|"
+    r"(?:system|technical|tech|it|server|network|software|website|site|app|payment|billing|booking|computer|"
+    r"connectivity|platform)\s+(?:issues?|problems?|errors?|faults?|glitch(?:es)?|outages?|failures?|difficulties|"
+    r"bugs?|updates?|upgrades?|migration|changes?|down\s*time)|outages?|glitch(?:es)?|technical\s+\w+|"
+    r"system\s+\w+|bugs?\s+in|staff(?:ing)?\s+(?:shortages?|issues?|levels|sickness|absences?)|"
+    r"(?:short|under)[-\s]?staffed|shortage\s+of\s+(?:staff|drivers|engineers|agents|stock|parts)|"
+    r"(?:supply|stock)\s+(?:issues?|problems?|shortages?|chain\s+\w+)|holidays?|festive\s+(?:season|period)|"
+    r"circumstances\s+beyond|unforeseen\s+\w+)"
+)
+_CAUSE_CONNECTOR = (
+    r"(?:due\s+to|because\s+of|as\s+a\s+(?:result|consequence)\s+of|caused\s+by|owing\s+to|on\s+account\s+of|"
+    r"resulting\s+from|thanks\s+to|following|in\s+light\s+of|given)"
+)
+_FAILURE_WORD = (
+    r"(?:delay(?:s|ed)?|disrupt(?:ed|ions?)|cancell?(?:ed|ations?)|late|slow(?:er)?|held\s+up|stuck|failed|"
+    r"declined|unavailable|affected|impacted|outages?|issues?|problems?|closed|suspended|postponed|missed|"
+    r"diverted|rejected|running\s+behind)"
+)
+_NOT_A_CAUSE = (
+    r"(?!(?:we|us|our\s+(?:mistake|error|side|end|fault)|me|my|\d|a\s+few|about|around|up\s+to|the\s+(?:end|time|"
+    r"moment|weekend|morning|evening)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|this|that|least|most|all|"
+    r"your\s+(?:account|order|area|app|request|inbox|email|basket))\b)"
+)
+_NOUN_WORDS = frozenset(
+    split_words(
+        "demand volume volumes traffic influx maintenance repair repairs engineering roadworks works weather storm storms "
+        "snowstorm snowstorms rainstorm thunderstorm heatwave heat "
+        "snow snowfall flood floods flooding hurricane hurricanes rain winds fog industrial strike strikes courier "
+        "couriers carrier carriers supplier suppliers partner partners vendor vendors third manufacturer manufacturers "
+        "warehouse warehouses distributor distributors shipping delivery logistics postal royal usps ups fedex dhl dpd "
+        "hermes evri air airport bank merchant merchants seller sellers system technical tech it server network software "
+        "website site app payment billing booking computer connectivity platform outage outages glitch glitches bug "
+        "bugs staff staffing short under understaffed shortage supply stock holiday holidays festive circumstances "
+        "contractor contractors subcontractor subcontractors wholesaler wholesalers agency agencies head heavy high call "
+        "order contact chat track rainstorms thunderstorms windstorm windstorms "
+        "unforeseen"
+    )
+)
+_FAILURE_WORDS = frozenset(
+    split_words(
+        "delay delays delayed disrupted disruption disruptions cancelled canceled cancellation cancellations late slow "
+        "slower held stuck failed declined unavailable affected impacted outage outages issue issues problem problems "
+        "closed suspended postponed missed diverted rejected behind"
+    )
+)
+# A named cause the failure is put on, in any wording (LABELS.md "excuse"). Each form runs only when
+# one of its words is in the reply, so a reply without them costs one set intersection; a form that
+# starts with one of its words (the noun-first form) is only tried where such a word starts.
+_CAUSE_FORMS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
+    (frozenset(words.split()) if isinstance(words, str) else words, re.compile(rx, re.IGNORECASE))
+    for words, rx in (
+        # "due to unusually high demand", "because of the storm", "caused by our courier"
+        (
+            "due because result consequence caused owing account resulting thanks following light given",
+            r"\b" + _CAUSE_CONNECTOR + r"\s+(?:[\w'-]+\s+){0,3}?" + _CAUSE_NOUN,
+        ),
+        # "run by a ticketing partner", "carried out by our contractor"
+        (
+            "run operated carried handled managed provided fulfilled sold shipped",
+            r"\b(?:run|operated|carried\s+out|handled|managed|provided|fulfilled|sold|shipped)\s+by\s+(?:the|our|a|an|"
+            r"their|your)\s+(?:[\w-]+\s+){0,2}?" + _CAUSE_NOUN,
+        ),
+        # "we're dealing with a lot of returns", "our team is stretched thin", "it's been a crazy week"
+        (
+            "dealing swamped inundated snowed overwhelmed stretched busy crazy hectic mad short",
+            r"\b(?:(?:we|they|the\s+\w+|our\s+\w+(?:\s+team)?)\s*(?:'re|'ve\s+been|are|were|is|was|have\s+been|"
+            r"has\s+been)\s+(?:currently\s+|really\s+|very\s+|so\s+|extremely\s+|a\s+bit\s+)*(?:dealing\s+with\s+"
+            r"(?:a\s+lot|lots|loads|a\s+(?:huge|large|high)|an\s+(?:unusual|influx)|huge|many)|swamped|inundated|"
+            r"snowed\s+under|overwhelmed|stretched(?:\s+thin)?|busy|short\s+of\s+(?:people|staff|hands|drivers))|"
+            r"it'?s\s+been\s+(?:a\s+)?(?:crazy|hectic|mad|very\s+busy|really\s+busy|busy))\b",
+        ),
+        # an apology, then straight away what someone or something else did:
+        # "Sorry for the wait - the wholesaler is out of stock", "Apologies for the delay, the factory closed"
+        (
+            "sorry apologies apologise apologize apology",
+            r"\b(?:sorry|apolog(?:y|ies|i[sz]e))\s+(?:for|about)\s+(?:the|any|this|that|all\s+the)\s+(?:[\w-]+\s+){0,3}?"
+            r"[\w-]+\s*[-–—,;:]\s*(?:unfortunately,?\s+)?(?:the|our|their)\s+(?!(?:order|parcel|package|refund|"
+            r"replacement|item|account|ticket|case|request|booking|reservation|money|payment|credit|new|correct|right|"
+            r"good|next|details|link|team\s+will)\b)(?:[\w-]+\s+){0,3}?(?:is|are|was|were|has|have|had|closed|crashed|"
+            r"sent|changed|controls|processes|lost|failed|took|didn'?t|did\s+not|hasn'?t|haven'?t|went|got|ran|"
+            r"missed|broke|sold|cancell?ed|delayed|grounded|sends|runs|requires|needs|only)\b(?![^.!?\n]{0,60}\b(?:will|'ll|going\s+to|now|"
+            r"again|back)\b)",
+        ),
+        # "we're experiencing a high volume of calls", "there was a system outage"
+        (
+            "we there",
+            r"\b(?:we\s*(?:'re|are|were|'ve\s+been|have\s+been|had\s+been|'ve\s+had|\s+have\s+had|\s+had)|there\s*(?:\s+was|\s+were|"
+            r"\s+had|\s+has\s+been|\s+have\s+been))\s+(?:currently\s+|still\s+|recently\s+)?(?:experiencing|having|"
+            r"seeing|facing|dealing\s+with|hit\s+(?:by|with)|affected\s+by|impacted\s+by|an?\s+|some\s+)?"
+            r"(?:[\w'-]+\s+){0,2}?" + _CAUSE_NOUN,
+        ),
+        # "the weather caused the delay", "the supplier hasn't sent the part"
+        (
+            _NOUN_WORDS,
+            r"\b"
+            + _CAUSE_NOUN
+            + r"\s+(?:[\w'-]+\s+){0,4}?(?:(?:has|have|had)\s+)?(?:caused|led\s+to|resulted\s+in|"
+            r"delayed|lost|misplaced|damaged|failed|cancell?ed|held\s+up|dropped|broke(?:\s+down)?|crashed|grounded|"
+            r"blocked|wiped|deleted|skipped|froze|stopped|went\s+down|(?:is|was|are|were)\s+(?:responsible|"
+            r"to\s+blame|at\s+fault|the\s+cause)|(?:did|has|have|had|does|do)\s*(?:n'?t|\s+not)|never\s+\w+|"
+            r"(?:is|are|was|were)\s+(?:running\s+)?(?:behind|late|slow|delayed|down))\b",
+        ),
+        # "it's the delivery company's fault, not ours", "the problem lies with the bank"
+        (
+            "fault responsibility mistake error problem issue",
+            r"\b(?:(?:[\w-]+(?:'s|s')|the)\s+(?:fault|responsibility|mistake|error),?\s+not\s+(?:ours|mine|us)|"
+            r"(?:fault|problem|issue)\s+(?:lies|is)\s+with\s+(?:the|your)\s+\w+)",
+        ),
+        # a failure put on something else: "delays due to congestion", "disrupted following a signal problem"
+        (
+            _FAILURE_WORDS,
+            r"\b"
+            + _FAILURE_WORD
+            + r"\s+(?:[\w'-]+\s+){0,4}?(?:"
+            + _CAUSE_CONNECTOR[3:-1]
+            + r"|by|down\s+to|at)\s+"
+            + _NOT_A_CAUSE
+            + r"(?:(?:the|a|an|some|their)\s+)?(?:[\w-]+\s+){0,2}?(?:congestion|signal(?:ling)?\s+\w+|"
+            r"broken[-\s]down\s+\w+|customs|atc|a\s+fault|fault|trespass\w*|police\s+\w+|an?\s+incident|incident|"
+            r"operational\s+\w+|crew\s+\w+|late[-\s]arriving\s+\w+|disruption|out\s+of\s+stock|stock\s+\w+|"
+            r"the\s+hub|sorting\s+(?:hub|office|centre|center)|depot|" + _CAUSE_NOUN + r")",
+        ),
+        # a known problem somewhere else: "a known issue in your area", "some users are experiencing issues"
+        (
+            "known reported ongoing widespread network service regional local area wider users customers members "
+            "players listeners subscribers",
+            r"\b(?:(?:known|reported|ongoing|widespread|network|service|regional|local|area|wider)\s+(?:issues?|"
+            r"outages?|problems?|faults?|disruption)\s+(?:in|affecting)\b|(?:some|many|other)\s+(?:users|"
+            r"customers|members|players|listeners|subscribers)\s+(?:are|have\s+been)\s+(?:experiencing|having|"
+            r"seeing|reporting))",
+        ),
+        # someone else acted: "the driver cancelled", "the label removed the album"
+        (
+            "driver drivers partner partners restaurant restaurants store stores host hosts artist artists label "
+            "labels rights developer developers publisher publishers studio studios content",
+            r"\b(?:the|your|our)\s+(?:driver(?:-partner)?s?|restaurants?|stores?|hosts?|artists?|labels?|"
+            r"rights\s+holders?|developers?|publishers?|studios?|content\s+owners?)\s+(?:has|have|had|decided|chose|"
+            r"removed|pulled|cancell?ed|didn'?t|did\s+not|failed|(?:is|are|was|were)\s+(?:responsible|independent|"
+            r"unable))\b",
+        ),
+        # someone else decides: "it's up to the bank", "set by the publisher", "we don't set the prices"
+        (
+            "up set made decided determined controlled handled owned chosen control choose determine influence",
+            r"\b(?:(?:it'?s|it\s+is|that'?s|that\s+is)\s+(?:entirely\s+|completely\s+|ultimately\s+)?up\s+to\s+"
+            r"(?:the|each|your)\s+\w+|(?:set|made|decided|determined|controlled|handled|owned|chosen)\s+"
+            r"(?:solely\s+|entirely\s+)?by\s+(?:the|our|your|each)\s+(?:[\w-]+\s+)?(?:publisher|studio|developer|"
+            r"manufacturer|seller|merchant|bank|airline|airport|underwriters?|insurer|partner|provider|supplier|"
+            r"carrier|courier|content\s+owner|rights\s+holders?|labels?|authorit(?:y|ies)|government|regulator|"
+            r"card\s+issuer|head\s+office)|(?:we|i)\s+(?:don'?t|do\s+not|can'?t|cannot)\s+(?:set|control|decide|"
+            r"choose|determine|influence)\s+(?:the\s+)?(?:prices?|pricing|availability|content|what|which|when|how|"
+            r"decisions?|rules?|schedules?|timings?|fees?|rates?))",
+        ),
+        # a thing that is down or overloaded, said as the reason
+        (
+            "server servers system systems site website app network platform warehouse lines phone phones",
+            r"\b(?:servers?|systems?|site|website|app|network|platform|warehouse|lines|phones?)\s+(?:is|are|were|"
+            r"was|have\s+been|has\s+been)\s+(?:currently\s+|still\s+|very\s+|extremely\s+|really\s+)*(?:down|"
+            r"overloaded|busy|offline|having\s+(?:some\s+)?(?:issues|problems|difficulties|trouble)|"
+            r"experiencing\s+\w+|not\s+working|unavailable)\b",
+        ),
+        # "that's down to the network", "on their end", "held up at customs"
+        (
+            "down end side customs",
+            r"\b(?:(?:that'?s|it'?s|this\s+is|that\s+is|it\s+is|it\s+was|that\s+was)\s+down\s+to\s+(?:the|your|a)\s+"
+            r"\w+|(?:on|at)\s+(?:their|the\s+[\w-]+(?:'s|s')|[a-z][\w-]*(?:'s|s'))\s+(?:end|side)\b|"
+            r"(?:held\s+up|stuck|delayed|waiting)\s+(?:at|in)\s+customs)",
+        ),
+        # "Sorry for any inconvenience, but the courier lost it": the apology opens the excuse
+        (
+            "sorry",
+            r"\bsorry\s+(?:for|about)\s+any\s+(?:\w+\s+)?(?:inconvenience|trouble|confusion|hassle|delay|"
+            r"wait|frustration|disappointment)(?:\s+(?:this|it|that)\s+(?:has|may\s+have)?\s*caused)?,?\s+but\s+"
+            r"(?!(?:i|we)\s*(?:'ve|'ll|'d|\s+have|\s+will|\s+can|\s+are|'re|'m|\s+am)\b|(?:the\s+)?good\s+news|"
+            r"happy|glad|let|please|rest\s+assured|thank|you\s+can|(?:could|can|would)\s+you|if|in\s+the\s+meantime|i'?m\s+happy|we'?re\s+happy|it'?s\s+(?:now\s+)?"
+            r"(?:fixed|sorted|resolved))",
+        ),
+    )
+)
+# Owning the cause: "because we made a mistake", "a system error on our side that I've fixed".
+_OWNED_CAUSE_RE = re.compile(
+    r"\b(?:on\s+(?:our|my)\s+(?:side|part|end)|(?:our|my)\s+(?:own\s+)?(?:mistake|error|fault|oversight)|"
+    r"(?:we|i)\s+(?:made|caused)\b|(?:that'?s|it'?s|this\s+is|that\s+was|it\s+was)\s+on\s+(?:us|me)|"
+    r"no\s+excuse|not\s+an\s+excuse|(?:we|i)\s+should\s+have|(?:we|i)\s+(?:take|accept)\s+(?:full\s+)?responsibility)",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z]+")
+_NOUN_FIRST = next(i for i, (hints, _) in enumerate(_CAUSE_FORMS) if hints is _NOUN_WORDS)
+
+
+def _cause_excuses(text: str, low: str | None = None) -> list[Span]:
+    """Failures put on a named cause, unless the writer owns it in the same sentence."""
+    at = [(m.group(), m.start()) for m in _WORD_RE.finditer(low if low is not None else text.lower())]
+    words = {w for w, _ in at}
+    out: list[Span] = []
+    for i, (hints, rx) in enumerate(_CAUSE_FORMS):
+        if hints.isdisjoint(words):
+            continue
+        if i == _NOUN_FIRST:
+            fast = _LOWER_RX.get(rx, rx) if low is not None else rx
+            found = [m for m in (fast.match(low or text, p) for w, p in at if w in hints) if m is not None]
+        else:
+            found = list(_scan(rx, text, low))
+        for m in found:
+            start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+            ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1]
+            end = min(ends) if ends else len(text)
+            if _OWNED_CAUSE_RE.search(text, start, end):
+                continue
+            out.append(span_from_match("excuse", text, m))
+    return out
+
+
 _OWNERSHIP_RE = re.compile(
     r"\b(?:(?:our|my)\s+(?:mistake|error|fault|bad|oversight|responsibility)|(?:that'?s|this\s+is|that\s+is|it'?s)\s+"
     r"on\s+(?:us|me)|(?:we|i)\s+(?:messed|screwed|mixed)\s+up|(?:we|i)\s+(?:made|caused)\s+(?:a|an|the|this)\s+"
@@ -450,6 +686,34 @@ _SUGGEST = {
 }
 
 
+# The big patterns run on the lower-cased text without IGNORECASE, which Python's re scans 2-3 times
+# faster; spans are cut from the original text (same offsets). A text whose length changes when
+# lower-cased (a few non-Latin letters) is scanned as it is, with the IGNORECASE pattern.
+_LOWER_RX: dict[re.Pattern[str], re.Pattern[str]] = {
+    rx: re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+    for rx in (
+        _APOLOGY_RE,
+        _EXCUSE_RE,
+        _OWNERSHIP_RE,
+        _EMPATHY_RE,
+        _CONCRETE_RE,
+        _VAGUE_STEP_RE,
+        *(form for _, form in _CAUSE_FORMS),
+    )
+}
+
+
+def _lowered(text: str) -> str | None:
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def _scan(rx: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
+    if low is None:
+        return rx.finditer(text)
+    return _LOWER_RX[rx].finditer(low)
+
+
 def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool = False) -> ReplyReview:
     """Check an agent's draft reply; suggestions only, never a gate."""
     if not isinstance(text, str):
@@ -462,7 +726,8 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
     apology: Apology = "none"
     apology_span: Span | None = None
     rank = {"none": 0, "formulaic": 1, "sincere": 2, "non_apology": 3}
-    for m in _APOLOGY_RE.finditer(text):
+    low = _lowered(text)
+    for m in _scan(_APOLOGY_RE, text, low):
         kind = _classify_apology(text, m)
         sp = span_from_match("apology_" + kind, text, m)
         evidence.append(sp)
@@ -471,9 +736,10 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
 
     if apology == "formulaic" and apology_span is not None and _admits_in_sentence(text, apology_span):
         apology = "sincere"
-    excuses = [span_from_match("excuse", text, m) for m in _EXCUSE_RE.finditer(text)]
+    excuses = [span_from_match("excuse", text, m) for m in _scan(_EXCUSE_RE, text, low)]
+    excuses += _cause_excuses(text, low)
     evidence += excuses
-    owns = [span_from_match("ownership", text, m) for m in _OWNERSHIP_RE.finditer(text)]
+    owns = [span_from_match("ownership", text, m) for m in _scan(_OWNERSHIP_RE, text, low)]
     if (
         apology == "sincere"
         and apology_span is not None
@@ -481,14 +747,14 @@ def review_reply(text: str, *, customer_upset: bool = False, _rules_only: bool =
     ):
         owns.append(apology_span)
     evidence += owns
-    empathy_spans = [span_from_match("empathy", text, m) for m in _EMPATHY_RE.finditer(text)]
+    empathy_spans = [span_from_match("empathy", text, m) for m in _scan(_EMPATHY_RE, text, low)]
     evidence += empathy_spans
 
-    concrete = [span_from_match("next_step", text, m) for m in _CONCRETE_RE.finditer(text)]
+    concrete = [span_from_match("next_step", text, m) for m in _scan(_CONCRETE_RE, text, low)]
     concrete += [span_from_match("next_step", text, m) for m in _PROMISE_STEP_RE.finditer(text)]
     concrete += _imperatives_and_questions(text)
     concrete = [c for c in concrete if not _RHETORICAL_RE.search(c.text)]
-    vague = [span_from_match("vague_next_step", text, m) for m in _VAGUE_STEP_RE.finditer(text)]
+    vague = [span_from_match("vague_next_step", text, m) for m in _scan(_VAGUE_STEP_RE, text, low)]
     next_step: NextStep = "concrete" if concrete else "vague" if vague else "none"
     evidence += concrete or vague
 

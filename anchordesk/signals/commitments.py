@@ -78,9 +78,20 @@ _PASSIVE_RE = re.compile(
     r"followed\s+up|looked\s+into|available\s+again|up\s+and\s+running|working\s+again)\b)",
     re.IGNORECASE,
 )
+# "Your order ships today", "the right one goes out this afternoon", "it'll be with you by 6pm": something
+# of ours on its way at a stated time. Only with a due date in the sentence (see _build).
+_SHIP_RE = re.compile(
+    r"\b(?:it|this|that|they|(?:your|the|our|a|an)\s+(?:[\w£$€-]+(?:[,.]\d+)*\s+){0,3}?[\w-]+)(?:\s*['’]ll|\s+will|\s+is\s+going\s+to|"
+    r"\s+are\s+going\s+to|\s+is|\s+are)?\s+(?=(?:ship|ships|shipping|go(?:es)?\s+out|going\s+out|leaves?|leaving|"
+    r"dispatch(?:es)?|be\s+(?:with\s+you|there|ready|on\s+(?:its|their|the)\s+way|delivered|sent|shipped|"
+    r"dispatched|posted|paid|credited|refunded|installed|collected|repaired|replaced|reconnected|restored|fixed|"
+    r"back\s+(?:on|up|online))|arrives?\s+(?!within|in\s+\d))\b)",
+    re.IGNORECASE,
+)
 _SKIP_RE = re.compile(
     r"^(?:(?:definitely|certainly|absolutely|surely|also|still|now|then|gladly|personally|immediately|actually|"
-    r"really|happily|promptly|quickly|just|be\s+sure\s+to|make\s+sure\s+to|be\s+certain\s+to)\s+)+",
+    r"really|happily|promptly|quickly|just|be\s+sure\s+to|make\s+sure\s+to|be\s+certain\s+to|"
+    r"go\s+ahead\s+and)\s+)+",
     re.IGNORECASE,
 )
 # What follows the modal when it is not a promise.
@@ -91,14 +102,19 @@ _NOT_PROMISE_RE = re.compile(
     r"what)|probably|likely|possibly|maybe|perhaps|see\s+you|get\s+there|continue\s+to\s+(?:strive|aim|try)|"
     r"always|also\s+need|receive\s+(?:a\s+)?charge|apply|charge|cost|find\s+(?:that|it)|notice|know|understand|"
     r"agree|appreciate|hope|wish|be\s+(?:a|an|the)\b|be\s+(?:charged|billed|required)|look\s+forward|"
-    r"have\s+(?:been|received|gotten|got|seen|sent|had|to)\b)",
+    r"have\s+(?:been|received|gotten|got|seen|sent|had|to)\b|"
+    # what comes next, said with nothing in it: "here's what we'll do next", "we'll take it from there"
+    # ("we'll go from there" after "DM us" stays a promise to act on what the customer sends)
+    r"do\s+next\b|take\s+(?:it|things|this)\s+from\s+there\b)",
     re.IGNORECASE,
 )
 _HEDGE_RE = re.compile(
     r"\b(?:hopefully|if\s+all\s+goes|fingers\s+crossed|might|maybe|perhaps|possibly|i\s+hope|we\s+hope|i\s+think|"
-    r"i\s+believe|not\s+sure)\b",
+    r"i\s+believe|not\s+sure|if\s+you(?:'d|\s+would)?\s+(?:like|prefer|want|wish|rather)|should\s+you\s+(?:wish|"
+    r"want|prefer|like|need)|if\s+(?:that'?s|this\s+is|it'?s)\s+(?:ok|okay|fine|alright|easier)|if\s+you\s+need)\b",
     re.IGNORECASE,
 )
+_WH_BEFORE_RE = re.compile(r"\b(?:when|where|what|which|how|why|whether)\s+$", re.IGNORECASE)
 _ACTION_END_RE = re.compile(
     r"[.!?;:\n(]|\s[-–—]\s|https?://|\s[\^*/][A-Z]{1,3}\b|\s\^|,\s*(?:but|and\s+(?:we|i|you|they)|so|please|as|"
     r"thanks|thank|if)\b|\s+(?:and|but|so|because|since|once|when|if|as\s+soon\s+as|as\s+we|until|while|"
@@ -195,6 +211,7 @@ def _proposals(
             ("expect", _EXPECT_RE),
             ("let", _LET_RE),
             ("passive", _PASSIVE_RE),
+            ("ship", _SHIP_RE),
         ):
             for m in rx.finditer(text, s_start, s_end):
                 if any(c.span.start <= m.start() < c.span.end for c in out):
@@ -303,6 +320,8 @@ def _build(
     clause_before = text[s_start : m.start()]
     if _HEDGE_RE.search(clause_before) or _HEDGE_RE.search(text[m.start() : m.end()]):
         return None
+    if _WH_BEFORE_RE.search(text, max(s_start, m.start() - 12), m.start()):
+        return None  # "what we'll do", "how we will fix it": a description, not the promise itself
     if kind == "modal":
         modal = m.group("modal").lower()
         if "should" in modal and m.group("subj").lower() not in ("we", "i"):
@@ -326,13 +345,17 @@ def _build(
     if (
         kind in ("modal", "and")
         and "should" in m.group("modal").lower()
-        and re.match(r"have\s+(?:been|received|gotten|got|seen|sent|had)\b", text[pos:s_end], re.I)
-    ):
+        and re.match(r"have\s+(?!(?:it|this|that|them|your|the|a|an)\b)\w+", text[pos:s_end], re.I)
+    ):  # "we should have warned you": a regret about the past, not a promise
+        return None
+    if kind == "ship" and _pick_due(dues, s_start, s_end, m.start()) is None:
         return None
     if kind == "fix":
         a_start, a_end = m.start(), m.end()
     else:
-        a_start, a_end = _cut_action(text, m.start() if kind in ("you", "passive", "expect") else pos, s_end)
+        a_start, a_end = _cut_action(
+            text, m.start() if kind in ("you", "passive", "expect", "ship") else pos, s_end
+        )
     # Due text: a date in the same sentence (after the promise first), else a vague time.
     due_exp = _pick_due(dues, s_start, s_end, m.start())
     if due_exp is not None and a_start < due_exp.span.start < a_end:
