@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ._spans import Span, clip, dedupe, normalize_quotes, rebase, span_from_match
 from .frustration import frustration_cues, positive_cues, sentiment
-from .manager import find_manager_request
+from .manager import ManagerReading, find_manager_request, read_manager_sentences
 from .model import Features, Group, Head, binary_prob, featurize, load_group
 from .model import evidence as model_evidence
 from .profanity import find_abuse, find_profanity
@@ -180,15 +180,38 @@ _ESCALATION_TARGET_RE = re.compile(
     r"head\s+office|corporate|executives?|exec|superiors?|higher[-\s]?ups?|higher|in\s+charge|senior|"
     r"human|humans|real\s+person|live\s+person|actual\s+person|real\s+people|live\s+agent|real\s+agent|"
     r"escalat\w*|above\s+(?:you|your)|chain\s+of\s+command|team\s+lead(?:er)?|bot|robot|automated|someone\s+else|"
-    r"somebody\s+else|authority)\b",
+    r"somebody\s+else|authority|"
+    # Misspellings, other titles and ways of naming whoever decides (the heads tell a request
+    # from a mention; without one of these words a message asks for no one).
+    r"manger|mangers|mngr|manag(?:ment|ement)|supervisior|superviser|supervisr|owner|director|directors|"
+    r"leadership|chairman|chairwoman|vp|hq|headquarters|principal|operator|tier\s*[23]|level\s*[23]|"
+    r"(?:next|higher|another)\s+level|line\s+manager|head\s+of|managing\s+director|"
+    r"(?:someone|somebody|anyone|anybody|person|whoever)\s+(?:who|that)\s+(?:can|could|has|have|is\s+able)|"
+    r"who\s+can|who\s+(?:decides|makes\s+(?:the\s+)?decisions)|decision|decide|override|authori[sz]e|"
+    r"sign(?:ed)?\s+off|approved?|over\s+(?:your|his|her|their|anyone'?s)\s+head|up\s+the\s+(?:chain|line|ladder)|"
+    r"the\s+top|gerente|responsable|vorgesetzt\w*)\b",
     re.IGNORECASE,
 )
 _WINDOW_BEFORE, _WINDOW_AFTER, _MAX_WINDOWS = 90, 50, 6
 
 
+# Every escalation target contains one of these (lower-case) pieces: a cheap test that lets
+# most messages skip the long pattern above.
+_TARGET_PIECES = (
+    "manag", "mang", "mngr", "mgr", "superv", "sup", "boss", "ceo", "presid", "office", "corporat", "exec",
+    "superior", "higher", "charge", "senior", "human", "person", "people", "agent", "escalat", "above", "chain",
+    "lead", "bot", "automat", "else", "author", "owner", "director", "chair", "vp", "hq", "headquarter",
+    "principal", "operator", "tier", "level", "head", "who", "decid", "decision", "overrid", "approv", "sign",
+    "top", "gerente", "respons", "vorgesetzt", "line", "over",
+)  # fmt: skip
+
+
 def manager_window(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The text around escalation targets (merged windows joined by " | "), and the windows."""
     windows: list[tuple[int, int]] = []
+    low = text.lower()
+    if not any(piece in low for piece in _TARGET_PIECES):
+        return "", windows
     for m in _ESCALATION_TARGET_RE.finditer(text):
         s, e = max(0, m.start() - _WINDOW_BEFORE), min(len(text), m.end() + _WINDOW_AFTER)
         if windows and s <= windows[-1][1]:
@@ -204,7 +227,90 @@ def manager_features(text: str, rule: _RuleVerdict) -> Features | None:
     window, spans = manager_window(text)
     if not spans:
         return None
-    return featurize(window, [f"m:rule={rule.manager_request}"])
+    return featurize(window, manager_cues(window, rule.manager_request, read_manager_sentences(window)))
+
+
+# A few cues about how the escalation words are used, so a head learns "asks" / "reports" /
+# "threatens" / "mentions" as kinds rather than as the exact words of its training rows.
+_MANAGER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("question", re.compile(r"\?")),
+    (
+        "ask_verb",
+        re.compile(
+            r"\b(?:speak|talk|chat|transfer|connect|put\s+(?:me|this)|pass|escalate|forward|get\s+me|give\s+me|"
+            r"let\s+me|contact|reach|call\s+me|email\s+me|loop\s+in|involve|raise|bump|send|route|hand|review|"
+            r"appeal|ask\s+(?:your|whoever)|run\s+it\s+past|check\s+with)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "want",
+        re.compile(
+            r"\b(?:i\s*'?d\s+like|i\s+would\s+like|i\s+want|i\s+need|need|want|wanna|please|pls|plz|"
+            r"may\s+i|can\s+i|could\s+i|is\s+there|who(?:'s|\s+is)|where\s+is)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "your",
+        re.compile(
+            r"\b(?:your|ur|you(?:r)?\s+guys'?|the\s+person\s+above|above\s+you|whoever)\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "mine",
+        re.compile(
+            r"\b(?:my|our)\s+(?:\w+\s+)?(?:manager|boss|supervisor|director|head\s+office|team)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "past",
+        re.compile(
+            r"\b(?:asked|requested|already|again|twice|promised|told|said|was|were|spoke|talked|escalated|emailed|"
+            r"wrote|called|tried|still|never|last\s+(?:week|time|month)|yesterday|hasn'?t|didn'?t|refused|wouldn'?t)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "threat",
+        re.compile(
+            r"\b(?:i\s*'?ll|i\s+will|i\s*'?m\s+(?:going|about)\s+to|gonna|next\s+(?:step|stop|email)|if\s+(?:this|it|i)|"
+            r"or\s+i|unless|don'?t\s+make\s+me|have\s+to|no\s+choice)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "third_party",
+        re.compile(
+            r"\b(?:he|she|they|my\s+(?:husband|wife|dad|mum|mom|sister|brother|son|daughter))\s+"
+            r"(?:wants?|asked|says?|said|keeps)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "negated",
+        re.compile(r"\b(?:no\s+need|don'?t\s+(?:need|want)|not\s+asking|please\s+don'?t)\b", re.IGNORECASE),
+    ),
+    (
+        "praise",
+        re.compile(
+            r"\b(?:thank|thanks|helpful|lovely|kind|great|brilliant|legend|star|above\s+and\s+beyond|"
+            r"compliment|shout-?out)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def manager_cues(window: str, level: int, reading: ManagerReading) -> list[str]:
+    """The rule's level, the sentence reading's level and the usage cues of a manager window
+    (features of the manager heads)."""
+    return [
+        f"m:rule={level}",
+        f"m:read={reading.level}",
+        *("m:" + name for name, rx in _MANAGER_CUES if rx.search(window)),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +447,11 @@ def _manager_decision(decided: _Decision, text: str, rule: _RuleVerdict, evidenc
     if not spans:
         decided.manager_request, decided.manager_request_score = 0, 0.0
         return
-    feats = featurize(window, [f"m:rule={rule.manager_request}"])
+    reading = read_manager_sentences(window)
+    if rule.manager_request == 0 and reading.only_mentions:
+        decided.manager_request, decided.manager_request_score = 0, 0.0
+        return
+    feats = featurize(window, manager_cues(window, rule.manager_request, reading))
     z = group.logits(feats)
     p = binary_prob(head, z)
     decided.manager_request_score = p
@@ -354,6 +464,13 @@ def _manager_decision(decided: _Decision, text: str, rule: _RuleVerdict, evidenc
     else:
         decided.manager_request = 2 if binary_prob(before, z) >= before.threshold else 1
     if not any(sp.label.startswith("manager_request") for sp in evidence):
+        # The sentence reading names the words when it agrees; otherwise the n-grams that
+        # pushed the head up most.
+        read_spans = read_manager_sentences(text).spans
+        if read_spans:
+            label = "manager_request" if decided.manager_request == 1 else "manager_request_before"
+            evidence.extend(Span(label, sp.start, sp.end, sp.text) for sp in read_spans)
+            return
         # Model spans point into the window text; map them back to the message.
         offsets: list[tuple[int, int]] = []
         pos = 0

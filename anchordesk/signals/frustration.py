@@ -119,6 +119,18 @@ _HEAT = (
     "still no news", "still no sign", "was promised", "were promised", "i was told", "we were told",
     "explain this again", "explain it again", "repeat myself", "repeating myself", "start over again",
     "great, another", "oh good, another", "another delay", "another problem", "another issue", "another outage",
+    # unshouted frustration: an unfixed problem, resignation, counting the days (issue 12)
+    "still not fixed", "still not resolved", "still not sorted", "still unresolved", "still isn't fixed",
+    "still isn't working", "still not working", "still not right", "not fixed yet", "still the same",
+    "i give up", "why i bother", "why do i bother", "why i keep", "don't know why i", "what's the point",
+    "whats the point", "past caring", "lost all hope", "lost hope", "not worth the hassle", "regret buying",
+    "regret switching", "regretting", "another week gone", "another day gone", "another month gone",
+    "another week of", "another day of", "day 10", "day 14", "for the third time", "for the fourth time",
+    "expected better", "expected more", "used to be good", "used to be a good", "used to be decent",
+    "going round in circles", "going around in circles", "talking to a wall", "bounced between",
+    "passed from pillar to post", "same answer", "copy-paste", "copy and paste", "read my previous",
+    "read my message", "as i explained", "as i've explained", "as i said before", "losing patience",
+    "wearing thin", "had it with", "last straw",
 )  # fmt: skip
 _HEAT_RE = re.compile(r"(?<!\w)#?(?:" + words_alternation(_HEAT) + r")(?!\w)", re.IGNORECASE)
 # Words in _HEAT that are weak alone (count half).

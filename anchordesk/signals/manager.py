@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ._spans import Span, span_from_match
 
@@ -94,7 +95,9 @@ _NOT_WANT_RE = re.compile(
     re.IGNORECASE,
 )
 _THIRD_PERSON_RE = re.compile(
-    r"\b(?:he|she|they|who)\s+(?:wants?|asks?|asked|demands?)\s+to\s+speak", re.IGNORECASE
+    r"\b(?:he|she|they|who|my\s+(?:husband|wife|partner|dad|father|mum|mom|mother|sister|brother|son|daughter|"
+    r"friend|neighbou?r|landlord|boss))\s+(?:wants?|asks?|asked|demands?)\s+to\s+(?:speak|talk)",
+    re.IGNORECASE,
 )
 
 
@@ -178,3 +181,128 @@ _HYPOTHETICAL_RE = re.compile(r"\b(?:if|whether|unless|wants?\s+to\s+know)\b[^.!
 def _is_past_context(text: str, start: int) -> bool:
     before = text[max(0, start - 40) : start]
     return bool(_PAST_CUE_RE.search(before) or _HYPOTHETICAL_RE.search(before))
+
+
+# ---------------------------------------------------------------------------- sentence reading
+#
+# The patterns above need a request verb right in front of a target ("speak to a manager").
+# People also ask with a question ("who is your boss?", "is there anyone above you?"), name
+# whoever decides ("someone who can actually make a decision"), or ask without a verb
+# ("Supervisor. Now."). This reading takes each sentence that names someone to escalate to,
+# then looks at how the sentence is said: a request, a report of an earlier one, a threat, or
+# a mention (a job title, "my manager", a third party, praise).
+
+_WHO = (
+    r"(?:manager|managers|manger|mngr|mgr|management|supervisor|supervisors|supervisior|superviser|supervisr|"
+    r"boss|bosses|superior|superiors|ceo|president|owner|director|directors|chairman|leadership|"
+    r"head\s+office|headquarters|hq|corporate|executives?|exec|higher[-\s]?ups?|team\s+lead(?:er)?|"
+    r"line\s+manager|head\s+of\s+\w+(?:\s+\w+)?|(?:someone|somebody|anyone|anybody|person|people)\s+(?:higher|senior|"
+    r"more\s+senior|in\s+charge|above\s+you|at\s+a\s+higher\s+level|with\s+(?:more\s+)?(?:authority|clout|power))|"
+    r"(?:someone|somebody|anyone|anybody|whoever)\s+(?:who|that)\s+(?:can|could|has|is\s+able)\s+(?:actually\s+)?"
+    r"(?:decide|make\s+(?:a|the)\s+decision|override|authori[sz]e|approve|help)|"
+    r"(?:who|whoever)(?:'s|\s+is)?\s+(?:above\s+you|in\s+charge|running|runs|makes\s+the\s+decisions)|"
+    r"(?:real|actual|live)\s+(?:person|human|agent)|a\s+human|a\s+person|human\s+please|humans?|"
+    r"(?:next|higher|another)\s+level|tier\s*[23]|level\s*[23]|escalat\w*)"
+)
+_WHO_RE = re.compile(r"\b" + _WHO + r"\b", re.IGNORECASE)
+_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*", re.IGNORECASE)
+_REQUEST_RE = re.compile(
+    r"\b(?:speak|talk|chat|spk|put\s+(?:me|them|him|her|a|your|this)|transfer|connect|pass|forward|send|route|hand|"
+    r"escalate|bump|raise|flag|loop\s+in|involve|get\s+(?:me|a|the|your|someone|somebody)|find\s+me|give\s+me|"
+    r"have\s+(?:a|the|your|someone)|let\s+me|lemme|can\s+i|could\s+i|may\s+i|i'?d\s+like|i\s+would\s+like|i\s+want|"
+    r"i\s+wanna|i\s+need|we\s+need|i'?m\s+asking|i\s+am\s+asking|request(?:ing)?|please|pls|plz|kindly|"
+    r"who(?:'s|\s+is|s)\s+(?:your|the|ur)|who\s+(?:do|can|should)\s+i|what(?:'s|\s+is)\s+(?:your|the)|"
+    r"where\s+(?:do|can|is)|how\s+do\s+i|is\s+there|are\s+there|is\s+(?:your|the|a)\s+\w+(?:\s+\w+)?\s+"
+    r"(?:there|around|in|available|on)|call\s+me|contact\s+me|email\s+me|ring\s+me|reach\s+out|get\s+back\s+to\s+me|"
+    r"respond|review|look\s+(?:at|over)|confirm|sign\s+off|approve|appeal|ask\s+(?:your|whoever)|run\s+it\s+past|"
+    r"check\s+with|go\s+up|now|asap|immediately)\b|\?",
+    re.IGNORECASE,
+)
+_REPORT_RE = re.compile(
+    r"\b(?:asked|requested|demanded|begged|already|again|twice|three\s+times|promised|assured|told|said|was|were|"
+    r"spoke|spoken|talked|escalated|emailed|e-mailed|wrote|called|tried|tagged|contacted|reached|still|never|"
+    r"last\s+(?:week|time|month|year)|yesterday|hasn'?t|haven'?t|didn'?t|did\s+not|refused|wouldn'?t|won'?t\s+let|"
+    r"couldn'?t|went|gone|got|had|chasing|following\s+up|any\s+update|has\s+the|did\s+your|every\s+time)\b",
+    re.IGNORECASE,
+)
+_THREAT_RE = re.compile(
+    r"\b(?:i\s*'?ll|i\s+will|i\s*'?m\s+(?:going|about|prepared)\s+to|i\s+am\s+(?:going|about|prepared)\s+to|gonna|"
+    r"next\s+(?:step|stop|email|time)|if\s+(?:this|it|i|the|you|no)|or\s+i|unless|don'?t\s+make\s+me|have\s+to|"
+    r"no\s+choice|i\s+intend|i\s+might|i\s+may|this\s+will\s+be\s+going|you'?ll\s+be\s+hearing|i'?d\s+(?:hate|rather\s+not)|"
+    r"do\s+i\s+(?:need|have)|will\s+i\s+have|am\s+i\s+going\s+to|should\s+i)\b",
+    re.IGNORECASE,
+)
+_MENTION_RE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:manager|boss|supervisor|director|head\s+office|team|corporate|ceo|principal)\b|"
+    r"\b(?:he|she|they|my\s+(?:husband|wife|partner|dad|mum|mom|sister|brother|son|daughter|landlord))\s+"
+    r"(?:wants?|asked|says?|said|keeps|is\s+threatening)\b|"
+    r"\b(?:no\s+need|don'?t\s+(?:need|want)|do\s+not\s+(?:need|want)|not\s+asking|please\s+don'?t)\b|"
+    r"\b(?:thank|thanks|helpful|lovely|kind|brilliant|legend|compliment|shout-?out|above\s+and\s+beyond|"
+    r"went\s+above|credit\s+to|well\s+done)\b|"
+    r"\bescalated\s+quickly\b|"
+    # on-site staff described, and a manager reached who then did something (an incidental
+    # report, not a request: LABELS.md's "store manager was rude")
+    r"\b(?:store|shop|branch|restaurant|hotel|airport|gate|flight|cabin|train|station|site|shift|floor|night|duty)\s+"
+    r"(?:manager|supervisor)s?\s+(?:was|were|is|are|said|told|gave|offered|helped|let|did|seemed)\b|"
+    r"\b(?:talked|spoke|chatted)\s+(?:to|with)\s+(?:a|the|your|one)\s+(?:manager|supervisor)s?\s+(?:and|who)\b"
+    r"[^.!?]{0,40}\b(?:offered|gave|refunded|sorted|fixed|explained)\b|\b(?:i'?m|i\s+am|as)\s+(?:a|the)\s+\w*\s*(?:manager|supervisor|owner|director)\b|"
+    r"\b(?:human|humans)[-\s](?:error|resources|readable|grade|being\s+error)|"
+    r"\b(?:corporate|executive)\s+(?:account|card|rate|discount|code|client|package|gift|lounge|suite|club|class|"
+    r"chair|room|summary|assistant)s?\b|\bsenior\s+(?:discount|fare|railcard|plan|living|citizen)s?\b|"
+    r"\bhigher\s+(?:tier|plan|price|bill|limit|resolution|interest|data|rate)s?\b|"
+    r"\b(?:is|are)\s+(?:this|you|it)\s+(?:a\s+)?(?:bot|human|real)\b[^.!?]*(?:curious|wondering|either\s+way|great|helpful)",
+    re.IGNORECASE,
+)
+_GO_TO_RE = re.compile(
+    r"\b(?:go|going|take|taking|escalate|escalating|write|writing|contact|contacting|call|calling|email|emailing|"
+    r"message|complain|raise|involve|mention|bring|report|ask\s+for|asking\s+for|get\s+\w+\s+involved)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerReading:
+    """What the sentence reading found: ``level`` (0, 1 asks now, 2 earlier or a threat), the
+    target words as evidence, and ``only_mentions``: every sentence naming an escalation target
+    only mentions one (a job title, "my manager", a third party's request, praise or thanks
+    passed on, "no need for a manager"). That last is a hard constraint on the manager heads:
+    such a message asks for no one unless the strict patterns above find a request."""
+
+    level: int
+    spans: list[Span]
+    only_mentions: bool
+
+
+def read_manager_sentences(text: str) -> ManagerReading:
+    """How each sentence naming an escalation target is said (one pass over the text)."""
+    now: list[Span] = []
+    before: list[Span] = []
+    named = mentions_only = False
+    titles: list[tuple[int, int]] | None = None
+    for sm in _SENTENCE_RE.finditer(text[:MAX_SENTENCE_SCAN]):
+        sentence = sm.group(0)
+        who = _WHO_RE.search(sentence)
+        if who is None:
+            continue
+        if not named:
+            named = mentions_only = True
+        start, end = sm.start() + who.start(), sm.start() + who.end()
+        if titles is None:  # the job-title pattern is slow; only texts that name someone need it
+            titles = [m.span() for m in _NEGATIVE_RE.finditer(text)]
+        if _inside(start, end, titles) or _MENTION_RE.search(sentence):
+            continue
+        mentions_only = False
+        span = Span("manager_request", start, end, text[start:end])
+        threat = _THREAT_RE.search(sentence) and _GO_TO_RE.search(sentence)
+        if threat or _REPORT_RE.search(sentence):
+            before.append(Span("manager_request_before", span.start, span.end, span.text))
+        elif _REQUEST_RE.search(sentence) or len(sentence.split()) <= 3:
+            now.append(span)
+    if now:
+        return ManagerReading(1, now + before, mentions_only)
+    if before:
+        return ManagerReading(2, before, mentions_only)
+    return ManagerReading(0, [], mentions_only)
+
+
+MAX_SENTENCE_SCAN = 20_000
