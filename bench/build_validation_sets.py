@@ -20,13 +20,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.signals_data import spans
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from the checkout: `python bench/build_validation_sets.py`
+
+from bench.signals_data import spans  # noqa: E402
+
 VALIDATION = ROOT / "bench" / "signals_data" / "validation"
 POOL = ROOT / ".." / "shared" / "data" / "pool"
 PARTS = ("tune", "holdout")
