@@ -101,7 +101,7 @@ def test_a_commitment_is_added_by_hand_changed_and_kept(people, as_user, ticket,
     done = api.post(f"/commitments/{cid}/done")
     assert done.status_code == 200
     assert done.json()["commitment"]["state"] == "done"
-    assert "Refund $40" in done.json()["tell_customer"]
+    assert done.json()["tell_customer"].startswith("I said I'd refund $40, and that's now done.")
     assert api.get("/commitments/mine").json() == []
     kinds = set(AuditEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert {"commitment.added", "commitment.updated", "commitment.kept"} <= kinds

@@ -200,7 +200,9 @@ def crash_repeatedly(tmp_path: Path, env: dict[str, str], db: Db, scenario: Scen
             if done >= scenario.total:
                 worker.stop()
                 break
-            time.sleep(rng.uniform(0, 1.0))  # a random point in the job, after observed progress
+            # A random point in the job, after observed progress; short, so that a fast backlog is
+            # not finished before the kill lands (on a busy machine a 1 s pause let it finish).
+            time.sleep(rng.uniform(0, 0.3))
             holder = lease_holder(env, db, scenario.job)
             runs_at_kill = runs(db, scenario.job)
             worker.kill()
