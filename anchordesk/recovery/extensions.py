@@ -17,8 +17,9 @@ from anchordesk.core.registry import (
     register_inbox_rows,
     register_solve_blocker,
     register_ticket_panel,
+    register_timeline_describer,
 )
-from anchordesk.recovery import queries, temperature
+from anchordesk.recovery import queries, temperature, timeline
 from anchordesk.recovery.actions import (
     do_move_commitments,
     do_move_commitments_with_messages,
@@ -38,6 +39,7 @@ def register() -> None:
     subscribe(propose_commitments)
     subscribe(record_outcomes, may_wait=True)
     register_solve_blocker(promises_still_open)
+    register_timeline_describer(timeline.describe_event)
     register_conversation_moved(promises_follow_the_conversation)
     register_ticket_panel(temperature_panel)
     register_ticket_panel(recovery_panel)
