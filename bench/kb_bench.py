@@ -24,7 +24,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +103,7 @@ def _generate(n_articles: int, rng: random.Random, vocab: list[str]) -> None:
                 organization=rng.choice(organizations) if visibility == "organization" else None,
                 state="published" if rng.random() < 0.9 else "draft",
                 author=author,
-                published_at=now - timezone.timedelta(days=rng.randint(0, 1000)),
+                published_at=now - timedelta(days=rng.randint(0, 1000)),
             )
         )
         if len(batch) == 1000:
@@ -158,12 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for who, reader in (("visitor", None), ("agent", agent)):
         s_iter, q_iter = iter(searches), iter(questions)
 
-        def one_search(reader: User | None = reader, it: object = s_iter) -> object:
-            q, lang = next(it)  # type: ignore[call-overload]
+        def one_search(reader: User | None = reader, it: Iterator[tuple[str, str]] = s_iter) -> object:
+            q, lang = next(it)
             return search_articles(q, reader=reader, language=lang, limit=10)
 
-        def one_suggest(reader: User | None = reader, it: object = q_iter) -> object:
-            q, lang = next(it)  # type: ignore[call-overload]
+        def one_suggest(reader: User | None = reader, it: Iterator[tuple[str, str]] = q_iter) -> object:
+            q, lang = next(it)
             return suggest_articles(q, reader=reader, language=lang, limit=3)
 
         for name, fn in ((f"search ({who})", one_search), (f"suggest ({who})", one_suggest)):

@@ -63,8 +63,14 @@ class StaffSessionAuth(SessionAuth):
         return None
 
 
+def auth_of(request: HttpRequest) -> object:
+    """What the operation's authentication answered (django-ninja sets `request.auth`; the stubs'
+    HttpRequest does not declare it)."""
+    return getattr(request, "auth", None)
+
+
 def current_user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]  # django-ninja sets .auth; the stubs' HttpRequest lacks it
+    user = auth_of(request)
     assert isinstance(user, User)
     return user
 

@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anchordesk.accounts.models import User
-from anchordesk.api.auth import StaffSessionAuth, TokenAuth, current_user, require_ticket_worker
+from anchordesk.api.auth import StaffSessionAuth, TokenAuth, auth_of, current_user, require_ticket_worker
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema, UserRef
 from anchordesk.core.access import access_lead_work
 from anchordesk.kb import actions, queries
@@ -49,7 +49,7 @@ READ_AUTH = [TokenAuth(), StaffSessionAuth(), VisitorAuth()]
 
 
 def _reader(request: HttpRequest) -> User | None:
-    auth = request.auth  # type: ignore[attr-defined]  # django-ninja sets .auth
+    auth = auth_of(request)
     return auth if isinstance(auth, User) and auth.is_active else None
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
+from anchordesk.automation.models import AssignmentPolicy, TimeRule, Trigger
 from anchordesk.core.models import AuditEvent
 from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Message, Ticket
@@ -108,8 +109,6 @@ def test_demo_is_deterministic(db, time_machine):
     time_machine.move_to(datetime(2026, 11, 24, 11, 0, tzinfo=UTC), tick=False)
     call_command("demo", tickets=15, seed=3, stdout=StringIO())
     first = list(Ticket.objects.order_by("id").values_list("subject", "status"))
-    from anchordesk.automation.models import AssignmentPolicy, TimeRule, Trigger
-
     # The first run's people and teams stay; what it set up after its history (assignment, triggers,
     # time rules) goes, or it would act on the second history (auto-assigning a new ticket).
     Ticket.objects.all().delete()

@@ -178,7 +178,7 @@ def expected(people) -> dict[str, Any]:
     promises = [c for c in Commitment.objects.all() if c.state != CommitmentState.PROPOSED]
     kept = [c for c in promises if c.state == CommitmentState.DONE]
     assert all(c.done_at is not None and c.due_at is not None for c in kept)
-    on_time = [c for c in kept if c.done_at <= c.due_at]  # type: ignore[operator]
+    on_time = [c for c in kept if c.done_at is not None and c.due_at is not None and c.done_at <= c.due_at]
     mistakes = list(Mistake.objects.all())
     recovery_minutes = [
         (m.recovered_at - m.created_at).total_seconds() / 60 for m in mistakes if m.recovered_at is not None
