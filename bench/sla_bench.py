@@ -160,7 +160,7 @@ def bench_scan(runs: int, due: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from anchordesk.sla.models import SlaTimer
-    from anchordesk.sla.services import scan
+    from anchordesk.sla.timers import scan
 
     idle_ms, idle_queries = [], 0
     scan()  # warm: connection, caches
@@ -234,8 +234,8 @@ def bench_rules(events: int, runs: int) -> dict[str, Any]:
     from django.db import transaction
 
     from anchordesk.automation.conditions import matches
+    from anchordesk.automation.engine import run_triggers, ticket_facts
     from anchordesk.automation.models import Trigger
-    from anchordesk.automation.services import run_triggers, ticket_facts
     from anchordesk.core.models import AuditEvent
     from anchordesk.core.snapshot import config_snapshot
     from anchordesk.tickets.choices import ACTIVE_STATUSES

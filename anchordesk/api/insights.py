@@ -1,7 +1,7 @@
 """Insights over the API: each dashboard's figures and tables as JSON, for leads and admins.
 
 Same filters as the web dashboards (range, start, end, team, agent, channel, tag), read by the
-same FilterForm and computed by the same services, so the numbers agree with the page.
+same FilterForm and computed by the same queries, so the numbers agree with the page.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ninja import Router, Schema
 
 from anchordesk.api.auth import current_user, require_lead
 from anchordesk.api.schemas import ErrorOut
-from anchordesk.insights import services
+from anchordesk.insights import queries
 from anchordesk.insights.forms import FilterForm
 
 router = Router(tags=["insights"])
@@ -59,7 +59,7 @@ def get_dashboard(request: HttpRequest, dashboard: Dashboard) -> Any:
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
     filters = form.filters()
-    board = services.DASHBOARDS[dashboard](filters)
+    board = queries.DASHBOARDS[dashboard](filters)
     return {
         "dashboard": dashboard,
         "start": filters.start.isoformat(),

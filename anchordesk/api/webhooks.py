@@ -13,8 +13,8 @@ from anchordesk.api.auth import current_user, require_admin
 from anchordesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, keyset_page
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
+from anchordesk.integrations.enqueue import queue_test_delivery, retry_delivery
 from anchordesk.integrations.models import Webhook, WebhookDelivery
-from anchordesk.integrations.services import queue_test_delivery, retry_delivery
 
 router = Router(tags=["webhooks"])
 

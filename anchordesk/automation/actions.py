@@ -13,8 +13,8 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
 from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import RuleError, validate
+from anchordesk.automation.engine import apply_actions, choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
-from anchordesk.automation.services import apply_actions, choose_agent
 from anchordesk.core.audit import record_event
 from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions

@@ -22,7 +22,7 @@ from anchordesk.automation.actions import (
 )
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.models import Macro, Trigger
-from anchordesk.sla import services as sla_services
+from anchordesk.sla import timers as sla_services
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.sla.models import SlaPolicy
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Priority

@@ -4,7 +4,7 @@ registered by AutomationConfig.ready()."""
 from __future__ import annotations
 
 from anchordesk.accounts.models import User
-from anchordesk.automation import services, timeline
+from anchordesk.automation import engine, timeline
 from anchordesk.automation.actions import do_use_macros
 from anchordesk.core.events import subscribe
 from anchordesk.core.registry import register_reply_macros, register_timeline_describer
@@ -12,7 +12,7 @@ from anchordesk.tickets.models import Ticket
 
 
 def register() -> None:
-    subscribe(services.on_ticket_event)
+    subscribe(engine.on_ticket_event)
     register_timeline_describer(timeline.describe_event)
     register_reply_macros(use_macros)
 

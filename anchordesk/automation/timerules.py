@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from anchordesk.automation.conditions import matches
+from anchordesk.automation.engine import apply_actions, ticket_facts
 from anchordesk.automation.models import TimeRule, TimeRuleFiring
-from anchordesk.automation.services import apply_actions, ticket_facts
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
 

@@ -29,6 +29,7 @@ from anchordesk.automation.actions import (
 )
 from anchordesk.automation.choices import TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import describe
+from anchordesk.automation.engine import available_agents, open_load
 from anchordesk.automation.forms import (
     FIELD_LABELS,
     AgentRoutingForm,
@@ -45,7 +46,6 @@ from anchordesk.automation.forms import (
     scope_of,
 )
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
-from anchordesk.automation.services import available_agents, open_load
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.sla.views import lead_required
 

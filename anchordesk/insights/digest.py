@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
-from anchordesk.insights import services
-from anchordesk.insights.services import Dashboard, Filters
+from anchordesk.insights import queries
+from anchordesk.insights.queries import Dashboard, Filters
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import queue_email
 
@@ -37,7 +37,7 @@ def build_digest(today: date | None = None) -> tuple[str, str, Filters]:
     filters = Filters(start=today - timedelta(days=7), end=today - timedelta(days=1))
     lines = [f"Anchordesk weekly digest, {filters.as_text()}", ""]
     for key in ("overview", "temperature", "promises", "mistakes"):
-        lines += _lines(services.DASHBOARDS[key](filters))
+        lines += _lines(queries.DASHBOARDS[key](filters))
     lines.append(
         f"Dashboards: {settings.SITE_URL}/insights/overview/?range=custom&start={filters.start}&end={filters.end}"
     )

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from anchordesk.accounts.models import Team, User
-from anchordesk.insights.services import MAX_DAYS, Filters
+from anchordesk.insights.queries import MAX_DAYS, Filters
 from anchordesk.tickets.choices import Channel
 from anchordesk.tickets.models import Tag
 

@@ -1,4 +1,4 @@
-"""Dashboards for leads, CSV export, the blameless review and training items. Thin over services."""
+"""Dashboards for leads, CSV export, the blameless review and training items. Thin over queries."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, require_lead, validation_errors
-from anchordesk.insights import actions, services
+from anchordesk.insights import actions, queries
 from anchordesk.insights.forms import FilterForm, ReviewPeriodForm
 from anchordesk.insights.models import TrainingAssignment
 from anchordesk.insights.review import get_review, training_for
@@ -36,7 +36,7 @@ def _bad_request(errors: dict[str, list[str]]) -> HttpResponse:
     return HttpResponse(f"Not shown. {text}", status=400, content_type="text/plain; charset=utf-8")
 
 
-def _csv(table: services.Table, filters: services.Filters, dashboard: str) -> HttpResponse:
+def _csv(table: queries.Table, filters: queries.Filters, dashboard: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"anchordesk-{dashboard}-{table.name}-{filters.start}-{filters.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -81,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, dashboard: str) -> HttpResponse:
     require_lead(request)
-    build = services.DASHBOARDS.get(dashboard)
+    build = queries.DASHBOARDS.get(dashboard)
     if build is None:
         raise Http404
     form = FilterForm(request.GET)

@@ -4,7 +4,7 @@ registered by IntegrationsConfig.ready()."""
 from __future__ import annotations
 
 from anchordesk.core.registry import register_outward_event
-from anchordesk.integrations.services import queue_webhook_event
+from anchordesk.integrations.enqueue import queue_webhook_event
 
 
 def register() -> None:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_admin
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
+from anchordesk.integrations.enqueue import queue_test_delivery, retry_delivery
 from anchordesk.integrations.forms import WebhookForm
 from anchordesk.integrations.models import WEBHOOK_EVENTS, DeliveryState, Webhook, WebhookDelivery
-from anchordesk.integrations.services import queue_test_delivery, retry_delivery
 
 View = Callable[..., HttpResponse]
 DELIVERIES_SHOWN = 50

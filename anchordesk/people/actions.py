@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.automation.choices import Strategy
+from anchordesk.automation.engine import choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy
-from anchordesk.automation.services import choose_agent
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, CollabEvent, EscalationState
 from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.core.audit import record_event

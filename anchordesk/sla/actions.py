@@ -1,6 +1,6 @@
 """Changing SLA configuration: business calendars and policies. Atomic and audited.
 
-Timers are moved by ticket events (services.on_ticket_event) and the scan, not here.
+Timers are moved by ticket events (timers.on_ticket_event) and the scan, not here.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ from typing import Any
 
 from anchordesk.core.events import subscribe
 from anchordesk.core.registry import register_inbox_rows, register_inbox_sort, register_inbox_view_filter
-from anchordesk.sla import services
+from anchordesk.sla import timers
 from anchordesk.sla.queries import annotate_sla_due, breaching_sla, sla_for_tickets
 from anchordesk.tickets.models import Ticket
 
 
 def register() -> None:
-    subscribe(services.on_ticket_event)
+    subscribe(timers.on_ticket_event)
     register_inbox_rows(sla_rows)
     register_inbox_view_filter("breaching", breaching_sla)
     register_inbox_sort("sla", annotate_sla_due)

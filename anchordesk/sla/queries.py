@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from anchordesk.sla.choices import LIVE_STATES, TimerKind, TimerState
 from anchordesk.sla.models import SlaPolicy, SlaTimer
-from anchordesk.sla.services import business_minutes_left
+from anchordesk.sla.timers import business_minutes_left
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
 

@@ -4,7 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.core.jobs import periodic_job
-from anchordesk.sla.services import scan
+from anchordesk.sla.timers import scan
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -10,7 +10,7 @@ from anchordesk.automation.actions import do_save_macro
 from anchordesk.automation.models import Trigger
 from anchordesk.core.models import AuditEvent
 from anchordesk.sla.actions import PolicyData, do_save_policy
-from anchordesk.sla.services import scan
+from anchordesk.sla.timers import scan
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Priority
 from tests.api.conftest import field_errors

@@ -10,7 +10,7 @@ from django.urls import reverse
 from anchordesk.automation.actions import do_save_trigger
 from anchordesk.automation.csat import csat_by_agent, do_rate, do_send_survey
 from anchordesk.sla.actions import PolicyData, do_save_policy
-from anchordesk.sla.services import scan
+from anchordesk.sla.timers import scan
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Status
 from tests.factories import make_ticket

@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from anchordesk.automation.actions import do_save_trigger, do_set_rule_active
-from anchordesk.automation.services import active_triggers
+from anchordesk.automation.engine import active_triggers
 from tests.conftest import Personas
 
 pytestmark = pytest.mark.django_db

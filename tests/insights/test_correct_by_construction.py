@@ -22,12 +22,12 @@ from anchordesk.collab.actions import do_open_escalation, do_resolve_escalation
 from anchordesk.collab.choices import EscalationState, RequestedBy
 from anchordesk.collab.models import Escalation
 from anchordesk.collab.queries import escalation_queue
-from anchordesk.insights import services
+from anchordesk.insights import queries
 from anchordesk.insights.backfill import backfill
 from anchordesk.recovery import actions as recovery
 from anchordesk.recovery.choices import CommitmentState, Outcome
 from anchordesk.recovery.models import Commitment, Mistake
-from anchordesk.sla import services as sla_services
+from anchordesk.sla import timers as sla_timers
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.sla.models import SlaTimer
 from anchordesk.sla.queries import attainment
@@ -40,7 +40,7 @@ from tests.factories import make_team, make_ticket
 OFFICE_HOURS = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 MON = datetime(2026, 11, 23, tzinfo=UTC)
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # the next Monday, noon
-PERIOD = services.Filters(start=date(2026, 11, 23), end=date(2026, 11, 30))
+PERIOD = queries.Filters(start=date(2026, 11, 23), end=date(2026, 11, 30))
 
 
 def when(day: int, hhmm: str) -> datetime:
@@ -152,7 +152,7 @@ def week(people, at) -> dict[str, Ticket]:
     at(when(7, "09:20"))  # 30 office minutes on Friday, 20 on Monday
     do_reply(t["weekend"], "Good morning, here is the fix.", actor=agent)
     at(NOW)
-    sla_services.scan(NOW)  # resolution targets of the two tickets still open are past due
+    sla_timers.scan(NOW)  # resolution targets of the two tickets still open are past due
     return t
 
 
@@ -214,13 +214,13 @@ def expected(people) -> dict[str, Any]:
     }
 
 
-def stats(board: services.Dashboard) -> dict[str, tuple[str, str]]:
+def stats(board: queries.Dashboard) -> dict[str, tuple[str, str]]:
     return {s.label: (s.value, s.note) for s in board.stats}
 
 
-def check_dashboards(people, e: dict[str, Any]) -> dict[str, services.Dashboard]:
-    fmt, share = services.fmt_minutes, services.fmt_share
-    boards = {key: build(PERIOD) for key, build in services.DASHBOARDS.items()}
+def check_dashboards(people, e: dict[str, Any]) -> dict[str, queries.Dashboard]:
+    fmt, share = queries.fmt_minutes, queries.fmt_share
+    boards = {key: build(PERIOD) for key, build in queries.DASHBOARDS.items()}
 
     overview = stats(boards["overview"])
     assert overview["Tickets created"][0] == str(e["created"])
@@ -241,7 +241,7 @@ def check_dashboards(people, e: dict[str, Any]) -> dict[str, services.Dashboard]
     sla_table = boards["overview"].table("sla")
     assert sla_table is not None
     assert sla_table.rows == [
-        [labels[kind], m, n - m, services.share(m, n)] for kind, (m, n) in e["sla"].items()
+        [labels[kind], m, n - m, queries.share(m, n)] for kind, (m, n) in e["sla"].items()
     ]
     # The SLA page's attainment (targets decided in the period) counts the same targets.
     on_sla_page: dict[str, tuple[int, int]] = {}

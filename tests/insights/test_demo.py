@@ -7,7 +7,7 @@ import re
 
 from anchordesk.collab.queries import escalation_queue
 from anchordesk.demo.loader import load_demo
-from anchordesk.insights import services
+from anchordesk.insights import queries
 from anchordesk.insights.choices import FactKind
 from anchordesk.insights.models import ReportingEvent
 from anchordesk.tickets.models import Ticket
@@ -22,8 +22,8 @@ def test_the_demo_history_has_facts_on_the_days_it_happened_and_believable_numbe
     assert all(first[f.ticket_id] == f.day for f in created)
     assert ReportingEvent.objects.filter(kind=FactKind.FIRST_RESPONSE).exists()
 
-    period = services.default_filters(days=90)
-    boards = {key: build(period) for key, build in services.DASHBOARDS.items()}
+    period = queries.default_filters(days=90)
+    boards = {key: build(period) for key, build in queries.DASHBOARDS.items()}
     stats = {key: {s.label: s.value for s in board.stats} for key, board in boards.items()}
     # Agents answer in their office hours: a first response takes business minutes, not none.
     assert stats["overview"]["First response, median"] not in ("0 min", "–")

@@ -15,7 +15,7 @@ from anchordesk.insights.models import ReportingEvent
 from anchordesk.recovery import actions as recovery
 from anchordesk.recovery.choices import StepKind
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
-from anchordesk.sla.services import scan
+from anchordesk.sla.timers import scan
 from anchordesk.tickets.actions import do_add_customer_message, do_reply, do_set_status
 from tests.factories import make_ticket
 

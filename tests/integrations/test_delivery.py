@@ -15,8 +15,8 @@ from huey.contrib.djhuey import HUEY
 
 from anchordesk.integrations.actions import do_create_webhook, do_update_webhook
 from anchordesk.integrations.delivery import attempt_delivery, backoff_seconds, claim, verify
+from anchordesk.integrations.enqueue import queue_test_delivery, queue_webhook_event, retry_delivery
 from anchordesk.integrations.models import DeliveryState, WebhookDelivery
-from anchordesk.integrations.services import queue_test_delivery, queue_webhook_event, retry_delivery
 from anchordesk.integrations.tasks import run_delivery
 from tests import factories
 from tests.integrations.receiver import receiver

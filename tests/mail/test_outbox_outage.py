@@ -29,7 +29,7 @@ from anchordesk.policies import actions as policies
 from anchordesk.policies.models import Policy
 from anchordesk.portal.actions import do_request_sign_in_link
 from anchordesk.recovery.actions import do_add_commitment, scan_commitments
-from anchordesk.sla import services as sla
+from anchordesk.sla import timers as sla
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.tickets.actions import do_reply, do_set_status
 from anchordesk.tickets.choices import Status

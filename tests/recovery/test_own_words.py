@@ -20,7 +20,7 @@ from django.utils import timezone
 from anchordesk.automation import placeholders
 from anchordesk.automation.actions import macro_values
 from anchordesk.automation.demo import MACROS, PENDING_REMINDER
-from anchordesk.automation.services import rule_values
+from anchordesk.automation.engine import rule_values
 from anchordesk.demo import content as demo_content
 from anchordesk.demo.loader import _fill
 from anchordesk.recovery.coach import message_is_upset

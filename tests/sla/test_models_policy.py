@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
-from anchordesk.sla.services import get_calendar_for, get_policy_for
+from anchordesk.sla.timers import get_calendar_for, get_policy_for
 from anchordesk.tickets.choices import Channel, Priority
 from tests.factories import make_ticket
 from tests.sla.conftest import MONDAY_9, OFFICE_HOURS

@@ -26,8 +26,8 @@ from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Tr
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.request_cache import forget_on_change, request_cached
+from anchordesk.integrations.enqueue import queue_delivery
 from anchordesk.integrations.models import Webhook
-from anchordesk.integrations.services import queue_delivery
 from anchordesk.tickets import actions as ticket_actions
 from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
 from anchordesk.tickets.models import Ticket

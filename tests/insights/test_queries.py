@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from anchordesk.insights import charts
-from anchordesk.insights.services import (
+from anchordesk.insights.queries import (
     Filters,
     get_mistakes_dashboard,
     get_overview_dashboard,
