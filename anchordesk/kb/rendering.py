@@ -1,15 +1,20 @@
-"""Markdown to safe HTML, and to plain text for the search index. Pure: no Django."""
+"""Markdown to safe HTML, and to plain text for the search index. Pure: no settings or database.
+
+The HTML goes through the product's one sanitizer (tickets/sanitize.py: nh3 behind a linear-time
+nesting limit), with the allowlist of what Markdown can make.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 
-import nh3
 from markdown_it import MarkdownIt
 
+from anchordesk.tickets.sanitize import clean_html
+
 # CommonMark plus tables and strikethrough; raw HTML in the source is escaped, not passed through,
-# and nh3 cleans what the renderer made anyway (links, images), so no script ever reaches a page.
+# and the sanitizer cleans what the renderer made anyway (links, images), so no script ever reaches a page.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -22,12 +27,10 @@ _SPACE_RE = re.compile(r"\s+")
 
 
 def render_markdown(source: str) -> str:
-    return nh3.clean(
-        _MD.render(source),
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+    return str(
+        clean_html(
+            _MD.render(source), tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"}
+        )
     )
 
 
