@@ -10,10 +10,15 @@ from base64 import urlsafe_b64decode as _b64decode
 from binascii import Error as _B64Error
 from pathlib import Path
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from anchordesk.env import database_from_url, env_bool, env_int, env_list, env_str
 from anchordesk.sso.claims import parse_team_groups as _parse_team_groups
+
+# Django's generic classes (ModelAdmin[Model], ModelForm[Model], ...) subscriptable at run time,
+# as the type checker sees them: the admin and form classes name their model in their bases.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ANCHORDESK_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()

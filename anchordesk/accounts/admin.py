@@ -12,7 +12,7 @@ from anchordesk.accounts.models import ApiToken, Customer, Organization, Team, U
 
 
 @admin.register(User)
-class AgentAdmin(UserAdmin):
+class AgentAdmin(UserAdmin[User]):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "teams")
     fieldsets = (
@@ -43,21 +43,21 @@ class AgentAdmin(UserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ("name", "kind", "email")
     list_filter = ("kind",)
     search_fields = ("name",)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
     list_display = ("name", "domain", "tier")
     list_filter = ("tier",)
     search_fields = ("name", "domain")
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(admin.ModelAdmin[Customer]):
     list_display = ("email", "name", "organization", "sees_organization_tickets")
     search_fields = ("email", "name")
     list_select_related = ("organization",)
@@ -65,7 +65,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
     list_select_related = ("user",)

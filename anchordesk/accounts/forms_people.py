@@ -10,7 +10,7 @@ from anchordesk.accounts.choices import Role, TeamKind
 from anchordesk.accounts.models import Team, User
 
 
-def _teams_field() -> forms.ModelMultipleChoiceField:
+def _teams_field() -> forms.ModelMultipleChoiceField[Team]:
     return forms.ModelMultipleChoiceField(
         queryset=Team.objects.order_by("name"),
         required=False,

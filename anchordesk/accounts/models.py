@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Self
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from typing_extensions import TypeVar
 
 from anchordesk.accounts.choices import Role, TeamKind, Tier
 
@@ -72,8 +74,12 @@ class Organization(models.Model):
         return self.name
 
 
-class CustomerQuerySet(models.QuerySet["Customer"]):
-    def with_email(self, email: str) -> CustomerQuerySet:
+# The row type is a parameter so that annotate() results keep their annotations (django-stubs).
+_Row = TypeVar("_Row", covariant=True, default="Customer")
+
+
+class CustomerQuerySet(models.QuerySet["Customer", _Row]):
+    def with_email(self, email: str) -> Self:
         """Case-insensitive match written as LOWER(email) = ..., the expression the unique index covers.
 
         `email__iexact` compiles to LIKE on SQLite and UPPER() on PostgreSQL, which neither database can
@@ -81,7 +87,7 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         """
         return self.alias(email_lower=Lower("email")).filter(email_lower=(email or "").strip().lower())
 
-    def with_emails(self, emails: Iterable[str]) -> CustomerQuerySet:
+    def with_emails(self, emails: Iterable[str]) -> Self:
         """with_email for many addresses at once, through the same index."""
         wanted = {(e or "").strip().lower() for e in emails} - {""}
         return self.alias(email_lower=Lower("email")).filter(email_lower__in=wanted)

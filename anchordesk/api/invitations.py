@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -73,7 +73,7 @@ def _out(inv: Invitation) -> dict[str, Any]:
     }
 
 
-def _invitations() -> Any:
+def _invitations() -> QuerySet[Invitation]:
     return Invitation.objects.select_related("invited_by", "user").prefetch_related("teams")
 
 

@@ -614,7 +614,7 @@ def list_approvals(request: HttpRequest, filters: Query[ApprovalFilters]) -> Any
     qs = _approval_qs(queries.approvals_for(user))
     if filters.state != "all":
         qs = qs.filter(state=filters.state)
-    if filters.state != ApprovalState.PENDING:
+    if filters.state != ApprovalState.PENDING.value:
         qs = qs.order_by("-created_at", "-id")
     return [_approval(a) for a in qs[:MAX_ROWS]]
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -107,7 +108,7 @@ class LinkIn(InputSchema):
     ticket_id: Id
 
 
-def _ticket_qs(user: User) -> Any:
+def _ticket_qs(user: User) -> QuerySet[Ticket]:
     return tickets_visible_to(user).select_related("customer", "assignee", "team").prefetch_related("tags")
 
 

@@ -6,20 +6,20 @@ from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Ma
 
 
 @admin.register(Trigger)
-class TriggerAdmin(admin.ModelAdmin):
+class TriggerAdmin(admin.ModelAdmin[Trigger]):
     list_display = ("name", "active", "position")
 
 
 @admin.register(Macro)
-class MacroAdmin(admin.ModelAdmin):
+class MacroAdmin(admin.ModelAdmin[Macro]):
     list_display = ("name", "team", "owner", "usage_count")
 
 
 @admin.register(AssignmentPolicy)
-class AssignmentPolicyAdmin(admin.ModelAdmin):
+class AssignmentPolicyAdmin(admin.ModelAdmin[AssignmentPolicy]):
     list_display = ("team", "strategy")
 
 
 @admin.register(AgentAvailability)
-class AgentAvailabilityAdmin(admin.ModelAdmin):
+class AgentAvailabilityAdmin(admin.ModelAdmin[AgentAvailability]):
     list_display = ("user", "on_shift", "away", "capacity")

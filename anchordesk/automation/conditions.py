@@ -55,8 +55,8 @@ class RuleError(ValueError):
 @dataclass(frozen=True)
 class Change:
     field: str
-    before: Any
-    after: Any
+    before: object
+    after: object
 
 
 def validate(conditions: Mapping[str, Any]) -> None:
@@ -98,7 +98,7 @@ def matches(conditions: Mapping[str, Any], facts: Mapping[str, Any], change: Cha
     return not any_items or any(_holds(c, facts, change) for c in any_items)
 
 
-def _norm(value: Any) -> Any:
+def _norm(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 

@@ -235,7 +235,9 @@ ConditionRows = forms.formset_factory(ConditionRowForm, extra=ROWS_EXTRA, max_nu
 ActionRows = forms.formset_factory(ActionRowForm, extra=ROWS_EXTRA, max_num=20, absolute_max=40)
 
 
-def condition_rows(data: Any = None, conditions: dict[str, Any] | None = None) -> forms.BaseFormSet:
+def condition_rows(
+    data: Any = None, conditions: dict[str, Any] | None = None
+) -> forms.BaseFormSet[ConditionRowForm]:
     initial = [
         ConditionRowForm.initial_for(group, c)
         for group in ("all", "any")
@@ -244,12 +246,14 @@ def condition_rows(data: Any = None, conditions: dict[str, Any] | None = None) -
     return ConditionRows(data, prefix="cond", initial=initial or None)
 
 
-def action_rows(data: Any = None, actions: list[dict[str, Any]] | None = None) -> forms.BaseFormSet:
+def action_rows(
+    data: Any = None, actions: list[dict[str, Any]] | None = None
+) -> forms.BaseFormSet[ActionRowForm]:
     initial = [ActionRowForm.initial_for(a) for a in actions or []]
     return ActionRows(data, prefix="act", initial=initial or None)
 
 
-def conditions_from(rows: forms.BaseFormSet) -> dict[str, Any]:
+def conditions_from(rows: forms.BaseFormSet[ConditionRowForm]) -> dict[str, Any]:
     conditions: dict[str, Any] = {"all": [], "any": []}
     for row in rows.forms:
         condition = row.cleaned_data.get("condition")
@@ -258,7 +262,7 @@ def conditions_from(rows: forms.BaseFormSet) -> dict[str, Any]:
     return {group: items for group, items in conditions.items() if items}
 
 
-def actions_from(rows: forms.BaseFormSet) -> list[dict[str, Any]]:
+def actions_from(rows: forms.BaseFormSet[ActionRowForm]) -> list[dict[str, Any]]:
     return [row.cleaned_data["action"] for row in rows.forms if row.cleaned_data.get("action")]
 
 

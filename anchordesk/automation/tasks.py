@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.automation.csat import send_due_surveys
 from anchordesk.automation.timerules import run_time_rules
 from anchordesk.core.jobs import periodic_job
+from anchordesk.core.taskqueue import db_periodic_task
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.collab.actions import do_scan_overdue_escalations, do_scan_overdue_handoffs
 from anchordesk.core.jobs import periodic_job
+from anchordesk.core.taskqueue import db_periodic_task
 
 
 @db_periodic_task(crontab(minute="*"))

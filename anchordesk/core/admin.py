@@ -7,7 +7,7 @@ from anchordesk.core.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """The audit trail is read-only, here as everywhere."""
 
     list_display = ("created_at", "kind", "actor", "ticket", "object_type", "object_id")

@@ -96,7 +96,7 @@ def rotate(stored: str) -> str:
     return PREFIX + fernet().rotate(stored[len(PREFIX) :].encode()).decode()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """Text kept encrypted in the database and plain in Python. Never filter on it (except == "")."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

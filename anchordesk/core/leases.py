@@ -38,6 +38,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, Q, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -90,7 +91,7 @@ class LeaseStore(Protocol):
     def drop(self, state: LeaseState) -> bool: ...
 
 
-def _db_expiry(ttl: float) -> ExpressionWrapper:
+def _db_expiry(ttl: float) -> ExpressionWrapper[CombinedExpression]:
     return ExpressionWrapper(Now() + Value(timedelta(seconds=ttl)), output_field=DateTimeField())
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
-
 from anchordesk.core.events import replay
+from anchordesk.core.taskqueue import db_task
 
 
 @db_task(retries=3, retry_delay=30)

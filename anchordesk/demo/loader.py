@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import time_machine
 from django.conf import settings
@@ -50,6 +50,8 @@ PASSWORD = "demo-password-1"
 DEMO_DOMAIN = "demo.anchordesk.test"
 DEMO_CUSTOMER = "maria.lopez@example.com"
 HISTORY_DAYS = 42
+
+T = TypeVar("T")
 
 TEAMS = [
     ("Support", TeamKind.SUPPORT, "First line: every question, every channel."),
@@ -205,7 +207,7 @@ class DemoLoader:
         self.created: list[Ticket] = []
         self.office = _office_calendar()
 
-    def _step(self, at: datetime, action: Callable[[], Any]) -> Any:
+    def _step(self, at: datetime, action: Callable[[], T]) -> T:
         """Run one action with the clock at the story's moment: everything it stamps (messages,
         audit events, timers, due dates, facts) is dated as it happened."""
         with time_machine.travel(at, tick=False):

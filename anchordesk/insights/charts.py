@@ -28,7 +28,7 @@ def _nice_max(value: float) -> float:
     if value <= 0:
         return 4.0
     step = value / 4
-    magnitude = 10 ** math.floor(math.log10(step))
+    magnitude: float = 10 ** math.floor(math.log10(step))
     for factor in (1, 2, 5, 10):
         if factor * magnitude >= step:
             return 4.0 * factor * magnitude

@@ -20,7 +20,7 @@ RANGES = [
 ]
 
 
-class AgentChoiceField(forms.ModelChoiceField):
+class AgentChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 

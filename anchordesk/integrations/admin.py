@@ -7,7 +7,7 @@ from anchordesk.integrations.models import Webhook, WebhookDelivery
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
     """Read-only here: webhooks are changed in Settings → Webhooks, where changes are audited."""
 
     list_display = ["url", "active", "created_at"]
@@ -22,7 +22,7 @@ class WebhookAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = ["id", "webhook", "event", "state", "attempts", "response_status", "created_at"]
     list_filter = ["state", "event"]
     list_select_related = ["webhook"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import periodic_job, renew_lease
+from anchordesk.core.taskqueue import db_periodic_task, db_task
 from anchordesk.integrations.delivery import Outcome, attempt_delivery, due_delivery_ids
 
 

@@ -7,7 +7,7 @@ from anchordesk.mail.models import InboundEmail, Mailbox, OutboundEmail
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     list_display = ("name", "address", "host", "security", "team", "active", "last_polled_at", "last_error")
     list_filter = ("active", "security")
     # Secrets are write-only and encrypted: they are set on the mailbox page in Settings, never shown here.
@@ -15,7 +15,7 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
+class InboundEmailAdmin(admin.ModelAdmin[InboundEmail]):
     list_display = ("received_at", "source", "from_address", "subject", "state", "reason")
     list_filter = ("state", "source")
     exclude = ("raw",)
@@ -23,7 +23,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     """Every email Anchordesk sends, by kind and delivery state. Rows are only written by queue_email."""
 
     list_display = (

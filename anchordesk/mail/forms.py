@@ -23,7 +23,7 @@ SECRETS: dict[str, tuple[str, str]] = {
 PUSH_SECRET_MIN = 16
 
 
-class MailboxForm(forms.ModelForm):
+class MailboxForm(forms.ModelForm[Mailbox]):
     port = forms.IntegerField(
         initial=993,
         validators=[MinValueValidator(1), MaxValueValidator(65535)],

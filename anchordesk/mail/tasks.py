@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import periodic_job, renew_lease, run_job
+from anchordesk.core.taskqueue import db_periodic_task, db_task
 from anchordesk.mail import ingest, outbox
 from anchordesk.mail.imap import poll_mailbox
 from anchordesk.mail.models import Mailbox

@@ -7,7 +7,7 @@ from anchordesk.portal.models import SignInLink
 
 
 @admin.register(SignInLink)
-class SignInLinkAdmin(admin.ModelAdmin):
+class SignInLinkAdmin(admin.ModelAdmin[SignInLink]):
     """Sign-in links are evidence for support questions ("I never got in"), never edited by hand."""
 
     list_display = ("customer", "created_at", "used_at", "requested_ip", "used_ip")

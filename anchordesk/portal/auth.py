@@ -65,7 +65,7 @@ def customer_required(
     """Pass the signed-in customer to the view; send anyone else to the sign-in page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         customer = get_portal_customer(request)
         if customer is None:
             if request.method == "GET":

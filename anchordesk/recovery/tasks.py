@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anchordesk.core.jobs import JOBS, renew_lease, run_job
+from anchordesk.core.taskqueue import db_periodic_task, db_task
 from anchordesk.recovery.actions import fire_commitment, scan_commitments, upcoming_moments
 from anchordesk.recovery.temperature import score_messages
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._spans import Span
 
@@ -192,7 +193,7 @@ def cue_bucket(name: str) -> int:
     return int(_bucket(np.asarray([_name_hash(name)], dtype=np.uint64))[0])
 
 
-def prior_offsets(heads: Iterable[Head], f: Features, width: int) -> np.ndarray:
+def prior_offsets(heads: Iterable[Head], f: Features, width: int) -> NDArray[np.float64]:
     """Per column, the rules' prior (see Head.prior) for this feature vector."""
     out = np.zeros(width, dtype=np.float64)
     cues = set(f.idx[f.n_tokens + f.n_bigrams + f.n_chars :].tolist())

@@ -7,13 +7,13 @@ from anchordesk.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
     list_display = ["name", "timezone", "is_default"]
     filter_horizontal = ["teams"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     list_display = [
         "name",
         "position",
@@ -28,7 +28,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaTimer)
-class SlaTimerAdmin(admin.ModelAdmin):
+class SlaTimerAdmin(admin.ModelAdmin[SlaTimer]):
     """Read-only: timers move with their tickets and the scan, never by hand."""
 
     list_display = [

@@ -83,7 +83,7 @@ class CalendarForm(forms.Form):
         return initial
 
     def clean_timezone(self) -> str:
-        zone = self.cleaned_data["timezone"].strip()
+        zone: str = self.cleaned_data["timezone"].strip()
         try:
             clock.BusinessCalendar(tz=zone)
         except ValueError as exc:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from anchordesk.core.jobs import periodic_job
+from anchordesk.core.taskqueue import db_periodic_task
 from anchordesk.sla.timers import scan
 
 

@@ -63,7 +63,7 @@ class PropertiesForm(forms.Form):
             # The ticket's own assignee stays a valid choice even once deactivated, so saving
             # another field (the priority) never unassigns the ticket behind the agent's back.
             agents = (agents | User.objects.filter(pk=current_assignee_id)).distinct()
-        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = agents
+        cast("forms.ModelChoiceField[User]", self.fields["assignee"]).queryset = agents
 
 
 class SubjectForm(forms.Form):

@@ -13,13 +13,13 @@ from django.utils.text import get_valid_filename
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    file: UploadedFile
+    file: UploadedFile[bytes]
     filename: str
     content_type: str
     size: int
 
 
-def check_uploads(files: list[UploadedFile], *, field: str = "attachments") -> list[CheckedUpload]:
+def check_uploads(files: list[UploadedFile[bytes]], *, field: str = "attachments") -> list[CheckedUpload]:
     """Refuse too many, too large or disallowed files with a message naming the file.
 
     The type is judged from the file name, not from what the browser claims, so a

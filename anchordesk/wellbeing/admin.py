@@ -4,7 +4,7 @@ from anchordesk.wellbeing.models import Break, CustomerStanding, KindWord, Restr
 
 
 @admin.register(CustomerStanding)
-class CustomerStandingAdmin(admin.ModelAdmin):
+class CustomerStandingAdmin(admin.ModelAdmin[CustomerStanding]):
     list_display = ("customer", "state", "changed_by", "changed_at")
     list_filter = ("state",)
     # Changes go through the ticket panel so each step is audited; the admin only reads.
@@ -12,7 +12,7 @@ class CustomerStandingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Break)
-class BreakAdmin(admin.ModelAdmin):
+class BreakAdmin(admin.ModelAdmin[Break]):
     list_display = ("agent", "state", "suggested_at", "started_at", "ended_at")
     list_filter = ("state",)
 
