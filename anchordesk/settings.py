@@ -169,7 +169,8 @@ JOB_LEASE_TTL = env_int("JOB_LEASE_TTL", 20)
 JOB_LEASE_MAX_HOLD = env_int("JOB_LEASE_MAX_HOLD", 1800)  # a run stuck longer stops renewing its lease
 JOB_LEASE_BACKEND = env_str("JOB_LEASE_BACKEND", "redis" if REDIS_URL else "database")
 WORKER_TICK_SECONDS = env_int("WORKER_TICK_SECONDS", 60)  # how often the worker queues periodic jobs
-COMMITMENT_SCAN_SECONDS = env_int("COMMITMENT_SCAN_SECONDS", 15)  # promise reminders: scans per minute
+# Promise reminders: scans per minute. The name before issue 14 (COMMITMENT_...) is still read.
+PROMISE_SCAN_SECONDS = env_int("PROMISE_SCAN_SECONDS", env_int("COMMITMENT_SCAN_SECONDS", 15))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -242,7 +243,8 @@ OUTBOUND_MAX_RECIPIENTS = env_int("OUTBOUND_MAX_RECIPIENTS", 50)
 if OUTBOUND_MAX_RECIPIENTS < 1:
     raise ImproperlyConfigured(f"OUTBOUND_MAX_RECIPIENTS must be 1 or more, got {OUTBOUND_MAX_RECIPIENTS}")
 MAIL_POLL_INTERVAL = env_int("MAIL_POLL_INTERVAL", 60)  # seconds between IMAP polls
-COMMITMENT_REMIND_BEFORE = env_int("COMMITMENT_REMIND_BEFORE", 120)  # minutes before a promise is due
+# Minutes before a promise is due that its owner is reminded (formerly COMMITMENT_REMIND_BEFORE).
+PROMISE_REMIND_BEFORE = env_int("PROMISE_REMIND_BEFORE", env_int("COMMITMENT_REMIND_BEFORE", 120))
 PORTAL_LINK_MAX_AGE = env_int("PORTAL_LINK_MAX_AGE", 30 * 60)  # seconds a sign-in link stays valid
 PORTAL_LINK_RATE_LIMIT = env_int("PORTAL_LINK_RATE_LIMIT", 5)  # sign-in links per email address per window
 PORTAL_LINK_RATE_LIMIT_PER_IP = env_int("PORTAL_LINK_RATE_LIMIT_PER_IP", 20)  # an office shares one address

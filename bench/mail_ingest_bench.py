@@ -9,7 +9,7 @@ process). Each round uses a fresh database so deduplication does not short-cut t
 
 Scoring the customers' language (temperature) runs after the batch commits, in the worker's
 queue; its rate is printed separately: the same messages scored once by
-`recovery.temperature.score_messages`, as the queued task does.
+`recovery.temperature.do_score_messages`, as the queued task does.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def main() -> None:
 def score_round() -> tuple[int, float]:
     """Score every customer message the last round created, as the queued task does."""
     from anchordesk.mail.models import InboundEmail
-    from anchordesk.recovery.temperature import score_messages
+    from anchordesk.recovery.temperature import do_score_messages
 
     ids = list(
         InboundEmail.objects.filter(state="processed", ticket_message__isnull=False).values_list(
@@ -149,7 +149,7 @@ def score_round() -> tuple[int, float]:
     )
     t0 = time.perf_counter()
     for start in range(0, len(ids), 100):
-        score_messages(ids[start : start + 100])
+        do_score_messages(ids[start : start + 100])
     return len(ids), time.perf_counter() - t0
 
 

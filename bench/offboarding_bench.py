@@ -52,7 +52,7 @@ def _generate(items: int) -> None:
     from anchordesk.automation.models import Macro
     from anchordesk.collab.models import Escalation, Handoff
     from anchordesk.recovery.choices import StepKind
-    from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
+    from anchordesk.recovery.models import Mistake, Promise, RecoveryStep
     from anchordesk.tickets.models import SavedView, Ticket
 
     if User.objects.filter(email=LEAVER).exists():
@@ -78,8 +78,8 @@ def _generate(items: int) -> None:
         Ticket(subject=f"Order {n}", status="open", customer=customers[n % 50], assignee=leaver, team=team)
         for n in range(n_tickets)
     )
-    Commitment.objects.bulk_create(
-        Commitment(
+    Promise.objects.bulk_create(
+        Promise(
             ticket=tickets[n % n_tickets],
             owner=leaver,
             action=f"Refund order {n}",

@@ -186,7 +186,7 @@ def get_escalation(request: HttpRequest, escalation_id: Id) -> Any:
         "temperature": ctx.temperature_points,
         "promises": [
             {"action": c.action, "state": c.state, "due_at": c.due_at, "owner": serialize.user_ref(c.owner)}
-            for c in ctx.commitments
+            for c in ctx.promises
         ],
         "mistakes": [
             {

@@ -1,4 +1,4 @@
-"""The reply coach for integrations, and commitments (promises made to customers).
+"""The reply coach for integrations, and the promises agents make to customers.
 
 Everything here is for people who work tickets: a collaborator gets 403, a ticket the
 caller may not see the same 404 as one that does not exist. Changes go through
@@ -22,17 +22,17 @@ from anchordesk.api import serialize
 from anchordesk.api.auth import current_user, require_ticket_worker
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema, UserRef
 from anchordesk.recovery import actions
-from anchordesk.recovery.choices import CommitmentState
+from anchordesk.recovery.choices import PromiseState
 from anchordesk.recovery.coach import MAX_DRAFT_CHARS, coach_draft
-from anchordesk.recovery.models import Commitment
-from anchordesk.recovery.queries import access_commitment
+from anchordesk.recovery.models import Promise
+from anchordesk.recovery.queries import access_promise
 from anchordesk.tickets.queries import access_ticket, tickets_visible_to
 
-router = Router(tags=["coach and commitments"])
+router = Router(tags=["coach and promises"])
 
 ERRORS: dict[int | tuple[int, ...], type] = {(401, 403, 404, 422): ErrorOut}
 StateName = Literal["proposed", "open", "done", "missed", "dropped"]
-MAX_COMMITMENTS = 500
+MAX_PROMISES = 500
 SOONEST = (F("due_at").asc(nulls_last=True), "id")
 
 
@@ -134,8 +134,8 @@ def coach(request: HttpRequest, payload: CoachIn) -> Any:
     }
 
 
-# ---------------------------------------------------------------- commitments
-class CommitmentOut(Schema):
+# ---------------------------------------------------------------- promises
+class PromiseOut(Schema):
     id: int
     ticket_id: int
     message_id: int | None
@@ -151,29 +151,29 @@ class CommitmentOut(Schema):
     created_at: datetime
 
 
-class CommitmentCreate(InputSchema):
+class PromiseCreate(InputSchema):
     action: str = Field(max_length=300, description="What was promised, e.g. 'Refund the second charge'.")
     due_at: datetime | None = Field(None, description="ISO 8601; a time without a zone is taken as UTC.")
     due_text: str = Field("", max_length=120, description="The words that said when, if any.")
     owner_id: Id | None = Field(None, description="Who keeps it; default: you.")
 
 
-class CommitmentUpdate(InputSchema):
+class PromiseUpdate(InputSchema):
     action: str | None = Field(None, max_length=300)
     due_at: datetime | None = None
     confirm: bool = Field(False, description="Confirm a promise found in a reply (state proposed → open).")
 
 
-class CommitmentDrop(InputSchema):
+class PromiseDrop(InputSchema):
     reason: str = Field("", max_length=500)
 
 
-class CommitmentDone(Schema):
-    commitment: CommitmentOut
+class PromiseDone(Schema):
+    promise: PromiseOut
     tell_customer: str = Field(description="A line for the reply that tells the customer it is done.")
 
 
-class MyCommitmentsParams(InputSchema):
+class MyPromisesParams(InputSchema):
     state: list[Literal["proposed", "open", "missed"]] = Field(
         default_factory=list, description="Default: proposed, open and missed."
     )
@@ -185,8 +185,8 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _out(c: Commitment, now: datetime) -> dict[str, Any]:
-    live = c.state in (CommitmentState.PROPOSED, CommitmentState.OPEN)
+def _out(c: Promise, now: datetime) -> dict[str, Any]:
+    live = c.state in (PromiseState.PROPOSED, PromiseState.OPEN)
     return {
         "id": c.pk,
         "ticket_id": c.ticket_id,
@@ -196,7 +196,7 @@ def _out(c: Commitment, now: datetime) -> dict[str, Any]:
         "due_text": c.due_text,
         "due_at": c.due_at,
         "state": c.state,
-        "overdue": c.state == CommitmentState.MISSED or (live and c.due_at is not None and c.due_at < now),
+        "overdue": c.state == PromiseState.MISSED or (live and c.due_at is not None and c.due_at < now),
         "reminded_at": c.reminded_at,
         "missed_at": c.missed_at,
         "done_at": c.done_at,
@@ -204,9 +204,9 @@ def _out(c: Commitment, now: datetime) -> dict[str, Any]:
     }
 
 
-def _rows(qs: QuerySet[Commitment]) -> list[dict[str, Any]]:
+def _rows(qs: QuerySet[Promise]) -> list[dict[str, Any]]:
     now = timezone.now()
-    return [_out(c, now) for c in qs.select_related("owner")[:MAX_COMMITMENTS]]
+    return [_out(c, now) for c in qs.select_related("owner")[:MAX_PROMISES]]
 
 
 def _worker(request: HttpRequest) -> User:
@@ -225,26 +225,26 @@ def _owner(owner_id: int | None) -> User | None:
 
 
 @router.get(
-    "/tickets/{ticket_id}/commitments",
-    response={200: list[CommitmentOut], **ERRORS},
-    summary="List a ticket's commitments",
+    "/tickets/{ticket_id}/promises",
+    response={200: list[PromiseOut], **ERRORS},
+    summary="List a ticket's promises",
 )
-def list_ticket_commitments(request: HttpRequest, ticket_id: Id) -> Any:
+def list_ticket_promises(request: HttpRequest, ticket_id: Id) -> Any:
     """Every promise on the ticket, whatever its state, soonest due first (no date last)."""
     user = _worker(request)
     ticket = access_ticket(user, ticket_id)
-    return _rows(Commitment.objects.filter(ticket=ticket).order_by(*SOONEST))
+    return _rows(Promise.objects.filter(ticket=ticket).order_by(*SOONEST))
 
 
 @router.post(
-    "/tickets/{ticket_id}/commitments",
-    response={201: CommitmentOut, **ERRORS},
-    summary="Add a commitment by hand",
+    "/tickets/{ticket_id}/promises",
+    response={201: PromiseOut, **ERRORS},
+    summary="Add a promise by hand",
 )
-def create_commitment(request: HttpRequest, ticket_id: Id, payload: CommitmentCreate) -> Any:
+def create_promise(request: HttpRequest, ticket_id: Id, payload: PromiseCreate) -> Any:
     user = _worker(request)
     ticket = access_ticket(user, ticket_id)
-    commitment = actions.do_add_commitment(
+    promise = actions.do_add_promise(
         ticket,
         actor=user,
         action=payload.action,
@@ -252,65 +252,59 @@ def create_commitment(request: HttpRequest, ticket_id: Id, payload: CommitmentCr
         due_text=payload.due_text,
         owner=_owner(payload.owner_id),
     )
-    return Status(201, _out(commitment, timezone.now()))
+    return Status(201, _out(promise, timezone.now()))
 
 
-@router.get("/commitments/mine", response={200: list[CommitmentOut], **ERRORS}, summary="My open commitments")
-def my_commitments(request: HttpRequest, filters: Query[MyCommitmentsParams]) -> Any:
+@router.get("/promises/mine", response={200: list[PromiseOut], **ERRORS}, summary="My open promises")
+def my_promises(request: HttpRequest, filters: Query[MyPromisesParams]) -> Any:
     """Your promises still to keep (found in a reply, open, or missed), soonest due first."""
     user = _worker(request)
     states: list[str] = list(filters.state) or [
-        CommitmentState.PROPOSED,
-        CommitmentState.OPEN,
-        CommitmentState.MISSED,
+        PromiseState.PROPOSED,
+        PromiseState.OPEN,
+        PromiseState.MISSED,
     ]
-    qs = Commitment.objects.filter(owner=user, state__in=states, ticket__in=tickets_visible_to(user))
+    qs = Promise.objects.filter(owner=user, state__in=states, ticket__in=tickets_visible_to(user))
     return _rows(qs.order_by(*SOONEST))
 
 
-@router.get(
-    "/commitments/{commitment_id}", response={200: CommitmentOut, **ERRORS}, summary="Get a commitment"
-)
-def get_commitment(request: HttpRequest, commitment_id: Id) -> Any:
+@router.get("/promises/{promise_id}", response={200: PromiseOut, **ERRORS}, summary="Get a promise")
+def get_promise(request: HttpRequest, promise_id: Id) -> Any:
     user = _worker(request)
-    return _out(access_commitment(user, commitment_id), timezone.now())
+    return _out(access_promise(user, promise_id), timezone.now())
 
 
-@router.patch(
-    "/commitments/{commitment_id}", response={200: CommitmentOut, **ERRORS}, summary="Change a commitment"
-)
-def update_commitment(request: HttpRequest, commitment_id: Id, payload: CommitmentUpdate) -> Any:
+@router.patch("/promises/{promise_id}", response={200: PromiseOut, **ERRORS}, summary="Change a promise")
+def update_promise(request: HttpRequest, promise_id: Id, payload: PromiseUpdate) -> Any:
     """Change what was promised or when it is due (a new date earns a new reminder), or confirm it."""
     user = _worker(request)
-    commitment = access_commitment(user, commitment_id)
-    actions.do_update_commitment(
-        commitment,
+    promise = access_promise(user, promise_id)
+    actions.do_update_promise(
+        promise,
         actor=user,
         action=payload.action,
         due_at=_aware(payload.due_at),
         confirm=payload.confirm,
     )
-    return _out(commitment, timezone.now())
+    return _out(promise, timezone.now())
 
 
 @router.post(
-    "/commitments/{commitment_id}/done",
-    response={200: CommitmentDone, **ERRORS},
-    summary="Mark a commitment kept",
+    "/promises/{promise_id}/done",
+    response={200: PromiseDone, **ERRORS},
+    summary="Mark a promise kept",
 )
-def complete_commitment(request: HttpRequest, commitment_id: Id) -> Any:
+def complete_promise(request: HttpRequest, promise_id: Id) -> Any:
     """Kept. The answer carries a line to tell the customer (owning the delay when it was late)."""
     user = _worker(request)
-    commitment = access_commitment(user, commitment_id)
-    line = actions.do_complete_commitment(commitment, actor=user)
-    return {"commitment": _out(commitment, timezone.now()), "tell_customer": line}
+    promise = access_promise(user, promise_id)
+    line = actions.do_complete_promise(promise, actor=user)
+    return {"promise": _out(promise, timezone.now()), "tell_customer": line}
 
 
-@router.post(
-    "/commitments/{commitment_id}/drop", response={200: CommitmentOut, **ERRORS}, summary="Drop a commitment"
-)
-def drop_commitment(request: HttpRequest, commitment_id: Id, payload: CommitmentDrop) -> Any:
+@router.post("/promises/{promise_id}/drop", response={200: PromiseOut, **ERRORS}, summary="Drop a promise")
+def drop_promise(request: HttpRequest, promise_id: Id, payload: PromiseDrop) -> Any:
     user = _worker(request)
-    commitment = access_commitment(user, commitment_id)
-    actions.do_drop_commitment(commitment, actor=user, reason=payload.reason)
-    return _out(commitment, timezone.now())
+    promise = access_promise(user, promise_id)
+    actions.do_drop_promise(promise, actor=user, reason=payload.reason)
+    return _out(promise, timezone.now())

@@ -24,7 +24,7 @@ TRIGGER_EVENTS = [
     ("customer.manager_requested", "Customer asked for a manager"),
     ("escalation.opened", "Escalation opened"),
     ("escalation.overdue", "Escalation overdue"),
-    ("commitment.missed", "Promise missed"),
+    ("promise.missed", "Promise missed"),
 ]
 
 # What a trigger can do, with the type of value each action takes.

@@ -72,7 +72,7 @@ class EscalationContext:
     recent_messages: list[Message]
     message_total: int
     temperature_points: list[dict[str, Any]]
-    commitments: list[Any]
+    promises: list[Any]
     mistakes: list[Any]
     sla_timers: list[Any]
     summary: list[str] = field(default_factory=list)
@@ -91,7 +91,7 @@ def escalation_context(ticket: Ticket) -> EscalationContext:
     messages.reverse()
     facts: dict[str, Any] = {
         "temperature_points": [],
-        "commitments": [],
+        "promises": [],
         "mistakes": [],
         "decisions": [],
         "exceptions": [],
@@ -102,7 +102,7 @@ def escalation_context(ticket: Ticket) -> EscalationContext:
         summary=conversation_summary(
             ticket,
             facts["temperature_points"],
-            facts["commitments"],
+            facts["promises"],
             len(facts["mistakes"]),
             facts["decisions"],
             facts["exceptions"],
@@ -117,7 +117,7 @@ def escalation_context(ticket: Ticket) -> EscalationContext:
 def conversation_summary(
     ticket: Ticket,
     points: list[dict[str, Any]],
-    commitments: list[Any],
+    promises: list[Any],
     mistake_count: int,
     decisions: list[dict[str, Any]],
     exceptions: list[dict[str, Any]],
@@ -155,10 +155,10 @@ def conversation_summary(
             )
             + "."
         )
-    if commitments:
-        states = Counter(str(c.state) for c in commitments)
+    if promises:
+        states = Counter(str(c.state) for c in promises)
         parts = [f"{n} {state}" for state, n in sorted(states.items())]
-        lines.append(f"{_plural(len(commitments), 'promise')} made: {', '.join(parts)}.")
+        lines.append(f"{_plural(len(promises), 'promise')} made: {', '.join(parts)}.")
     if mistake_count:
         lines.append(f"{_plural(mistake_count, 'mistake')} logged on this ticket.")
     if decisions:

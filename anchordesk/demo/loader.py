@@ -38,8 +38,8 @@ from anchordesk.insights.backfill import backfill
 from anchordesk.mail.models import OutboundEmail, OutboundState
 from anchordesk.policies.demo import load_demo_policies
 from anchordesk.recovery import actions as recovery
-from anchordesk.recovery.choices import CommitmentState, GestureKind, Outcome, StepKind
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.choices import GestureKind, Outcome, PromiseState, StepKind
+from anchordesk.recovery.models import Mistake, Promise
 from anchordesk.sla.models import BusinessCalendar
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel, Priority, Status
@@ -370,22 +370,22 @@ class DemoLoader:
 
     def _confirm_promises(self, reply: Message, author: User, at: datetime) -> None:
         """Most agents confirm the promises found in their reply when they send it."""
-        for promise in Commitment.objects.filter(message=reply, state=CommitmentState.PROPOSED):
+        for promise in Promise.objects.filter(message=reply, state=PromiseState.PROPOSED):
             if self.rng.random() < 0.9:
-                self._step(at, partial(recovery.do_update_commitment, promise, actor=author, confirm=True))
+                self._step(at, partial(recovery.do_update_promise, promise, actor=author, confirm=True))
 
     def _settle_promises(self, ticket: Ticket, solved_at: datetime | None, latest: datetime) -> None:
         """Promises are mostly kept before they are due. Some slip: the scan finds them missed (an
         escalation for the lead), and they are kept late when the ticket is solved, or still owed
         on a ticket that is open today."""
-        live = (CommitmentState.PROPOSED, CommitmentState.OPEN)
-        for promise in Commitment.objects.filter(ticket=ticket, state__in=live).order_by("id"):
+        live = (PromiseState.PROPOSED, PromiseState.OPEN)
+        for promise in Promise.objects.filter(ticket=ticket, state__in=live).order_by("id"):
             due = promise.due_at
             end = solved_at or latest
             slips = due is not None and due < end and self.rng.random() < 0.3
             if due is not None and due <= latest and (slips or solved_at is None and due < end):
                 if slips or self.rng.random() < 0.5:
-                    self._step(due, partial(recovery.fire_commitment, promise.pk))
+                    self._step(due, partial(recovery.do_fire_promise, promise.pk))
                     promise.refresh_from_db()
                     if solved_at is None:
                         continue  # still to keep: the lead's escalation is open
@@ -398,7 +398,7 @@ class DemoLoader:
                 keep_at = max(promise.created_at + timedelta(minutes=10), due - timedelta(minutes=30))
             else:
                 keep_at = solved_at
-            self._step(keep_at, partial(recovery.do_complete_commitment, promise, actor=promise.owner))
+            self._step(keep_at, partial(recovery.do_complete_promise, promise, actor=promise.owner))
 
     def _log_mistake(
         self, ticket: Ticket, conv: content.Conversation, reply: Message, agent: User, at: datetime
@@ -442,7 +442,7 @@ class DemoLoader:
         )
         checked = self._at_work(at + timedelta(days=1), self.now)
         if checked < self.now:
-            self._step(checked, partial(recovery.do_complete_commitment, follow_up, actor=agent))
+            self._step(checked, partial(recovery.do_complete_promise, follow_up, actor=agent))
             if self.rng.random() < 0.8:
                 self._step(checked, partial(recovery.do_record_outcome, mistake, Outcome.STAYED, actor=agent))
 

@@ -23,7 +23,8 @@ from anchordesk.core.models import AuditEvent
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import ReportingEvent
 from anchordesk.insights.rollups import forget
-from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
+from anchordesk.recovery.choices import RecoveryEvent
+from anchordesk.recovery.models import MessageSignal, Mistake, Promise
 from anchordesk.recovery.temperature import HOT, ticket_temperature
 from anchordesk.signals import WARM_AT
 from anchordesk.sla.models import BusinessCalendar, SlaTimer
@@ -236,22 +237,25 @@ def _csat(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     )
 
 
-def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
-    commitment = Commitment.objects.filter(pk=event.object_id or 0).first()
-    if commitment is None:
+def _promise(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
+    promise = Promise.objects.filter(pk=event.object_id or 0).first()
+    if promise is None:
         return
     after = event.after if isinstance(event.after, dict) else {}
-    owner = commitment.owner_id
-    if event.kind in ("commitment.added", "commitment.updated") and after.get("state") == "open":
-        write([_base(ticket, f"promise_made:{commitment.pk}", FactKind.PROMISE_MADE, at, agent_id=owner)])
-    elif event.kind == "commitment.kept":
+    owner = promise.owner_id
+    if (
+        event.kind in (RecoveryEvent.PROMISE_ADDED, RecoveryEvent.PROMISE_UPDATED)
+        and after.get("state") == "open"
+    ):
+        write([_base(ticket, f"promise_made:{promise.pk}", FactKind.PROMISE_MADE, at, agent_id=owner)])
+    elif event.kind == RecoveryEvent.PROMISE_KEPT:
         outcome = PromiseOutcome.LATE if after.get("late") else PromiseOutcome.ON_TIME
-        write([promise_made_fact(ticket, commitment)])
+        write([promise_made_fact(ticket, promise)])
         write(
             [
                 _base(
                     ticket,
-                    f"promise:{commitment.pk}",
+                    f"promise:{promise.pk}",
                     FactKind.PROMISE_OUTCOME,
                     at,
                     agent_id=owner,
@@ -260,13 +264,13 @@ def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
             ],
             replace=True,
         )
-    elif event.kind == "commitment.missed":
-        write([promise_made_fact(ticket, commitment)])
+    elif event.kind == RecoveryEvent.PROMISE_MISSED:
+        write([promise_made_fact(ticket, promise)])
         write(
             [
                 _base(
                     ticket,
-                    f"promise:{commitment.pk}",
+                    f"promise:{promise.pk}",
                     FactKind.PROMISE_OUTCOME,
                     at,
                     agent_id=owner,
@@ -277,14 +281,14 @@ def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
         )
 
 
-def promise_made_fact(ticket: Ticket, commitment: Any) -> Fact:
+def promise_made_fact(ticket: Ticket, promise: Any) -> Fact:
     """A promise kept or missed was made, even if it was never confirmed by hand."""
     return _base(
         ticket,
-        f"promise_made:{commitment.pk}",
+        f"promise_made:{promise.pk}",
         FactKind.PROMISE_MADE,
-        commitment.created_at,
-        agent_id=commitment.owner_id,
+        promise.created_at,
+        agent_id=promise.owner_id,
     )
 
 
@@ -292,9 +296,9 @@ def _mistake(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     mistake = Mistake.objects.filter(pk=event.object_id or 0).first()
     if mistake is None:
         return
-    if event.kind == "mistake.logged":
+    if event.kind == RecoveryEvent.MISTAKE_LOGGED:
         write([_base(ticket, f"mistake:{mistake.pk}", FactKind.MISTAKE, at, detail=mistake.category)])
-    elif event.kind == "mistake.recovered":
+    elif event.kind == RecoveryEvent.MISTAKE_RECOVERED:
         write(
             [
                 _base(
@@ -307,7 +311,7 @@ def _mistake(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
                 )
             ]
         )
-    elif event.kind == "mistake.outcome" and mistake.outcome in ("stayed", "left"):
+    elif event.kind == RecoveryEvent.MISTAKE_OUTCOME and mistake.outcome in ("stayed", "left"):
         # Recovery decides whether the customer stayed (a later ticket, a good rating, or a lead
         # saying so); a lead may correct it to "left", which replaces the fact.
         stayed = mistake.outcome == "stayed"
@@ -391,19 +395,19 @@ _HANDLERS = {
     "ticket.replied": _replied,
     "ticket.status": _status,
     "ticket.customer_message": _customer_message,
-    "ticket.temperature": _temperature,
+    RecoveryEvent.TICKET_TEMPERATURE: _temperature,
     "sla.breach": _sla_breached,
     "csat.rated": _csat,
-    "commitment.added": _commitment,
-    "commitment.updated": _commitment,
-    "commitment.kept": _commitment,
-    "commitment.missed": _commitment,
-    "mistake.logged": _mistake,
-    "mistake.recovered": _mistake,
-    "mistake.outcome": _mistake,
+    RecoveryEvent.PROMISE_ADDED: _promise,
+    RecoveryEvent.PROMISE_UPDATED: _promise,
+    RecoveryEvent.PROMISE_KEPT: _promise,
+    RecoveryEvent.PROMISE_MISSED: _promise,
+    RecoveryEvent.MISTAKE_LOGGED: _mistake,
+    RecoveryEvent.MISTAKE_RECOVERED: _mistake,
+    RecoveryEvent.MISTAKE_OUTCOME: _mistake,
     "ticket.merged_into": _merged,
     "escalation.opened": _escalation,
-    "customer.abuse": _abuse,
+    RecoveryEvent.CUSTOMER_ABUSE: _abuse,
 }
 
 

@@ -40,7 +40,8 @@ from anchordesk.people.work import (
     parse_plan,
     user_sessions,
 )
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.choices import RecoveryEvent
+from anchordesk.recovery.models import Mistake, Promise
 from anchordesk.recovery.temperature import level
 from anchordesk.tickets.actions import do_add_note, do_add_system_note, do_assign_ticket
 from anchordesk.tickets.choices import ACTIVE_STATUSES
@@ -153,22 +154,22 @@ def _hand_tickets(run: _Run) -> None:
             )
 
 
-def _hand_commitments(run: _Run, bucket: str) -> None:
+def _hand_promises(run: _Run, bucket: str) -> None:
     decision = run.decisions[bucket]
-    for commitment in held(run.leaving, bucket).select_related("ticket", "ticket__assignee"):
-        keeper = decision.person if decision.person is not None else _keeper(run, commitment.ticket)
-        commitment.owner = keeper
-        commitment.save(update_fields=["owner"])
+    for promise in held(run.leaving, bucket).select_related("ticket", "ticket__assignee"):
+        keeper = decision.person if decision.person is not None else _keeper(run, promise.ticket)
+        promise.owner = keeper
+        promise.save(update_fields=["owner"])
         record_event(
-            "commitment.handed_over",
+            RecoveryEvent.PROMISE_HANDED_OVER,
             actor=run.actor,
-            ticket=commitment.ticket,
-            obj=commitment,
+            ticket=promise.ticket,
+            obj=promise,
             before={"owner": run.leaving.pk},
             after={"owner": keeper.pk},
             note=f"{run.leaving.display_name} {run.why}",
         )
-        run.record(bucket, commitment.pk, keeper)
+        run.record(bucket, promise.pk, keeper)
 
 
 def _hand_handoffs(run: _Run) -> None:
@@ -227,7 +228,7 @@ def _hand_plans(run: _Run) -> None:
         keeper = person if person is not None else _keeper(run, mistake.ticket)
         _set_plan_keeper(mistake, keeper)
         record_event(
-            "recovery.plan_handed_over",
+            RecoveryEvent.PLAN_HANDED_OVER,
             actor=run.actor,
             ticket=mistake.ticket,
             obj=mistake,
@@ -303,7 +304,7 @@ def _end_sessions(run: _Run) -> None:
 
 @dataclass
 class _OpenOnTicket:
-    promises: list[Commitment] = field(default_factory=list)
+    promises: list[Promise] = field(default_factory=list)
     handoffs: list[Handoff] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     plans: list[Mistake] = field(default_factory=list)
@@ -313,7 +314,7 @@ def _open_on(ticket_ids: list[int]) -> dict[int, _OpenOnTicket]:
     """What is still open on each ticket, read in a few queries for all of them."""
     found = {pk: _OpenOnTicket() for pk in ticket_ids}
     for promise in (
-        Commitment.objects.filter(ticket_id__in=ticket_ids, state__in=TO_KEEP)
+        Promise.objects.filter(ticket_id__in=ticket_ids, state__in=TO_KEEP)
         .select_related("owner")
         .order_by("due_at", "pk")
     ):
@@ -405,8 +406,8 @@ _APPLY = {
     Bucket.ESCALATIONS: _hand_escalations,
     Bucket.HANDOFFS: _hand_handoffs,
     Bucket.RECOVERY_PLANS: _hand_plans,
-    Bucket.PROMISES: lambda run: _hand_commitments(run, Bucket.PROMISES),
-    Bucket.FOLLOW_UPS: lambda run: _hand_commitments(run, Bucket.FOLLOW_UPS),
+    Bucket.PROMISES: lambda run: _hand_promises(run, Bucket.PROMISES),
+    Bucket.FOLLOW_UPS: lambda run: _hand_promises(run, Bucket.FOLLOW_UPS),
     Bucket.MACROS: _hand_macros,
     Bucket.SAVED_VIEWS: _hand_views,
     Bucket.API_TOKENS: _revoke_tokens,
@@ -603,15 +604,15 @@ def _give_back(item: HandedItem, agent: User) -> bool:
         do_assign_ticket(ticket, agent, actor=None)
         return True
     if item.bucket in (Bucket.PROMISES, Bucket.FOLLOW_UPS):
-        commitment = Commitment.objects.filter(pk=item.object_id, state__in=TO_KEEP, owner_id=holder).first()
-        if commitment is None:
+        promise = Promise.objects.filter(pk=item.object_id, state__in=TO_KEEP, owner_id=holder).first()
+        if promise is None:
             return False
-        commitment.owner = agent
-        commitment.save(update_fields=["owner"])
+        promise.owner = agent
+        promise.save(update_fields=["owner"])
         record_event(
-            "commitment.handed_over",
-            ticket=commitment.ticket,
-            obj=commitment,
+            RecoveryEvent.PROMISE_HANDED_OVER,
+            ticket=promise.ticket,
+            obj=promise,
             before={"owner": holder},
             after={"owner": agent.pk},
             note=f"{agent.display_name} is back",
@@ -663,7 +664,7 @@ def _give_back(item: HandedItem, agent: User) -> bool:
             return False
         _set_plan_keeper(mistake, agent)
         record_event(
-            "recovery.plan_handed_over",
+            RecoveryEvent.PLAN_HANDED_OVER,
             ticket=mistake.ticket,
             obj=mistake,
             before={"keeper": holder},

@@ -20,13 +20,13 @@ from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState
 from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.people.choices import Bucket
 from anchordesk.people.models import PlanKeeper
-from anchordesk.recovery.choices import CommitmentState, StepKind
-from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
+from anchordesk.recovery.choices import PromiseState, StepKind
+from anchordesk.recovery.models import Mistake, Promise, RecoveryStep
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import SavedView, Ticket
 
 # Promises still to keep: proposed, open, and missed (late, not let off).
-TO_KEEP = (CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED)
+TO_KEEP = (PromiseState.PROPOSED, PromiseState.OPEN, PromiseState.MISSED)
 
 # Decisions by bucket, beside "a person" (`user:<id>`); the first is the default.
 DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -80,9 +80,7 @@ class BucketPreview:
 
 
 def _follow_up_ids() -> QuerySet[RecoveryStep, Any]:
-    return RecoveryStep.objects.filter(kind=StepKind.FOLLOW_UP, commitment__isnull=False).values(
-        "commitment_id"
-    )
+    return RecoveryStep.objects.filter(kind=StepKind.FOLLOW_UP, promise__isnull=False).values("promise_id")
 
 
 def open_plans() -> QuerySet[Mistake]:
@@ -112,14 +110,12 @@ def held(user: User, bucket: str) -> QuerySet[Any]:
         return Ticket.objects.filter(assignee=user, status__in=ACTIVE_STATUSES).order_by("pk")
     if bucket == Bucket.PROMISES:
         return (
-            Commitment.objects.filter(owner=user, state__in=TO_KEEP)
+            Promise.objects.filter(owner=user, state__in=TO_KEEP)
             .exclude(pk__in=_follow_up_ids())
             .order_by("pk")
         )
     if bucket == Bucket.FOLLOW_UPS:
-        return Commitment.objects.filter(owner=user, state__in=TO_KEEP, pk__in=_follow_up_ids()).order_by(
-            "pk"
-        )
+        return Promise.objects.filter(owner=user, state__in=TO_KEEP, pk__in=_follow_up_ids()).order_by("pk")
     if bucket == Bucket.HANDOFFS:
         return Handoff.objects.filter(assignee=user, status__in=OPEN_HANDOFF_STATUSES).order_by("pk")
     if bucket == Bucket.ESCALATIONS:

@@ -19,19 +19,20 @@ from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import queue_email
 from anchordesk.recovery.choices import (
     STEP_ORDER,
-    CommitmentState,
     GestureKind,
     MistakeCategory,
     Outcome,
+    PromiseState,
+    RecoveryEvent,
     Severity,
     StepKind,
 )
-from anchordesk.recovery.models import Commitment, Gesture, Mistake, RecoveryStep
+from anchordesk.recovery.models import Gesture, Mistake, Promise, RecoveryStep
 from anchordesk.signals import BusinessCalendar, find_commitments, review_reply
 from anchordesk.sla.models import BusinessCalendar as SlaCalendar
 from anchordesk.tickets.models import Message, Ticket
 
-_LIVE = (CommitmentState.PROPOSED, CommitmentState.OPEN)
+_LIVE = (PromiseState.PROPOSED, PromiseState.OPEN)
 
 
 def _clean_action(action: str) -> str:
@@ -44,7 +45,7 @@ def _clean_action(action: str) -> str:
 
 
 @transaction.atomic
-def do_add_commitment(
+def do_add_promise(
     ticket: Ticket,
     *,
     actor: User,
@@ -53,15 +54,15 @@ def do_add_commitment(
     due_text: str = "",
     owner: User | None = None,
     message: Message | None = None,
-    state: str = CommitmentState.OPEN,
-) -> Commitment:
+    state: str = PromiseState.OPEN,
+) -> Promise:
     # A promise made on a ticket merged away since (a reply from a tab opened before the merge)
     # is tracked where the conversation now is: no one works the closed source any more.
     ticket = surviving_ticket(ticket)
     if owner is not None and not owner.works_tickets:
         # Only someone who works tickets sees every ticket and can keep a promise on one.
         raise ValidationError({"owner": f"{owner.display_name} cannot keep promises on tickets."})
-    commitment = Commitment.objects.create(
+    promise = Promise.objects.create(
         ticket=ticket,
         message=message,
         owner=owner or actor,
@@ -71,18 +72,18 @@ def do_add_commitment(
         state=state,
     )
     record_event(
-        "commitment.added",
+        RecoveryEvent.PROMISE_ADDED,
         actor=actor,
         ticket=ticket,
-        obj=commitment,
+        obj=promise,
         after={
-            "action": commitment.action,
+            "action": promise.action,
             "due_at": due_at and due_at.isoformat(),
             "state": state,
-            "owner": commitment.owner_id,
+            "owner": promise.owner_id,
         },
     )
-    return commitment
+    return promise
 
 
 def surviving_ticket(ticket: Ticket) -> Ticket:
@@ -117,7 +118,7 @@ def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
     return calendar if calendar.has_hours else None
 
 
-def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitment]:
+def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Promise]:
     """Find the promises in a sent reply and propose them to its author to confirm, edit or drop.
 
     Due moments are resolved from the reply's time in the agent's time zone (`tz`), on the
@@ -133,87 +134,87 @@ def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Commitme
         locale=settings.LANGUAGE_CODE,
     )
     return [
-        do_add_commitment(
+        do_add_promise(
             message.ticket,
             actor=message.author,
             action=c.action,
             due_at=c.due,
             due_text=c.due_text or "",
             message=message,
-            state=CommitmentState.PROPOSED,
+            state=PromiseState.PROPOSED,
         )
         for c in found
     ]
 
 
 @transaction.atomic
-def do_update_commitment(
-    commitment: Commitment,
+def do_update_promise(
+    promise: Promise,
     *,
     actor: User,
     action: str | None = None,
     due_at: datetime | None = None,
     confirm: bool = False,
-) -> Commitment:
-    if commitment.state not in _LIVE:
+) -> Promise:
+    if promise.state not in _LIVE:
         raise ValidationError({"state": "Only an open promise can be changed."})
     before = {
-        "action": commitment.action,
-        "due_at": commitment.due_at and commitment.due_at.isoformat(),
-        "state": commitment.state,
+        "action": promise.action,
+        "due_at": promise.due_at and promise.due_at.isoformat(),
+        "state": promise.state,
     }
     if action is not None:
-        commitment.action = _clean_action(action)
-    if due_at is not None and due_at != commitment.due_at:
-        commitment.due_at = due_at
-        commitment.reminded_at = None  # a new date earns a new reminder
+        promise.action = _clean_action(action)
+    if due_at is not None and due_at != promise.due_at:
+        promise.due_at = due_at
+        promise.reminded_at = None  # a new date earns a new reminder
     if confirm:
-        commitment.state = CommitmentState.OPEN
-    commitment.save()
+        promise.state = PromiseState.OPEN
+    promise.save()
     record_event(
-        "commitment.updated",
+        RecoveryEvent.PROMISE_UPDATED,
         actor=actor,
-        ticket=commitment.ticket,
-        obj=commitment,
+        ticket=promise.ticket,
+        obj=promise,
         before=before,
         after={
-            "action": commitment.action,
-            "due_at": commitment.due_at and commitment.due_at.isoformat(),
-            "state": commitment.state,
+            "action": promise.action,
+            "due_at": promise.due_at and promise.due_at.isoformat(),
+            "state": promise.state,
         },
     )
-    return commitment
+    return promise
 
 
 @transaction.atomic
-def do_drop_commitment(commitment: Commitment, *, actor: User, reason: str = "") -> Commitment:
-    if commitment.state not in _LIVE:
+def do_drop_promise(promise: Promise, *, actor: User, reason: str = "") -> Promise:
+    if promise.state not in _LIVE:
         raise ValidationError({"state": "Only an open promise can be dropped."})
-    commitment.state = CommitmentState.DROPPED
-    commitment.save(update_fields=["state"])
-    record_event("commitment.dropped", actor=actor, ticket=commitment.ticket, obj=commitment, note=reason)
-    return commitment
+    promise.state = PromiseState.DROPPED
+    promise.save(update_fields=["state"])
+    record_event(RecoveryEvent.PROMISE_DROPPED, actor=actor, ticket=promise.ticket, obj=promise, note=reason)
+    return promise
 
 
 @transaction.atomic
-def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
+def do_complete_promise(promise: Promise, *, actor: User) -> str:
     """Mark a promise kept and return a suggested line telling the customer so."""
-    if commitment.state not in (*_LIVE, CommitmentState.MISSED):
+    if promise.state not in (*_LIVE, PromiseState.MISSED):
         raise ValidationError({"state": "This promise is already closed."})
-    late = commitment.state == CommitmentState.MISSED or (
-        commitment.due_at is not None and timezone.now() > commitment.due_at
+    late = promise.state == PromiseState.MISSED or (
+        promise.due_at is not None and timezone.now() > promise.due_at
     )
-    commitment.state = CommitmentState.DONE
-    commitment.done_at = timezone.now()
-    commitment.save(update_fields=["state", "done_at"])
+    promise.state = PromiseState.DONE
+    promise.done_at = timezone.now()
+    promise.save(update_fields=["state", "done_at"])
     record_event(
-        "commitment.kept", actor=actor, ticket=commitment.ticket, obj=commitment, after={"late": late}
+        RecoveryEvent.PROMISE_KEPT, actor=actor, ticket=promise.ticket, obj=promise, after={"late": late}
     )
-    for step in RecoveryStep.objects.filter(commitment=commitment, done_at__isnull=True):
-        _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    for step in RecoveryStep.objects.filter(promise=promise, done_at__isnull=True):
+        _finish_step(step, actor=actor, note=f"Promise kept: {promise.action}")
     # The action is kept as the verb phrase of the promise ("refund the second charge"), so it
     # reads naturally after "I said I'd".
-    action = commitment.action.strip().rstrip(".")
+    action = promise.action.strip().rstrip(".")
     if len(action) > 1 and action[0].isupper() and not action[1].isupper():
         action = action[0].lower() + action[1:]
     check = "Please reply to this email if anything still looks wrong."
@@ -226,49 +227,49 @@ def do_complete_commitment(commitment: Commitment, *, actor: User) -> str:
 
 
 # Promises still to keep: a missed one is late, not let off.
-_TO_KEEP = (*_LIVE, CommitmentState.MISSED)
+_TO_KEEP = (*_LIVE, PromiseState.MISSED)
 
 
-def do_move_commitments(source: Ticket, target: Ticket, *, actor: User) -> int:
+def do_move_promises(source: Ticket, target: Ticket, *, actor: User) -> int:
     """A merge moves the source ticket's promises with its conversation: whatever their state,
     they are on the surviving ticket, reminded and escalated there. Called inside the merge's
     transaction; each move is audited on both tickets."""
-    moved = list(Commitment.objects.filter(ticket=source).order_by("pk"))
-    for commitment in moved:
-        _move(commitment, target, actor=actor, why="merged")
+    moved = list(Promise.objects.filter(ticket=source).order_by("pk"))
+    for promise in moved:
+        _move(promise, target, actor=actor, why="merged")
     return len(moved)
 
 
-def do_move_commitments_with_messages(
+def do_move_promises_with_messages(
     source: Ticket, target: Ticket, message_ids: list[int], *, actor: User
 ) -> int:
     """A split moves the promises made in the replies that go to the new ticket; promises added
     by hand stay where they were made. Called inside the split's transaction."""
-    moved = list(Commitment.objects.filter(ticket=source, message_id__in=message_ids).order_by("pk"))
-    for commitment in moved:
-        _move(commitment, target, actor=actor, why="split")
+    moved = list(Promise.objects.filter(ticket=source, message_id__in=message_ids).order_by("pk"))
+    for promise in moved:
+        _move(promise, target, actor=actor, why="split")
     return len(moved)
 
 
-def _move(commitment: Commitment, target: Ticket, *, actor: User, why: str) -> None:
-    source_id = commitment.ticket_id
-    commitment.ticket = target
-    commitment.save(update_fields=["ticket"])
+def _move(promise: Promise, target: Ticket, *, actor: User, why: str) -> None:
+    source_id = promise.ticket_id
+    promise.ticket = target
+    promise.save(update_fields=["ticket"])
     record_event(
-        "commitment.moved",
+        RecoveryEvent.PROMISE_MOVED,
         actor=actor,
         ticket=target,
-        obj=commitment,
+        obj=promise,
         before={"ticket": source_id},
         after={"ticket": target.pk},
         note=why,
     )
 
 
-def commitment_keeper(commitment: Commitment, *, leaving: User, actor: User) -> User:
+def promise_keeper(promise: Promise, *, leaving: User, actor: User) -> User:
     """Who keeps a promise whose owner is leaving: the ticket's assignee, else a lead of the
     ticket's team, else the person who deactivated the owner (always someone who works tickets)."""
-    ticket = commitment.ticket
+    ticket = promise.ticket
     assignee = ticket.assignee
     if assignee is not None and assignee.pk != leaving.pk and assignee.works_tickets:
         return assignee
@@ -281,42 +282,42 @@ def commitment_keeper(commitment: Commitment, *, leaving: User, actor: User) -> 
     return actor
 
 
-def do_hand_over_commitments(leaving: User, *, actor: User) -> list[Commitment]:
+def do_hand_over_promises(leaving: User, *, actor: User) -> list[Promise]:
     """Offboarding: every promise the leaving agent still has to keep (proposed, open or missed)
-    goes to someone who can keep it (commitment_keeper), audited as `commitment.handed_over`.
+    goes to someone who can keep it (promise_keeper), audited as `promise.handed_over`.
     Called inside the deactivation's transaction, after their tickets were unassigned."""
     if not actor.works_tickets:
         raise ValidationError({"actor": "Only an active agent, lead or admin can take over promises."})
     handed = []
-    for commitment in (
-        Commitment.objects.filter(owner=leaving, state__in=_TO_KEEP)
+    for promise in (
+        Promise.objects.filter(owner=leaving, state__in=_TO_KEEP)
         .select_related("ticket", "ticket__assignee")
         .order_by("pk")
     ):
-        keeper = commitment_keeper(commitment, leaving=leaving, actor=actor)
-        commitment.owner = keeper
-        commitment.save(update_fields=["owner"])
+        keeper = promise_keeper(promise, leaving=leaving, actor=actor)
+        promise.owner = keeper
+        promise.save(update_fields=["owner"])
         record_event(
-            "commitment.handed_over",
+            RecoveryEvent.PROMISE_HANDED_OVER,
             actor=actor,
-            ticket=commitment.ticket,
-            obj=commitment,
+            ticket=promise.ticket,
+            obj=promise,
             before={"owner": leaving.pk},
             after={"owner": keeper.pk},
             note=f"{leaving.display_name} was deactivated",
         )
-        handed.append(commitment)
+        handed.append(promise)
     return handed
 
 
-def open_commitments(ticket: Ticket) -> list[Commitment]:
-    return list(ticket.commitments.filter(state__in=_LIVE).select_related("owner"))
+def open_promises(ticket: Ticket) -> list[Promise]:
+    return list(ticket.promises.filter(state__in=_LIVE).select_related("owner"))
 
 
-def open_commitment_counts(ticket_ids: list[int]) -> dict[int, int]:
+def open_promise_counts(ticket_ids: list[int]) -> dict[int, int]:
     """How many promises are still open on each of these tickets (those with none left out)."""
     rows = (
-        Commitment.objects.filter(ticket_id__in=ticket_ids, state__in=_LIVE)
+        Promise.objects.filter(ticket_id__in=ticket_ids, state__in=_LIVE)
         .values("ticket_id")
         .annotate(n=Count("id"))
         .values_list("ticket_id", "n")
@@ -324,37 +325,37 @@ def open_commitment_counts(ticket_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def scan_commitments(now: datetime | None = None) -> dict[str, int]:
+def do_scan_promises(now: datetime | None = None) -> dict[str, int]:
     """Remind owners before a promise is due and escalate the ones missed. Each happens once.
 
     Promises found in a reply and not yet confirmed count too: an agent who never looked at
     the confirmation still made the promise to the customer.
     """
     now = now or timezone.now()
-    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    remind_before = timedelta(minutes=settings.PROMISE_REMIND_BEFORE)
     reminded = missed = 0
-    due_soon = Commitment.objects.filter(
+    due_soon = Promise.objects.filter(
         state__in=_LIVE,
         reminded_at__isnull=True,
         due_at__isnull=False,
         due_at__lte=now + remind_before,
         due_at__gt=now,
     )
-    for commitment in due_soon.select_related("owner", "ticket"):
-        reminded += _remind(commitment, now)
-    overdue = Commitment.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
-    for commitment in overdue.select_related("owner", "ticket"):
-        missed += _miss(commitment, now)
+    for promise in due_soon.select_related("owner", "ticket"):
+        reminded += _remind(promise, now)
+    overdue = Promise.objects.filter(state__in=_LIVE, due_at__isnull=False, due_at__lte=now)
+    for promise in overdue.select_related("owner", "ticket"):
+        missed += _miss(promise, now)
     return {"reminded": reminded, "missed": missed}
 
 
 def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[tuple[int, datetime]]:
     """(promise id, moment) for each reminder and due moment in the next `within`: the worker
-    runs `fire_commitment` at each, so none waits for the next minute's scan."""
+    runs `do_fire_promise` at each, so none waits for the next minute's scan."""
     now = now or timezone.now()
-    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
+    remind_before = timedelta(minutes=settings.PROMISE_REMIND_BEFORE)
     horizon = now + within
-    rows = Commitment.objects.filter(
+    rows = Promise.objects.filter(
         state__in=_LIVE, due_at__gt=now, due_at__lte=horizon + remind_before
     ).values_list("pk", "due_at", "reminded_at")
     moments: list[tuple[int, datetime]] = []
@@ -369,76 +370,76 @@ def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[
     return moments
 
 
-def fire_commitment(commitment_id: int, now: datetime | None = None) -> str:
+def do_fire_promise(promise_id: int, now: datetime | None = None) -> str:
     """The reminder or the missed-promise escalation of one promise whose moment has come:
     "reminded", "missed", or "" when there was nothing (yet) to do (kept, dropped, moved to
     a later date, or already done by a scan: the claim makes each happen once)."""
     now = now or timezone.now()
-    commitment = (
-        Commitment.objects.select_related("owner", "ticket")
-        .filter(pk=commitment_id, state__in=_LIVE, due_at__isnull=False)
+    promise = (
+        Promise.objects.select_related("owner", "ticket")
+        .filter(pk=promise_id, state__in=_LIVE, due_at__isnull=False)
         .first()
     )
-    if commitment is None or commitment.due_at is None:
+    if promise is None or promise.due_at is None:
         return ""
-    if commitment.due_at <= now:
-        return "missed" if _miss(commitment, now) else ""
-    remind_before = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
-    if commitment.reminded_at is None and commitment.due_at <= now + remind_before:
-        return "reminded" if _remind(commitment, now) else ""
+    if promise.due_at <= now:
+        return "missed" if _miss(promise, now) else ""
+    remind_before = timedelta(minutes=settings.PROMISE_REMIND_BEFORE)
+    if promise.reminded_at is None and promise.due_at <= now + remind_before:
+        return "reminded" if _remind(promise, now) else ""
     return ""
 
 
-def _remind(commitment: Commitment, now: datetime) -> bool:
+def _remind(promise: Promise, now: datetime) -> bool:
     with transaction.atomic():
         # Claim first: a scan or a second worker running at the same moment updates nothing.
-        claimed = Commitment.objects.filter(
-            pk=commitment.pk, state__in=_LIVE, reminded_at__isnull=True
-        ).update(reminded_at=now)
+        claimed = Promise.objects.filter(pk=promise.pk, state__in=_LIVE, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
         if not claimed:
             return False
-        record_event("commitment.reminder", ticket=commitment.ticket, obj=commitment)
+        record_event(RecoveryEvent.PROMISE_REMINDER, ticket=promise.ticket, obj=promise)
         _notify(
-            commitment.owner.email,
-            f"Promise due soon on #{commitment.ticket_id}",
-            f"You promised: {commitment.action}\nDue: {commitment.due_at:%Y-%m-%d %H:%M %Z}\n"
-            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            promise.owner.email,
+            f"Promise due soon on #{promise.ticket_id}",
+            f"You promised: {promise.action}\nDue: {promise.due_at:%Y-%m-%d %H:%M %Z}\n"
+            f"{settings.SITE_URL}/tickets/{promise.ticket_id}/",
             kind=OutboundKind.PROMISE_REMINDER,
-            ticket_id=commitment.ticket_id,
+            ticket_id=promise.ticket_id,
         )
     return True
 
 
-def _miss(commitment: Commitment, now: datetime) -> bool:
+def _miss(promise: Promise, now: datetime) -> bool:
     with transaction.atomic():
-        if not Commitment.objects.filter(pk=commitment.pk, state__in=_LIVE).update(
-            state=CommitmentState.MISSED, missed_at=now
+        if not Promise.objects.filter(pk=promise.pk, state__in=_LIVE).update(
+            state=PromiseState.MISSED, missed_at=now
         ):
             return False
         record_event(
-            "commitment.missed",
-            ticket=commitment.ticket,
-            obj=commitment,
+            RecoveryEvent.PROMISE_MISSED,
+            ticket=promise.ticket,
+            obj=promise,
             after={
-                "owner": commitment.owner_id,
-                "due_at": commitment.due_at and commitment.due_at.isoformat(),
+                "owner": promise.owner_id,
+                "due_at": promise.due_at and promise.due_at.isoformat(),
             },
         )
         # The lead hears of it as an escalation on the ticket: in their queue, with its own
         # deadline, and by email; the owner is told directly.
         do_open_escalation(
-            commitment.ticket,
+            promise.ticket,
             requested_by=RequestedBy.MISSED_PROMISE,
-            reason=f"Missed promise: {commitment.action}"[:300],
+            reason=f"Missed promise: {promise.action}"[:300],
         )
         _notify_many(
-            [commitment.owner.email],
-            f"Missed promise on #{commitment.ticket_id}",
-            f"{commitment.owner.display_name} promised: {commitment.action}\n"
-            f"It was due {commitment.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
-            f"{settings.SITE_URL}/tickets/{commitment.ticket_id}/",
+            [promise.owner.email],
+            f"Missed promise on #{promise.ticket_id}",
+            f"{promise.owner.display_name} promised: {promise.action}\n"
+            f"It was due {promise.due_at:%Y-%m-%d %H:%M %Z} and is not done.\n"
+            f"{settings.SITE_URL}/tickets/{promise.ticket_id}/",
             kind=OutboundKind.PROMISE_MISSED,
-            ticket_id=commitment.ticket_id,
+            ticket_id=promise.ticket_id,
         )
     return True
 
@@ -487,7 +488,7 @@ def do_log_mistake(
         [RecoveryStep(mistake=mistake, kind=kind, position=i) for i, kind in enumerate(STEP_ORDER)]
     )
     record_event(
-        "mistake.logged",
+        RecoveryEvent.MISTAKE_LOGGED,
         actor=actor,
         ticket=ticket,
         obj=mistake,
@@ -507,12 +508,12 @@ def _finish_step(
     step.save()
     mistake = step.mistake
     record_event(
-        "recovery.step_done", actor=actor, ticket=mistake.ticket, obj=mistake, after={"step": step.kind}
+        RecoveryEvent.STEP_DONE, actor=actor, ticket=mistake.ticket, obj=mistake, after={"step": step.kind}
     )
     if not mistake.steps.filter(done_at__isnull=True).exists():
         mistake.recovered_at = timezone.now()
         mistake.save(update_fields=["recovered_at"])
-        record_event("mistake.recovered", actor=actor, ticket=mistake.ticket, obj=mistake)
+        record_event(RecoveryEvent.MISTAKE_RECOVERED, actor=actor, ticket=mistake.ticket, obj=mistake)
 
 
 @transaction.atomic
@@ -528,13 +529,13 @@ def do_complete_step(
 
 
 @transaction.atomic
-def do_link_fix(mistake: Mistake, commitment: Commitment, *, actor: User) -> RecoveryStep:
+def do_link_fix(mistake: Mistake, promise: Promise, *, actor: User) -> RecoveryStep:
     """The fix is a promise: the step is done when the promise is kept."""
     step = mistake.steps.get(kind=StepKind.FIX)
-    step.commitment = commitment
-    step.save(update_fields=["commitment"])
-    if commitment.state == CommitmentState.DONE and step.done_at is None:
-        _finish_step(step, actor=actor, note=f"Promise kept: {commitment.action}")
+    step.promise = promise
+    step.save(update_fields=["promise"])
+    if promise.state == PromiseState.DONE and step.done_at is None:
+        _finish_step(step, actor=actor, note=f"Promise kept: {promise.action}")
     return step
 
 
@@ -561,7 +562,7 @@ def do_record_gesture(
         mistake=mistake, kind=kind, amount=value, description=description[:300], created_by=actor
     )
     record_event(
-        "recovery.gesture",
+        RecoveryEvent.GESTURE,
         actor=actor,
         ticket=mistake.ticket,
         obj=mistake,
@@ -574,23 +575,23 @@ def do_record_gesture(
 
 
 @transaction.atomic
-def do_schedule_follow_up(mistake: Mistake, *, actor: User, due_at: datetime) -> Commitment:
+def do_schedule_follow_up(mistake: Mistake, *, actor: User, due_at: datetime) -> Promise:
     """One follow-up per mistake: scheduling again (a second click, or a new date) moves the
     open follow-up promise instead of making a second one."""
     step = mistake.steps.select_for_update().get(kind=StepKind.FOLLOW_UP)
-    current = step.commitment
+    current = step.promise
     if current is not None and current.state in _LIVE:
         if current.due_at != due_at:
-            do_update_commitment(current, actor=actor, due_at=due_at)
+            do_update_promise(current, actor=actor, due_at=due_at)
             step.due_at = due_at
             step.save(update_fields=["due_at"])
         return current
-    commitment = do_add_commitment(
+    promise = do_add_promise(
         mistake.ticket, actor=actor, action="Check in with the customer after the fix", due_at=due_at
     )
-    step.commitment, step.due_at = commitment, due_at
-    step.save(update_fields=["commitment", "due_at"])
-    return commitment
+    step.promise, step.due_at = promise, due_at
+    step.save(update_fields=["promise", "due_at"])
+    return promise
 
 
 @transaction.atomic
@@ -601,7 +602,7 @@ def do_review_mistake(mistake: Mistake, *, actor: User, contributing_factors: st
     mistake.learning = (learning or "").strip()
     mistake.reviewed_by, mistake.reviewed_at = actor, timezone.now()
     mistake.save()
-    record_event("mistake.reviewed", actor=actor, ticket=mistake.ticket, obj=mistake)
+    record_event(RecoveryEvent.MISTAKE_REVIEWED, actor=actor, ticket=mistake.ticket, obj=mistake)
     return mistake
 
 
@@ -612,12 +613,16 @@ def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = No
     mistake.outcome = outcome
     mistake.save(update_fields=["outcome"])
     record_event(
-        "mistake.outcome", actor=actor, ticket=mistake.ticket, obj=mistake, after={"outcome": outcome}
+        RecoveryEvent.MISTAKE_OUTCOME,
+        actor=actor,
+        ticket=mistake.ticket,
+        obj=mistake,
+        after={"outcome": outcome},
     )
     return mistake
 
 
-def suggest_apology_step(message: Message) -> list[RecoveryStep]:
+def do_suggest_apology_step(message: Message) -> list[RecoveryStep]:
     """A sent reply with a sincere apology, no excuse and ownership is offered as the apology
     step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here)."""
     steps = list(
@@ -639,7 +644,7 @@ def suggest_apology_step(message: Message) -> list[RecoveryStep]:
     return steps
 
 
-def record_outcomes_from(event_kind: str, ticket: Ticket, *, rating: str = "") -> int:
+def do_record_outcomes_from(event_kind: str, ticket: Ticket, *, rating: str = "") -> int:
     """Did the customer stay after a mistake? A later ticket from them, or a good CSAT rating
     on the ticket after the mistake, says yes. "Left" is only ever recorded by a person."""
     mistakes = Mistake.objects.filter(outcome=Outcome.UNKNOWN, ticket__customer_id=ticket.customer_id)

@@ -1,7 +1,34 @@
 from django.db import models
 
 
-class CommitmentState(models.TextChoices):
+class RecoveryEvent(models.TextChoices):
+    """Audit event kinds written by recovery: promises, recovery plans, and what the language
+    layer noticed in customer messages (object_type is the model's name: promise, mistake,
+    message). Offboarding (people) writes the two handed-over kinds when an agent leaves."""
+
+    PROMISE_ADDED = "promise.added", "Promise recorded"
+    PROMISE_UPDATED = "promise.updated", "Promise changed"
+    PROMISE_DROPPED = "promise.dropped", "Promise dropped"
+    PROMISE_KEPT = "promise.kept", "Promise kept"
+    PROMISE_MOVED = "promise.moved", "Promise moved to another ticket"
+    PROMISE_HANDED_OVER = "promise.handed_over", "Promise handed over"
+    PROMISE_REMINDER = "promise.reminder", "Promise reminder sent"
+    PROMISE_MISSED = "promise.missed", "Promise missed"
+    MISTAKE_LOGGED = "mistake.logged", "Mistake logged"
+    MISTAKE_RECOVERED = "mistake.recovered", "Recovery plan completed"
+    MISTAKE_REVIEWED = "mistake.reviewed", "Mistake reviewed"
+    MISTAKE_OUTCOME = "mistake.outcome", "Outcome recorded"
+    STEP_DONE = "recovery.step_done", "Recovery step completed"
+    GESTURE = "recovery.gesture", "Made good"
+    PLAN_HANDED_OVER = "recovery.plan_handed_over", "Recovery plan handed over"
+    CUSTOMER_ABUSE = "customer.abuse", "Abusive language flagged"
+    CUSTOMER_HOSTILE = "customer.hostile", "Hostile language noticed"
+    CUSTOMER_THANKS = "customer.thanks", "Customer's thanks noticed"
+    CUSTOMER_MANAGER_REQUESTED = "customer.manager_requested", "Customer asked for a manager"
+    TICKET_TEMPERATURE = "ticket.temperature", "Customer temperature changed"
+
+
+class PromiseState(models.TextChoices):
     PROPOSED = "proposed", "Found in a reply, to confirm"
     OPEN = "open", "Open"
     DONE = "done", "Done"

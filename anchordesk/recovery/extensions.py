@@ -21,13 +21,13 @@ from anchordesk.core.registry import (
 )
 from anchordesk.recovery import queries, temperature, timeline
 from anchordesk.recovery.actions import (
-    do_move_commitments,
-    do_move_commitments_with_messages,
+    do_move_promises,
+    do_move_promises_with_messages,
     do_propose_from_reply,
-    open_commitment_counts,
-    open_commitments,
-    record_outcomes_from,
-    suggest_apology_step,
+    do_record_outcomes_from,
+    do_suggest_apology_step,
+    open_promise_counts,
+    open_promises,
 )
 from anchordesk.recovery.tasks import score_messages_task
 from anchordesk.recovery.views import ticket_context
@@ -36,7 +36,7 @@ from anchordesk.tickets.models import Message, Ticket
 
 def register() -> None:
     subscribe(temperature.on_ticket_event)
-    subscribe(propose_commitments)
+    subscribe(propose_promises)
     subscribe(record_outcomes, may_wait=True)
     register_solve_blocker(promises_still_open)
     register_timeline_describer(timeline.describe_event)
@@ -50,14 +50,14 @@ def register() -> None:
     register_deferred_analysis(DeferredAnalysis(temperature.scoring_deferred, score_messages_task))
 
 
-def propose_commitments(event: AuditEvent) -> None:
-    """A sent reply's promises become proposed commitments for its author to confirm, edit or drop."""
+def propose_promises(event: AuditEvent) -> None:
+    """The promises in a sent reply are proposed to its author to confirm, edit or drop."""
     if event.kind != "ticket.replied" or event.object_id is None:
         return
     message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
     if message is not None and message.author is not None:
         do_propose_from_reply(message, tz=message.author.timezone or "UTC")
-        suggest_apology_step(message)
+        do_suggest_apology_step(message)
 
 
 def record_outcomes(event: AuditEvent) -> None:
@@ -65,19 +65,19 @@ def record_outcomes(event: AuditEvent) -> None:
     if event.kind not in ("ticket.created", "csat.rated") or event.ticket is None:
         return
     rating = event.after.get("rating", "") if isinstance(event.after, dict) else ""
-    record_outcomes_from(event.kind, event.ticket, rating=rating)
+    do_record_outcomes_from(event.kind, event.ticket, rating=rating)
 
 
 def promises_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: promises to the customer not yet kept or dropped."""
-    return [f"promise: {c.action}" for c in open_commitments(ticket)]
+    return [f"promise: {c.action}" for c in open_promises(ticket)]
 
 
 def promises_left_open(ticket_ids: list[int]) -> list[str]:
     """Bulk-solve warning: the tickets just solved that still hold open promises."""
     return [
         f"#{pk} still has {n} open promise{'s' if n != 1 else ''}: keep or drop them."
-        for pk, n in sorted(open_commitment_counts(ticket_ids).items())
+        for pk, n in sorted(open_promise_counts(ticket_ids).items())
     ]
 
 
@@ -88,9 +88,9 @@ def promises_follow_the_conversation(
     source they would escalate on a ticket nobody works, or be forgotten once kept elsewhere.
     On a split, only the promises made in the replies that moved go with them."""
     if message_ids is None:
-        do_move_commitments(source, target, actor=actor)
+        do_move_promises(source, target, actor=actor)
     else:
-        do_move_commitments_with_messages(source, target, message_ids, actor=actor)
+        do_move_promises_with_messages(source, target, message_ids, actor=actor)
 
 
 def temperature_panel(ticket: Ticket, user: User) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def temperature_panel(ticket: Ticket, user: User) -> dict[str, Any]:
 def recovery_panel(ticket: Ticket, user: User) -> dict[str, Any]:
     """The ticket page's promises and mistakes, and the promises found in the viewer's own replies."""
     context = ticket_context(ticket, user)
-    context["open_commitments_count"] = sum(c.state in ("proposed", "open") for c in context["commitments"])
+    context["open_promises_count"] = sum(c.state in ("proposed", "open") for c in context["promises"])
     return context
 
 

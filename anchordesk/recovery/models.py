@@ -4,27 +4,27 @@ from django.conf import settings
 from django.db import models
 
 from anchordesk.recovery.choices import (
-    CommitmentState,
     GestureKind,
     MistakeCategory,
     Outcome,
+    PromiseState,
     Severity,
     StepKind,
 )
 
 
-class Commitment(models.Model):
+class Promise(models.Model):
     """A promise made to a customer ("I'll refund you by Friday"), tracked until kept."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="commitments")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="promises")
     message = models.ForeignKey(
         "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commitments")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promises")
     action = models.CharField(max_length=300)
     due_text = models.CharField(max_length=120, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    state = models.CharField(max_length=10, choices=CommitmentState.choices, default=CommitmentState.OPEN)
+    state = models.CharField(max_length=10, choices=PromiseState.choices, default=PromiseState.OPEN)
     reminded_at = models.DateTimeField(null=True, blank=True)
     missed_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -77,13 +77,11 @@ class RecoveryStep(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
-    # The reply that admitted/apologized, the commitment that fixes, the follow-up's due moment.
+    # The reply that admitted/apologized, the promise that fixes, the follow-up's due moment.
     message = models.ForeignKey(
         "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    promise = models.ForeignKey(Promise, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

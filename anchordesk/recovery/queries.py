@@ -11,27 +11,25 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from anchordesk.accounts.models import User
-from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
+from anchordesk.recovery.models import MessageSignal, Mistake, Promise
 from anchordesk.recovery.temperature import message_heat
 from anchordesk.tickets.models import Ticket
 from anchordesk.tickets.queries import tickets_visible_to
 
 
-def commitments_visible_to(user: User) -> QuerySet[Commitment]:
-    return Commitment.objects.filter(ticket__in=tickets_visible_to(user))
+def promises_visible_to(user: User) -> QuerySet[Promise]:
+    return Promise.objects.filter(ticket__in=tickets_visible_to(user))
 
 
 def mistakes_visible_to(user: User) -> QuerySet[Mistake]:
     return Mistake.objects.filter(ticket__in=tickets_visible_to(user))
 
 
-def access_commitment(user: User, commitment_id: int) -> Commitment:
-    commitment = (
-        commitments_visible_to(user).select_related("owner", "ticket").filter(pk=commitment_id).first()
-    )
-    if commitment is None:
+def access_promise(user: User, promise_id: int) -> Promise:
+    promise = promises_visible_to(user).select_related("owner", "ticket").filter(pk=promise_id).first()
+    if promise is None:
         raise Http404
-    return commitment
+    return promise
 
 
 def access_mistake(user: User, mistake_id: int) -> Mistake:
@@ -57,8 +55,8 @@ def escalation_facts(ticket: Ticket) -> dict[str, Any]:
     ]
     return {
         "temperature_points": points,
-        "commitments": list(
-            Commitment.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
+        "promises": list(
+            Promise.objects.filter(ticket=ticket).select_related("owner").order_by("due_at", "id")
         ),
         "mistakes": list(
             Mistake.objects.filter(ticket=ticket).select_related("logged_by").order_by("-created_at")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.recovery.choices import RecoveryEvent
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.signals import (
     HOT_AT,
@@ -84,7 +85,7 @@ def _evidence(result: Any) -> list[dict[str, Any]]:
     return spans[:20]
 
 
-def score_message(message: Message) -> MessageSignal:
+def do_score_message(message: Message) -> MessageSignal:
     """Score a newly arrived customer message (once: the events that call this fire once per message)."""
     result = analyze_message(message.body_text)
     return MessageSignal.objects.create(
@@ -109,7 +110,7 @@ def scoring_deferred() -> Iterator[None]:
 
     Bulk ingest uses it: the language analysis is the slowest step of routing an email, and a
     burst of mail should not hold the database while it runs. The ingest hands the new messages
-    to `score_messages` after its transaction commits (the worker's queue in production).
+    to `do_score_messages` after its transaction commits (the worker's queue in production).
     """
     token = _deferred.set(True)
     try:
@@ -118,7 +119,7 @@ def scoring_deferred() -> Iterator[None]:
         _deferred.reset(token)
 
 
-def score_messages(message_ids: list[int]) -> int:
+def do_score_messages(message_ids: list[int]) -> int:
     """Score customer messages whose scoring was deferred; returns how many were scored.
 
     Idempotent: a message that has its signal already is skipped, so a retried task does not
@@ -138,7 +139,7 @@ def score_messages(message_ids: list[int]) -> int:
             )
             if message is None:
                 continue
-            update_for_message(message.ticket, message)
+            do_update_temperature(message.ticket, message)
             scored += 1
     return scored
 
@@ -154,7 +155,7 @@ def on_ticket_event(event: AuditEvent) -> None:
         message = event.ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
     if message is None:
         return
-    update_for_message(event.ticket, message, first=event.kind == "ticket.created")
+    do_update_temperature(event.ticket, message, first=event.kind == "ticket.created")
 
 
 _HISTORY_ROWS = 50
@@ -183,8 +184,8 @@ def unanswered_history(message: Message) -> tuple[int, float]:
     return repeats, max(0.0, hours)
 
 
-def update_for_message(ticket: Ticket, message: Message, *, first: bool = False) -> int:
-    signal = score_message(message)
+def do_update_temperature(ticket: Ticket, message: Message, *, first: bool = False) -> int:
+    signal = do_score_message(message)
     repeats, waiting = 0, 0.0
     if first:
         recent = [signal]  # a new ticket's first message: nothing older to weigh
@@ -199,20 +200,22 @@ def update_for_message(ticket: Ticket, message: Message, *, first: bool = False)
     ticket.temperature = after
     evidence = [e.get("text") for e in signal.evidence if e.get("text")][:5]
     if signal.abusive:
-        record_event("customer.abuse", ticket=ticket, obj=message, after={"evidence": evidence})
+        record_event(RecoveryEvent.CUSTOMER_ABUSE, ticket=ticket, obj=message, after={"evidence": evidence})
     elif signal.frustration >= 2:
         # Angry without abuse: on the timeline for triggers; wellbeing counts it only when it swears
         # at the person (anchordesk/wellbeing/exposure.py), not when it is angry with a product.
-        record_event("customer.hostile", ticket=ticket, obj=message, after={"evidence": evidence})
+        record_event(RecoveryEvent.CUSTOMER_HOSTILE, ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.thanks:
         # Thanks, for the timeline and triggers; kind words for the agent come from praise
         # (signals/praise.py), which wellbeing looks for in every customer message.
-        record_event("customer.thanks", ticket=ticket, obj=message, after={"evidence": evidence})
+        record_event(RecoveryEvent.CUSTOMER_THANKS, ticket=ticket, obj=message, after={"evidence": evidence})
     if signal.manager_request == 1:
-        record_event("customer.manager_requested", ticket=ticket, obj=message, after={"evidence": evidence})
+        record_event(
+            RecoveryEvent.CUSTOMER_MANAGER_REQUESTED, ticket=ticket, obj=message, after={"evidence": evidence}
+        )
     if level(after) != level(before) and after > before:
         note = f"now {level(after)}" + (f": {why}" if why else "")
-        record_event("ticket.temperature", ticket=ticket, before=before, after=after, note=note)
+        record_event(RecoveryEvent.TICKET_TEMPERATURE, ticket=ticket, before=before, after=after, note=note)
     return after
 
 

@@ -1,6 +1,6 @@
 """How the ticket timeline says what recovery did: promises and recovery plans in words, with the
 promise itself where the event carries it ("recorded a promise: refund the second charge, due
-Tue 8 Dec, 17:00"), instead of "commitment: added"."""
+Tue 8 Dec, 17:00"), instead of "promise: added"."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_datetime
 
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery.choices import GestureKind, MistakeCategory, Outcome, StepKind
+from anchordesk.recovery.choices import GestureKind, MistakeCategory, Outcome, RecoveryEvent, StepKind
 
-_PLAIN = {
-    "commitment.missed": "noticed a promise passed its due time",
-    "commitment.reminder": "sent a reminder about a promise",
-    "mistake.recovered": "completed a recovery plan",
-    "mistake.reviewed": "reviewed the mistake",
+_PLAIN: dict[str, str] = {
+    RecoveryEvent.PROMISE_MISSED: "noticed a promise passed its due time",
+    RecoveryEvent.PROMISE_REMINDER: "sent a reminder about a promise",
+    RecoveryEvent.MISTAKE_RECOVERED: "completed a recovery plan",
+    RecoveryEvent.MISTAKE_REVIEWED: "reviewed the mistake",
 }
 
 
@@ -38,26 +38,26 @@ def describe_event(event: AuditEvent) -> str | None:
     note = f" ({event.note})" if event.note else ""
     if kind in _PLAIN:
         return _PLAIN[kind]
-    if kind in ("commitment.added", "commitment.updated"):
-        verb = "recorded a promise" if kind == "commitment.added" else "changed a promise"
+    if kind in (RecoveryEvent.PROMISE_ADDED, RecoveryEvent.PROMISE_UPDATED):
+        verb = "recorded a promise" if kind == RecoveryEvent.PROMISE_ADDED else "changed a promise"
         action = str(after.get("action") or "").strip()
         return f"{verb}: {action}{_due(after.get('due_at'))}" if action else verb
-    if kind == "commitment.kept":
+    if kind == RecoveryEvent.PROMISE_KEPT:
         return "kept a promise, later than said" if after.get("late") else "kept a promise"
-    if kind == "commitment.dropped":
+    if kind == RecoveryEvent.PROMISE_DROPPED:
         return f"dropped a promise{note}"
-    if kind == "commitment.moved":
+    if kind == RecoveryEvent.PROMISE_MOVED:
         return f"moved a promise to #{after['ticket']}" if after.get("ticket") else "moved a promise"
-    if kind == "commitment.handed_over":
+    if kind == RecoveryEvent.PROMISE_HANDED_OVER:
         return f"handed over a promise{note}"
-    if kind == "mistake.logged":
+    if kind == RecoveryEvent.MISTAKE_LOGGED:
         return f"logged a mistake: {_label(MistakeCategory, after.get('category'))}"
-    if kind == "recovery.step_done":
+    if kind == RecoveryEvent.STEP_DONE:
         return f"completed the recovery step “{_label(StepKind, after.get('step'))}”"
-    if kind == "recovery.gesture":
+    if kind == RecoveryEvent.GESTURE:
         amount = f" of {after['amount']}" if after.get("amount") else ""
         return f"made good: {_label(GestureKind, after.get('kind'))}{amount}"
-    if kind == "mistake.outcome":
+    if kind == RecoveryEvent.MISTAKE_OUTCOME:
         said = {str(Outcome.STAYED): "stayed", str(Outcome.LEFT): "left"}.get(str(after.get("outcome")))
         return f"recorded that the customer {said}" if said else "recorded the outcome"
     return None

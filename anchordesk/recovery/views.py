@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.recovery import actions
-from anchordesk.recovery.choices import CommitmentState, GestureKind, MistakeCategory, Severity
+from anchordesk.recovery.choices import GestureKind, MistakeCategory, PromiseState, Severity
 from anchordesk.recovery.coach import coach_draft
-from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
-from anchordesk.recovery.queries import access_commitment, access_mistake
+from anchordesk.recovery.models import Mistake, Promise, RecoveryStep
+from anchordesk.recovery.queries import access_mistake, access_promise
 from anchordesk.tickets.queries import access_ticket
 
 
@@ -53,8 +53,8 @@ def _back(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 def my_promises(request: HttpRequest) -> HttpResponse:
     user = require_agent(request)
-    open_ = Commitment.objects.filter(
-        owner=user, state__in=[CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED]
+    open_ = Promise.objects.filter(
+        owner=user, state__in=[PromiseState.PROPOSED, PromiseState.OPEN, PromiseState.MISSED]
     )
     soonest = (F("due_at").asc(nulls_last=True), "id")  # a promise without a date is last, not first
     rows = list(open_.select_related("ticket", "ticket__customer").order_by(*soonest))
@@ -63,11 +63,11 @@ def my_promises(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_commitment(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def add_promise(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = require_agent(request)
     ticket = access_ticket(user, ticket_id)
     try:
-        actions.do_add_commitment(
+        actions.do_add_promise(
             ticket,
             actor=user,
             action=request.POST.get("action", ""),
@@ -80,34 +80,34 @@ def add_commitment(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_commitment(request: HttpRequest, commitment_id: int) -> HttpResponse:
+def change_promise(request: HttpRequest, promise_id: int) -> HttpResponse:
     user = require_agent(request)
-    commitment = access_commitment(user, commitment_id)
+    promise = access_promise(user, promise_id)
     op = request.POST.get("op")
     try:
         if op == "done":
-            suggestion = actions.do_complete_commitment(commitment, actor=user)
+            suggestion = actions.do_complete_promise(promise, actor=user)
             request.session["reply_suggestion"] = suggestion  # prefilled in the reply box: tell the customer
             messages.success(
                 request, "Promise kept. Tell the customer: a line saying so is ready in the reply box."
             )
         elif op == "drop":
-            actions.do_drop_commitment(commitment, actor=user, reason=request.POST.get("reason", ""))
-            messages.info(request, f"Promise dropped: {commitment.action}")
+            actions.do_drop_promise(promise, actor=user, reason=request.POST.get("reason", ""))
+            messages.info(request, f"Promise dropped: {promise.action}")
         elif op in ("confirm", "edit"):
-            actions.do_update_commitment(
-                commitment,
+            actions.do_update_promise(
+                promise,
                 actor=user,
                 action=request.POST.get("action") or None,
                 due_at=_due(request.POST.get("due_at", "")),
                 confirm=op == "confirm",
             )
-            messages.success(request, f"Promise kept on your list: {commitment.action}")
+            messages.success(request, f"Promise kept on your list: {promise.action}")
         else:
             return HttpResponseBadRequest("op: choose done, drop, confirm or edit")
     except ValidationError as exc:
         return _error(request, exc)
-    return _back(request, commitment.ticket_id)
+    return _back(request, promise.ticket_id)
 
 
 @login_required
@@ -161,14 +161,14 @@ def recovery_step(request: HttpRequest, mistake_id: int) -> HttpResponse:
                 raise ValidationError({"kind": "No such step."})
             actions.do_complete_step(step, actor=user, note=request.POST.get("note", ""))
         elif op == "fix":
-            chosen = _int(request.POST.get("commitment", ""))
+            chosen = _int(request.POST.get("promise", ""))
             fix = (
-                Commitment.objects.filter(pk=chosen, ticket_id=mistake.ticket_id).first()
+                Promise.objects.filter(pk=chosen, ticket_id=mistake.ticket_id).first()
                 if chosen is not None
                 else None
             )
             if fix is None:
-                raise ValidationError({"commitment": "Choose a promise on this ticket."})
+                raise ValidationError({"promise": "Choose a promise on this ticket."})
             actions.do_link_fix(mistake, fix, actor=user)
         elif op == "gesture":
             actions.do_record_gesture(
@@ -217,20 +217,20 @@ def review(request: HttpRequest) -> HttpResponse:
 def ticket_context(ticket: Any, user: User | None = None) -> dict[str, Any]:
     """What the ticket page shows of promises and recovery, in a fixed number of queries.
 
-    `proposed_commitments` are the promises found in the viewer's own replies, which the box
+    `proposed_promises` are the promises found in the viewer's own replies, which the box
     under the reply asks them to keep, edit or drop.
     """
-    commitments = list(ticket.commitments.select_related("owner").order_by("state", "due_at"))
+    promises = list(ticket.promises.select_related("owner").order_by("state", "due_at"))
     return {
-        "commitments": commitments,
-        "proposed_commitments": [
+        "promises": promises,
+        "proposed_promises": [
             c
-            for c in commitments
-            if c.state == CommitmentState.PROPOSED and (user is None or c.owner_id == user.pk)
+            for c in promises
+            if c.state == PromiseState.PROPOSED and (user is None or c.owner_id == user.pk)
         ],
         "mistakes": list(
             ticket.mistakes.prefetch_related(
-                Prefetch("steps", queryset=RecoveryStep.objects.select_related("message", "commitment")),
+                Prefetch("steps", queryset=RecoveryStep.objects.select_related("message", "promise")),
                 "gestures",
             ).select_related("logged_by")
         ),

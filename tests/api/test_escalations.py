@@ -14,7 +14,7 @@ from anchordesk.collab.choices import RequestedBy
 from anchordesk.collab.models import Escalation
 from anchordesk.policies import actions as policy_actions
 from anchordesk.policies.models import Policy
-from anchordesk.recovery.actions import do_add_commitment, do_log_mistake
+from anchordesk.recovery.actions import do_add_promise, do_log_mistake
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message
@@ -64,7 +64,7 @@ def test_the_queue_is_for_leads_open_before_taken(people, as_user, escalation):
 
 
 def test_the_lead_sees_the_full_context(people, as_user, ticket, escalation):
-    do_add_commitment(ticket, actor=people.agent, action="Refund the shipping fee", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Refund the shipping fee", due_at=None)
     do_log_mistake(
         ticket,
         actor=people.agent,
@@ -162,7 +162,7 @@ def test_the_escalation_reports_its_own_deadline(people, as_user, escalation, ti
 
 def test_an_escalation_from_a_missed_promise_is_listed_and_opened_with_its_promise(people, as_user, ticket):
     due = timezone.now() - timedelta(hours=2)
-    do_add_commitment(ticket, actor=people.agent, action="Call the customer back", due_at=due)
+    do_add_promise(ticket, actor=people.agent, action="Call the customer back", due_at=due)
     escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.MISSED_PROMISE, reason="Missed")
     for persona in (people.lead, people.admin):
         api = as_user(persona)

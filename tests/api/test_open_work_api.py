@@ -8,7 +8,7 @@ import pytest
 
 from anchordesk.accounts.models import Customer
 from anchordesk.mail.models import OutboundEmail
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.tickets.models import Message
 from tests import factories
 from tests.api.conftest import field_errors
@@ -17,7 +17,7 @@ from tests.api.conftest import field_errors
 @pytest.fixture
 def ticket(people):
     ticket = factories.make_ticket(people.customer, subject="Return", body="How do I send it back?")
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     return ticket
 
 

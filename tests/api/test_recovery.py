@@ -1,4 +1,4 @@
-"""The reply coach and commitments over the API."""
+"""The reply coach and promises over the API."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Promise
 from tests import factories
 from tests.api.conftest import field_errors
 
@@ -69,43 +69,41 @@ def test_bad_coach_requests_name_the_field(people, as_user):
     assert "tone" in field_errors(api.post("/coach", {"text": "Hi", "tone": "warm"}))
 
 
-def test_collaborators_and_strangers_cannot_use_the_coach_or_commitments(people, as_user, ticket):
+def test_collaborators_and_strangers_cannot_use_the_coach_or_promises(people, as_user, ticket):
     collaborator = as_user(people.collaborator)
     assert collaborator.post("/coach", {"text": "Hello"}).status_code == 403
-    assert collaborator.get(f"/tickets/{ticket.pk}/commitments").status_code == 403
-    assert collaborator.get("/commitments/mine").status_code == 403
+    assert collaborator.get(f"/tickets/{ticket.pk}/promises").status_code == 403
+    assert collaborator.get("/promises/mine").status_code == 403
     assert as_user(None).post("/coach", {"text": "Hello"}).status_code == 401
 
 
-def test_a_commitment_is_added_by_hand_changed_and_kept(people, as_user, ticket, mailoutbox):
+def test_a_promise_is_added_by_hand_changed_and_kept(people, as_user, ticket, mailoutbox):
     api = as_user(people.agent)
     created = api.post(
-        f"/tickets/{ticket.pk}/commitments",
+        f"/tickets/{ticket.pk}/promises",
         {"action": "Refund the second charge", "due_at": "2030-01-02T17:00:00Z", "due_text": "by Jan 2"},
     )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["state"] == "open" and body["owner"]["id"] == people.agent.pk and body["overdue"] is False
     cid = body["id"]
-    listed = api.get(f"/tickets/{ticket.pk}/commitments").json()
+    listed = api.get(f"/tickets/{ticket.pk}/promises").json()
     assert [c["id"] for c in listed] == [cid]
-    assert [c["id"] for c in api.get("/commitments/mine").json()] == [cid]
-    assert as_user(people.agent2).get("/commitments/mine").json() == []
+    assert [c["id"] for c in api.get("/promises/mine").json()] == [cid]
+    assert as_user(people.agent2).get("/promises/mine").json() == []
 
-    changed = api.patch(
-        f"/commitments/{cid}", {"due_at": "2030-01-03T12:00:00+00:00", "action": "Refund $40"}
-    )
+    changed = api.patch(f"/promises/{cid}", {"due_at": "2030-01-03T12:00:00+00:00", "action": "Refund $40"})
     assert changed.status_code == 200 and changed.json()["action"] == "Refund $40"
     assert changed.json()["due_at"].startswith("2030-01-03T12:00")
 
-    done = api.post(f"/commitments/{cid}/done")
+    done = api.post(f"/promises/{cid}/done")
     assert done.status_code == 200
-    assert done.json()["commitment"]["state"] == "done"
+    assert done.json()["promise"]["state"] == "done"
     assert done.json()["tell_customer"].startswith("I said I'd refund $40, and that's now done.")
-    assert api.get("/commitments/mine").json() == []
+    assert api.get("/promises/mine").json() == []
     kinds = set(AuditEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
-    assert {"commitment.added", "commitment.updated", "commitment.kept"} <= kinds
-    again = api.post(f"/commitments/{cid}/done")
+    assert {"promise.added", "promise.updated", "promise.kept"} <= kinds
+    again = api.post(f"/promises/{cid}/done")
     assert again.status_code == 422 and "state" in field_errors(again)
 
 
@@ -119,44 +117,44 @@ def test_a_promise_found_in_a_reply_is_confirmed_or_dropped(people, as_user, tic
                 "body": "I'll refund the second charge by Friday. We will also email the receipt.",
             },
         )
-    found = api.get(f"/tickets/{ticket.pk}/commitments").json()
+    found = api.get(f"/tickets/{ticket.pk}/promises").json()
     assert len(found) == 2 and {c["state"] for c in found} == {"proposed"}
     refund = next(c for c in found if "refund" in c["action"].lower())
     assert refund["due_at"].startswith("2026-11-27") and refund["message_id"] is not None
     other = next(c for c in found if c is not refund)
-    confirmed = api.patch(f"/commitments/{refund['id']}", {"confirm": True}).json()
+    confirmed = api.patch(f"/promises/{refund['id']}", {"confirm": True}).json()
     assert confirmed["state"] == "open"
-    dropped = api.post(f"/commitments/{other['id']}/drop", {"reason": "Not a promise"})
+    dropped = api.post(f"/promises/{other['id']}/drop", {"reason": "Not a promise"})
     assert dropped.status_code == 200 and dropped.json()["state"] == "dropped"
-    assert Commitment.objects.get(pk=other["id"]).state == CommitmentState.DROPPED
+    assert Promise.objects.get(pk=other["id"]).state == PromiseState.DROPPED
 
 
-def test_bad_commitment_input_names_the_field(people, as_user, ticket):
+def test_bad_promise_input_names_the_field(people, as_user, ticket):
     api = as_user(people.agent)
-    url = f"/tickets/{ticket.pk}/commitments"
+    url = f"/tickets/{ticket.pk}/promises"
     assert field_errors(api.post(url, {"action": "  "})) == {"action": "Say what was promised."}
     assert "due_at" in field_errors(api.post(url, {"action": "Call", "due_at": "next blursday"}))
     assert "owner_id" in field_errors(api.post(url, {"action": "Call", "owner_id": people.collaborator.pk}))
     assert "action" in field_errors(api.post(url, {"action": "x" * 301}))
     cid = api.post(url, {"action": "Call back"}).json()["id"]
-    api.post(f"/commitments/{cid}/drop", {})
-    late = api.patch(f"/commitments/{cid}", {"action": "Call again"})
+    api.post(f"/promises/{cid}/drop", {})
+    late = api.patch(f"/promises/{cid}", {"action": "Call again"})
     assert late.status_code == 422 and "state" in field_errors(late)
-    assert api.get("/commitments/999999").status_code == 404
+    assert api.get("/promises/999999").status_code == 404
 
 
-def test_a_hand_added_commitment_can_belong_to_another_agent(people, as_user, ticket):
+def test_a_hand_added_promise_can_belong_to_another_agent(people, as_user, ticket):
     api = as_user(people.lead)
     body = api.post(
-        f"/tickets/{ticket.pk}/commitments", {"action": "Call the customer", "owner_id": people.agent.pk}
+        f"/tickets/{ticket.pk}/promises", {"action": "Call the customer", "owner_id": people.agent.pk}
     ).json()
     assert body["owner"]["id"] == people.agent.pk
-    assert [c["id"] for c in as_user(people.agent).get("/commitments/mine").json()] == [body["id"]]
+    assert [c["id"] for c in as_user(people.agent).get("/promises/mine").json()] == [body["id"]]
 
 
 def test_solving_over_the_api_with_an_open_promise_needs_confirming(people, as_user, ticket):
     api = as_user(people.agent)
-    api.post(f"/tickets/{ticket.pk}/commitments", {"action": "Send the return label"})
+    api.post(f"/tickets/{ticket.pk}/promises", {"action": "Send the return label"})
     refused = api.patch(f"/tickets/{ticket.pk}", {"status": "solved"})
     assert refused.status_code == 409
     assert "Send the return label" in field_errors(refused)["status"]

@@ -32,8 +32,8 @@ from anchordesk.collab.choices import RequestedBy
 from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.integrations.models import Webhook, WebhookDelivery
 from anchordesk.policies.models import Announcement, ApprovalRequest, Decision, Policy, PolicyVersion
-from anchordesk.recovery.actions import do_add_commitment
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.actions import do_add_promise
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.models import Attachment, Ticket
 from tests.api.conftest import token_for
 
@@ -51,7 +51,7 @@ REAL_IDS: dict[str, Any] = {
     "team_id": Team,
     "escalation_id": Escalation,
     "handoff_id": Handoff,
-    "commitment_id": Commitment,
+    "promise_id": Promise,
     "policy_id": Policy,
     "version_id": PolicyVersion,
     "decision_id": Decision,
@@ -73,7 +73,7 @@ def help_desk() -> dict[str, User]:
     assert ticket is not None
     agent = User.objects.get(email="agent@demo.anchordesk.test")
     # A missed promise opens an escalation of its own kind: it must be listed like any other.
-    do_add_commitment(
+    do_add_promise(
         ticket, actor=agent, action="Call back", due_at=timezone.now() - timezone.timedelta(hours=1)
     )
     do_open_escalation(ticket, requested_by=RequestedBy.MISSED_PROMISE, reason="Missed promise: Call back")

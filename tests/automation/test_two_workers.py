@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
 from anchordesk.automation.actions import do_save_time_rule
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.sla.actions import PolicyData, do_save_policy
 from anchordesk.tickets.actions import NewTicket, do_create_ticket, do_set_status
 
@@ -52,17 +52,17 @@ with time_machine.travel(now - timedelta(hours=3), tick=False):
         waiting = do_create_ticket(NewTicket(customer=customer, subject=f"Waiting {{i}}", body="Hi"))
         do_set_status(waiting, "pending", actor=agent)
 for ticket in late[:{PROMISES}]:
-    do_add_commitment(ticket, actor=agent, action="call the carrier", due_at=now + timedelta(minutes=30))
+    do_add_promise(ticket, actor=agent, action="call the carrier", due_at=now + timedelta(minutes=30))
 print("seeded")
 """
 
 ENQUEUE = f"""
 import time
 from anchordesk.automation.tasks import time_rules
-from anchordesk.recovery.tasks import commitment_scan
+from anchordesk.recovery.tasks import promise_scan
 from anchordesk.sla.tasks import sla_scan
 for _ in range({RUNS_EACH}):
-    for task in (sla_scan, time_rules, commitment_scan):
+    for task in (sla_scan, time_rules, promise_scan):
         task()  # a periodic task called outside the worker is put on the queue
     time.sleep(0.2)
 print("queued")
@@ -77,7 +77,7 @@ print(json.dumps({
     "breaches": AuditEvent.objects.filter(kind="sla.breach").count(),
     "rule_events": AuditEvent.objects.filter(kind="automation.rule_fired").count(),
     "nudged": Ticket.objects.filter(tags__name="nudged").count(),
-    "reminders": AuditEvent.objects.filter(kind="commitment.reminder").count(),
+    "reminders": AuditEvent.objects.filter(kind="promise.reminder").count(),
     "queued": HUEY.pending_count(),
 }))
 """

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.models import Message
 from tests import factories
 from tests.browser.conftest import sign_in
@@ -69,9 +69,9 @@ def test_the_coach_reviews_the_draft_as_the_agent_types_and_never_blocks_sending
     card.locator('input[name="action"]').fill("Refund the second charge of $40")
     card.locator('button[value="confirm"]').click()
     expect(page.locator("#promises-found")).to_have_count(0)
-    commitment = Commitment.objects.get(ticket=ticket)
-    assert commitment.state == CommitmentState.OPEN and commitment.action == "Refund the second charge of $40"
-    assert commitment.due_at is not None
+    promise = Promise.objects.get(ticket=ticket)
+    assert promise.state == PromiseState.OPEN and promise.action == "Refund the second charge of $40"
+    assert promise.due_at is not None
     # No CSP violation or script error on the way (htmx reports a request it aborted itself
     # when a newer keystroke replaces it; that is the debounce working, not an error).
     assert not [e for e in errors if not e.startswith("htmx:")], errors

@@ -28,8 +28,8 @@ def _a_day_of_work(people: Personas) -> None:
     ]
     for ticket in tickets[:2]:
         do_reply(ticket, "All sorted, sorry for the trouble.", actor=people.agent, status="solved")
-    promise = recovery.do_add_commitment(tickets[2], actor=people.agent, action="Send the label", due_at=None)
-    recovery.do_complete_commitment(promise, actor=people.agent)
+    promise = recovery.do_add_promise(tickets[2], actor=people.agent, action="Send the label", due_at=None)
+    recovery.do_complete_promise(promise, actor=people.agent)
     recovery.do_log_mistake(
         tickets[2],
         actor=people.agent,

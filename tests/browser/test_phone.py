@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from tests.browser.conftest import sign_in
 from tests.conftest import Personas
 from tests.factories import PASSWORD, make_ticket
@@ -31,7 +31,7 @@ def test_every_section_is_reachable_on_a_phone_and_tables_stay_inside_the_page(
 ) -> None:
     ticket = make_ticket(people.customer, subject="Router keeps dropping the connection every evening")
     for n in range(3):
-        do_add_commitment(
+        do_add_promise(
             ticket,
             actor=people.lead,
             action=f"Send the replacement router with tracking number and the courier's pickup window ({n})",

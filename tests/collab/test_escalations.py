@@ -12,7 +12,7 @@ from anchordesk.collab.choices import EscalationState, RequestedBy
 from anchordesk.collab.models import Escalation
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery.actions import do_add_commitment, do_log_mistake
+from anchordesk.recovery.actions import do_add_promise, do_log_mistake
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.tickets.actions import do_add_customer_message
 from anchordesk.tickets.choices import MessageKind
@@ -85,7 +85,7 @@ def test_an_agent_escalates_by_hand_and_the_lead_sees_it_in_the_queue(people, cl
 
 
 def test_the_context_page_shows_promises_mistakes_and_temperature(people, client, ticket):
-    do_add_commitment(ticket, actor=people.agent, action="Refund the shipping fee", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Refund the shipping fee", due_at=None)
     do_log_mistake(
         ticket,
         actor=people.agent,
@@ -350,7 +350,7 @@ def test_the_lead_reads_a_plain_summary_of_the_conversation_first(people, client
     do_add_customer_message(
         ticket, "Still nothing. I want to speak to your manager.", customer=people.customer
     )
-    do_add_commitment(ticket, actor=people.agent, action="Call the carrier", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Call the carrier", due_at=None)
     escalation = Escalation.objects.get(ticket=ticket)
     client.force_login(people.lead)
     page = client.get(f"/collab/escalations/{escalation.pk}/")

@@ -74,7 +74,7 @@ def _seed() -> Desk:
     from anchordesk.policies import actions as policy_actions
     from anchordesk.policies.choices import ExceptionState
     from anchordesk.policies.models import ApprovalRequest, Policy, PolicyException
-    from anchordesk.recovery.actions import do_add_commitment, do_log_mistake
+    from anchordesk.recovery.actions import do_add_promise, do_log_mistake
     from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
     from anchordesk.sso.models import Deprovisioning, DeprovisionSource
     from anchordesk.tickets.actions import do_add_customer_message, do_save_view
@@ -121,7 +121,7 @@ def _seed() -> Desk:
     handoff = do_open_handoff(
         ticket, actor=agent, team=engineering, subject="Router firmware", needed="Is it a known bug?"
     )
-    commitment = do_add_commitment(
+    promise = do_add_promise(
         ticket, actor=agent, action="Call back", due_at=timezone.now() + timedelta(days=1)
     )
     mistake = do_log_mistake(
@@ -203,7 +203,7 @@ def _seed() -> Desk:
         "approval_id": approval.pk,
         "escalation_id": escalation.pk,
         "handoff_id": handoff.pk,
-        "commitment_id": commitment.pk,
+        "promise_id": promise.pk,
         "mistake_id": mistake.pk,
         "assignment_id": assignment.pk,
         "invitation_id": invitation.pk,
@@ -486,8 +486,8 @@ my-training                      agent         403
 training-done                    owner
 my-promises                      agent         403
 mistake-review                   lead          403
-commitment-add                   agent         404
-commitment-change                agent         404
+promise-add                      agent         404
+promise-change                   agent         404
 reply-coach                      agent         404
 mistake-log                      agent         404
 mistake-step                     agent         404
@@ -562,10 +562,10 @@ api:policies_acknowledge         agent         403
 api:policies_list_limits         lead          403
 api:escalations_list_escalations lead          403
 api:escalations_get_escalation   agent         403
-api:recovery_list_ticket_commitments agent     403
-api:recovery_my_commitments      agent         403
-api:recovery_get_commitment      agent         403
-api:recovery_complete_commitment agent         403
+api:recovery_list_ticket_promises agent        403
+api:recovery_my_promises         agent         403
+api:recovery_get_promise         agent         403
+api:recovery_complete_promise    agent         403
 api:handoffs_list_handoffs       collaborator
 api:handoffs_get_handoff         collaborator
 api:wellbeing_exposure           lead          403

@@ -50,7 +50,7 @@ def test_every_app_still_describes_its_own_events_in_the_timeline(people):
             ("policy.exception_approved", None),  # policies
             ("wellbeing.break_suggested", None),  # wellbeing
             ("ticket.note_added", None),  # tickets' own kinds keep their labels
-            ("commitment.done", None),
+            ("promise.kept", {"late": True}),  # recovery
         ]
     }
     assert said == {
@@ -59,7 +59,7 @@ def test_every_app_still_describes_its_own_events_in_the_timeline(people):
         "policy.exception_approved": "approved the exception",
         "wellbeing.break_suggested": "suggested a break",
         "ticket.note_added": "added a note",
-        "commitment.done": "marked a promise as kept",
+        "promise.kept": "kept a promise, later than said",
     }
 
 

@@ -334,7 +334,7 @@ PROMISE_SEED = (
     + f"""
 from datetime import timedelta
 from django.utils import timezone
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.actions import NewTicket, do_create_ticket
 now = timezone.now()
 rows = []
@@ -342,9 +342,9 @@ for i in range({2 * PROMISES}):
     ticket = do_create_ticket(NewTicket(customer=customer, subject=f"Promise {{i}}", body="Any news?",
                                         team=lead.teams.get(), assignee=agent))
     due = now + timedelta(minutes=30) if i % 2 else now - timedelta(minutes=10)
-    rows.append(Commitment(ticket=ticket, owner=agent, action=f"call the carrier {{i}}", due_at=due,
+    rows.append(Promise(ticket=ticket, owner=agent, action=f"call the carrier {{i}}", due_at=due,
                            state="open"))
-Commitment.objects.bulk_create(rows)
+Promise.objects.bulk_create(rows)
 """
 )
 
@@ -354,23 +354,23 @@ def test_the_promise_scan_survives_kills_and_reminds_and_escalates_each_promise_
     manage(env, "shell", "-c", PROMISE_SEED)
     events = "SELECT COUNT(*) FROM core_auditevent WHERE kind = ?"
     scenario = Scenario(
-        job="commitment-scan",
+        job="promise-scan",
         progress_sql=(
-            "SELECT COUNT(*) FROM core_auditevent WHERE kind IN ('commitment.reminder', 'commitment.missed')"
+            "SELECT COUNT(*) FROM core_auditevent WHERE kind IN ('promise.reminder', 'promise.missed')"
         ),
         total=2 * PROMISES,
     )
     crash_repeatedly(tmp_path, env, db, scenario, seed=2)
-    assert db.value(events, "commitment.reminder") == PROMISES
-    assert db.value(events, "commitment.missed") == PROMISES
+    assert db.value(events, "promise.reminder") == PROMISES
+    assert db.value(events, "promise.missed") == PROMISES
     distinct = (
         "SELECT COUNT(DISTINCT object_id) FROM core_auditevent WHERE kind IN "
-        "('commitment.reminder', 'commitment.missed')"
+        "('promise.reminder', 'promise.missed')"
     )
     assert db.value(distinct) == 2 * PROMISES
     assert db.value("SELECT COUNT(*) FROM collab_escalation") == PROMISES  # one per missed promise
-    assert db.value("SELECT COUNT(*) FROM recovery_commitment WHERE state = 'missed'") == PROMISES
-    assert db.value("SELECT COUNT(*) FROM recovery_commitment WHERE reminded_at IS NOT NULL") == PROMISES
+    assert db.value("SELECT COUNT(*) FROM recovery_promise WHERE state = 'missed'") == PROMISES
+    assert db.value("SELECT COUNT(*) FROM recovery_promise WHERE reminded_at IS NOT NULL") == PROMISES
 
 
 INBOUND = 300

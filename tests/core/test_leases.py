@@ -49,7 +49,7 @@ def test_a_lease_keeps_a_second_worker_out_until_its_holder_releases_it(lease_st
     first = leases.acquire("sla-scan", ttl=30, heartbeat=False)
     assert first is not None
     assert leases.acquire("sla-scan", ttl=30, heartbeat=False) is None
-    assert leases.acquire("commitment-scan", ttl=30, heartbeat=False) is not None  # one lease per job
+    assert leases.acquire("promise-scan", ttl=30, heartbeat=False) is not None  # one lease per job
     [held] = [s for s in leases.held() if s.name == "sla-scan"]
     assert held.holder == leases.holder_name() and not held.expired()
     first.release()
@@ -133,7 +133,7 @@ def test_metrics_show_each_jobs_last_success_failure_and_lease_age(lease_store):
     run_job("sla-scan", lambda: None)
     with pytest.raises(TimeoutError):
         run_job("mail-sweep", lambda: (_ for _ in ()).throw(TimeoutError("smtp timed out")))
-    held = leases.acquire("commitment-scan", ttl=30, heartbeat=False)
+    held = leases.acquire("promise-scan", ttl=30, heartbeat=False)
     assert held is not None
     samples = _samples(Client().get("/metrics").content.decode())
     assert samples['anchordesk_job_last_success_timestamp{job="sla-scan"}'] >= before - 1
@@ -141,11 +141,9 @@ def test_metrics_show_each_jobs_last_success_failure_and_lease_age(lease_store):
     assert samples['anchordesk_job_failing{job="mail-sweep"}'] == 1
     assert samples['anchordesk_job_last_failure_timestamp{job="mail-sweep"}'] >= before - 1
     # Labels in name order, as prometheus_client writes them (their order means nothing to Prometheus).
-    age = samples[
-        f'anchordesk_job_lease_age_seconds{{holder="{leases.holder_name()}",job="commitment-scan"}}'
-    ]
+    age = samples[f'anchordesk_job_lease_age_seconds{{holder="{leases.holder_name()}",job="promise-scan"}}']
     assert 0 <= age < 30
-    assert samples['anchordesk_job_lease_expired{job="commitment-scan"}'] == 0
+    assert samples['anchordesk_job_lease_expired{job="promise-scan"}'] == 0
     # Jobs registered by the worker's task modules are listed even before their first run.
     assert 'anchordesk_job_failing{job="time-rules"}' in samples
     assert not any(name.startswith("anchordesk_metrics_errors") for name in samples)

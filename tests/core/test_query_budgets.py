@@ -26,7 +26,7 @@ from anchordesk.integrations.actions import do_create_webhook
 from anchordesk.mail.ingest import process_inbound, store_raw
 from anchordesk.mail.models import InboundState, OutboundEmail, Source
 from anchordesk.portal.auth import SESSION_KEY
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.tickets.actions import do_add_customer_message, do_add_note, do_change_tags, do_reply
 from anchordesk.tickets.choices import Priority, Status
@@ -107,7 +107,7 @@ def grow(ticket: Ticket, people: Personas, exchanges: int) -> None:
         if i % 3 == 0:
             do_add_note(ticket, f"Checked the payment log ({i}).", actor=people.lead)
             do_change_tags(ticket, actor=people.agent, add=[f"refund-{i}"])
-            do_add_commitment(
+            do_add_promise(
                 ticket,
                 actor=people.agent,
                 action=f"Call the bank ({i})",
@@ -235,7 +235,7 @@ def test_a_reply_stays_within_its_budget(
     reply = Message.objects.filter(ticket=ticket).order_by("-pk").first()
     assert reply is not None and reply.body_text == PROMISE
     assert reply.outbound_emails.exists()  # queued to the customer in the same transaction
-    assert ticket.commitments.filter(action__icontains="refund").exists()  # the promise was found
+    assert ticket.promises.filter(action__icontains="refund").exists()  # the promise was found
     assert len(webhook_receiver.requests) > delivered  # the subscribed webhook heard of it
 
     big = measured_ticket(desk, 3 * HISTORY)

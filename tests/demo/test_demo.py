@@ -56,16 +56,16 @@ def test_demo_has_angry_customers_a_manager_demand_and_an_agent_mistake(demo: st
 
 
 def test_demo_promises_are_dated_by_their_reply_and_kept_on_finished_tickets(demo: str):
-    from anchordesk.recovery.choices import CommitmentState
-    from anchordesk.recovery.models import Commitment
+    from anchordesk.recovery.choices import PromiseState
+    from anchordesk.recovery.models import Promise
 
-    promises = list(Commitment.objects.filter(message__isnull=False).select_related("message", "ticket"))
+    promises = list(Promise.objects.filter(message__isnull=False).select_related("message", "ticket"))
     assert promises, "the demo's replies promise things"
     for promise in promises:
         assert promise.message is not None and promise.created_at == promise.message.created_at
         assert promise.due_at is None or promise.due_at > promise.created_at
         if promise.ticket.status in (Status.SOLVED, Status.CLOSED):
-            assert promise.state == CommitmentState.DONE  # nothing from weeks ago for the worker to chase
+            assert promise.state == PromiseState.DONE  # nothing from weeks ago for the worker to chase
 
 
 def test_demo_agent_lead_and_admin_can_sign_in(demo: str, client):

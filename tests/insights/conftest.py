@@ -60,10 +60,10 @@ def desk(people, at) -> Desk:
         survey = do_send_survey(t) or CsatSurvey.objects.filter(ticket=t).first()
         assert survey is not None
         do_rate(survey, rating)
-    kept = recovery.do_add_commitment(
+    kept = recovery.do_add_promise(
         tickets[3], actor=people.agent, action="Send the label", due_at=MONDAY_9 + timedelta(hours=10)
     )
-    recovery.do_add_commitment(
+    recovery.do_add_promise(
         tickets[3], actor=people.agent, action="Call back", due_at=MONDAY_9 + timedelta(hours=9)
     )
     for ticket, category in ((tickets[0], "wrong_information"), (billing_ticket, "billing_error")):
@@ -76,7 +76,7 @@ def desk(people, at) -> Desk:
             why_it_made_sense="The carrier's page showed that date",
         )
     at(MONDAY_9 + timedelta(hours=9, minutes=30))
-    recovery.scan_commitments()
-    recovery.do_complete_commitment(kept, actor=people.agent)
+    recovery.do_scan_promises()
+    recovery.do_complete_promise(kept, actor=people.agent)
     at(datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(hours=12))
     return Desk(billing_ticket=billing_ticket, tickets=tickets)

@@ -25,8 +25,8 @@ from anchordesk.collab.queries import escalation_queue
 from anchordesk.insights import queries
 from anchordesk.insights.backfill import backfill
 from anchordesk.recovery import actions as recovery
-from anchordesk.recovery.choices import CommitmentState, Outcome
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.choices import Outcome, PromiseState
+from anchordesk.recovery.models import Mistake, Promise
 from anchordesk.sla import timers as sla_timers
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.sla.models import SlaTimer
@@ -78,7 +78,7 @@ def week(people, at) -> dict[str, Ticket]:
     billing = make_team("Billing")
     agent, lead = people.agent, people.lead
     t: dict[str, Ticket] = {}
-    promise: dict[str, Commitment] = {}
+    promise: dict[str, Promise] = {}
 
     at(when(0, "09:00"))
     t["fast"] = make_ticket(people.customer, team=people.support, assignee=agent)
@@ -91,7 +91,7 @@ def week(people, at) -> dict[str, Ticket]:
     do_reply(t["late"], "Sorry for the wait. I have reordered the part.", actor=agent)
     due = when(1, "12:00")
     for key, ticket in (("on_time", t["late"]), ("missed", t["late"]), ("kept_late", t["fast"])):
-        promise[key] = recovery.do_add_commitment(ticket, actor=agent, action=f"Promise {key}", due_at=due)
+        promise[key] = recovery.do_add_promise(ticket, actor=agent, action=f"Promise {key}", due_at=due)
     at(when(0, "12:35"))
     recovered = recovery.do_log_mistake(
         t["late"],
@@ -111,9 +111,9 @@ def week(people, at) -> dict[str, Ticket]:
     survey = do_send_survey(t["late"]) or CsatSurvey.objects.get(ticket=t["late"])
     do_rate(survey, "bad")
     at(when(1, "11:00"))
-    recovery.do_complete_commitment(promise["on_time"], actor=agent)
+    recovery.do_complete_promise(promise["on_time"], actor=agent)
     at(when(1, "13:00"))
-    recovery.scan_commitments()  # two promises missed: each opens an escalation on its ticket
+    recovery.do_scan_promises()  # two promises missed: each opens an escalation on its ticket
     at(when(1, "14:00"))
     t["billing"] = make_ticket(people.other_customer, team=billing, assignee=people.agent2, channel="email")
     at(when(1, "15:00"))
@@ -127,7 +127,7 @@ def week(people, at) -> dict[str, Ticket]:
     do_reply(t["manager"], "I'm looking into it now.", actor=agent)
     at(when(2, "10:00"))
     promise["kept_late"].refresh_from_db()
-    recovery.do_complete_commitment(promise["kept_late"], actor=agent)
+    recovery.do_complete_promise(promise["kept_late"], actor=agent)
     at(when(2, "11:00"))  # 300 office minutes: breached
     do_reply(t["billing"], "We are checking the invoice.", actor=people.agent2)
     recovery.do_log_mistake(
@@ -175,8 +175,8 @@ def expected(people) -> dict[str, Any]:
         for kind in sorted({x.kind for x in timers})
     }
     ratings = list(CsatSurvey.objects.exclude(rating=""))
-    promises = [c for c in Commitment.objects.all() if c.state != CommitmentState.PROPOSED]
-    kept = [c for c in promises if c.state == CommitmentState.DONE]
+    promises = [c for c in Promise.objects.all() if c.state != PromiseState.PROPOSED]
+    kept = [c for c in promises if c.state == PromiseState.DONE]
     assert all(c.done_at is not None and c.due_at is not None for c in kept)
     on_time = [c for c in kept if c.done_at is not None and c.due_at is not None and c.done_at <= c.due_at]
     mistakes = list(Mistake.objects.all())

@@ -102,10 +102,10 @@ def test_sla_targets_met_and_breached_are_facts(people, at):
 def test_csat_promises_and_mistakes_are_facts(people, at):
     at(MONDAY_9)
     ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
-    kept = recovery.do_add_commitment(
+    kept = recovery.do_add_promise(
         ticket, actor=people.agent, action="Refund the fee", due_at=MONDAY_9 + timedelta(hours=2)
     )
-    missed = recovery.do_add_commitment(
+    missed = recovery.do_add_promise(
         ticket, actor=people.agent, action="Call the carrier", due_at=MONDAY_9 + timedelta(hours=1)
     )
     mistake = recovery.do_log_mistake(
@@ -117,8 +117,8 @@ def test_csat_promises_and_mistakes_are_facts(people, at):
         why_it_made_sense="The price page was cached",
     )
     at(MONDAY_9 + timedelta(minutes=90))
-    recovery.scan_commitments()
-    recovery.do_complete_commitment(kept, actor=people.agent)
+    recovery.do_scan_promises()
+    recovery.do_complete_promise(kept, actor=people.agent)
     for step in mistake.steps.exclude(kind=StepKind.FIX):
         recovery.do_complete_step(step, actor=people.agent)
     recovery.do_complete_step(mistake.steps.get(kind=StepKind.FIX), actor=people.agent)

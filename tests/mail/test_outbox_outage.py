@@ -28,7 +28,7 @@ from anchordesk.people.actions import do_offboard_agent
 from anchordesk.policies import actions as policies
 from anchordesk.policies.models import Policy
 from anchordesk.portal.actions import do_request_sign_in_link
-from anchordesk.recovery.actions import do_add_commitment, scan_commitments
+from anchordesk.recovery.actions import do_add_promise, do_scan_promises
 from anchordesk.sla import timers as sla
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.tickets.actions import do_reply, do_set_status
@@ -109,11 +109,11 @@ def _queue_every_kind(people: Any, at: Any) -> None:
 
     # Promises: one reminded before it is due, one missed (which also escalates to the lead).
     promised = make_ticket(people.customer, team=people.support, assignee=people.agent, subject="Refund")
-    do_add_commitment(promised, actor=people.agent, action="Call back", due_at=now + timedelta(hours=1))
+    do_add_promise(promised, actor=people.agent, action="Call back", due_at=now + timedelta(hours=1))
     late = make_ticket(people.other_customer, team=people.support, assignee=people.agent, subject="Late")
-    do_add_commitment(late, actor=people.agent, action="Refund", due_at=now + timedelta(minutes=5))
-    assert scan_commitments(now) == {"reminded": 2, "missed": 0}
-    assert scan_commitments(now + timedelta(minutes=10)) == {"reminded": 0, "missed": 1}
+    do_add_promise(late, actor=people.agent, action="Refund", due_at=now + timedelta(minutes=5))
+    assert do_scan_promises(now) == {"reminded": 2, "missed": 0}
+    assert do_scan_promises(now + timedelta(minutes=10)) == {"reminded": 0, "missed": 1}
 
     # A policy change announced to everyone; an exception that needs a lead's approval, and its answer.
     version = policies.do_create_policy(

@@ -82,7 +82,7 @@ def test_the_exposition_parses_with_the_same_families_labels_and_figures(
     run_job("sla-scan", lambda: None)
     with pytest.raises(TimeoutError):
         run_job("mail-sweep", lambda: (_ for _ in ()).throw(TimeoutError("smtp timed out")))
-    held = leases.acquire("commitment-scan", ttl=30, heartbeat=False)
+    held = leases.acquire("promise-scan", ttl=30, heartbeat=False)
     assert held is not None
     client = Client()
     for _ in range(3):
@@ -131,9 +131,9 @@ def test_the_exposition_parses_with_the_same_families_labels_and_figures(
     failing = _values(families["anchordesk_job_failing"], "job")
     assert failing["sla-scan"] == 0 and failing["mail-sweep"] == 1 and failing["time-rules"] == 0
     [lease] = families["anchordesk_job_lease_age_seconds"].samples
-    assert lease.labels == {"job": "commitment-scan", "holder": leases.holder_name()}
+    assert lease.labels == {"job": "promise-scan", "holder": leases.holder_name()}
     assert 0 <= lease.value < 30
-    assert _values(families["anchordesk_job_lease_expired"], "job") == {"commitment-scan": 0}
+    assert _values(families["anchordesk_job_lease_expired"], "job") == {"promise-scan": 0}
 
     requests = families["anchordesk_http_requests"].samples
     assert {s.name for s in requests} == {"anchordesk_http_requests_total"}

@@ -16,7 +16,7 @@ from anchordesk.collab.actions import do_open_escalation, do_open_handoff, do_ta
 from anchordesk.collab.choices import RequestedBy
 from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.recovery import actions as recovery
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.models import Mistake, Promise
 from anchordesk.tickets.actions import do_save_view
 from anchordesk.tickets.models import SavedView, Ticket
 from tests.api.conftest import ApiClient, token_for
@@ -27,8 +27,8 @@ from tests.factories import make_ticket
 @dataclass
 class Desk:
     tickets: list[Ticket] = field(default_factory=list)
-    promises: list[Commitment] = field(default_factory=list)
-    follow_up: Commitment | None = None
+    promises: list[Promise] = field(default_factory=list)
+    follow_up: Promise | None = None
     handoff: Handoff | None = None
     escalation: Escalation | None = None
     mistake: Mistake | None = None
@@ -55,8 +55,8 @@ def build_desk(people: Personas) -> Desk:
     first = desk.tickets[0]
     due = timezone.now() + timedelta(days=2)
     desk.promises = [
-        recovery.do_add_commitment(first, actor=alice, action="Refund the second charge", due_at=due),
-        recovery.do_add_commitment(desk.tickets[1], actor=alice, action="Call the carrier", due_at=None),
+        recovery.do_add_promise(first, actor=alice, action="Refund the second charge", due_at=due),
+        recovery.do_add_promise(desk.tickets[1], actor=alice, action="Call the carrier", due_at=None),
     ]
     desk.mistake = recovery.do_log_mistake(
         first,

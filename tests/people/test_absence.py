@@ -16,7 +16,7 @@ from anchordesk.people.actions import do_end_absence, do_hand_back_due_absences,
 from anchordesk.people.choices import AbsenceState
 from anchordesk.people.models import Absence, PlanKeeper
 from anchordesk.people.tasks import absence_hand_back
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.models import Ticket
 from tests.people.conftest import Desk
 
@@ -72,7 +72,7 @@ def test_the_periodic_job_hands_the_work_back_when_the_absence_ends(people, desk
     assert owners[desk.tickets[0].pk] == owners[desk.tickets[1].pk] == people.agent.pk
     assert owners[solved_meanwhile.pk] == people.agent2.pk  # closed work is not handed back
     assert set(
-        Commitment.objects.filter(pk__in=[p.pk for p in desk.promises]).values_list("owner_id", flat=True)
+        Promise.objects.filter(pk__in=[p.pk for p in desk.promises]).values_list("owner_id", flat=True)
     ) == {people.agent.pk}
     desk.handoff.refresh_from_db()
     desk.escalation.refresh_from_db()

@@ -67,7 +67,7 @@ def test_the_offboard_command_hands_everything_to_one_person(people, desk: Desk)
     people.agent.refresh_from_db()
     assert not people.agent.is_active and orphans() == {}
     assert "tickets: 3 (Lena)" in out.getvalue()
-    assert set(desk.tickets[0].commitments.values_list("owner_id", flat=True)) == {people.lead.pk}
+    assert set(desk.tickets[0].promises.values_list("owner_id", flat=True)) == {people.lead.pk}
     assert AuditEvent.objects.get(kind="agent.deactivated").after["source"] == "command"
 
 

@@ -21,8 +21,8 @@ from anchordesk.collab.models import Escalation, Handoff
 from anchordesk.people.actions import do_offboard_agent
 from anchordesk.people.choices import Bucket
 from anchordesk.people.work import DECISIONS, TO_KEEP, held, open_plans, orphans
-from anchordesk.recovery.choices import CommitmentState, StepKind
-from anchordesk.recovery.models import Commitment, Mistake, RecoveryStep
+from anchordesk.recovery.choices import PromiseState, StepKind
+from anchordesk.recovery.models import Mistake, Promise, RecoveryStep
 from anchordesk.tickets.choices import ACTIVE_STATUSES, Status
 from anchordesk.tickets.models import Ticket
 from tests.factories import make_customer, make_team, make_user
@@ -33,7 +33,7 @@ ticket_spec = st.tuples(
     st.sampled_from(list(Status.values)),  # status
     st.integers(0, 5),  # assignee index (5: nobody)
     st.booleans(),  # support team or none
-    st.lists(st.sampled_from(list(CommitmentState.values)), max_size=3),  # promises
+    st.lists(st.sampled_from(list(PromiseState.values)), max_size=3),  # promises
     st.sampled_from([None, *HandoffStatus.values]),  # a handoff
     st.sampled_from([None, *EscalationState.values]),  # an escalation
     st.integers(0, 5),  # recovery plan: steps done (5: no plan)
@@ -43,7 +43,7 @@ ticket_spec = st.tuples(
 def _open_work() -> Counts:
     return {
         "tickets": set(Ticket.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True)),
-        "promises": set(Commitment.objects.filter(state__in=TO_KEEP).values_list("pk", flat=True)),
+        "promises": set(Promise.objects.filter(state__in=TO_KEEP).values_list("pk", flat=True)),
         "handoffs": set(
             Handoff.objects.filter(status__in=("new", "in_progress", "waiting")).values_list("pk", flat=True)
         ),
@@ -76,7 +76,7 @@ def _build(specs: list[tuple[Any, ...]]) -> list[User]:
         )
         keeper = agent or staff[n % 4]
         for k, state in enumerate(promises):
-            Commitment.objects.create(
+            Promise.objects.create(
                 ticket=ticket,
                 owner=staff[(n + k) % 4],
                 action=f"P{n}.{k}",
@@ -114,11 +114,11 @@ def _build(specs: list[tuple[Any, ...]]) -> list[User]:
                     done_at=now if position < steps_done else None,
                 )
             if steps_done == 0:
-                follow_up = Commitment.objects.create(
+                follow_up = Promise.objects.create(
                     ticket=ticket, owner=keeper, action="Follow up", due_at=now
                 )
                 RecoveryStep.objects.filter(mistake=mistake, kind=StepKind.FOLLOW_UP).update(
-                    commitment=follow_up
+                    promise=follow_up
                 )
     return staff
 

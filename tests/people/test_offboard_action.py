@@ -107,9 +107,7 @@ def test_a_plan_gives_every_bucket_to_the_people_named(people, desk: Desk):
         t.assignee_id == bob.pk
         for t in type(desk.tickets[0]).objects.filter(pk__in=[t.pk for t in desk.tickets])
     )
-    assert set(bob.commitments.values_list("pk", flat=True)) == {
-        p.pk for p in [*desk.promises, desk.follow_up]
-    }
+    assert set(bob.promises.values_list("pk", flat=True)) == {p.pk for p in [*desk.promises, desk.follow_up]}
     desk.handoff.refresh_from_db()
     desk.escalation.refresh_from_db()
     desk.macro.refresh_from_db()
@@ -201,9 +199,9 @@ def test_single_sign_on_deprovisioning_runs_as_the_system(people, desk: Desk):
 
 def test_promises_on_a_ticket_of_no_team_go_to_the_actor_or_a_lead(people):
     loose = make_ticket(people.customer, subject="Unrouted", assignee=people.agent)
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
 
-    promise = do_add_commitment(loose, actor=people.agent, action="Send the label", due_at=None)
+    promise = do_add_promise(loose, actor=people.agent, action="Send the label", due_at=None)
     do_deactivate_agent(people.agent, actor=None)
     promise.refresh_from_db()
     assert promise.owner.is_lead and promise.owner.is_active

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Promise
 from anchordesk.signals import WARM_AT
 from tests.factories import make_ticket
 
@@ -115,19 +115,19 @@ def test_sending_a_reply_with_a_promise_shows_it_to_keep_edit_or_drop(people, cl
             follow=True,
         )
     page = sent.content.decode()
-    commitment = Commitment.objects.get(ticket=ticket)
-    assert commitment.state == CommitmentState.PROPOSED and commitment.due_at is not None
-    assert "Your reply made 1 promise." in page and f'data-commitment="{commitment.pk}"' in page
+    promise = Promise.objects.get(ticket=ticket)
+    assert promise.state == PromiseState.PROPOSED and promise.due_at is not None
+    assert "Your reply made 1 promise." in page and f'data-promise="{promise.pk}"' in page
     # The agent fixes the wording and the date, and keeps it.
     kept = client.post(
-        f"/commitments/{commitment.pk}",
+        f"/promises/{promise.pk}",
         {"op": "confirm", "action": "Refund the second charge of $40", "due_at": "2026-11-26T12:00"},
         follow=True,
     )
-    commitment.refresh_from_db()
-    assert commitment.state == CommitmentState.OPEN
-    assert commitment.action == "Refund the second charge of $40"
-    assert commitment.due_at == datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    promise.refresh_from_db()
+    assert promise.state == PromiseState.OPEN
+    assert promise.action == "Refund the second charge of $40"
+    assert promise.due_at == datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     assert "Your reply made" not in kept.content.decode()
 
 
@@ -137,10 +137,10 @@ def test_dropping_a_found_promise_that_was_not_one(people, client, ticket):
         f"/tickets/{ticket.pk}/reply",
         {"body": "We will send you the label tomorrow.", "status": "pending", "version": ticket.version},
     )
-    commitment = Commitment.objects.get(ticket=ticket)
-    page = client.post(f"/commitments/{commitment.pk}", {"op": "drop"}, follow=True).content.decode()
-    commitment.refresh_from_db()
-    assert commitment.state == CommitmentState.DROPPED
+    promise = Promise.objects.get(ticket=ticket)
+    page = client.post(f"/promises/{promise.pk}", {"op": "drop"}, follow=True).content.decode()
+    promise.refresh_from_db()
+    assert promise.state == PromiseState.DROPPED
     assert "Promise dropped" in page
 
 

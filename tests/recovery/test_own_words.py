@@ -178,24 +178,24 @@ def test_policy_wordings_for_customers_pass_the_coach(db):
 
 
 def test_the_warning_and_the_promise_kept_lines_pass_the_coach(people, ticket):
-    from anchordesk.recovery.actions import do_add_commitment, do_complete_commitment
+    from anchordesk.recovery.actions import do_add_promise, do_complete_promise
     from anchordesk.wellbeing.actions import warning_template
 
     texts = [("abusive-customer warning", warning_template(ticket, people.agent), BOTH)]
-    on_time = do_add_commitment(
+    on_time = do_add_promise(
         ticket,
         actor=people.agent,
         action="refund the second charge",
         due_at=timezone.now() + timedelta(days=1),
     )
-    texts.append(("promise kept", do_complete_commitment(on_time, actor=people.agent), CALM))
-    late = do_add_commitment(
+    texts.append(("promise kept", do_complete_promise(on_time, actor=people.agent), CALM))
+    late = do_add_promise(
         ticket,
         actor=people.agent,
         action="refund the second charge",
         due_at=timezone.now() - timedelta(days=1),
     )
-    texts.append(("promise kept late", do_complete_commitment(late, actor=people.agent), BOTH))
+    texts.append(("promise kept late", do_complete_promise(late, actor=people.agent), BOTH))
     assert findings(texts) == []
     # Plain words, in the agent's voice, with the promise's own verb phrase.
     assert texts[1][1].startswith("I said I'd refund the second charge, and that's now done. ")

@@ -12,8 +12,8 @@ from anchordesk.accounts.actions import do_deactivate_agent
 from anchordesk.collab.models import Escalation
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery import actions
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.actions import do_add_customer_message, do_merge_tickets, do_reply, do_split_ticket
 from anchordesk.tickets.models import Ticket
 from tests.factories import make_ticket
@@ -21,7 +21,7 @@ from tests.factories import make_ticket
 
 def _promise(ticket: Ticket, owner, *, hours: int | None = 24, action: str = "Refund the second charge"):
     due = None if hours is None else timezone.now() + timedelta(hours=hours)
-    return actions.do_add_commitment(ticket, actor=owner, action=action, due_at=due)
+    return actions.do_add_promise(ticket, actor=owner, action=action, due_at=due)
 
 
 def test_a_merged_tickets_promise_is_escalated_on_the_ticket_that_survives(people):
@@ -33,11 +33,11 @@ def test_a_merged_tickets_promise_is_escalated_on_the_ticket_that_survives(peopl
 
     promise.refresh_from_db()
     assert promise.ticket_id == target.pk
-    assert [c.action for c in actions.open_commitments(target)] == ["Refund the second charge"]
-    actions.scan_commitments(now=timezone.now() + timedelta(hours=2))
+    assert [c.action for c in actions.open_promises(target)] == ["Refund the second charge"]
+    actions.do_scan_promises(now=timezone.now() + timedelta(hours=2))
     assert Escalation.objects.filter(ticket=target).count() == 1
     assert not Escalation.objects.filter(ticket=source).exists()
-    moved = AuditEvent.objects.get(kind="commitment.moved", object_id=promise.pk)
+    moved = AuditEvent.objects.get(kind="promise.moved", object_id=promise.pk)
     assert moved.ticket_id == target.pk and moved.before == {"ticket": source.pk}
 
 
@@ -48,7 +48,7 @@ def test_a_reply_from_a_stale_tab_on_a_merged_ticket_promises_on_the_surviving_o
 
     do_reply(source, "I will refund the second charge by Friday.", actor=people.agent)
 
-    promise = Commitment.objects.get()
+    promise = Promise.objects.get()
     assert promise.ticket_id == target.pk and promise.due_at is not None
 
 
@@ -63,8 +63,8 @@ def test_splitting_a_ticket_takes_the_promises_made_in_the_moved_replies(people)
     new = do_split_ticket(ticket, later, actor=people.agent)
 
     assert new.customer_id == people.customer.pk and new.assignee_id == people.agent.pk
-    assert [c.action for c in actions.open_commitments(new)] == ["send you a replacement"]
-    assert {c.action for c in actions.open_commitments(ticket)} == {
+    assert [c.action for c in actions.open_promises(new)] == ["send you a replacement"]
+    assert {c.action for c in actions.open_promises(ticket)} == {
         "refund the second charge",
         by_hand.action,
     }
@@ -90,15 +90,15 @@ def test_offboarding_hands_each_promise_to_someone_who_can_keep_it(people):
     on_own = _promise(own, people.agent, hours=None)
     on_loose = _promise(loose, people.agent)
     missed = _promise(own, people.agent, hours=-1, action="Call back")
-    actions.scan_commitments()
+    actions.do_scan_promises()
     kept = _promise(own, people.agent, action="Already done")
-    actions.do_complete_commitment(kept, actor=people.agent)
+    actions.do_complete_promise(kept, actor=people.agent)
 
     do_deactivate_agent(people.agent, actor=people.admin)
 
     people.agent.refresh_from_db()
     assert not people.agent.is_active
-    owners = {c.pk: c.owner_id for c in Commitment.objects.all()}
+    owners = {c.pk: c.owner_id for c in Promise.objects.all()}
     assert owners[on_bobs.pk] == people.agent2.pk
     assert owners[on_own.pk] == people.lead.pk
     assert owners[missed.pk] == people.lead.pk  # missed is late, not let off
@@ -106,7 +106,7 @@ def test_offboarding_hands_each_promise_to_someone_who_can_keep_it(people):
     assert owners[kept.pk] == people.agent.pk  # history stays as it was
     own.refresh_from_db()
     assert own.assignee_id is None
-    handed = AuditEvent.objects.filter(kind="commitment.handed_over").order_by("object_id")
+    handed = AuditEvent.objects.filter(kind="promise.handed_over").order_by("object_id")
     assert [(e.object_id, e.before, e.after["owner"]) for e in handed] == [
         (on_bobs.pk, {"owner": people.agent.pk}, people.agent2.pk),
         (on_own.pk, {"owner": people.agent.pk}, people.lead.pk),
@@ -156,43 +156,43 @@ def test_unticking_active_in_the_admin_hands_the_promises_over(people, client):
     assert saved.status_code == 302, saved.content[:2000]
     promise.refresh_from_db()
     assert promise.owner_id == people.lead.pk
-    assert promise.state == CommitmentState.OPEN
+    assert promise.state == PromiseState.OPEN
 
 
 def test_each_reminder_and_due_moment_gets_a_run_of_its_own_that_acts_once(people, settings):
-    settings.COMMITMENT_REMIND_BEFORE = 1
+    settings.PROMISE_REMIND_BEFORE = 1
     ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
     now = timezone.now()
     soon = _promise(ticket, people.agent, hours=None)
-    actions.do_update_commitment(soon, actor=people.agent, due_at=now + timedelta(seconds=90))
+    actions.do_update_promise(soon, actor=people.agent, due_at=now + timedelta(seconds=90))
     later = _promise(ticket, people.agent, hours=2)
 
     moments = actions.upcoming_moments(now, within=timedelta(seconds=75))
 
     assert moments == [(soon.pk, now + timedelta(seconds=30))]  # its reminder; not yet its due moment
-    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=29)) == ""  # too early
-    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=30)) == "reminded"
-    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=31)) == ""  # once
+    assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=29)) == ""  # too early
+    assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=30)) == "reminded"
+    assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=31)) == ""  # once
     assert actions.upcoming_moments(now + timedelta(seconds=31), within=timedelta(seconds=75)) == [
         (soon.pk, now + timedelta(seconds=90))
     ]
-    assert actions.fire_commitment(soon.pk, now + timedelta(seconds=90)) == "missed"
-    assert actions.scan_commitments(now + timedelta(seconds=91)) == {"reminded": 0, "missed": 0}
+    assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=90)) == "missed"
+    assert actions.do_scan_promises(now + timedelta(seconds=91)) == {"reminded": 0, "missed": 0}
     assert Escalation.objects.filter(ticket=ticket).count() == 1
     # A promise kept, or given a later date, since its run was scheduled: the run does nothing.
-    actions.do_update_commitment(later, actor=people.agent, due_at=now + timedelta(hours=5))
-    assert actions.fire_commitment(later.pk, now + timedelta(hours=2)) == ""
-    actions.do_complete_commitment(later, actor=people.agent)
-    assert actions.fire_commitment(later.pk, now + timedelta(hours=6)) == ""
-    assert AuditEvent.objects.filter(kind="commitment.reminder").count() == 1
-    assert AuditEvent.objects.filter(kind="commitment.missed").count() == 1
+    actions.do_update_promise(later, actor=people.agent, due_at=now + timedelta(hours=5))
+    assert actions.do_fire_promise(later.pk, now + timedelta(hours=2)) == ""
+    actions.do_complete_promise(later, actor=people.agent)
+    assert actions.do_fire_promise(later.pk, now + timedelta(hours=6)) == ""
+    assert AuditEvent.objects.filter(kind="promise.reminder").count() == 1
+    assert AuditEvent.objects.filter(kind="promise.missed").count() == 1
 
 
 def test_a_promise_cannot_be_given_to_someone_who_cannot_keep_it(people):
     ticket = make_ticket(people.customer, team=people.engineering)
     with pytest.raises(ValidationError) as refused:
-        actions.do_add_commitment(
+        actions.do_add_promise(
             ticket, actor=people.agent, owner=people.collaborator, action="Fix the bug", due_at=None
         )
     assert "owner" in refused.value.message_dict
-    assert not Commitment.objects.exists()
+    assert not Promise.objects.exists()

@@ -33,8 +33,8 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.collab.models import Escalation
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery import actions
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.actions import (
     do_add_customer_message,
     do_assign_ticket,
@@ -58,13 +58,13 @@ REPLIES = [
     "I'll send you a replacement by tomorrow.",
     "Thanks for your patience, we are looking into it.",
 ]
-TO_KEEP = (CommitmentState.PROPOSED, CommitmentState.OPEN, CommitmentState.MISSED)
-LIVE = (CommitmentState.PROPOSED, CommitmentState.OPEN)
+TO_KEEP = (PromiseState.PROPOSED, PromiseState.OPEN, PromiseState.MISSED)
+LIVE = (PromiseState.PROPOSED, PromiseState.OPEN)
 # What each audit event says about a promise's state.
 STATE_OF = {
-    "commitment.dropped": CommitmentState.DROPPED,
-    "commitment.kept": CommitmentState.DONE,
-    "commitment.missed": CommitmentState.MISSED,
+    "promise.dropped": PromiseState.DROPPED,
+    "promise.kept": PromiseState.DONE,
+    "promise.missed": PromiseState.MISSED,
 }
 
 # CI shrinks a failure to its shortest story; SHRINK=0 reports the first one found, at once.
@@ -117,8 +117,8 @@ class PromiseLifecycles(RuleBasedStateMachine):
             people = [u for u in people if u.pk != but.pk]
         return people[i % len(people)]
 
-    def _promise(self, i: int, states: tuple[str, ...] = LIVE) -> Commitment | None:
-        rows = list(Commitment.objects.filter(state__in=states).select_related("ticket").order_by("pk"))
+    def _promise(self, i: int, states: tuple[str, ...] = LIVE) -> Promise | None:
+        rows = list(Promise.objects.filter(state__in=states).select_related("ticket").order_by("pk"))
         return rows[i % len(rows)] if rows else None
 
     # --- the steps ------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
         self.steps["promise_by_hand"] += 1
         ticket = self._ticket(t, live=False)
         assert ticket is not None
-        actions.do_add_commitment(
+        actions.do_add_promise(
             ticket,
             actor=self._person(who),
             owner=self._person(owner),
@@ -158,18 +158,18 @@ class PromiseLifecycles(RuleBasedStateMachine):
         self.steps["keep"] += 1
         promise = self._promise(p, TO_KEEP)
         if promise is not None:
-            actions.do_complete_commitment(promise, actor=self._person(who))
+            actions.do_complete_promise(promise, actor=self._person(who))
             promise.refresh_from_db()
-            assert promise.state == CommitmentState.DONE
+            assert promise.state == PromiseState.DONE
 
     @rule(p=pick, who=pick)
     def drop(self, p: int, who: int) -> None:
         self.steps["drop"] += 1
         promise = self._promise(p)
         if promise is not None:
-            actions.do_drop_commitment(promise, actor=self._person(who), reason="not a promise")
+            actions.do_drop_promise(promise, actor=self._person(who), reason="not a promise")
             promise.refresh_from_db()
-            assert promise.state == CommitmentState.DROPPED
+            assert promise.state == PromiseState.DROPPED
 
     @rule(p=pick, who=pick, hours=st.one_of(st.none(), st.integers(1, 96)), confirm=st.booleans())
     def edit(self, p: int, who: int, hours: int | None, confirm: bool) -> None:
@@ -177,7 +177,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
         promise = self._promise(p)
         if promise is not None:
             due = None if hours is None else self.clock + timedelta(hours=hours)
-            actions.do_update_commitment(
+            actions.do_update_promise(
                 promise, actor=self._person(who), action="Refund both charges", due_at=due, confirm=confirm
             )
             promise.refresh_from_db()
@@ -190,9 +190,9 @@ class PromiseLifecycles(RuleBasedStateMachine):
         source, target = self._ticket(a), self._ticket(b)
         assert source is not None and target is not None
         if source.pk != target.pk:
-            carried = set(source.commitments.values_list("pk", flat=True))
+            carried = set(source.promises.values_list("pk", flat=True))
             do_merge_tickets(source, target, actor=self._person(who))
-            assert carried <= set(target.commitments.values_list("pk", flat=True))
+            assert carried <= set(target.promises.values_list("pk", flat=True))
 
     @rule(t=pick, k=st.integers(1, 3), who=pick)
     def split(self, t: int, k: int, who: int) -> None:
@@ -229,7 +229,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
         if leaving.is_admin_role:
             return  # someone must stay to run the desk
         do_deactivate_agent(leaving, actor=self._person(by, leads_only=True, but=leaving))
-        assert not Commitment.objects.filter(owner=leaving, state__in=TO_KEEP).exists()
+        assert not Promise.objects.filter(owner=leaving, state__in=TO_KEEP).exists()
 
     @rule(t=pick, status=st.sampled_from(list(Status)), who=pick)
     def set_status(self, t: int, status: str, who: int) -> None:
@@ -239,7 +239,7 @@ class PromiseLifecycles(RuleBasedStateMachine):
         if status in (Status.SOLVED, Status.CLOSED) and ticket.status != status:
             # The confirmation names every promise still open; the agent solves anyway.
             waiting = open_work(ticket)
-            for promise in ticket.commitments.filter(state__in=LIVE):
+            for promise in ticket.promises.filter(state__in=LIVE):
                 assert f"promise: {promise.action}" in waiting
         try:
             do_set_status(ticket, status, actor=self._person(who))
@@ -250,26 +250,26 @@ class PromiseLifecycles(RuleBasedStateMachine):
     def time_passes(self, hours: int) -> None:
         self.steps["time_passes"] += 1
         self.clock += timedelta(hours=hours)
-        actions.scan_commitments(now=self.clock)
-        overdue = Commitment.objects.filter(state__in=LIVE, due_at__lte=self.clock)
+        actions.do_scan_promises(now=self.clock)
+        overdue = Promise.objects.filter(state__in=LIVE, due_at__lte=self.clock)
         assert not overdue.exists(), "a promise past due was not marked missed"
-        for promise in Commitment.objects.filter(state=CommitmentState.MISSED, missed_at=self.clock):
+        for promise in Promise.objects.filter(state=PromiseState.MISSED, missed_at=self.clock):
             assert Escalation.objects.filter(ticket_id=promise.ticket_id).exists()
 
     # --- what must hold after every step ---------------------------------------------------------
 
     @invariant()
     def promises_survive(self) -> None:
-        promises = list(Commitment.objects.select_related("ticket", "owner").order_by("pk"))
+        promises = list(Promise.objects.select_related("ticket", "owner").order_by("pk"))
         ids = {c.pk for c in promises}
         assert self.seen <= ids, f"promises lost: {sorted(self.seen - ids)}"
         self.seen |= ids
         for c in promises:
-            assert c.state in CommitmentState.values
+            assert c.state in PromiseState.values
             assert c.ticket.merged_into_id is None, f"promise {c.pk} left on merged #{c.ticket_id}"
 
         to_keep = [c for c in promises if c.state in TO_KEEP]
-        by_owner: dict[int, list[Commitment]] = {}
+        by_owner: dict[int, list[Promise]] = {}
         for c in to_keep:
             by_owner.setdefault(c.owner_id, []).append(c)
         for owner_promises in by_owner.values():
@@ -280,9 +280,9 @@ class PromiseLifecycles(RuleBasedStateMachine):
             assert wanted <= seen_by_owner, f"{owner} cannot see #{sorted(wanted - seen_by_owner)}"
 
         trail: dict[int, dict[str, Any]] = {}
-        for event in AuditEvent.objects.filter(object_type="commitment").order_by("pk"):
+        for event in AuditEvent.objects.filter(object_type="promise").order_by("pk"):
             after = event.after or {}
-            if event.kind == "commitment.added":
+            if event.kind == "promise.added":
                 trail[event.object_id] = {
                     "ticket": event.ticket_id,
                     "owner": after["owner"],
@@ -291,17 +291,17 @@ class PromiseLifecycles(RuleBasedStateMachine):
                 }
                 continue
             known = trail[event.object_id]
-            if event.kind == "commitment.updated":
+            if event.kind == "promise.updated":
                 known["state"], known["due_at"] = after["state"], _at(after["due_at"])
             elif event.kind in STATE_OF:
                 known["state"] = STATE_OF[event.kind]
-            elif event.kind == "commitment.moved":
+            elif event.kind == "promise.moved":
                 known["ticket"] = after["ticket"]
                 assert event.ticket_id == after["ticket"]
-            elif event.kind == "commitment.handed_over":
+            elif event.kind == "promise.handed_over":
                 known["owner"] = after["owner"]
             else:
-                assert event.kind == "commitment.reminder", f"unknown promise event {event.kind}"
+                assert event.kind == "promise.reminder", f"unknown promise event {event.kind}"
         for c in promises:
             now = {"ticket": c.ticket_id, "owner": c.owner_id, "state": c.state, "due_at": c.due_at}
             assert now == trail[c.pk], f"promise {c.pk} changed without an audit event"
@@ -315,10 +315,10 @@ def test_promises_survive_a_thousand_random_ticket_lifecycles(people):
     # Every lifecycle starts with promises of several owners: on their own ticket, on a
     # colleague's, on one of no team, dated and not.
     soon = timezone.now() + timedelta(hours=4)
-    actions.do_add_commitment(first, actor=people.agent, action="Refund the second charge", due_at=soon)
-    actions.do_add_commitment(first, actor=people.agent2, action="Ask the warehouse", due_at=None)
-    actions.do_add_commitment(second, actor=people.agent, action="Call the carrier", due_at=soon)
-    actions.do_add_commitment(third, actor=people.lead, action="Find the right team", due_at=soon)
+    actions.do_add_promise(first, actor=people.agent, action="Refund the second charge", due_at=soon)
+    actions.do_add_promise(first, actor=people.agent2, action="Ask the warehouse", due_at=None)
+    actions.do_add_promise(second, actor=people.agent, action="Call the carrier", due_at=soon)
+    actions.do_add_promise(third, actor=people.lead, action="Find the right team", due_at=soon)
     PromiseLifecycles.staff_ids = [people.agent.pk, people.agent2.pk, people.lead.pk, people.admin.pk]
     PromiseLifecycles.ticket_ids = [first.pk, second.pk, third.pk]
     PromiseLifecycles.support_id = people.support.pk

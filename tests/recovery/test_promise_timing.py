@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.tickets.actions import NewTicket, do_create_ticket
 
 lead = do_create_agent(email="lena@example.test", name="Lena Lead", role="lead",
@@ -50,7 +50,7 @@ start = timezone.now() + timedelta(seconds={FIRST_DUE_SECONDS})
 with transaction.atomic():
     for i, ticket in enumerate(tickets):
         due = start + timedelta(seconds={SPREAD_SECONDS} * i / {PROMISES})
-        do_add_commitment(ticket, actor=agent, action="refund the second charge", due_at=due)
+        do_add_promise(ticket, actor=agent, action="refund the second charge", due_at=due)
 print("seeded")
 """
 
@@ -60,12 +60,12 @@ from datetime import timedelta
 from django.conf import settings
 from anchordesk.collab.models import Escalation
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.models import Promise
 
-remind = timedelta(minutes=settings.COMMITMENT_REMIND_BEFORE)
-due = {c.pk: c.due_at for c in Commitment.objects.all()}
+remind = timedelta(minutes=settings.PROMISE_REMIND_BEFORE)
+due = {c.pk: c.due_at for c in Promise.objects.all()}
 late = {"reminder": [], "missed": []}
-for event in AuditEvent.objects.filter(kind__in=["commitment.reminder", "commitment.missed"]):
+for event in AuditEvent.objects.filter(kind__in=["promise.reminder", "promise.missed"]):
     kind = event.kind.split(".")[1]
     moment = due[event.object_id] - (remind if kind == "reminder" else timedelta(0))
     late[kind].append([event.object_id, (event.created_at - moment).total_seconds()])
@@ -78,7 +78,7 @@ print(json.dumps({
 
 
 # A periodic task called outside the worker is put on the queue.
-ASK_SCAN = "from anchordesk.recovery.tasks import commitment_scan; commitment_scan()"
+ASK_SCAN = "from anchordesk.recovery.tasks import promise_scan; promise_scan()"
 
 
 def _report(env: dict[str, str]) -> dict:
@@ -90,7 +90,7 @@ def _report(env: dict[str, str]) -> dict:
 def test_reminders_and_missed_promises_fire_within_a_minute_each_once(tmp_path):
     with scratch_database_url(str(tmp_path)) as database_url:
         env = _env(tmp_path, database_url, redis=redis_available())
-        env["COMMITMENT_REMIND_BEFORE"] = str(REMIND_BEFORE_MINUTES)
+        env["PROMISE_REMIND_BEFORE"] = str(REMIND_BEFORE_MINUTES)
         migrated = _manage(env, "migrate", "--noinput")
         assert migrated.returncode == 0, migrated.stderr
         seeded = _manage(env, "shell", "-c", SEED)
@@ -146,7 +146,7 @@ def _executed(log_path: Path) -> int:
     return sum(
         1
         for line in log_path.read_text(errors="replace").splitlines()
-        if line.startswith("[") and "commitment_scan" in line and "executed in" in line
+        if line.startswith("[") and "promise_scan" in line and "executed in" in line
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from anchordesk.recovery.choices import Outcome, StepKind
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.models import Mistake, Promise
 from tests.factories import make_ticket
 
 MISTAKE = {
@@ -52,16 +52,16 @@ def test_the_agent_walks_a_recovery_plan_to_done_on_the_ticket_page(people, clie
     client.post(url, {"op": "step", "kind": "admit", "note": "Said so in the reply"})
 
     # The fix is the promise the reply made; it is done when the promise is kept.
-    promise = Commitment.objects.get(ticket=ticket)
-    client.post(url, {"op": "fix", "commitment": promise.pk})
-    assert steps(mistake)[StepKind.FIX].commitment_id == promise.pk
-    client.post(f"/commitments/{promise.pk}", {"op": "done"})
+    promise = Promise.objects.get(ticket=ticket)
+    client.post(url, {"op": "fix", "promise": promise.pk})
+    assert steps(mistake)[StepKind.FIX].promise_id == promise.pk
+    client.post(f"/promises/{promise.pk}", {"op": "done"})
     client.post(url, {"op": "gesture", "kind": "credit", "amount": "10.00"})
     client.post(url, {"op": "follow_up", "due_at": "2030-01-05 10:00"})
     mistake.refresh_from_db()
     assert mistake.recovered_at is None  # the check-in is still to do
-    follow_up = Commitment.objects.get(ticket=ticket, action__startswith="Check in")
-    client.post(f"/commitments/{follow_up.pk}", {"op": "done"})
+    follow_up = Promise.objects.get(ticket=ticket, action__startswith="Check in")
+    client.post(f"/promises/{follow_up.pk}", {"op": "done"})
     mistake.refresh_from_db()
     assert mistake.recovered_at is not None
     assert all(s.done_at for s in mistake.steps.all())
@@ -86,14 +86,14 @@ def test_a_reply_with_an_excuse_is_not_offered_as_the_apology(people, client, ti
 
 
 def test_linking_a_promise_of_another_ticket_as_the_fix_is_refused(people, client, ticket):
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
 
     other = make_ticket(people.other_customer)
-    elsewhere = do_add_commitment(other, actor=people.agent, action="Refund", due_at=None)
+    elsewhere = do_add_promise(other, actor=people.agent, action="Refund", due_at=None)
     client.force_login(people.agent)
     client.post(f"/tickets/{ticket.pk}/mistakes", MISTAKE)
-    response = client.post(f"/mistakes/{Mistake.objects.get().pk}", {"op": "fix", "commitment": elsewhere.pk})
-    assert response.status_code == 400 and "commitment" in response.content.decode()
+    response = client.post(f"/mistakes/{Mistake.objects.get().pk}", {"op": "fix", "promise": elsewhere.pk})
+    assert response.status_code == 400 and "promise" in response.content.decode()
 
 
 def test_a_customer_who_comes_back_stayed(people, ticket):
@@ -123,10 +123,10 @@ def test_a_good_rating_after_the_mistake_means_the_customer_stayed(people, ticke
 
 
 def test_the_customer_never_sees_promises_mistakes_or_temperature(people, ticket):
-    from anchordesk.recovery.actions import do_add_commitment, do_log_mistake
+    from anchordesk.recovery.actions import do_add_promise, do_log_mistake
     from tests.portal.conftest import portal_client
 
-    do_add_commitment(ticket, actor=people.agent, action="Refund the second charge", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Refund the second charge", due_at=None)
     do_log_mistake(ticket, actor=people.agent, **MISTAKE)
     page = portal_client(people.customer).get(f"/portal/tickets/{ticket.pk}/").content.decode()
     assert "You charged me twice!" in page  # their own words are there
@@ -140,13 +140,13 @@ def test_scheduling_the_follow_up_twice_keeps_one_promise_and_shows_when(people,
     url = f"/mistakes/{Mistake.objects.get().pk}"
     client.post(url, {"op": "follow_up", "due_at": "2030-01-05 10:00"})
     client.post(url, {"op": "follow_up", "due_at": "2030-01-05 10:00"})  # a double click
-    assert Commitment.objects.filter(ticket=ticket, action__startswith="Check in").count() == 1
+    assert Promise.objects.filter(ticket=ticket, action__startswith="Check in").count() == 1
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "scheduled for 5 Jan, 10:00" in page
 
     # A new date moves the same promise.
     client.post(url, {"op": "follow_up", "due_at": "2030-01-07 09:30"})
-    follow_ups = Commitment.objects.filter(ticket=ticket, action__startswith="Check in")
+    follow_ups = Promise.objects.filter(ticket=ticket, action__startswith="Check in")
     assert follow_ups.count() == 1
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "scheduled for 7 Jan, 09:30" in page and "scheduled for 5 Jan" not in page

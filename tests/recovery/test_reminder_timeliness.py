@@ -2,7 +2,7 @@
 
 A thousand promises: for half of them the reminder falls due within twenty seconds, the other half
 are missed within twenty seconds. The worker runs with production settings (a tick a minute,
-promise scans every COMMITMENT_SCAN_SECONDS between); only the reminder comes one minute before
+promise scans every PROMISE_SCAN_SECONDS between); only the reminder comes one minute before
 the due time instead of two hours, to keep the test near a minute. Lateness is measured from the
 audit events the scan commits against each promise's time.
 """
@@ -30,7 +30,7 @@ import random
 from datetime import timedelta
 from django.utils import timezone
 from anchordesk.accounts.actions import do_create_agent, do_get_or_create_customer
-from anchordesk.recovery.models import Commitment
+from anchordesk.recovery.models import Promise
 from anchordesk.tickets.actions import NewTicket, do_create_ticket
 lead = do_create_agent(email="lena@example.test", name="Lena Lead", role="lead",
                        password="a-long-password-1", team_names=["Support"], actor=None)
@@ -42,12 +42,12 @@ tickets = [do_create_ticket(NewTicket(customer=customer, subject=f"Order {{i}}",
 rng = random.Random(7)
 now = timezone.now()
 remind_from, miss_from = now + timedelta(seconds={REMIND_LEAD}), now + timedelta(seconds={MISS_LEAD})
-Commitment.objects.bulk_create([
-    Commitment(ticket=tickets[i % {TICKETS}], owner=agent, action=f"refund order {{i}}", state="open",
+Promise.objects.bulk_create([
+    Promise(ticket=tickets[i % {TICKETS}], owner=agent, action=f"refund order {{i}}", state="open",
                due_at=miss_from + timedelta(seconds=rng.uniform(0, {WINDOW})))
     for i in range({HALF})
 ] + [
-    Commitment(ticket=tickets[{TICKETS} + i % {TICKETS}], owner=agent, action=f"call back {{i}}",
+    Promise(ticket=tickets[{TICKETS} + i % {TICKETS}], owner=agent, action=f"call back {{i}}",
                state="open", due_at=remind_from + timedelta(seconds=rng.uniform(0, {WINDOW})))
     for i in range({HALF})
 ])
@@ -56,8 +56,8 @@ print("seeded")
 
 EVENTS = """
 SELECT e.object_id, e.created_at, c.due_at FROM core_auditevent e
-JOIN recovery_commitment c ON c.id = e.object_id
-WHERE e.kind = ? AND e.object_type = 'commitment' AND c.action LIKE ?
+JOIN recovery_promise c ON c.id = e.object_id
+WHERE e.kind = ? AND e.object_type = 'promise' AND c.action LIKE ?
 """
 
 
@@ -85,7 +85,7 @@ def _rows(db: Db, kind: str, action: str) -> list[tuple[int, datetime, datetime]
 def test_reminders_and_missed_promise_escalations_fire_within_a_minute_and_once(tmp_path: Path):
     with scratch_database_url(str(tmp_path)) as database_url:
         env = worker_env(tmp_path, database_url, redis=bool(os.environ.get("REDIS_URL")))
-        env.update(COMMITMENT_REMIND_BEFORE="1", LOG_LEVEL="INFO")
+        env.update(PROMISE_REMIND_BEFORE="1", LOG_LEVEL="INFO")
         manage(env, "migrate", "--noinput")
         db = Db(database_url)
         worker = Worker(env, tmp_path / "worker.log")
@@ -93,31 +93,29 @@ def test_reminders_and_missed_promise_escalations_fire_within_a_minute_and_once(
             wait_for(worker.ready, "the worker to start")
             manage(env, "shell", "-c", SEED)
             count = (
-                "SELECT COUNT(*) FROM core_auditevent e JOIN recovery_commitment c ON c.id = e.object_id"
-                " WHERE e.kind = ? AND e.object_type = 'commitment' AND c.action LIKE ?"
+                "SELECT COUNT(*) FROM core_auditevent e JOIN recovery_promise c ON c.id = e.object_id"
+                " WHERE e.kind = ? AND e.object_type = 'promise' AND c.action LIKE ?"
             )
             wait_for(
                 lambda: (
-                    db.value(count, "commitment.reminder", "call back %") >= HALF
-                    and db.value(count, "commitment.missed", "refund order %") >= HALF
+                    db.value(count, "promise.reminder", "call back %") >= HALF
+                    and db.value(count, "promise.missed", "refund order %") >= HALF
                 ),
                 "every measured reminder and escalation",
                 deadline=REMIND_LEAD + WINDOW + 240,
             )
             # One more promise scan after the last escalation: a double would show now.
-            last = int(db.value("SELECT runs FROM core_jobhealth WHERE name = 'commitment-scan'"))
+            last = int(db.value("SELECT runs FROM core_jobhealth WHERE name = 'promise-scan'"))
             wait_for(
-                lambda: (
-                    int(db.value("SELECT runs FROM core_jobhealth WHERE name = 'commitment-scan'")) > last
-                ),
+                lambda: int(db.value("SELECT runs FROM core_jobhealth WHERE name = 'promise-scan'")) > last,
                 "another promise scan",
             )
         finally:
             worker.stop()
-        reminders = _rows(db, "commitment.reminder", "call back %")
-        missed = _rows(db, "commitment.missed", "refund order %")
-        early_reminders = _rows(db, "commitment.reminder", "refund order %")  # due within the minute already
-        not_yet_missed = _rows(db, "commitment.missed", "call back %")
+        reminders = _rows(db, "promise.reminder", "call back %")
+        missed = _rows(db, "promise.missed", "refund order %")
+        early_reminders = _rows(db, "promise.reminder", "refund order %")  # due within the minute already
+        not_yet_missed = _rows(db, "promise.missed", "call back %")
         escalations = db.value("SELECT COUNT(*) FROM collab_escalation")
         escalated_tickets = db.value("SELECT COUNT(DISTINCT ticket_id) FROM collab_escalation")
         db.close()

@@ -1,5 +1,5 @@
 """The ticket timeline says in words what happened to promises and recovery plans, with the
-promise itself, instead of raw event names such as "commitment: added"."""
+promise itself, instead of raw event names such as "promise: added"."""
 
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 def test_promises_and_a_recovery_plan_read_as_sentences_on_the_ticket_page(people, client):
     ticket = make_ticket(people.customer, subject="Charged twice")
     due = datetime(2030, 1, 8, 17, 0, tzinfo=UTC)
-    promise = actions.do_add_commitment(
+    promise = actions.do_add_promise(
         ticket, actor=people.agent, action="refund the second charge", due_at=due
     )
-    actions.do_update_commitment(promise, actor=people.agent, due_at=due + timedelta(days=1))
-    late = actions.do_add_commitment(
+    actions.do_update_promise(promise, actor=people.agent, due_at=due + timedelta(days=1))
+    late = actions.do_add_promise(
         ticket, actor=people.agent, action="call you back", due_at=timezone.now() - timedelta(hours=1)
     )
-    actions.do_complete_commitment(late, actor=people.agent)
-    dropped = actions.do_add_commitment(ticket, actor=people.agent, action="send a voucher", due_at=None)
-    actions.do_drop_commitment(dropped, actor=people.agent, reason="the customer declined")
+    actions.do_complete_promise(late, actor=people.agent)
+    dropped = actions.do_add_promise(ticket, actor=people.agent, action="send a voucher", due_at=None)
+    actions.do_drop_promise(dropped, actor=people.agent, reason="the customer declined")
     mistake = actions.do_log_mistake(
         ticket,
         actor=people.agent,
@@ -54,7 +54,9 @@ def test_promises_and_a_recovery_plan_read_as_sentences_on_the_ticket_page(peopl
         "recorded that the customer stayed",
     ):
         assert sentence in page, sentence
-    for raw in ("commitment: ", "recovery: ", "mistake: outcome", "mistake: logged"):
+    # Raw kinds read "promise: added"; a sentence says "recorded a promise: refund ...".
+    raws = [f"promise: {verb}" for verb in ("added", "updated", "kept", "dropped", "moved", "handed over")]
+    for raw in (*raws, "recovery: ", "mistake: outcome", "mistake: logged"):
         assert raw not in page, (
             raw,
             page[page.index(raw) - 200 : page.index(raw) + 100] if raw in page else "",

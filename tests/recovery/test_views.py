@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from anchordesk.recovery.choices import CommitmentState
-from anchordesk.recovery.models import Commitment, Mistake
+from anchordesk.recovery.choices import PromiseState
+from anchordesk.recovery.models import Mistake, Promise
 from tests.factories import make_ticket
 
 
@@ -15,38 +15,38 @@ def ticket(people):
 def test_an_agent_adds_a_promise_and_sees_it_in_my_promises(people, client, ticket):
     client.force_login(people.agent)
     response = client.post(
-        f"/tickets/{ticket.pk}/commitments", {"action": "Call the carrier", "due_at": "2030-01-02 10:00"}
+        f"/tickets/{ticket.pk}/promises", {"action": "Call the carrier", "due_at": "2030-01-02 10:00"}
     )
     assert response.status_code == 302
-    commitment = Commitment.objects.get()
-    assert commitment.owner == people.agent and commitment.due_at.year == 2030
+    promise = Promise.objects.get()
+    assert promise.owner == people.agent and promise.due_at.year == 2030
     page = client.get("/promises/")
     assert page.status_code == 200 and "Call the carrier" in page.content.decode()
 
 
 def test_a_bad_due_date_is_a_400_naming_the_field(people, client, ticket):
     client.force_login(people.agent)
-    response = client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Call", "due_at": "next blursday"})
+    response = client.post(f"/tickets/{ticket.pk}/promises", {"action": "Call", "due_at": "next blursday"})
     assert response.status_code == 400 and "due_at" in response.content.decode()
-    assert not Commitment.objects.exists()
+    assert not Promise.objects.exists()
 
 
 def test_marking_done_prefills_a_line_telling_the_customer(people, client, ticket):
     client.force_login(people.agent)
-    client.post(f"/tickets/{ticket.pk}/commitments", {"action": "Refund the fee"})
-    commitment = Commitment.objects.get()
-    client.post(f"/commitments/{commitment.pk}", {"op": "done"})
-    commitment.refresh_from_db()
-    assert commitment.state == CommitmentState.DONE
+    client.post(f"/tickets/{ticket.pk}/promises", {"action": "Refund the fee"})
+    promise = Promise.objects.get()
+    client.post(f"/promises/{promise.pk}", {"op": "done"})
+    promise.refresh_from_db()
+    assert promise.state == PromiseState.DONE
     assert client.session["reply_suggestion"].startswith("I said I'd refund the fee, and that's now done.")
 
 
 def test_collaborators_and_anonymous_users_cannot_reach_promises(people, client, ticket):
-    assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 302  # to sign in
+    assert client.post(f"/tickets/{ticket.pk}/promises", {"action": "x"}).status_code == 302  # to sign in
     client.force_login(people.collaborator)
-    assert client.post(f"/tickets/{ticket.pk}/commitments", {"action": "x"}).status_code == 404
+    assert client.post(f"/tickets/{ticket.pk}/promises", {"action": "x"}).status_code == 404
     assert client.get("/promises/").status_code == 403
-    assert not Commitment.objects.exists()
+    assert not Promise.objects.exists()
 
 
 def test_gets_change_nothing(people, client, ticket):
@@ -83,10 +83,10 @@ def test_missing_why_it_made_sense_is_refused(people, client, ticket):
 def test_solving_with_an_open_promise_warns_first_and_solves_when_confirmed(people, client, ticket):
     from django.urls import reverse
 
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
     from anchordesk.tickets.models import Ticket
 
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     client.force_login(people.agent)
     url = reverse("ticket-properties", args=[ticket.pk])
     form = {"status": "solved", "priority": ticket.priority, "assignee": "", "team": people.support.pk}
@@ -98,10 +98,10 @@ def test_solving_with_an_open_promise_warns_first_and_solves_when_confirmed(peop
 
 
 def test_replying_and_solving_with_an_open_promise_warns_first_and_keeps_the_draft(people, client, ticket):
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
     from anchordesk.tickets.models import Message, Ticket
 
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     client.force_login(people.agent)
     form = {"body": "All sorted, thanks for your patience.", "status": "solved", "version": ticket.version}
     warned = client.post(f"/tickets/{ticket.pk}/reply", form)
@@ -118,16 +118,16 @@ def test_replying_and_solving_with_an_open_promise_warns_first_and_keeps_the_dra
 def test_my_promises_lists_the_soonest_first_and_undated_ones_last(people, client, ticket):
     from datetime import UTC, datetime
 
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
 
-    do_add_commitment(ticket, actor=people.agent, action="Undated promise", due_at=None)
-    do_add_commitment(
+    do_add_promise(ticket, actor=people.agent, action="Undated promise", due_at=None)
+    do_add_promise(
         ticket, actor=people.agent, action="Later promise", due_at=datetime(2030, 2, 1, tzinfo=UTC)
     )
-    do_add_commitment(
+    do_add_promise(
         ticket, actor=people.agent, action="Sooner promise", due_at=datetime(2030, 1, 1, tzinfo=UTC)
     )
-    do_add_commitment(
+    do_add_promise(
         ticket, actor=people.agent2, action="Bob's promise", due_at=datetime(2029, 1, 1, tzinfo=UTC)
     )
     client.force_login(people.agent)
@@ -137,9 +137,9 @@ def test_my_promises_lists_the_soonest_first_and_undated_ones_last(people, clien
 
 
 def test_bulk_solving_a_ticket_with_an_open_promise_warns(people, client, ticket):
-    from anchordesk.recovery.actions import do_add_commitment
+    from anchordesk.recovery.actions import do_add_promise
 
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     calm = make_ticket(people.other_customer)
     client.force_login(people.agent)
     page = client.post(

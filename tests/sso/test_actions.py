@@ -12,7 +12,7 @@ from anchordesk.accounts.actions import do_deactivate_agent
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.sso.actions import do_deprovision_agent, do_reactivate_agent, do_sign_in_with_claims
 from anchordesk.sso.claims import ClaimRules
 from anchordesk.sso.models import Deprovisioning, SsoIdentity
@@ -118,7 +118,7 @@ def test_signing_in_without_an_agent_group_any_more_deprovisions_the_agent(peopl
 
 def test_deprovisioning_hands_promises_to_a_lead_and_is_recorded_once(people: Personas) -> None:
     ticket = factories.make_ticket(people.customer, assignee=people.agent)
-    promise = do_add_commitment(
+    promise = do_add_promise(
         ticket, actor=people.agent, action="Refund the fee", due_at=timezone.now() + timedelta(days=1)
     )
     do_deprovision_agent(people.agent, source="scim")

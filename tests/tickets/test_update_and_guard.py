@@ -10,7 +10,7 @@ from anchordesk.automation.actions import do_save_macro
 from anchordesk.collab.models import Handoff
 from anchordesk.core.registry import solve_blockers
 from anchordesk.mail.models import OutboundEmail
-from anchordesk.recovery.actions import do_add_commitment
+from anchordesk.recovery.actions import do_add_promise
 from anchordesk.tickets import actions
 from anchordesk.tickets.actions import OpenWorkPending, StaleTicket
 from anchordesk.tickets.choices import EventKind, MessageKind, Priority, Status
@@ -83,7 +83,7 @@ def test_an_update_from_an_old_version_is_refused_and_changes_nothing(people, ti
 
 
 def test_solving_with_an_open_promise_or_handoff_needs_confirming(people, ticket):
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     Handoff.objects.create(ticket=ticket, team=people.engineering, subject="Refund the fee", needed="N")
     assert solve_blockers(ticket) == [
         "promise: Send the return label",
@@ -103,14 +103,14 @@ def test_solving_with_an_open_promise_or_handoff_needs_confirming(people, ticket
 
 
 def test_other_changes_need_no_confirmation_while_work_is_open(people, ticket):
-    do_add_commitment(ticket, actor=people.agent, action="Call back", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Call back", due_at=None)
     actions.do_update_ticket(ticket, actor=people.agent, changes={"status": Status.PENDING})
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING
 
 
 def test_a_solving_reply_with_open_work_sends_nothing_until_confirmed(people, ticket):
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     with pytest.raises(OpenWorkPending) as pending:
         actions.do_reply(ticket, "All done.", actor=people.agent, status=Status.SOLVED)
     assert pending.value.reasons == ["promise: Send the return label"]
@@ -125,7 +125,7 @@ def test_a_solving_reply_with_open_work_sends_nothing_until_confirmed(people, ti
 
 def test_a_bulk_solve_skips_a_ticket_with_open_work_and_says_why(people, ticket):
     other = make_ticket(people.customer, subject="Nothing open")
-    do_add_commitment(ticket, actor=people.agent, action="Call back", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Call back", due_at=None)
     result = actions.do_bulk_update([ticket, other], actor=people.agent, status=Status.SOLVED)
     assert result.changed == 1
     assert result.errors == {ticket.pk: "still open: promise: Call back; solve it from the ticket"}
@@ -189,7 +189,7 @@ def test_the_sidebar_applies_and_audits_only_what_the_agent_changed(people, clie
 
 
 def test_the_sidebar_asks_before_solving_over_open_work_then_solves_when_confirmed(people, client, ticket):
-    do_add_commitment(ticket, actor=people.agent, action="Send the return label", due_at=None)
+    do_add_promise(ticket, actor=people.agent, action="Send the return label", due_at=None)
     client.force_login(people.agent)
     form = {"status": "solved", "priority": "2"}
     asked = client.post(f"/tickets/{ticket.pk}/properties", form)

@@ -24,7 +24,7 @@ _OLD_LOCKS = [
     "mail-sweep",
     "webhook-sweep",
     "sla-scan",
-    "commitment-scan",
+    "commitment-scan",  # the promise scan's name then (now promise-scan, which holds a lease)
     "time-rules",
     "escalation-overdue-scan",
     "handoff-overdue-scan",
