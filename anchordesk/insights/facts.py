@@ -237,12 +237,15 @@ def _csat(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _commitment(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
+    after = event.after if isinstance(event.after, dict) else {}
+    made = event.kind in ("commitment.added", "commitment.updated")
+    if made and after.get("state") != "open":
+        return  # a proposed promise (found in a reply) is no fact until its author confirms it
     commitment = Commitment.objects.filter(pk=event.object_id or 0).first()
     if commitment is None:
         return
-    after = event.after if isinstance(event.after, dict) else {}
     owner = commitment.owner_id
-    if event.kind in ("commitment.added", "commitment.updated") and after.get("state") == "open":
+    if made:
         write([_base(ticket, f"promise_made:{commitment.pk}", FactKind.PROMISE_MADE, at, agent_id=owner)])
     elif event.kind == "commitment.kept":
         outcome = PromiseOutcome.LATE if after.get("late") else PromiseOutcome.ON_TIME

@@ -138,7 +138,8 @@ def score_messages(message_ids: list[int]) -> int:
             )
             if message is None:
                 continue
-            update_for_message(message.ticket, message)
+            # The only message of its ticket (a new ticket's first): nothing older to read and weigh.
+            update_for_message(message.ticket, message, first=message.ticket.message_count == 1)
             scored += 1
     return scored
 
