@@ -103,15 +103,14 @@ def store_raw(
     if len(raw) > MAX_RAW_BYTES and not keep_oversized:
         raise MessageTooLarge(_too_large(len(raw)))
     digest = hashlib.sha256(raw).hexdigest()
-    existing = InboundEmail.objects.filter(content_hash=digest).defer("raw").first()
-    if existing is not None:
-        return existing, False
+    # The unique index on the hash decides: a new message (the usual case) is one INSERT, and
+    # bytes stored before (a redelivery, or a concurrent one a moment ago) are read back.
     try:
         with transaction.atomic():
             inbound = _new_row(raw, digest, source=source, mailbox=mailbox)
             inbound.save(force_insert=True)
-    except IntegrityError:  # stored by a concurrent delivery a moment ago
-        return InboundEmail.objects.get(content_hash=digest), False
+    except IntegrityError:
+        return InboundEmail.objects.defer("raw").get(content_hash=digest), False
     return inbound, True
 
 
@@ -437,7 +436,8 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         return
     customer = lookups.customers.get(sender)
     if customer is None:
-        customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
+        # Not among the chunk's senders read in _lookups: not read again.
+        customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "", known_absent=True)
         lookups.customers[sender] = customer
     body = (parsed.reply_part() or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
     uploads, refused, over = _uploads(parsed)
