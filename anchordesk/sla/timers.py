@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -65,10 +65,10 @@ def ticket_facts(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def policy_matches(policy: SlaPolicy, facts: dict[str, Any]) -> bool:
+def policy_matches(
+    policy: SlaPolicy, facts: dict[str, Any], organization_ids: set[int], team_ids: set[int]
+) -> bool:
     """Every condition the policy sets must hold; an empty condition matches anything."""
-    organization_ids = {o.pk for o in policy.organizations.all()}
-    team_ids = {t.pk for t in policy.teams.all()}
     return (
         (not policy.priorities or facts["priority"] in policy.priorities)
         and (not policy.tiers or facts["tier"] in policy.tiers)
@@ -81,11 +81,30 @@ def policy_matches(policy: SlaPolicy, facts: dict[str, Any]) -> bool:
 def get_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions the ticket meets."""
     facts = ticket_facts(ticket)
-    policies = cached(
-        "sla.policies",
-        lambda: list(SlaPolicy.objects.filter(active=True).prefetch_related("organizations", "teams")),
-    )
-    return next((p for p in policies if policy_matches(p, facts)), None)
+    policies = cached("sla.policies", _active_policies)
+    return next((p for p, orgs, teams in policies if policy_matches(p, facts, orgs, teams)), None)
+
+
+def _active_policies() -> list[tuple[SlaPolicy, set[int], set[int]]]:
+    """The active policies in order, each with the organizations and teams it is limited to:
+    the two lists read in one statement (a UNION of the link tables) instead of one each."""
+    policies = list(SlaPolicy.objects.filter(active=True))
+    links: dict[tuple[int, str], set[int]] = {}
+    if policies:
+        ids = [p.pk for p in policies]
+        organizations = (
+            SlaPolicy.organizations.through.objects.filter(slapolicy_id__in=ids)
+            .values_list("slapolicy_id", "organization_id", Value("organization"))
+            .order_by()
+        )
+        teams = (
+            SlaPolicy.teams.through.objects.filter(slapolicy_id__in=ids)
+            .values_list("slapolicy_id", "team_id", Value("team"))
+            .order_by()
+        )
+        for policy_id, other_id, link in organizations.union(teams, all=True):
+            links.setdefault((policy_id, link), set()).add(other_id)
+    return [(p, links.get((p.pk, "organization"), set()), links.get((p.pk, "team"), set())) for p in policies]
 
 
 def get_calendar_for(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | None:

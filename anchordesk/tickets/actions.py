@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
@@ -265,16 +265,15 @@ def do_add_customer_message(
     html: str = "",
     uploads: Sequence[CheckedUpload] = (),
     email_message_id: str = "",
+    locked: bool = False,
 ) -> Message:
-    """A customer writes again: the ticket reopens if it was waiting on them or solved."""
+    """A customer writes again: the ticket reopens if it was waiting on them or solved.
+
+    `locked`: the caller read `ticket` with `lock_for_customer_message` in the transaction this
+    runs in (email ingest, which found the ticket by that read), so it is not read again."""
     body = _clean_body(body)
-    # With the customer and their organization: the SLA policy the message may start a timer
-    # under is chosen on them. The lock stays on the ticket row alone.
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("customer__organization")
-        .get(pk=ticket.pk)
-    )
+    if not locked:
+        ticket = lock_for_customer_message(Ticket.objects.all()).get(pk=ticket.pk)
     message = _add_message(
         ticket,
         kind=MessageKind.CUSTOMER,
@@ -304,6 +303,13 @@ def do_add_customer_message(
     )
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     return message
+
+
+def lock_for_customer_message(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets read to take a customer's message: the row locked, with the customer and their
+    organization (the SLA policy the message may start a timer under is chosen on them); the
+    lock stays on the ticket row alone."""
+    return tickets.select_for_update(of=("self",)).select_related("customer__organization")
 
 
 def _lock_for_reply(pk: int) -> Ticket:
