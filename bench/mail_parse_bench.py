@@ -5,15 +5,12 @@
 Parses every file under the corpus (default ../shared/data/emails) `--repeat` times per
 round and prints messages/s and MB/s as the median over rounds, then quality figures:
 the share of reply fixtures whose extracted reply matches the expectation in
-tests/mail/test_parse_replies.py, and the share of parent links rebuilt on the
-SpamAssassin corpus with the threading headers present and stripped.
+tests/mail/test_parse_replies.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import dataclasses
 import statistics
 import sys
 import time
@@ -22,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from anchordesk.mail import extract_reply, parse, rebuild_parents  # noqa: E402
+from anchordesk.mail import extract_reply, parse  # noqa: E402
 
 
 def throughput(files: list[bytes], rounds: int, repeat: int) -> tuple[float, float, int]:
@@ -63,28 +60,6 @@ def reply_share(corpus: Path) -> tuple[int, int, list[str]]:
     return passed, total, failed
 
 
-def threading_shares(corpus: Path) -> tuple[float, float, int, float]:
-    root = corpus / "spamassassin"
-    with open(root / "manifest.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    ids = {row["message_id"] for row in rows}
-    messages = [parse((root / row["file"]).read_bytes()) for row in rows]
-    truth: dict[str, str] = {}
-    for row in rows:
-        candidates = [row["in_reply_to"], *reversed(row["references"].split())]
-        parent = next((c for c in candidates if c and c in ids and c != row["message_id"]), None)
-        if parent:
-            truth[row["message_id"]] = parent
-    exact = rebuild_parents(messages)
-    stripped = [dataclasses.replace(m, in_reply_to="", references=[]) for m in messages]
-    start = time.perf_counter()
-    guessed = rebuild_parents(stripped)
-    elapsed = time.perf_counter() - start
-    share_exact = sum(exact.get(k) == v for k, v in truth.items()) / len(truth)
-    share_guessed = sum(guessed.get(k) == v for k, v in truth.items()) / len(truth)
-    return share_exact, share_guessed, len(truth), elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -104,10 +79,6 @@ def main() -> None:
     print(f"reply extraction: {passed}/{total} fixtures as expected ({passed / total:.1%})")
     for name in failed:
         print(f"  differs: {name}")
-    exact, guessed, replies, elapsed = threading_shares(args.corpus)
-    print(f"threading on {replies} SpamAssassin replies whose parent is in the set:")
-    print(f"  with In-Reply-To/References: {exact:.1%} exact")
-    print(f"  headers stripped (subject, quotes, names, dates): {guessed:.1%} recovered ({elapsed:.2f}s)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anchordesk.accounts.choices import Role, TeamKind, Tier
@@ -60,15 +60,30 @@ def do_create_agent(
 
 @transaction.atomic
 def do_get_or_create_customer(
-    email: str, *, name: str = "", organization: Organization | None = None, actor: User | None = None
+    email: str,
+    *,
+    name: str = "",
+    organization: Organization | None = None,
+    actor: User | None = None,
+    known_absent: bool = False,
 ) -> tuple[Customer, bool]:
+    """`known_absent`: the caller has just looked the address up and found no one (email ingest
+    reads its batch's senders at once), so it is not read again; the unique index on the lowercased
+    address still returns the customer someone else created in between."""
     email = _clean_email(email)
-    existing = Customer.objects.with_email(email).first()
-    if existing is not None:
-        return existing, False
+    if not known_absent:
+        existing = Customer.objects.with_email(email).first()
+        if existing is not None:
+            return existing, False
     if organization is None and "@" in email:
         organization = Organization.objects.filter(domain__iexact=email.rsplit("@", 1)[1]).first()
-    customer = Customer.objects.create(email=email, name=name.strip()[:120], organization=organization)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                email=email, name=name.strip()[:120], organization=organization
+            )
+    except IntegrityError:  # created by a concurrent request a moment ago
+        return Customer.objects.with_email(email).get(), False
     record_event("customer.created", actor=actor, obj=customer, after={"email": email})
     return customer, True
 

@@ -40,6 +40,7 @@ def record_event(
         after=after,
         note=(note or audit_note.get())[:300],
     )
+    event.held_object = obj
     if ticket is not None:
         publish(event)
     return event

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -27,6 +29,11 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    # The object the event is about, as the action that recorded it holds it (`record_event`'s
+    # obj). Not stored: an event read back has only object_type and object_id. A subscriber running
+    # in the action's transaction uses it instead of reading the row again.
+    held_object: Any = None
 
     class Meta:
         indexes = [

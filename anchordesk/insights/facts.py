@@ -238,15 +238,15 @@ def _csat(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
 
 
 def _promise(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
+    after = event.after if isinstance(event.after, dict) else {}
+    made = event.kind in (RecoveryEvent.PROMISE_ADDED, RecoveryEvent.PROMISE_UPDATED)
+    if made and after.get("state") != "open":
+        return  # a proposed promise (found in a reply) is no fact until its author confirms it
     promise = Promise.objects.filter(pk=event.object_id or 0).first()
     if promise is None:
         return
-    after = event.after if isinstance(event.after, dict) else {}
     owner = promise.owner_id
-    if (
-        event.kind in (RecoveryEvent.PROMISE_ADDED, RecoveryEvent.PROMISE_UPDATED)
-        and after.get("state") == "open"
-    ):
+    if made:
         write([_base(ticket, f"promise_made:{promise.pk}", FactKind.PROMISE_MADE, at, agent_id=owner)])
     elif event.kind == RecoveryEvent.PROMISE_KEPT:
         outcome = PromiseOutcome.LATE if after.get("late") else PromiseOutcome.ON_TIME

@@ -6,6 +6,5 @@ Only the parser API is exported here, and nothing in it imports Django, so
 
 from .parsing import Attachment, ParsedMessage, parse
 from .quotes import extract_reply
-from .threads import normalize_subject, rebuild_parents
 
-__all__ = ["Attachment", "ParsedMessage", "extract_reply", "normalize_subject", "parse", "rebuild_parents"]
+__all__ = ["Attachment", "ParsedMessage", "extract_reply", "parse"]

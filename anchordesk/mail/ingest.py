@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet, Value
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
@@ -47,6 +47,7 @@ from anchordesk.tickets.actions import (
     do_add_customer_message,
     do_add_system_note,
     do_open_ticket,
+    lock_for_customer_message,
 )
 from anchordesk.tickets.choices import Channel
 from anchordesk.tickets.models import Follower, Message, Ticket, email_message_key
@@ -103,15 +104,14 @@ def store_raw(
     if len(raw) > MAX_RAW_BYTES and not keep_oversized:
         raise MessageTooLarge(_too_large(len(raw)))
     digest = hashlib.sha256(raw).hexdigest()
-    existing = InboundEmail.objects.filter(content_hash=digest).defer("raw").first()
-    if existing is not None:
-        return existing, False
+    # The unique index on the hash decides: a new message (the usual case) is one INSERT, and
+    # bytes stored before (a redelivery, or a concurrent one a moment ago) are read back.
     try:
         with transaction.atomic():
             inbound = _new_row(raw, digest, source=source, mailbox=mailbox)
             inbound.save(force_insert=True)
-    except IntegrityError:  # stored by a concurrent delivery a moment ago
-        return InboundEmail.objects.get(content_hash=digest), False
+    except IntegrityError:
+        return InboundEmail.objects.defer("raw").get(content_hash=digest), False
     return inbound, True
 
 
@@ -299,26 +299,28 @@ def _save_outcomes(rows: list[InboundEmail]) -> None:
 
 def _lookups(rows: list[InboundEmail], parsed: dict[int, Any], *, force: bool) -> _Lookups:
     own_keys = {_key(parsed[row.pk].message_id) for row in rows} - {""}
-    # Received before, or sent by us (a copy of our own reply): one statement for both.
-    known = set(
-        InboundEmail.objects.filter(message_key__in=own_keys, state=InboundState.PROCESSED)
-        .values_list("message_key", flat=True)
-        .order_by()
-        .union(
-            Message.objects.filter(email_message_key__in=own_keys)
-            .values_list("email_message_key", flat=True)
-            .order_by()
-        )
-    )
     referred = {
         _key(i) for row in rows for i in [parsed[row.pk].in_reply_to, *(parsed[row.pk].references or [])] if i
     }
-    threads = {
-        key: (pk, ticket_id)
-        for pk, key, ticket_id in Message.objects.filter(email_message_key__in=referred).values_list(
-            "pk", "email_message_key", "ticket_id"
+    # One statement for both: the chunk's own Message-IDs received before or sent by us (a copy
+    # of our own reply), and the messages of ours or theirs that the chunk answers (threads).
+    rows_by_key = (
+        Message.objects.filter(email_message_key__in=own_keys | referred)
+        .values_list("email_message_key", "pk", "ticket_id")
+        .order_by()
+        .union(
+            InboundEmail.objects.filter(message_key__in=own_keys, state=InboundState.PROCESSED)
+            .values_list("message_key", Value(0), Value(0))
+            .order_by()
         )
-    }
+    )
+    known: set[str] = set()
+    threads: dict[str, tuple[int, int]] = {}
+    for key, pk, ticket_id in rows_by_key:
+        if key in own_keys:
+            known.add(key)
+        if pk and key in referred:  # a message (an inbound row has no pk here)
+            threads[key] = (pk, ticket_id)
     senders = {_sender(parsed[row.pk]) for row in rows} - {""}
     since = timezone.now() - timedelta(minutes=LOOP_WINDOW_MINUTES)
     recent: Counter[str] = Counter(
@@ -437,7 +439,8 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
         return
     customer = lookups.customers.get(sender)
     if customer is None:
-        customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "")
+        # Not among the chunk's senders read in _lookups: not read again.
+        customer, _ = do_get_or_create_customer(sender, name=parsed.from_name or "", known_absent=True)
         lookups.customers[sender] = customer
     body = (parsed.reply_part() or parsed.text or "").strip() if ticket else (parsed.text or "").strip()
     uploads, refused, over = _uploads(parsed)
@@ -480,6 +483,7 @@ def _route(inbound: InboundEmail, parsed: Any, lookups: _Lookups) -> None:
             html="",
             uploads=uploads,
             email_message_id=message_id,
+            locked=True,  # _find_ticket read it locked in this transaction
         )
     _add_followers(ticket, followers, customer.email)
     if refused:
@@ -498,18 +502,18 @@ def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) 
     hits = [threads[k] for k in keys if k in threads]
     if hits:
         _, ticket_id = max(hits)  # the newest message of ours or theirs that this one answers
-        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        ticket = _tickets().filter(pk=ticket_id).first()
         if ticket is not None:
             return _follow_merge(ticket)
     token_ticket = ticket_from_addresses([*(parsed.to or []), *(parsed.cc or [])])
     if token_ticket is not None:
-        ticket = Ticket.objects.filter(pk=token_ticket).first()
+        ticket = _tickets().filter(pk=token_ticket).first()
         if ticket is not None:
             return _follow_merge(ticket)
     subject_ticket = ticket_from_subject(parsed.subject or "")
     if subject_ticket is not None:
         # A number in a subject is easy to forge: it only threads for the ticket's own people.
-        ticket = Ticket.objects.filter(pk=subject_ticket).select_related("customer").first()
+        ticket = _tickets().filter(pk=subject_ticket).first()
         if ticket is not None and (
             ticket.customer.email.lower() == sender or ticket.followers.filter(email=sender).exists()
         ):
@@ -517,11 +521,17 @@ def _find_ticket(parsed: Any, sender: str, threads: dict[str, tuple[int, int]]) 
     return None
 
 
+def _tickets() -> QuerySet[Ticket]:
+    """Tickets read as do_add_customer_message reads them (locked, with the customer), so the
+    ticket found is the one the message is added to without a second read (`locked=True`)."""
+    return lock_for_customer_message(Ticket.objects.all())
+
+
 def _follow_merge(ticket: Ticket) -> Ticket:
     seen = set()
     while ticket.merged_into_id is not None and ticket.pk not in seen:
         seen.add(ticket.pk)
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        ticket = _tickets().get(pk=ticket.merged_into_id)
     return ticket
 
 

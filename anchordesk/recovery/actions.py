@@ -624,7 +624,11 @@ def do_record_outcome(mistake: Mistake, outcome: str, *, actor: User | None = No
 
 def do_suggest_apology_step(message: Message) -> list[RecoveryStep]:
     """A sent reply with a sincere apology, no excuse and ownership is offered as the apology
-    step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here)."""
+    step of the ticket's open recovery plans; the agent confirms it (nothing is marked done here).
+    The reply is read first (no statement): most replies are not such an apology."""
+    review = review_reply(message.body_text)
+    if review.apology != "sincere" or review.excuse or not review.ownership:
+        return []
     steps = list(
         RecoveryStep.objects.filter(
             mistake__ticket_id=message.ticket_id,
@@ -634,9 +638,6 @@ def do_suggest_apology_step(message: Message) -> list[RecoveryStep]:
         )
     )
     if not steps:
-        return []
-    review = review_reply(message.body_text)
-    if review.apology != "sincere" or review.excuse or not review.ownership:
         return []
     RecoveryStep.objects.filter(pk__in=[s.pk for s in steps]).update(message=message)
     for step in steps:

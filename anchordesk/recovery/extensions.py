@@ -54,7 +54,9 @@ def propose_promises(event: AuditEvent) -> None:
     """The promises in a sent reply are proposed to its author to confirm, edit or drop."""
     if event.kind != "ticket.replied" or event.object_id is None:
         return
-    message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
+    message = event.held_object  # the reply as do_reply holds it, with its author and locked ticket
+    if not isinstance(message, Message) or message.pk != event.object_id:
+        message = Message.objects.select_related("author", "ticket").filter(pk=event.object_id).first()
     if message is not None and message.author is not None:
         do_propose_from_reply(message, tz=message.author.timezone or "UTC")
         do_suggest_apology_step(message)

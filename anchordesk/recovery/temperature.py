@@ -139,7 +139,8 @@ def do_score_messages(message_ids: list[int]) -> int:
             )
             if message is None:
                 continue
-            do_update_temperature(message.ticket, message)
+            # The only message of its ticket (a new ticket's first): nothing older to read and weigh.
+            do_update_temperature(message.ticket, message, first=message.ticket.message_count == 1)
             scored += 1
     return scored
 

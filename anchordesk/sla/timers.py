@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -65,10 +65,10 @@ def ticket_facts(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def policy_matches(policy: SlaPolicy, facts: dict[str, Any]) -> bool:
+def policy_matches(
+    policy: SlaPolicy, facts: dict[str, Any], organization_ids: set[int], team_ids: set[int]
+) -> bool:
     """Every condition the policy sets must hold; an empty condition matches anything."""
-    organization_ids = {o.pk for o in policy.organizations.all()}
-    team_ids = {t.pk for t in policy.teams.all()}
     return (
         (not policy.priorities or facts["priority"] in policy.priorities)
         and (not policy.tiers or facts["tier"] in policy.tiers)
@@ -81,11 +81,30 @@ def policy_matches(policy: SlaPolicy, facts: dict[str, Any]) -> bool:
 def get_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions the ticket meets."""
     facts = ticket_facts(ticket)
-    policies = cached(
-        "sla.policies",
-        lambda: list(SlaPolicy.objects.filter(active=True).prefetch_related("organizations", "teams")),
-    )
-    return next((p for p in policies if policy_matches(p, facts)), None)
+    policies = cached("sla.policies", _active_policies)
+    return next((p for p, orgs, teams in policies if policy_matches(p, facts, orgs, teams)), None)
+
+
+def _active_policies() -> list[tuple[SlaPolicy, set[int], set[int]]]:
+    """The active policies in order, each with the organizations and teams it is limited to:
+    the two lists read in one statement (a UNION of the link tables) instead of one each."""
+    policies = list(SlaPolicy.objects.filter(active=True))
+    links: dict[tuple[int, str], set[int]] = {}
+    if policies:
+        ids = [p.pk for p in policies]
+        organizations = (
+            SlaPolicy.organizations.through.objects.filter(slapolicy_id__in=ids)
+            .values_list("slapolicy_id", "organization_id", Value("organization"))
+            .order_by()
+        )
+        teams = (
+            SlaPolicy.teams.through.objects.filter(slapolicy_id__in=ids)
+            .values_list("slapolicy_id", "team_id", Value("team"))
+            .order_by()
+        )
+        for policy_id, other_id, link in organizations.union(teams, all=True):
+            links.setdefault((policy_id, link), set()).add(other_id)
+    return [(p, links.get((p.pk, "organization"), set()), links.get((p.pk, "team"), set())) for p in policies]
 
 
 def get_calendar_for(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | None:
@@ -97,11 +116,20 @@ def get_calendar_for(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | No
         return None
     if policy.calendar_id is not None:
         return policy.calendar
-    if ticket.team_id is not None:
-        team_calendar = BusinessCalendar.objects.filter(teams=ticket.team_id).order_by("pk").first()
-        if team_calendar is not None:
-            return team_calendar
-    return BusinessCalendar.objects.filter(is_default=True).first()
+    if ticket.team_id is None:
+        return BusinessCalendar.objects.filter(is_default=True).first()
+    # The team's calendars and the default ones in one statement (there are a handful), then pick.
+    for_team = Exists(
+        BusinessCalendar.teams.through.objects.filter(
+            businesscalendar_id=OuterRef("pk"), team_id=ticket.team_id
+        )
+    )
+    rows = list(
+        BusinessCalendar.objects.annotate(for_team=for_team).filter(Q(for_team=True) | Q(is_default=True))
+    )
+    team_calendars = sorted((r for r in rows if r.for_team), key=lambda r: r.pk)
+    defaults = [r for r in rows if r.is_default]  # in the model's order (by name), as .first() took it
+    return team_calendars[0] if team_calendars else (defaults[0] if defaults else None)
 
 
 # --- timer maths ----------------------------------------------------------------------
@@ -177,6 +205,24 @@ def _apply_policy(timer: SlaTimer, policy: SlaPolicy, calendar: BusinessCalendar
     timer.calendar = calendar.as_dict() if calendar is not None else None
 
 
+def _new_timer(
+    ticket: Ticket,
+    kind: str,
+    policy: SlaPolicy,
+    calendar: BusinessCalendar | None,
+    started_at: datetime,
+    now: datetime,
+) -> SlaTimer:
+    """A timer as it starts, not saved yet."""
+    timer = SlaTimer(ticket=ticket, kind=kind, started_at=started_at)
+    _apply_policy(timer, policy, calendar)
+    if ticket.status in PAUSING_STATUSES:
+        timer.state = TimerState.PAUSED
+        timer.paused_since = now
+    recompute(timer, now)
+    return timer
+
+
 def _start_timer(
     ticket: Ticket,
     kind: str,
@@ -185,12 +231,7 @@ def _start_timer(
     started_at: datetime,
     now: datetime,
 ) -> SlaTimer:
-    timer = SlaTimer(ticket=ticket, kind=kind, started_at=started_at)
-    _apply_policy(timer, policy, calendar)
-    if ticket.status in PAUSING_STATUSES:
-        timer.state = TimerState.PAUSED
-        timer.paused_since = now
-    recompute(timer, now)
+    timer = _new_timer(ticket, kind, policy, calendar, started_at, now)
     timer.save()
     return timer
 
@@ -306,11 +347,11 @@ def ensure_timers(ticket: Ticket, now: datetime, policy: SlaPolicy | None = None
         and ticket.first_response_at is None
         and TimerKind.FIRST_RESPONSE not in existing
     ):
-        started.append(
-            _start_timer(ticket, TimerKind.FIRST_RESPONSE, policy, calendar, ticket.created_at, now)
-        )
+        started.append(_new_timer(ticket, TimerKind.FIRST_RESPONSE, policy, calendar, ticket.created_at, now))
     if policy.resolution_minutes is not None and TimerKind.RESOLUTION not in existing:
-        started.append(_start_timer(ticket, TimerKind.RESOLUTION, policy, calendar, ticket.created_at, now))
+        started.append(_new_timer(ticket, TimerKind.RESOLUTION, policy, calendar, ticket.created_at, now))
+    if started:  # a new ticket's two timers in one INSERT
+        SlaTimer.objects.bulk_create(started)
     return started
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.core.audit import record_event
+from anchordesk.core.claims import update_returning
 from anchordesk.core.registry import (
     apply_reply_macros,
     conversation_moved,
@@ -90,14 +91,20 @@ def _touch(ticket: Ticket, fields: Iterable[str], *, locked: bool = False) -> No
     """Save the changed fields with the next version. A ticket just read with select_for_update,
     before any event ran its subscribers (`locked`), knows its version: no other writer can have
     moved it, so it is not read back. After an event, a subscriber may have saved the row through
-    another instance: then the version is incremented in SQL and read back."""
+    another instance: then the version is incremented in SQL and read back in the same statement
+    (UPDATE ... RETURNING)."""
     if locked:
         ticket.version += 1
         ticket.save(update_fields=[*fields, "version", "updated_at"])
         return
-    ticket.version = F("version") + 1
-    ticket.save(update_fields=[*fields, "version", "updated_at"])
-    ticket.refresh_from_db(fields=["version", "updated_at"])
+    ticket.updated_at = timezone.now()
+    values = {name: getattr(ticket, name) for name in fields}
+    saved = update_returning(
+        Ticket.objects.filter(pk=ticket.pk), **values, version=F("version") + 1, updated_at=ticket.updated_at
+    )
+    if not saved:
+        raise DatabaseError(f"Ticket #{ticket.pk} is gone: nothing was saved.")
+    ticket.version = saved[0].version
 
 
 def _counted(ticket: Ticket, changed: list[str]) -> list[str]:
@@ -115,12 +122,16 @@ def _team_ref(team: Team | None) -> dict[str, Any] | None:
 
 
 def _save_attachments(message: Message, uploads: Sequence[CheckedUpload]) -> None:
+    """The files stored, then their rows in one INSERT."""
+    attachments = []
     for upload in uploads:
         attachment = Attachment(
             message=message, filename=upload.filename, content_type=upload.content_type, size=upload.size
         )
         attachment.file.save(upload.filename, upload.file, save=False)
-        attachment.save()
+        attachments.append(attachment)
+    if attachments:
+        Attachment.objects.bulk_create(attachments)
 
 
 def _add_message(
@@ -214,6 +225,7 @@ def do_open_ticket(
         fields=fields_,
         status=Status.OPEN if new.assignee else Status.NEW,
         last_customer_message_at=now if actor is None else None,
+        message_count=1,  # the first message, added below (`count=False`)
     )
     if new.tags:
         ticket.tags.set(_get_tags(new.tags))
@@ -229,6 +241,7 @@ def do_open_ticket(
         channel=new.channel,
         uploads=new.uploads,
         email_message_id=new.email_message_id,
+        count=False,
     )
     record_event(
         EventKind.CREATED,
@@ -252,10 +265,15 @@ def do_add_customer_message(
     html: str = "",
     uploads: Sequence[CheckedUpload] = (),
     email_message_id: str = "",
+    locked: bool = False,
 ) -> Message:
-    """A customer writes again: the ticket reopens if it was waiting on them or solved."""
+    """A customer writes again: the ticket reopens if it was waiting on them or solved.
+
+    `locked`: the caller read `ticket` with `lock_for_customer_message` in the transaction this
+    runs in (email ingest, which found the ticket by that read), so it is not read again."""
     body = _clean_body(body)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not locked:
+        ticket = lock_for_customer_message(Ticket.objects.all()).get(pk=ticket.pk)
     message = _add_message(
         ticket,
         kind=MessageKind.CUSTOMER,
@@ -285,6 +303,13 @@ def do_add_customer_message(
     )
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     return message
+
+
+def lock_for_customer_message(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets read to take a customer's message: the row locked, with the customer and their
+    organization (the SLA policy the message may start a timer under is chosen on them); the
+    lock stays on the ticket row alone."""
+    return tickets.select_for_update(of=("self",)).select_related("customer__organization")
 
 
 def _lock_for_reply(pk: int) -> Ticket:

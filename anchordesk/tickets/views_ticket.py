@@ -202,7 +202,7 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return ticket_page(request, ticket, status=422, errors=errors, error_form="reply", **draft)
     data = form.cleaned_data
     try:
-        do_reply(
+        sent = do_reply(
             ticket,
             data["body"],
             actor=user,
@@ -229,7 +229,9 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return ticket_page(request, ticket, status=422, errors=error_dict(exc), error_form="reply", **draft)
-    ticket.refresh_from_db(fields=["status"])
+    # The reply's ticket is the row the action locked and changed (its status, a macro's or a
+    # rule's): no need to read it again.
+    ticket = sent.ticket
     messages.success(request, f"Reply sent. The ticket is {Status(ticket.status).label.lower()}.")
     if request.POST.get("then") == "next":
         upcoming = inbox.next_ticket(user, after=ticket)

@@ -107,6 +107,9 @@ def on_ticket_event(event: AuditEvent) -> None:
 def _event_message(event: AuditEvent) -> Message | None:
     if event.object_type != "message" or event.object_id is None or event.ticket_id is None:
         return None
+    held = event.held_object  # the message as the action that recorded the event holds it
+    if isinstance(held, Message) and held.pk == event.object_id and held.ticket_id == event.ticket_id:
+        return held
     return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
 
 
