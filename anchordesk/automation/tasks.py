@@ -3,7 +3,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from anchordesk.automation.csat import send_due_surveys
+from anchordesk.automation.csat import do_send_due_surveys
 from anchordesk.automation.timerules import run_time_rules
 from anchordesk.core.jobs import periodic_job
 
@@ -18,4 +18,4 @@ def time_rules() -> None:
 @periodic_job("csat-surveys", every="every minute")
 def csat_surveys() -> None:
     """Email the satisfaction surveys whose delay (CSAT settings) has passed."""
-    send_due_surveys()
+    do_send_due_surveys()

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from anchordesk import business_clock as clock
+from anchordesk.automation.choices import AutomationEvent
+from anchordesk.collab.choices import CollabEvent
 from anchordesk.core.models import AuditEvent
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import ReportingEvent
@@ -26,8 +28,9 @@ from anchordesk.insights.rollups import forget
 from anchordesk.recovery.models import Commitment, MessageSignal, Mistake
 from anchordesk.recovery.temperature import HOT, ticket_temperature
 from anchordesk.signals import WARM_AT
+from anchordesk.sla.choices import SlaEvent
 from anchordesk.sla.models import BusinessCalendar, SlaTimer
-from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind, Status
+from anchordesk.tickets.choices import ACTIVE_STATUSES, EventKind, MessageKind, Status
 from anchordesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -386,14 +389,16 @@ def _abuse(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     write([_base(ticket, f"abuse:{event.object_id}", FactKind.ABUSE, at)])
 
 
+# Kinds recorded by recovery ("ticket.temperature", "commitment.*", "mistake.*", "customer.abuse")
+# are its own strings until recovery has its enum.
 _HANDLERS = {
-    "ticket.created": _created,
-    "ticket.replied": _replied,
-    "ticket.status": _status,
-    "ticket.customer_message": _customer_message,
+    EventKind.CREATED: _created,
+    EventKind.REPLIED: _replied,
+    EventKind.STATUS: _status,
+    EventKind.CUSTOMER_MESSAGE: _customer_message,
     "ticket.temperature": _temperature,
-    "sla.breach": _sla_breached,
-    "csat.rated": _csat,
+    SlaEvent.BREACH: _sla_breached,
+    AutomationEvent.CSAT_RATED: _csat,
     "commitment.added": _commitment,
     "commitment.updated": _commitment,
     "commitment.kept": _commitment,
@@ -401,8 +406,8 @@ _HANDLERS = {
     "mistake.logged": _mistake,
     "mistake.recovered": _mistake,
     "mistake.outcome": _mistake,
-    "ticket.merged_into": _merged,
-    "escalation.opened": _escalation,
+    EventKind.MERGED_INTO: _merged,
+    CollabEvent.ESCALATION_OPENED: _escalation,
     "customer.abuse": _abuse,
 }
 

@@ -21,17 +21,18 @@ from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
 from anchordesk.automation.actions import do_set_availability
-from anchordesk.collab.actions import on_duty_leads
+from anchordesk.automation.choices import AutomationEvent
+from anchordesk.collab.queries import on_duty_leads
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
-from anchordesk.tickets.choices import MessageKind
+from anchordesk.tickets.choices import EventKind, MessageKind
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.wellbeing.choices import (
     OPEN_BREAK_STATES,
@@ -58,7 +59,7 @@ def break_after() -> int:
     return max(1, int(getattr(settings, "WELLBEING_BREAK_AFTER", 3)))
 
 
-def break_window() -> timedelta:
+def _break_window() -> timedelta:
     return timedelta(minutes=max(1, int(getattr(settings, "WELLBEING_BREAK_WINDOW", 120))))
 
 
@@ -75,7 +76,7 @@ def agent_day(agent: User, at: datetime | None = None) -> date:
     return (at or timezone.now()).astimezone(tz).date()
 
 
-def is_restricted(customer_id: int) -> bool:
+def _is_restricted(customer_id: int) -> bool:
     """Asked for every customer message, so read once per ingest batch (restricted customers are few)."""
     restricted = cached(
         "wellbeing.restricted",
@@ -95,12 +96,12 @@ def on_ticket_event(event: AuditEvent) -> None:
         return
     if event.kind in _EXPOSURE_EVENTS:
         _record_exposure(event)
-    elif event.kind == "csat.rated":
+    elif event.kind == AutomationEvent.CSAT_RATED:
         _kind_word_from_csat(event)
-    elif event.kind in ("ticket.created", "ticket.customer_message"):
+    elif event.kind in (EventKind.CREATED, EventKind.CUSTOMER_MESSAGE):
         _route_if_restricted(event)
         _kind_word_from_praise(event)
-    elif event.kind == "ticket.assigned":
+    elif event.kind == EventKind.ASSIGNED:
         _attribute_on_pickup(event)
 
 
@@ -134,7 +135,7 @@ def _record_exposure(event: AuditEvent) -> Exposure | None:
         return None  # upset with the product, not aimed at the agent
     agent = ticket.assignee
     assert agent is not None
-    if not agent.works_tickets or is_restricted(ticket.customer_id):
+    if not agent.works_tickets or _is_restricted(ticket.customer_id):
         return None  # a restricted customer's messages go to the leads, not to the agent
     try:
         with transaction.atomic():
@@ -159,7 +160,7 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
         return
     agent = ticket.assignee
     assert agent is not None
-    if not agent.works_tickets or is_restricted(ticket.customer_id):
+    if not agent.works_tickets or _is_restricted(ticket.customer_id):
         return
     counted = Exposure.objects.filter(ticket=ticket).values("message_id")
     signals = list(
@@ -185,7 +186,7 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
 
 def _run_start(agent: User, now: datetime) -> datetime:
     """A run counts from the window's start, or from the agent's last answer to a break, if later."""
-    since = now - break_window()
+    since = now - _break_window()
     last = Break.objects.filter(agent=agent).aggregate(r=Max("responded_at"), e=Max("ended_at"))
     for value in (last["r"], last["e"]):
         if value is not None and value > since:
@@ -472,7 +473,7 @@ def do_set_standing(
 
 def _route_if_restricted(event: AuditEvent) -> None:
     ticket = event.ticket
-    if ticket is None or not is_restricted(ticket.customer_id):
+    if ticket is None or not _is_restricted(ticket.customer_id):
         return
     message = _event_message(event)
     if message is None:
@@ -496,7 +497,7 @@ def _route_if_restricted(event: AuditEvent) -> None:
             f"message waits for a lead:\n{settings.SITE_URL}/wellbeing/lead-queue/\n"
         )
 
-        queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
+        do_queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
     assignee = ticket.assignee
     if assignee is not None and not assignee.is_lead:
         token = audit_note.set("restricted customer: the leads' queue")
@@ -547,7 +548,7 @@ def _kind_word_from_praise(event: AuditEvent) -> None:
     ticket = event.ticket
     if ticket is None:
         return
-    if event.kind == "ticket.created":
+    if event.kind == EventKind.CREATED:
         if ticket.assignee_id is None:
             return  # a new ticket has no reply yet: without an assignee nobody is being praised
         message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()
