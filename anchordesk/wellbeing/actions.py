@@ -9,14 +9,12 @@ message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
@@ -37,12 +35,10 @@ from anchordesk.tickets.models import Message, Ticket
 from anchordesk.wellbeing.choices import (
     OPEN_BREAK_STATES,
     BreakState,
-    ExposureKind,
     KindSource,
     Standing,
     WellbeingEvent,
 )
-from anchordesk.wellbeing.exposure import exposure_kind
 from anchordesk.wellbeing.models import (
     Break,
     CustomerStanding,
@@ -51,29 +47,18 @@ from anchordesk.wellbeing.models import (
     RestrictedMessage,
     WellbeingProfile,
 )
+from anchordesk.wellbeing.queries import (
+    AIMED_AT_STAFF,
+    agent_day,
+    break_after,
+    break_minutes,
+    exposure_of,
+    handover_candidates,
+    hostile_run,
+    standing_of,
+)
 
 _EXPOSURE_EVENTS = ("customer.abuse", "customer.hostile")
-
-
-def break_after() -> int:
-    return max(1, int(getattr(settings, "WELLBEING_BREAK_AFTER", 3)))
-
-
-def _break_window() -> timedelta:
-    return timedelta(minutes=max(1, int(getattr(settings, "WELLBEING_BREAK_WINDOW", 120))))
-
-
-def break_minutes() -> int:
-    return max(1, int(getattr(settings, "WELLBEING_BREAK_MINUTES", 15)))
-
-
-def agent_day(agent: User, at: datetime | None = None) -> date:
-    """The agent's own calendar day: exposure counts per shift where the agent works."""
-    try:
-        tz = zoneinfo.ZoneInfo(agent.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
-    return (at or timezone.now()).astimezone(tz).date()
 
 
 def _is_restricted(customer_id: int) -> bool:
@@ -109,19 +94,6 @@ def _event_message(event: AuditEvent) -> Message | None:
     if event.object_type != "message" or event.object_id is None or event.ticket_id is None:
         return None
     return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
-
-
-def exposure_of(signal: MessageSignal, message: Message | None = None) -> str | None:
-    """ExposureKind for a scored customer message, or None when it is not aimed at staff."""
-    body = message.body_text if message is not None else signal.message.body_text
-    kind = exposure_kind(
-        body, abusive=signal.abusive, profanity=signal.profanity, evidence=signal.evidence or []
-    )
-    return {"abusive": ExposureKind.ABUSIVE, "hostile": ExposureKind.HOSTILE}.get(kind or "")
-
-
-# Only these can be aimed at staff (exposure.py): the rest is frustration with a product.
-AIMED_AT_STAFF = Q(abusive=True) | Q(profanity=True)
 
 
 def _record_exposure(event: AuditEvent) -> Exposure | None:
@@ -182,27 +154,6 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
         except IntegrityError:
             continue
     do_suggest_break_if_due(agent)
-
-
-def _run_start(agent: User, now: datetime) -> datetime:
-    """A run counts from the window's start, or from the agent's last answer to a break, if later."""
-    since = now - _break_window()
-    last = Break.objects.filter(agent=agent).aggregate(r=Max("responded_at"), e=Max("ended_at"))
-    for value in (last["r"], last["e"]):
-        if value is not None and value > since:
-            since = value
-    return since
-
-
-def hostile_run(agent: User, now: datetime | None = None) -> list[int]:
-    """The conversations (ticket ids) with an abusive or hostile message to the agent in the current run."""
-    now = now or timezone.now()
-    ids = (
-        Exposure.objects.filter(agent=agent, created_at__gte=_run_start(agent, now))
-        .values_list("ticket_id", flat=True)
-        .distinct()
-    )
-    return sorted(set(ids))
 
 
 def do_suggest_break_if_due(agent: User) -> Break | None:
@@ -331,20 +282,6 @@ def do_set_volunteer(*, actor: User, volunteer: bool) -> WellbeingProfile:
     return profile
 
 
-def handover_candidates(actor: User) -> list[User]:
-    """Leads and volunteers who can take an abusive conversation, leads first, never the actor."""
-    # One statement: whether each person volunteered comes with them.
-    volunteered = Exists(WellbeingProfile.objects.filter(user_id=OuterRef("pk"), volunteer=True))
-    rows = (
-        User.objects.filter(is_active=True)
-        .exclude(pk=actor.pk)
-        .annotate(volunteered=volunteered)
-        .order_by("first_name", "username")
-    )
-    people = [u for u in rows if u.works_tickets and (u.is_lead or u.volunteered)]
-    return sorted(people, key=lambda u: (not u.is_lead, u.display_name.lower()))
-
-
 @transaction.atomic
 def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, note: str = "") -> Ticket:
     """One step: the conversation goes to a lead or a volunteer, with a note saying why."""
@@ -377,26 +314,6 @@ def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, n
 
 
 # --- The abusive-customer policy --------------------------------------------------------------
-
-
-def standing_of(customer: Customer) -> CustomerStanding:
-    standing = CustomerStanding.objects.filter(customer=customer).first()
-    return standing or CustomerStanding(customer=customer, state=Standing.OK)
-
-
-def warning_template(ticket: Ticket, actor: User) -> str:
-    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
-    greeting = f"Hello {first}," if first else "Hello,"
-    return (
-        f"{greeting}\n\n"
-        "I understand this problem has frustrated you, and I'm sorry it isn't solved yet. I want to help "
-        "you get it sorted, and I will keep working on it. I do need to ask you to stop using abusive "
-        "language towards our team. If it continues, your messages will be handled by a team lead only, "
-        "which can take longer.\n\n"
-        "Here is where things stand with your request: I'll write to you by end of day tomorrow with the "
-        "next step.\n\n"
-        f"{actor.display_name}"
-    )
 
 
 def _set_standing(

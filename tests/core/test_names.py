@@ -27,23 +27,12 @@ SUBSCRIBER_PREFIX = "on_"
 READERS = {
     # The field-by-field checks the handoff form shows before do_open_handoff runs them again.
     "anchordesk/collab/actions.py": {"check_handoff", "check_external"},
-    # Builds do_save_article's input from an article and the fields to change.
+    # Builds do_update_article's input from an article and the fields to change (the API uses it too).
     "anchordesk/kb/actions.py": {"article_data"},
-    # What the sign-in link page says, beside do_sign_in_with_link that shares its lookup.
+    # What the sign-in link page says, beside do_consume_sign_in_link that shares its lookup.
     "anchordesk/portal/actions.py": {"get_sign_in_link_state"},
-    # Settings, the agent's day and the exposure rules the actions apply; wellbeing/queries.py
-    # imports them from here, so they move together with the actions' private helpers.
-    "anchordesk/wellbeing/actions.py": {
-        "agent_day",
-        "break_after",
-        "break_minutes",
-        "exposure_of",
-        "handover_candidates",
-        "hostile_run",
-        "profile_for",  # creates the profile on first read (get_or_create), not audited
-        "standing_of",
-        "warning_template",
-    },
+    # Creates the agent's profile on first read (get_or_create, not audited); do_set_volunteer uses it.
+    "anchordesk/wellbeing/actions.py": {"profile_for"},
 }
 
 

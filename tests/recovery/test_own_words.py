@@ -181,7 +181,7 @@ def test_policy_wordings_for_customers_pass_the_coach(db):
 
 def test_the_warning_and_the_promise_kept_lines_pass_the_coach(people, ticket):
     from anchordesk.recovery.actions import do_add_commitment, do_complete_commitment
-    from anchordesk.wellbeing.actions import warning_template
+    from anchordesk.wellbeing.queries import warning_template
 
     texts = [("abusive-customer warning", warning_template(ticket, people.agent), BOTH)]
     on_time = do_add_commitment(
