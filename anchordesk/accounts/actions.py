@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anchordesk.accounts.choices import Role, TeamKind, Tier
+from anchordesk.accounts.choices import AccountEvent, Role, TeamKind, Tier
 from anchordesk.accounts.models import ApiToken, Customer, Organization, Team, User, hash_token
 from anchordesk.core.audit import record_event
 from anchordesk.core.registry import offboard_agent
@@ -54,7 +54,7 @@ def do_create_agent(
     if team_names:
         teams = [Team.objects.get_or_create(name=t)[0] for t in team_names]
         user.teams.set(teams)
-    record_event("agent.created", actor=actor, obj=user, after={"email": email, "role": role})
+    record_event(AccountEvent.AGENT_CREATED, actor=actor, obj=user, after={"email": email, "role": role})
     return user
 
 
@@ -84,7 +84,7 @@ def do_get_or_create_customer(
             )
     except IntegrityError:  # created by a concurrent request a moment ago
         return Customer.objects.with_email(email).get(), False
-    record_event("customer.created", actor=actor, obj=customer, after={"email": email})
+    record_event(AccountEvent.CUSTOMER_CREATED, actor=actor, obj=customer, after={"email": email})
     return customer, True
 
 
@@ -130,7 +130,7 @@ def do_update_customer(customer: Customer, *, actor: User, **changes: object) ->
             setattr(customer, key, value)
     if after:
         customer.save()
-        record_event("customer.updated", actor=actor, obj=customer, before=before, after=after)
+        record_event(AccountEvent.CUSTOMER_UPDATED, actor=actor, obj=customer, before=before, after=after)
     return customer
 
 
@@ -142,7 +142,7 @@ def do_create_api_token(user: User, name: str, *, actor: User) -> tuple[ApiToken
         raise ValidationError({"name": "Give the token a name of 1 to 80 characters."})
     raw = "adk_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
-    record_event("token.created", actor=actor, obj=token, after={"name": name, "user": user.pk})
+    record_event(AccountEvent.TOKEN_CREATED, actor=actor, obj=token, after={"name": name, "user": user.pk})
     return token, raw
 
 
@@ -151,7 +151,7 @@ def do_revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event("token.revoked", actor=actor, obj=token, after={"name": token.name})
+        record_event(AccountEvent.TOKEN_REVOKED, actor=actor, obj=token, after={"name": token.name})
     return token
 
 
@@ -210,7 +210,10 @@ def do_create_team(*, actor: User, name: str, member_ids: Iterable[int] | None =
     if member_ids is not None:
         team.members.set(_members(member_ids))
     record_event(
-        "team.created", actor=actor, obj=team, after={**cleaned, "members": sorted(member_ids or [])}
+        AccountEvent.TEAM_CREATED,
+        actor=actor,
+        obj=team,
+        after={**cleaned, "members": sorted(member_ids or [])},
     )
     return team
 
@@ -235,7 +238,7 @@ def do_update_team(
             team.members.set(wanted)
             before["members"], after["members"] = sorted(current), sorted(wanted)
     if after:
-        record_event("team.updated", actor=actor, obj=team, before=before, after=after)
+        record_event(AccountEvent.TEAM_UPDATED, actor=actor, obj=team, before=before, after=after)
     return team
 
 
@@ -270,7 +273,7 @@ def _clean_organization(changes: dict[str, Any], org: Organization | None) -> di
 def do_create_organization(*, actor: User, name: str, **fields: Any) -> Organization:
     cleaned = _clean_organization({"name": name, **fields}, None)
     org = Organization.objects.create(**cleaned)
-    record_event("organization.created", actor=actor, obj=org, after=cleaned)
+    record_event(AccountEvent.ORGANIZATION_CREATED, actor=actor, obj=org, after=cleaned)
     return org
 
 
@@ -285,7 +288,7 @@ def do_update_organization(org: Organization, *, actor: User, **changes: Any) ->
             setattr(org, key, value)
     if after:
         org.save()
-        record_event("organization.updated", actor=actor, obj=org, before=before, after=after)
+        record_event(AccountEvent.ORGANIZATION_UPDATED, actor=actor, obj=org, before=before, after=after)
     return org
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anchordesk.accounts.actions import _clean_email
-from anchordesk.accounts.choices import Role
+from anchordesk.accounts.choices import AccountEvent, Role
 from anchordesk.accounts.models import Invitation, Team, User, hash_token
 from anchordesk.core.audit import record_event
 from anchordesk.core.registry import queue_email
@@ -108,7 +108,7 @@ def do_invite_agent(
     invitation.save()
     invitation.teams.set(teams)
     record_event(
-        "invitation.created",
+        AccountEvent.INVITATION_CREATED,
         actor=actor,
         obj=invitation,
         after={"email": email, "role": role, "teams": sorted(t.pk for t in teams)},
@@ -131,7 +131,7 @@ def do_resend_invitation(invitation: Invitation, *, actor: User) -> tuple[Invita
     raw = _issue(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
     record_event(
-        "invitation.resent",
+        AccountEvent.INVITATION_RESENT,
         actor=actor,
         obj=invitation,
         after={"expires_at": invitation.expires_at.isoformat()},
@@ -151,7 +151,9 @@ def do_revoke_invitation(invitation: Invitation, *, actor: User) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record_event("invitation.revoked", actor=actor, obj=invitation, after={"email": invitation.email})
+        record_event(
+            AccountEvent.INVITATION_REVOKED, actor=actor, obj=invitation, after={"email": invitation.email}
+        )
     return invitation
 
 
@@ -232,12 +234,12 @@ def do_accept_invitation(raw_token: str, *, password: str, name: str = "") -> Us
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     record_event(
-        "agent.created",
+        AccountEvent.AGENT_CREATED,
         actor=None,
         obj=user,
         after={"email": user.email, "role": user.role, "invitation": invitation.pk},
     )
-    record_event("invitation.accepted", actor=user, obj=invitation, after={"user": user.pk})
+    record_event(AccountEvent.INVITATION_ACCEPTED, actor=user, obj=invitation, after={"user": user.pk})
     return user
 
 
@@ -265,5 +267,5 @@ def do_update_agent(
             user.teams.set(wanted)
             before["teams"], after["teams"] = sorted(current), sorted(wanted)
     if after:
-        record_event("agent.updated", actor=actor, obj=user, before=before, after=after)
+        record_event(AccountEvent.AGENT_UPDATED, actor=actor, obj=user, before=before, after=after)
     return user

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anchordesk.accounts.choices import AccountEvent
 from anchordesk.accounts.models import RecoveryCode, SecurityPolicy, TOTPDevice, User
 from anchordesk.core.audit import record_event
 
@@ -132,7 +133,7 @@ def do_enable_totp(user: User, *, secret: str, code: str) -> list[str]:
         user=user, defaults={"secret": secret, "confirmed_at": timezone.now(), "last_step": step}
     )
     codes = _new_recovery_codes(user)
-    record_event("two_factor.enabled", actor=user, obj=user, after={"method": "totp"})
+    record_event(AccountEvent.TWO_FACTOR_ENABLED, actor=user, obj=user, after={"method": "totp"})
     return codes
 
 
@@ -159,7 +160,10 @@ def do_verify_second_factor(user: User, code: str) -> str | None:
     ).update(used_at=timezone.now())
     if spent:
         record_event(
-            "two_factor.recovery_code_used", actor=user, obj=user, after={"left": recovery_codes_left(user)}
+            AccountEvent.TWO_FACTOR_RECOVERY_CODE_USED,
+            actor=user,
+            obj=user,
+            after={"left": recovery_codes_left(user)},
         )
         return "recovery"
     return None
@@ -170,7 +174,7 @@ def do_regenerate_recovery_codes(user: User, *, actor: User) -> list[str]:
     if not has_two_factor(user):
         raise ValidationError({"code": "Turn on two-factor sign-in first."})
     codes = _new_recovery_codes(user)
-    record_event("two_factor.recovery_codes_renewed", actor=actor, obj=user)
+    record_event(AccountEvent.TWO_FACTOR_RECOVERY_CODES_RENEWED, actor=actor, obj=user)
     return codes
 
 
@@ -187,7 +191,7 @@ def do_reset_two_factor(user: User, *, actor: User) -> User:
     RecoveryCode.objects.filter(user=user).delete()
     if had:
         record_event(
-            "two_factor.reset",
+            AccountEvent.TWO_FACTOR_RESET,
             actor=actor,
             obj=user,
             before={"two_factor": True},
@@ -212,5 +216,5 @@ def do_update_security_policy(*, actor: User, agent: bool, lead: bool, admin: bo
     cache.delete(POLICY_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))  # a read during the transaction
     if before != after:
-        record_event("security.two_factor_required", actor=actor, obj=policy, before=before, after=after)
+        record_event(AccountEvent.TWO_FACTOR_REQUIRED, actor=actor, obj=policy, before=before, after=after)
     return policy

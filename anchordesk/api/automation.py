@@ -17,14 +17,9 @@ from pydantic import Field
 
 from anchordesk.api.auth import current_user, require_lead, require_ticket_worker
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
-from anchordesk.automation.actions import (
-    access_macro,
-    do_apply_macro,
-    do_save_time_rule,
-    do_save_trigger,
-    macros_for,
-)
+from anchordesk.automation.actions import do_apply_macro, do_save_time_rule, do_save_trigger
 from anchordesk.automation.models import Macro, TimeRule, Trigger
+from anchordesk.automation.queries import access_macro, macros_for
 from anchordesk.sla.models import SlaPolicy
 from anchordesk.sla.queries import attainment
 from anchordesk.tickets.queries import access_ticket

@@ -201,8 +201,8 @@ def get_escalation(request: HttpRequest, escalation_id: Id) -> Any:
         ],
         "policy_decisions": [{"text": d["text"], "reasons": d["reasons"]} for d in ctx.decisions],
         "policy_exceptions": [{"text": x["text"], "note": x["note"]} for x in ctx.exceptions],
-        "suggested_reply": actions.suggested_lead_reply(escalation, escalation.lead or user),
-        "customer_update": actions.suggested_agent_reply(escalation),
+        "suggested_reply": queries.suggested_lead_reply(escalation, escalation.lead or user),
+        "customer_update": queries.suggested_agent_reply(escalation),
     }
 
 

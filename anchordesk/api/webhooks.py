@@ -13,7 +13,7 @@ from anchordesk.api.auth import current_user, require_admin
 from anchordesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, keyset_page
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
-from anchordesk.integrations.enqueue import queue_test_delivery, retry_delivery
+from anchordesk.integrations.enqueue import do_queue_test_delivery, do_retry_delivery
 from anchordesk.integrations.models import Webhook, WebhookDelivery
 
 router = Router(tags=["webhooks"])
@@ -159,7 +159,7 @@ def list_deliveries(request: HttpRequest, webhook_id: Id, params: Query[Delivery
 )
 def test_webhook(request: HttpRequest, webhook_id: Id) -> Any:
     webhook = _admin_webhook(request, webhook_id)
-    delivery = queue_test_delivery(webhook)
+    delivery = do_queue_test_delivery(webhook)
     delivery.refresh_from_db()
     return Status(202, _delivery(delivery))
 
@@ -174,7 +174,7 @@ def retry(request: HttpRequest, webhook_id: Id, delivery_id: Id) -> Any:
     delivery = WebhookDelivery.objects.filter(pk=delivery_id, webhook=webhook).first()
     if delivery is None:
         raise Http404
-    if not retry_delivery(delivery):
+    if not do_retry_delivery(delivery):
         from django.core.exceptions import ValidationError
 
         raise ValidationError(

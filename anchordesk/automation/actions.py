@@ -6,15 +6,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.http import Http404
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
-from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, Strategy
+from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, AutomationEvent, Strategy
 from anchordesk.automation.conditions import RuleError, validate
 from anchordesk.automation.engine import apply_actions, choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
+from anchordesk.automation.queries import access_macro, render_macro
 from anchordesk.core.audit import record_event
 from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
@@ -22,10 +23,9 @@ from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Ticket
 
 _EVENT_KINDS = {kind for kind, _ in TRIGGER_EVENTS}
-MACROS_SHOWN = 20
 
 
-def clean_actions(actions: Any) -> list[dict[str, Any]]:
+def _clean_actions(actions: Any) -> list[dict[str, Any]]:
     if not isinstance(actions, list) or not actions:
         raise ValidationError({"actions": "Add at least one action."})
     cleaned = []
@@ -73,7 +73,7 @@ def do_save_trigger(
         validate(conditions)
     except RuleError as exc:
         raise ValidationError({"conditions": str(exc)}) from None
-    cleaned = clean_actions(actions)
+    cleaned = _clean_actions(actions)
     same_name = Trigger.objects.filter(name__iexact=name)
     if trigger is not None:
         same_name = same_name.exclude(pk=trigger.pk)
@@ -93,7 +93,7 @@ def do_save_trigger(
     trigger.active, trigger.position = active, position
     trigger.save()
     record_event(
-        "automation.trigger_saved",
+        AutomationEvent.TRIGGER_SAVED,
         actor=actor,
         obj=trigger,
         before=before,
@@ -125,7 +125,7 @@ def do_save_time_rule(
         raise ValidationError(
             {"conditions": "Add at least one condition, such as hours_since_update is more than 72."}
         )
-    cleaned = clean_actions(actions)
+    cleaned = _clean_actions(actions)
     same_name = TimeRule.objects.filter(name__iexact=name)
     if rule is not None:
         same_name = same_name.exclude(pk=rule.pk)
@@ -144,13 +144,24 @@ def do_save_time_rule(
     rule.name, rule.conditions, rule.actions, rule.active = name, conditions, cleaned, active
     rule.save()
     record_event(
-        "automation.time_rule_saved",
+        AutomationEvent.TIME_RULE_SAVED,
         actor=actor,
         obj=rule,
         before=before,
         after={"name": name, "conditions": conditions, "actions": cleaned, "active": active},
     )
     return rule
+
+
+# The kind recorded when a rule is switched on (True) or off (False).
+_SWITCHED: dict[tuple[type[Trigger | TimeRule | Macro], bool], AutomationEvent] = {
+    (Trigger, True): AutomationEvent.TRIGGER_ENABLED,
+    (Trigger, False): AutomationEvent.TRIGGER_DISABLED,
+    (TimeRule, True): AutomationEvent.TIME_RULE_ENABLED,
+    (TimeRule, False): AutomationEvent.TIME_RULE_DISABLED,
+    (Macro, True): AutomationEvent.MACRO_ENABLED,
+    (Macro, False): AutomationEvent.MACRO_DISABLED,
+}
 
 
 @transaction.atomic
@@ -162,7 +173,7 @@ def do_set_rule_active(rule: Trigger | TimeRule | Macro, active: bool, *, actor:
     rule.active = active
     rule.save(update_fields=["active"])
     record_event(
-        f"automation.{rule._meta.model_name}_{'enabled' if active else 'disabled'}",
+        _SWITCHED[type(rule), active],
         actor=actor,
         obj=rule,
         before={"active": before},
@@ -200,7 +211,7 @@ def do_save_macro(
         raise ValidationError(
             {"body": f"Unknown placeholder: {', '.join(unknown)}. Known: {', '.join(placeholders.KNOWN)}."}
         )
-    cleaned = clean_actions(actions) if actions else []
+    cleaned = _clean_actions(actions) if actions else []
     if not personal and not actor.is_lead:
         raise ValidationError({"personal": "Only leads can create shared macros; save it as personal."})
     if macro is not None:
@@ -216,58 +227,13 @@ def do_save_macro(
     macro.team_id = team_id
     macro.save()
     record_event(
-        "automation.macro_saved",
+        AutomationEvent.MACRO_SAVED,
         actor=actor,
         obj=macro,
         before=before,
         after={"name": name, "body": body, "actions": cleaned, "team": team_id, "personal": personal},
     )
     return macro
-
-
-def macros_for(user: User, query: str = "") -> list[Macro]:
-    """Active macros the user may use, most used first, matching the words typed (name or text)."""
-    found = macros_for_all(user).filter(active=True)
-    query = (query or "").strip()
-    if query:
-        found = found.filter(Q(name__icontains=query) | Q(body__icontains=query))
-    return list(found.select_related("team").order_by("-usage_count", "name")[:MACROS_SHOWN])
-
-
-def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
-    customer = ticket.customer
-    return {
-        "customer.name": customer.display_name,
-        "customer.first_name": (customer.name or customer.email).split()[0],
-        "customer.email": customer.email,
-        "ticket.number": str(ticket.pk),
-        "ticket.subject": ticket.subject,
-        "agent.name": actor.display_name,
-        "agent.first_name": actor.first_name or actor.display_name,
-    }
-
-
-def render_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
-    """The macro's reply text for this ticket, placeholders filled. Changes nothing."""
-    if macro.owner_id is not None and macro.owner_id != actor.pk:
-        raise ValidationError({"macro": "This is someone else's personal macro."})
-    return placeholders.render(macro.body, macro_values(ticket, actor))
-
-
-def access_macro(user: User, macro_id: int) -> Macro:
-    """A macro the user may use, else Http404 (missing and forbidden look the same)."""
-    found = macros_for_all(user).filter(pk=macro_id, active=True).first()
-    if found is None:
-        raise Http404("No such macro")
-    return found
-
-
-def macros_for_all(user: User) -> QuerySet[Macro]:
-    """Every macro the user may use or see: their own, the shared ones and their teams' ones."""
-    teams = list(user.teams.values_list("pk", flat=True))
-    return Macro.objects.filter(
-        Q(owner=user) | Q(owner__isnull=True, team__isnull=True) | Q(owner__isnull=True, team__in=teams)
-    )
 
 
 @transaction.atomic
@@ -316,7 +282,7 @@ def do_save_assignment(team: Team, strategy: str, *, actor: User) -> AssignmentP
     before = policy.strategy
     policy.strategy = strategy
     policy.save(update_fields=["strategy"])
-    record_event("automation.assignment_saved", actor=actor, obj=policy, before=before, after=strategy)
+    record_event(AutomationEvent.ASSIGNMENT_SAVED, actor=actor, obj=policy, before=before, after=strategy)
     return policy
 
 
@@ -331,7 +297,7 @@ def do_set_skills(user: User, skills: list[str], *, actor: User) -> User:
     before = list(user.skills or [])
     user.skills = cleaned
     user.save(update_fields=["skills"])
-    record_event("agent.skills", actor=actor, obj=user, before=before, after=cleaned)
+    record_event(AutomationEvent.AGENT_SKILLS, actor=actor, obj=user, before=before, after=cleaned)
     return user
 
 
@@ -368,7 +334,7 @@ def do_set_availability(
         availability.capacity = capacity
     availability.save()
     after = {"away": availability.away, "on_shift": availability.on_shift, "capacity": availability.capacity}
-    record_event("agent.availability", actor=actor, obj=user, before=before, after=after)
+    record_event(AutomationEvent.AGENT_AVAILABILITY, actor=actor, obj=user, before=before, after=after)
     if hand_over and (availability.away or not availability.on_shift):
         _hand_over(user)
     return availability

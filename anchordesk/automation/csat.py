@@ -14,10 +14,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import hash_token
+from anchordesk.automation.choices import AutomationEvent
 from anchordesk.automation.models import CSAT_MAX_DELAY_MINUTES, CsatSettings, CsatSurvey, Rating
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 @transaction.atomic
 def do_send_survey(ticket: Ticket) -> CsatSurvey | None:
     """Create the survey when a ticket is solved, as the CSAT settings say: not at all when they are
-    off; its email queued in the same transaction, or, with a delay, by send_due_surveys later.
+    off; its email queued in the same transaction, or, with a delay, by do_send_due_surveys later.
     One survey per solve, never for merged tickets."""
     if ticket.merged_into_id is not None:
         return None
@@ -55,7 +56,7 @@ def _queue_survey_email(ticket: Ticket, raw: str, question: str) -> None:
         f"{question} One click below tells us, and this will help us improve.\n\n"
         f"  Good: {base}?rating=good\n  Bad:  {base}?rating=bad\n\nThank you.\n"
     )
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.CSAT_SURVEY,
         ticket=ticket,
         to=[customer.email],
@@ -68,7 +69,7 @@ def _queue_survey_email(ticket: Ticket, raw: str, question: str) -> None:
 SOLVED_STATES = ("solved", "closed")
 
 
-def send_due_surveys(now: datetime | None = None) -> int:
+def do_send_due_surveys(now: datetime | None = None) -> int:
     """Queue the email of each delayed survey that is due; drop it when the ticket was reopened
     meanwhile (the customer is still waiting: no survey yet). Each survey is claimed with a
     conditional UPDATE, so two workers never email it twice. Returns how many were queued."""
@@ -108,7 +109,7 @@ def do_save_csat_settings(*, enabled: bool, delay_minutes: int, question: str, a
     config.enabled, config.delay_minutes, config.question = enabled, delay_minutes, question
     config.save()
     record_event(
-        "csat.settings",
+        AutomationEvent.CSAT_SETTINGS,
         actor=actor,
         obj=config,
         before=before,
@@ -134,7 +135,7 @@ def do_rate(survey: CsatSurvey, rating: str, comment: str = "") -> CsatSurvey:
     survey.rating, survey.comment, survey.answered_at = rating, comment, timezone.now()
     survey.save(update_fields=["rating", "comment", "answered_at"])
     record_event(
-        "csat.rated",
+        AutomationEvent.CSAT_RATED,
         actor_customer=survey.ticket.customer,
         ticket=survey.ticket,
         obj=survey,
@@ -149,7 +150,7 @@ def do_rate(survey: CsatSurvey, rating: str, comment: str = "") -> CsatSurvey:
             f'{customer} rated your help on "{survey.ticket.subject}" [#{survey.ticket_id}] good and wrote:\n\n'
             f"  {comment}\n\n{settings.SITE_URL}/wellbeing/kind-words/\n"
         )
-        queue_email(
+        do_queue_email(
             kind=OutboundKind.KIND_WORDS,
             ticket=survey.ticket_id,
             to=[agent.email],

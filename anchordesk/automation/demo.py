@@ -24,8 +24,9 @@ from anchordesk.automation.choices import Strategy
 from anchordesk.automation.models import Macro, Trigger
 from anchordesk.sla import timers as sla_services
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
+from anchordesk.sla.choices import SlaEvent
 from anchordesk.sla.models import SlaPolicy
-from anchordesk.tickets.choices import ACTIVE_STATUSES, Priority
+from anchordesk.tickets.choices import ACTIVE_STATUSES, EventKind, Priority
 from anchordesk.tickets.models import Ticket
 
 WEEKDAYS = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
@@ -100,7 +101,7 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
     do_save_trigger(
         actor=admin,
         name="Outages are urgent",
-        events=["ticket.created"],
+        events=[EventKind.CREATED],
         conditions={
             "any": [{"field": "subject", "op": "contains", "value": value} for value in ("outage", "down")]
         },
@@ -112,7 +113,7 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
     do_save_trigger(
         actor=admin,
         name="Breaches go to the lead",
-        events=["sla.breach"],
+        events=[SlaEvent.BREACH],
         conditions={"all": [{"field": "priority", "op": "is", "value": Priority.URGENT}]},
         actions=[{"type": "add_note", "value": "Urgent ticket past its SLA: the lead takes a look."}],
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
-from anchordesk.automation.choices import Strategy
+from anchordesk.automation.choices import AutomationEvent, Strategy
 from anchordesk.automation.conditions import Change, matches
 from anchordesk.automation.csat import do_send_survey
 from anchordesk.automation.language import language_skills
@@ -26,10 +26,10 @@ from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Tr
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.request_cache import forget_on_change, request_cached
-from anchordesk.integrations.enqueue import queue_delivery
+from anchordesk.integrations.enqueue import do_queue_delivery
 from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
-from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind
+from anchordesk.tickets.choices import ACTIVE_STATUSES, EventKind, MessageKind
 from anchordesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,13 @@ log = logging.getLogger(__name__)
 MAX_DEPTH = 5
 _running: ContextVar[tuple[int, ...]] = ContextVar("running_rules", default=())
 
-_CHANGE_FIELDS = {
-    "ticket.status": "status",
-    "ticket.priority": "priority",
-    "ticket.assigned": "assignee",
-    "ticket.team": "team",
-    "ticket.tags": "tags",
-    "ticket.temperature": "temperature",
+_CHANGE_FIELDS: dict[str, str] = {
+    EventKind.STATUS: "status",
+    EventKind.PRIORITY: "priority",
+    EventKind.ASSIGNED: "assignee",
+    EventKind.TEAM: "team",
+    EventKind.TAGS: "tags",
+    "ticket.temperature": "temperature",  # recorded by recovery
 }
 
 
@@ -149,9 +149,9 @@ def on_ticket_event(event: AuditEvent) -> None:
     ticket = event.ticket
     if ticket is None:
         return
-    if event.kind == "ticket.created" or (event.kind == "ticket.team" and ticket.assignee_id is None):
+    if event.kind == EventKind.CREATED or (event.kind == EventKind.TEAM and ticket.assignee_id is None):
         auto_assign(ticket)
-    if event.kind == "ticket.status" and event.after == "solved":
+    if event.kind == EventKind.STATUS and event.after == "solved":
         do_send_survey(ticket)
     run_triggers(event)
 
@@ -197,7 +197,10 @@ def apply_actions(
     note_token = audit_note.set(f"rule: {rule_name}")
     try:
         record_event(
-            "automation.rule_fired", actor=actor, ticket=ticket, after={"rule": rule_name, "actions": actions}
+            AutomationEvent.RULE_FIRED,
+            actor=actor,
+            ticket=ticket,
+            after={"rule": rule_name, "actions": actions},
         )
         for action in actions:
             try:
@@ -205,7 +208,7 @@ def apply_actions(
             except (ValidationError, User.DoesNotExist, Team.DoesNotExist, Webhook.DoesNotExist) as exc:
                 # A rule pointing at a deleted team or a value that no longer fits must not block the ticket change.
                 record_event(
-                    "automation.action_failed", ticket=ticket, after={"action": action, "error": str(exc)}
+                    AutomationEvent.ACTION_FAILED, ticket=ticket, after={"action": action, "error": str(exc)}
                 )
             ticket.refresh_from_db()
     finally:
@@ -235,7 +238,7 @@ def _apply_one(ticket: Ticket, action: dict[str, Any], actor: User | None, rule_
         )
     elif kind == "call_webhook":
         webhook = Webhook.objects.get(pk=int(value or 0), active=True)
-        queue_delivery(webhook, "automation.rule", {"rule": rule_name, "ticket": ticket_payload(ticket)})
+        do_queue_delivery(webhook, "automation.rule", {"rule": rule_name, "ticket": ticket_payload(ticket)})
     else:
         raise ValidationError({"actions": f"Unknown action {kind!r}."})
 

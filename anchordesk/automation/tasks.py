@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from anchordesk.automation.csat import send_due_surveys
+from anchordesk.automation.csat import do_send_due_surveys
 from anchordesk.automation.timerules import run_time_rules
 from anchordesk.core.jobs import periodic_job
 from anchordesk.core.taskqueue import db_periodic_task
@@ -18,4 +18,4 @@ def time_rules() -> None:
 @periodic_job("csat-surveys", every="every minute")
 def csat_surveys() -> None:
     """Email the satisfaction surveys whose delay (CSAT settings) has passed."""
-    send_due_surveys()
+    do_send_due_surveys()

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from anchordesk.automation.actions import access_macro, macros_for, render_macro
 from anchordesk.automation.forms import describe_actions
+from anchordesk.automation.queries import access_macro, macros_for, render_macro
 from anchordesk.core.access import require_agent
 from anchordesk.tickets.queries import access_ticket
 

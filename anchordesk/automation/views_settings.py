@@ -25,7 +25,6 @@ from anchordesk.automation.actions import (
     do_save_time_rule,
     do_save_trigger,
     do_set_rule_active,
-    macros_for_all,
 )
 from anchordesk.automation.choices import TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import describe
@@ -46,6 +45,7 @@ from anchordesk.automation.forms import (
     scope_of,
 )
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
+from anchordesk.automation.queries import macros_for_all
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.sla.views import lead_required
 

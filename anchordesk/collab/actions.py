@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anchordesk.accounts.choices import Role, TeamKind
+from anchordesk.accounts.choices import TeamKind
 from anchordesk.accounts.models import Team, User
 from anchordesk.collab.choices import (
     OPEN_HANDOFF_STATUSES,
@@ -22,18 +22,17 @@ from anchordesk.collab.choices import (
     RequestedBy,
 )
 from anchordesk.collab.models import Escalation, Handoff, HandoffComment
+from anchordesk.collab.queries import on_duty_leads, open_escalation_for
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.mail.addresses import (
-    handoff_from_addresses,
-    handoff_from_subject,
     handoff_reply_address,
     handoff_subject_token,
     is_our_address,
 )
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -43,7 +42,7 @@ DEFAULT_ESCALATION_MINUTES = 240
 MANAGER_REQUESTED = "customer.manager_requested"
 
 
-def escalation_minutes() -> int:
+def _escalation_minutes() -> int:
     return int(getattr(settings, "ANCHORDESK_ESCALATION_MINUTES", DEFAULT_ESCALATION_MINUTES))
 
 
@@ -63,7 +62,7 @@ def _required(value: str, field: str, label: str, limit: int | None = None) -> s
 
 def _send(addresses: Iterable[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
     """A notice to people of the company, through the durable outbox in this transaction."""
-    queue_email(
+    do_queue_email(
         to=sorted({a for a in addresses if a}), subject=subject, body=body, kind=kind, ticket=ticket_id
     )
 
@@ -74,26 +73,11 @@ def _ticket_url(ticket_id: int) -> str:
 
 # --- Escalations ---------------------------------------------------------------------------
 
-
-def on_duty_leads(ticket: Ticket) -> list[User]:
-    """The leads of the ticket's team; all leads when the team has none (or there is no team)."""
-    leads = User.objects.filter(is_active=True, role=Role.LEAD)
-    if ticket.team_id is not None:
-        team_leads = list(leads.filter(teams=ticket.team_id).order_by("id"))
-        if team_leads:
-            return team_leads
-    return list(leads.order_by("id"))
-
-
 _OPENERS: dict[str, str] = {
     RequestedBy.CUSTOMER: "The customer asked for a manager",
     RequestedBy.AGENT: "An agent escalated",
     RequestedBy.MISSED_PROMISE: "A promise to the customer was missed",
 }
-
-
-def open_escalation_for(ticket: Ticket) -> Escalation | None:
-    return Escalation.objects.filter(ticket=ticket).exclude(state=EscalationState.RESOLVED).first()
 
 
 @transaction.atomic
@@ -118,7 +102,7 @@ def do_open_escalation(
     existing = open_escalation_for(ticket)
     if existing is not None:
         return existing, False
-    minutes = escalation_minutes()
+    minutes = _escalation_minutes()
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
@@ -283,68 +267,17 @@ def do_scan_overdue_escalations() -> int:
     return told
 
 
-def suggested_lead_reply(escalation: Escalation, lead: User) -> str:
-    """What the customer is told, honestly: who now handles their request."""
-    team = escalation.ticket.team
-    team_name = team.name.lower() if team is not None else "support"
-    first = escalation.ticket.customer.name.split()[0] if escalation.ticket.customer.name else ""
-    greeting = f"Hello {first}," if first else "Hello,"
-    return (
-        f"{greeting}\n\n"
-        f"My name is {lead.display_name}, I lead the {team_name} team, and I'm now looking after your "
-        "request personally. I'm sorry you had to ask for a manager to be heard, and I understand why you "
-        "did. I've read the whole conversation, so you won't need to repeat anything.\n\n"
-        "Here is what I'll do next: I'll write to you by end of day tomorrow with what I've done and "
-        "what happens after that.\n\n"
-        f"{lead.display_name}"
-    )
-
-
-def suggested_agent_reply(escalation: Escalation) -> str:
-    """What the agent tells the customer while a lead has the escalation: who really handles
-    it and by when, never a manager who is not involved."""
-    ticket = escalation.ticket
-    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
-    greeting = f"Hello {first}," if first else "Hello,"
-    # They asked for a manager: the request is not settled yet, and they should hear that we know it.
-    sorry = (
-        "I'm sorry we haven't resolved this for you yet, and I understand why you want a manager to "
-        "look at it. "
-    )
-    if escalation.lead is not None and escalation.mode == LeadMode.COACH:
-        body = sorry + (
-            f"My team lead, {escalation.lead.display_name}, is now reviewing your request with me. "
-            "I'm staying your contact, so you won't need to repeat anything, and I'll come back to you "
-            "with what we decide within 1 working day."
-        )
-    elif escalation.lead is not None:
-        body = sorry + (
-            f"My team lead, {escalation.lead.display_name}, has taken over your request personally "
-            "and will write to you directly. I've passed on our whole conversation, so you won't need "
-            "to repeat anything."
-        )
-    else:
-        leads = on_duty_leads(ticket)
-        who = f"my team lead, {leads[0].display_name}," if len(leads) == 1 else "my team lead"
-        due = timezone.localtime(escalation.due_at)
-        body = sorry + (
-            f"You asked to speak to a manager, so I've passed your request to {who} together with our "
-            f"whole conversation. You'll hear back by {due:%H:%M} on {due:%-d %B} ({due:%Z}). "
-            "Until then I'm still here if there is anything new."
-        )
-    return f"{greeting}\n\n{body}"
-
-
 # --- Handoffs ------------------------------------------------------------------------------
 
 
-def handoff_teams() -> list[Team]:
-    """Teams a ticket can be handed to: everyone but support."""
-    return list(Team.objects.exclude(kind=TeamKind.SUPPORT).order_by("name"))
-
-
 def _handoff_event(
-    kind: str, handoff: Handoff, *, actor: User | None, note: str, before: object = None, after: object = None
+    kind: CollabEvent,
+    handoff: Handoff,
+    *,
+    actor: User | None,
+    note: str,
+    before: object = None,
+    after: object = None,
 ) -> None:
     record_event(
         kind,
@@ -501,7 +434,7 @@ def _external_request_body(handoff: Handoff, actor: User, attached: Sequence[Mes
 
 def _email_external(handoff: Handoff, body: str) -> None:
     """Through the durable outbox, with the handoff's signed reply address and subject token."""
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.HANDOFF_EXTERNAL,
         ticket=handoff.ticket_id,
         to=[handoff.external_email],
@@ -509,25 +442,6 @@ def _email_external(handoff: Handoff, body: str) -> None:
         body=body,
         reply_to=handoff_reply_address(handoff.pk),
     )
-
-
-def handoff_for_email(recipients: Sequence[str], subject: str, sender: str) -> Handoff | None:
-    """The emailed handoff an incoming message answers, if any.
-
-    The signed reply address is enough; the subject token alone is easy to forge, so it only
-    counts when the mail comes from the handoff's own outside contact.
-    """
-    handoff_id = handoff_from_addresses(list(recipients))
-    if handoff_id is not None:
-        return Handoff.objects.filter(pk=handoff_id).first()
-    handoff_id = handoff_from_subject(subject)
-    if handoff_id is not None:
-        return (
-            Handoff.objects.filter(pk=handoff_id, external_email__iexact=(sender or "").strip())
-            .exclude(external_email="")
-            .first()
-        )
-    return None
 
 
 @transaction.atomic
@@ -634,26 +548,6 @@ def do_assign_handoff(handoff: Handoff, assignee: User | None, *, actor: User) -
         after={"assignee": assignee.pk if assignee else None},
     )
     return handoff
-
-
-def suggested_customer_update(handoff: Handoff) -> str:
-    """A draft for the agent once another team is done: what happened and what comes next."""
-    ticket = handoff.ticket
-    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
-    greeting = f"Hello {first}," if first else "Hello,"
-    last = handoff.comments.order_by("-created_at", "-id").first()
-    team = handoff.team.name.lower()
-    if handoff.status == HandoffStatus.DONE:
-        news = f"our {team} team has finished their part."
-        step = "I'll check with you by end of day tomorrow that everything works as it should."
-    else:
-        news = f"our {team} team has started on it, and here is where things stand."
-        step = f"I'll write to you again by end of day tomorrow with the {team} team's progress."
-    lines = [greeting, "", f"An update on your request: {news}"]
-    if last is not None:
-        lines += ["", f"What they found: {_excerpt(last.body, 400)}"]
-    lines += ["", f"Here is what happens next: {step}", ""]
-    return "\n".join(lines)
 
 
 def do_scan_overdue_handoffs() -> int:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from anchordesk.accounts.models import User
-from anchordesk.collab import actions, timeline
-from anchordesk.collab.queries import open_handoffs
+from anchordesk.collab import actions, queries, timeline
 from anchordesk.collab.views import ticket_panel_context
 from anchordesk.core.events import subscribe
 from anchordesk.core.registry import (
@@ -30,13 +29,13 @@ def register() -> None:
 
 def handoffs_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: handoffs still waiting on another team."""
-    return [f"handoff to {h.team.name}: {h.subject}" for h in open_handoffs(ticket)]
+    return [f"handoff to {h.team.name}: {h.subject}" for h in queries.open_handoffs(ticket)]
 
 
 def handoff_reply_by_email(parsed: Any, sender: str, force: bool) -> MailRouted | None:
     """Inbound-mail router: an answer to a handoff emailed outside the company is a comment on the
     handoff, never a ticket (None: the email is not about a handoff)."""
-    handoff = actions.handoff_for_email(
+    handoff = queries.handoff_for_email(
         [*(parsed.to or []), *(parsed.cc or [])], parsed.subject or "", sender
     )
     if handoff is None:

@@ -1,8 +1,9 @@
-"""Who may see which escalations and handoffs, and what the pages show."""
+"""Who may see which escalations and handoffs, what the pages show, who answers and the drafts to say it."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,10 +11,12 @@ from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Val
 from django.http import Http404
 from django.utils import timezone
 
+from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
-from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState
+from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState, HandoffStatus, LeadMode
 from anchordesk.collab.models import Escalation, Handoff, HandoffComment
 from anchordesk.core.registry import escalation_facts
+from anchordesk.mail.addresses import handoff_from_addresses, handoff_from_subject
 from anchordesk.sla.models import SlaTimer
 from anchordesk.tickets.choices import MessageKind
 from anchordesk.tickets.models import Message, Ticket
@@ -289,3 +292,111 @@ def ticket_handoff_progress(ticket: Ticket, limit: int = 20) -> list[HandoffProg
 def open_handoffs(ticket: Ticket) -> QuerySet[Handoff]:
     """Handoffs of the ticket still waiting on another team: warn before solving the ticket."""
     return Handoff.objects.filter(ticket=ticket, status__in=OPEN_HANDOFF_STATUSES).select_related("team")
+
+
+# --- Who answers, and what to say ------------------------------------------------------------
+
+
+def on_duty_leads(ticket: Ticket) -> list[User]:
+    """The leads of the ticket's team; all leads when the team has none (or there is no team)."""
+    leads = User.objects.filter(is_active=True, role=Role.LEAD)
+    if ticket.team_id is not None:
+        team_leads = list(leads.filter(teams=ticket.team_id).order_by("id"))
+        if team_leads:
+            return team_leads
+    return list(leads.order_by("id"))
+
+
+def open_escalation_for(ticket: Ticket) -> Escalation | None:
+    return Escalation.objects.filter(ticket=ticket).exclude(state=EscalationState.RESOLVED).first()
+
+
+def suggested_lead_reply(escalation: Escalation, lead: User) -> str:
+    """What the customer is told, honestly: who now handles their request."""
+    team = escalation.ticket.team
+    team_name = team.name.lower() if team is not None else "support"
+    first = escalation.ticket.customer.name.split()[0] if escalation.ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    return (
+        f"{greeting}\n\n"
+        f"My name is {lead.display_name}, I lead the {team_name} team, and I'm now looking after your "
+        "request personally. I'm sorry you had to ask for a manager to be heard, and I understand why you "
+        "did. I've read the whole conversation, so you won't need to repeat anything.\n\n"
+        "Here is what I'll do next: I'll write to you by end of day tomorrow with what I've done and "
+        "what happens after that.\n\n"
+        f"{lead.display_name}"
+    )
+
+
+def suggested_agent_reply(escalation: Escalation) -> str:
+    """What the agent tells the customer while a lead has the escalation: who really handles
+    it and by when, never a manager who is not involved."""
+    ticket = escalation.ticket
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    # They asked for a manager: the request is not settled yet, and they should hear that we know it.
+    sorry = (
+        "I'm sorry we haven't resolved this for you yet, and I understand why you want a manager to "
+        "look at it. "
+    )
+    if escalation.lead is not None and escalation.mode == LeadMode.COACH:
+        body = sorry + (
+            f"My team lead, {escalation.lead.display_name}, is now reviewing your request with me. "
+            "I'm staying your contact, so you won't need to repeat anything, and I'll come back to you "
+            "with what we decide within 1 working day."
+        )
+    elif escalation.lead is not None:
+        body = sorry + (
+            f"My team lead, {escalation.lead.display_name}, has taken over your request personally "
+            "and will write to you directly. I've passed on our whole conversation, so you won't need "
+            "to repeat anything."
+        )
+    else:
+        leads = on_duty_leads(ticket)
+        who = f"my team lead, {leads[0].display_name}," if len(leads) == 1 else "my team lead"
+        due = timezone.localtime(escalation.due_at)
+        body = sorry + (
+            f"You asked to speak to a manager, so I've passed your request to {who} together with our "
+            f"whole conversation. You'll hear back by {due:%H:%M} on {due:%-d %B} ({due:%Z}). "
+            "Until then I'm still here if there is anything new."
+        )
+    return f"{greeting}\n\n{body}"
+
+
+def handoff_for_email(recipients: Sequence[str], subject: str, sender: str) -> Handoff | None:
+    """The emailed handoff an incoming message answers, if any.
+
+    The signed reply address is enough; the subject token alone is easy to forge, so it only
+    counts when the mail comes from the handoff's own outside contact.
+    """
+    handoff_id = handoff_from_addresses(list(recipients))
+    if handoff_id is not None:
+        return Handoff.objects.filter(pk=handoff_id).first()
+    handoff_id = handoff_from_subject(subject)
+    if handoff_id is not None:
+        return (
+            Handoff.objects.filter(pk=handoff_id, external_email__iexact=(sender or "").strip())
+            .exclude(external_email="")
+            .first()
+        )
+    return None
+
+
+def suggested_customer_update(handoff: Handoff) -> str:
+    """A draft for the agent once another team is done: what happened and what comes next."""
+    ticket = handoff.ticket
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    last = handoff.comments.order_by("-created_at", "-id").first()
+    team = handoff.team.name.lower()
+    if handoff.status == HandoffStatus.DONE:
+        news = f"our {team} team has finished their part."
+        step = "I'll check with you by end of day tomorrow that everything works as it should."
+    else:
+        news = f"our {team} team has started on it, and here is where things stand."
+        step = f"I'll write to you again by end of day tomorrow with the {team} team's progress."
+    lines = [greeting, "", f"An update on your request: {news}"]
+    if last is not None:
+        lines += ["", f"What they found: {_clip(last.body, 400)}"]
+    lines += ["", f"Here is what happens next: {step}", ""]
+    return "\n".join(lines)

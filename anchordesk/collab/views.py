@@ -79,7 +79,7 @@ def _render_escalation(
         "ticket": escalation.ticket,
         "ctx": queries.escalation_context(escalation.ticket),
         "can_act": user.is_lead and escalation.is_open,
-        "suggested_reply": actions.suggested_lead_reply(escalation, escalation.lead or user),
+        "suggested_reply": queries.suggested_lead_reply(escalation, escalation.lead or user),
         "modes": LeadMode.choices,
         "errors": errors or {},
         "handoffs": list(queries.open_handoffs(escalation.ticket)),
@@ -180,11 +180,11 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_panel_context(ticket: Ticket) -> dict[str, Any]:
     """What the collab panel shows: the open escalation, the handoffs and their progress. Also
     rendered with the ticket page itself (collab.extensions registers it as a ticket-page panel)."""
-    escalation = actions.open_escalation_for(ticket)
+    escalation = queries.open_escalation_for(ticket)
     progress = queries.ticket_handoff_progress(ticket)
     return {
         "escalation": escalation,
-        "customer_wording": actions.suggested_agent_reply(escalation) if escalation else "",
+        "customer_wording": queries.suggested_agent_reply(escalation) if escalation else "",
         "progress": progress,
         "open_handoffs": [p.handoff for p in progress if p.handoff.is_open],
         "to_tell": [p.handoff for p in progress if p.update_customer],
@@ -197,7 +197,7 @@ def escalation_use_wording(request: HttpRequest, escalation_id: int) -> HttpResp
     """Put the honest "who handles it" wording in the ticket's reply box. Changes nothing."""
     user = require_agent(request)
     escalation = queries.access_escalation(user, escalation_id)
-    request.session["reply_suggestion"] = actions.suggested_agent_reply(escalation)
+    request.session["reply_suggestion"] = queries.suggested_agent_reply(escalation)
     return redirect(f"/tickets/{escalation.ticket_id}/#reply")
 
 
@@ -362,5 +362,5 @@ def handoff_tell_customer(request: HttpRequest, handoff_id: int) -> HttpResponse
     user = require_agent(request)
     handoff = queries.access_handoff(user, handoff_id)
     access_ticket(user, handoff.ticket_id)
-    request.session["reply_suggestion"] = actions.suggested_customer_update(handoff)
+    request.session["reply_suggestion"] = queries.suggested_customer_update(handoff)
     return redirect(f"/tickets/{handoff.ticket_id}/#composer")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import TextChoices
+
 from anchordesk.core.events import publish
 from anchordesk.core.models import AuditEvent
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def record_event(
-    kind: str,
+    kind: TextChoices,
     *,
     actor: User | None = None,
     actor_customer: Customer | None = None,
@@ -27,6 +29,8 @@ def record_event(
     after: Any = None,
     note: str = "",
 ) -> AuditEvent:
+    """Write one audit event. `kind` is a member of its app's event enum (EventKind, AccountEvent...
+    in the app's choices.py), never a bare string: the stored value is the member's value."""
     if obj is None and ticket is not None:
         obj = ticket
     event = AuditEvent.objects.create(

@@ -281,7 +281,7 @@ def apply_reply_macros(
 # --- Outgoing email -------------------------------------------------------------------------
 # The function that queues an email in the durable outbox, in the caller's transaction (sent
 # after commit, retried): `kind` is one of mail's OutboundKind values ("invitation"...). The
-# foundation sends its few emails (invitations) through it; mail registers `outbox.queue_email`.
+# foundation sends its few emails (invitations) through it; mail registers `outbox.do_queue_email`.
 QueueEmail = Callable[..., object]
 queue_email_registry: ExtensionPoint[QueueEmail] = ExtensionPoint("outgoing email")
 

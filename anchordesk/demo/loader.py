@@ -32,7 +32,8 @@ from anchordesk.accounts.models import Customer, Organization, Team, User
 from anchordesk.automation.csat import do_rate
 from anchordesk.automation.demo import load_automation_demo, load_sla_demo
 from anchordesk.automation.models import CsatSurvey
-from anchordesk.collab.actions import do_resolve_escalation, open_escalation_for
+from anchordesk.collab.actions import do_resolve_escalation
+from anchordesk.collab.queries import open_escalation_for
 from anchordesk.demo import content
 from anchordesk.insights.backfill import backfill
 from anchordesk.mail.models import OutboundEmail, OutboundState

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
+from anchordesk.insights.choices import InsightsEvent
 from anchordesk.insights.models import TrainingAssignment, TrainingItem
 from anchordesk.recovery.choices import MistakeCategory
 from anchordesk.recovery.models import Mistake
@@ -47,7 +48,7 @@ def do_create_training_item(
     item.mistakes.set(mistakes)
     TrainingAssignment.objects.bulk_create([TrainingAssignment(item=item, agent=a) for a in agents])
     record_event(
-        "training.created",
+        InsightsEvent.TRAINING_CREATED,
         actor=actor,
         obj=item,
         after={
@@ -70,5 +71,5 @@ def do_complete_training(assignment: TrainingAssignment, *, actor: User) -> Trai
     ):
         raise ValidationError({"assignment": "This training item is already done."})
     assignment.refresh_from_db()
-    record_event("training.done", actor=actor, obj=assignment.item, after={"agent": actor.pk})
+    record_event(InsightsEvent.TRAINING_DONE, actor=actor, obj=assignment.item, after={"agent": actor.pk})
     return assignment

@@ -21,12 +21,12 @@ from anchordesk.insights.choices import FactKind
 from anchordesk.insights.models import ReportingEvent
 from anchordesk.insights.rollups import build_missing
 from anchordesk.sla.models import SlaTimer
-from anchordesk.tickets.choices import MessageKind
+from anchordesk.tickets.choices import EventKind, MessageKind
 from anchordesk.tickets.models import Message, Ticket
 
 # Audit events replayed through facts.on_ticket_event. Ticket creation and first responses
 # are read from the ticket rows instead (they are on every ticket).
-REPLAYED = sorted(set(facts._HANDLERS) - {"ticket.created", "ticket.replied"})
+REPLAYED = sorted(set(facts._HANDLERS) - {EventKind.CREATED, EventKind.REPLIED})
 
 
 @dataclass
@@ -116,7 +116,7 @@ def backfill_tickets(
                 )
             )
             audited = set(
-                AuditEvent.objects.filter(ticket_id__gte=start, ticket_id__lte=end, kind="ticket.status")
+                AuditEvent.objects.filter(ticket_id__gte=start, ticket_id__lte=end, kind=EventKind.STATUS)
                 .values_list("ticket_id", flat=True)
                 .distinct()
             )

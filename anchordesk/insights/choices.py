@@ -26,3 +26,10 @@ class PromiseOutcome(models.TextChoices):
     ON_TIME = "on_time", "Kept on time"
     LATE = "late", "Kept late"
     MISSED = "missed", "Missed"
+
+
+class InsightsEvent(models.TextChoices):
+    """Audit event kinds for coaching: training assigned to agents."""
+
+    TRAINING_CREATED = "training.created", "assigned training"
+    TRAINING_DONE = "training.done", "finished a training"

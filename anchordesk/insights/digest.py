@@ -13,7 +13,7 @@ from anchordesk.accounts.models import User
 from anchordesk.insights import queries
 from anchordesk.insights.queries import Dashboard, Filters
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 
 
 @dataclass
@@ -59,6 +59,6 @@ def send_weekly_digest(today: date | None = None) -> DigestResult:
         rows = [
             row
             for address in lead_addresses()
-            for row in queue_email(kind=OutboundKind.DIGEST, to=[address], subject=subject, body=body)
+            for row in do_queue_email(kind=OutboundKind.DIGEST, to=[address], subject=subject, body=body)
         ]
     return DigestResult(queued=len(rows), subject=subject, body=body)

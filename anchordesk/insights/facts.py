@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -19,6 +20,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from anchordesk import business_clock as clock
+from anchordesk.automation.choices import AutomationEvent
+from anchordesk.collab.choices import CollabEvent
 from anchordesk.core.models import AuditEvent
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import ReportingEvent
@@ -27,8 +30,9 @@ from anchordesk.recovery.choices import RecoveryEvent
 from anchordesk.recovery.models import MessageSignal, Mistake, Promise
 from anchordesk.recovery.temperature import HOT, ticket_temperature
 from anchordesk.signals import WARM_AT
+from anchordesk.sla.choices import SlaEvent
 from anchordesk.sla.models import BusinessCalendar, SlaTimer
-from anchordesk.tickets.choices import ACTIVE_STATUSES, MessageKind, Status
+from anchordesk.tickets.choices import ACTIVE_STATUSES, EventKind, MessageKind, Status
 from anchordesk.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -390,14 +394,14 @@ def _abuse(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     write([_base(ticket, f"abuse:{event.object_id}", FactKind.ABUSE, at)])
 
 
-_HANDLERS = {
-    "ticket.created": _created,
-    "ticket.replied": _replied,
-    "ticket.status": _status,
-    "ticket.customer_message": _customer_message,
+_HANDLERS: dict[str, Callable[[Ticket, AuditEvent, datetime], None]] = {
+    EventKind.CREATED: _created,
+    EventKind.REPLIED: _replied,
+    EventKind.STATUS: _status,
+    EventKind.CUSTOMER_MESSAGE: _customer_message,
     RecoveryEvent.TICKET_TEMPERATURE: _temperature,
-    "sla.breach": _sla_breached,
-    "csat.rated": _csat,
+    SlaEvent.BREACH: _sla_breached,
+    AutomationEvent.CSAT_RATED: _csat,
     RecoveryEvent.PROMISE_ADDED: _promise,
     RecoveryEvent.PROMISE_UPDATED: _promise,
     RecoveryEvent.PROMISE_KEPT: _promise,
@@ -405,8 +409,8 @@ _HANDLERS = {
     RecoveryEvent.MISTAKE_LOGGED: _mistake,
     RecoveryEvent.MISTAKE_RECOVERED: _mistake,
     RecoveryEvent.MISTAKE_OUTCOME: _mistake,
-    "ticket.merged_into": _merged,
-    "escalation.opened": _escalation,
+    EventKind.MERGED_INTO: _merged,
+    CollabEvent.ESCALATION_OPENED: _escalation,
     RecoveryEvent.CUSTOMER_ABUSE: _abuse,
 }
 

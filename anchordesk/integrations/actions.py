@@ -15,13 +15,14 @@ from django.db import transaction
 
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
+from anchordesk.integrations.choices import IntegrationsEvent
 from anchordesk.integrations.models import WEBHOOK_EVENTS, Webhook
 
 EVENT_NAMES = [name for name, _ in WEBHOOK_EVENTS]
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def new_secret() -> str:
+def _new_secret() -> str:
     return "whsec_" + secrets.token_hex(24)
 
 
@@ -65,10 +66,10 @@ def do_create_webhook(
         events=_clean_events(events),
         description=_clean_description(description),
         active=active,
-        secret=new_secret(),
+        secret=_new_secret(),
     )
     record_event(
-        "webhook.created",
+        IntegrationsEvent.WEBHOOK_CREATED,
         actor=actor,
         obj=webhook,
         after={"url": webhook.url, "events": webhook.events, "active": webhook.active},
@@ -96,17 +97,20 @@ def do_update_webhook(
             before[key], after[key] = getattr(webhook, key), value
             setattr(webhook, key, value)
     if rotate_secret:
-        webhook.secret = new_secret()
+        webhook.secret = _new_secret()
         after["secret"] = "rotated"
     if after:
         webhook.save()
-        record_event("webhook.updated", actor=actor, obj=webhook, before=before, after=after)
+        record_event(IntegrationsEvent.WEBHOOK_UPDATED, actor=actor, obj=webhook, before=before, after=after)
     return webhook
 
 
 @transaction.atomic
 def do_delete_webhook(webhook: Webhook, *, actor: User) -> None:
     record_event(
-        "webhook.deleted", actor=actor, obj=webhook, before={"url": webhook.url, "events": webhook.events}
+        IntegrationsEvent.WEBHOOK_DELETED,
+        actor=actor,
+        obj=webhook,
+        before={"url": webhook.url, "events": webhook.events},
     )
     webhook.delete()

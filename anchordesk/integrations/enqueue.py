@@ -12,7 +12,7 @@ from anchordesk.integrations.tasks import deliver_webhook
 forget_on_change(Webhook, "integrations.webhooks")
 
 
-def queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
+def do_queue_webhook_event(event: str, payload: dict[str, object]) -> list[int]:
     """Record one delivery for each active webhook subscribed to the event, and enqueue it."""
     # Once per request (or batch): a reply queues calls for several events.
     active = request_cached("integrations.webhooks", lambda: list(Webhook.objects.filter(active=True)))
@@ -40,7 +40,7 @@ def _enqueue_after_commit(delivery_id: int) -> None:
 
 
 @transaction.atomic
-def queue_delivery(webhook: Webhook, event: str, payload: dict[str, object]) -> WebhookDelivery:
+def do_queue_delivery(webhook: Webhook, event: str, payload: dict[str, object]) -> WebhookDelivery:
     """One delivery to one webhook, whatever it subscribes to: an automation rule calling it."""
     body = {"event": event, "sent_at": timezone.now().isoformat(), "data": payload}
     delivery = WebhookDelivery.objects.create(webhook=webhook, event=event, payload=body)
@@ -49,7 +49,7 @@ def queue_delivery(webhook: Webhook, event: str, payload: dict[str, object]) -> 
 
 
 @transaction.atomic
-def queue_test_delivery(webhook: Webhook) -> WebhookDelivery:
+def do_queue_test_delivery(webhook: Webhook) -> WebhookDelivery:
     """A "ping" delivery to one webhook, whatever its events, so an admin can check the receiver."""
     body = {
         "event": "ping",
@@ -62,7 +62,7 @@ def queue_test_delivery(webhook: Webhook) -> WebhookDelivery:
 
 
 @transaction.atomic
-def retry_delivery(delivery: WebhookDelivery) -> bool:
+def do_retry_delivery(delivery: WebhookDelivery) -> bool:
     """Send a failed delivery once more, now. Pending ones retry on their own (and may be
     mid-send right now); a delivered one is never sent twice."""
     updated = WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.FAILED).update(

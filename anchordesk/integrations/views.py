@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from anchordesk.accounts.models import User
 from anchordesk.core.access import require_admin
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
-from anchordesk.integrations.enqueue import queue_test_delivery, retry_delivery
+from anchordesk.integrations.enqueue import do_queue_test_delivery, do_retry_delivery
 from anchordesk.integrations.forms import WebhookForm
 from anchordesk.integrations.models import WEBHOOK_EVENTS, DeliveryState, Webhook, WebhookDelivery
 
@@ -113,7 +113,7 @@ def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @admin_required
 def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
     webhook = get_object_or_404(Webhook, pk=webhook_id)
-    queue_test_delivery(webhook)
+    do_queue_test_delivery(webhook)
     messages.success(request, "Test event queued: its result appears in the log below.")
     return redirect("webhook-detail", webhook_id=webhook.pk)
 
@@ -130,7 +130,7 @@ def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse
 @admin_required
 def delivery_retry(request: HttpRequest, webhook_id: int, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery, pk=delivery_id, webhook_id=webhook_id)
-    if retry_delivery(delivery):
+    if do_retry_delivery(delivery):
         messages.success(request, f"Delivery {delivery.pk} queued again.")
     else:
         messages.info(request, f"Delivery {delivery.pk} is not failed, so it was not sent again.")

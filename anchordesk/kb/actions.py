@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from anchordesk.accounts.models import Customer, Organization, User
 from anchordesk.core.access import NotAllowed, access_lead_work, access_ticket_work
 from anchordesk.core.audit import record_event
-from anchordesk.kb.choices import ArticleState, EventKind, Language, Visibility
+from anchordesk.kb.choices import ArticleState, KbEvent, Language, Visibility
 from anchordesk.kb.models import Article, Category, Feedback, Revision, Section
 from anchordesk.kb.rendering import normalize_tags, plain_text, render_markdown
 
@@ -129,10 +129,6 @@ def _keep_revision(article: Article, *, actor: User, note: str = "") -> Revision
     return revision
 
 
-def latest_revision_number(article: Article) -> int:
-    return article.revisions.aggregate(n=Max("number"))["n"] or 0
-
-
 # --- structure ---------------------------------------------------------------------------------
 
 
@@ -155,7 +151,7 @@ def do_save_category(
     category = category or Category()
     category.name, category.slug, category.description = name, slug, description.strip()[:300]
     category.save()
-    record_event(EventKind.CATEGORY_SAVED, actor=actor, obj=category, after={"name": name, "slug": slug})
+    record_event(KbEvent.CATEGORY_SAVED, actor=actor, obj=category, after={"name": name, "slug": slug})
     return category
 
 
@@ -169,7 +165,7 @@ def do_save_section(*, actor: User, category: Category, name: str, slug: str = "
     if Section.objects.filter(category=category, slug=slug).exists():
         raise ValidationError({"slug": "Another section of this category has this address."})
     section = Section.objects.create(category=category, name=name, slug=slug)
-    record_event(EventKind.SECTION_SAVED, actor=actor, obj=section, after={"name": name, "slug": slug})
+    record_event(KbEvent.SECTION_SAVED, actor=actor, obj=section, after={"name": name, "slug": slug})
     return section
 
 
@@ -183,7 +179,7 @@ def do_create_article(data: ArticleData, *, actor: User) -> Article:
     _render(article)
     article.save()
     _keep_revision(article, actor=actor, note="created")
-    record_event(EventKind.ARTICLE_CREATED, actor=actor, obj=article, after=_snapshot(article))
+    record_event(KbEvent.ARTICLE_CREATED, actor=actor, obj=article, after=_snapshot(article))
     return article
 
 
@@ -200,7 +196,7 @@ def do_update_article(article: Article, data: ArticleData, *, actor: User, note:
     article.save()
     if (article.title, article.body_md) != content_before:
         _keep_revision(article, actor=actor, note=note)
-    record_event(EventKind.ARTICLE_UPDATED, actor=actor, obj=article, before=before, after=_snapshot(article))
+    record_event(KbEvent.ARTICLE_UPDATED, actor=actor, obj=article, before=before, after=_snapshot(article))
     return article
 
 
@@ -212,7 +208,7 @@ def do_submit_for_review(article: Article, *, actor: User) -> Article:
     article.state = ArticleState.IN_REVIEW
     article.save(update_fields=["state", "updated_at"])
     record_event(
-        EventKind.ARTICLE_SUBMITTED, actor=actor, obj=article, before=ArticleState.DRAFT, after=article.state
+        KbEvent.ARTICLE_SUBMITTED, actor=actor, obj=article, before=ArticleState.DRAFT, after=article.state
     )
     return article
 
@@ -235,7 +231,7 @@ def do_publish_article(article: Article, *, actor: User, comment: str = "") -> A
     article.published_at = timezone.now()
     article.save(update_fields=["state", "reviewer", "review_comment", "published_at", "updated_at"])
     record_event(
-        EventKind.ARTICLE_PUBLISHED, actor=actor, obj=article, before=before, after=article.state,
+        KbEvent.ARTICLE_PUBLISHED, actor=actor, obj=article, before=before, after=article.state,
         note=article.review_comment[:300],
     )  # fmt: skip
     return article
@@ -254,7 +250,7 @@ def do_request_changes(article: Article, *, actor: User, comment: str) -> Articl
     article.review_comment = comment[:MAX_COMMENT_CHARS]
     article.save(update_fields=["state", "reviewer", "review_comment", "updated_at"])
     record_event(
-        EventKind.ARTICLE_CHANGES_REQUESTED, actor=actor, obj=article, before=ArticleState.IN_REVIEW,
+        KbEvent.ARTICLE_CHANGES_REQUESTED, actor=actor, obj=article, before=ArticleState.IN_REVIEW,
         after=article.state, note=comment[:300],
     )  # fmt: skip
     return article
@@ -268,7 +264,7 @@ def do_unpublish_article(article: Article, *, actor: User) -> Article:
     article.state = ArticleState.DRAFT
     article.save(update_fields=["state", "updated_at"])
     record_event(
-        EventKind.ARTICLE_UNPUBLISHED,
+        KbEvent.ARTICLE_UNPUBLISHED,
         actor=actor,
         obj=article,
         before=ArticleState.PUBLISHED,
@@ -284,7 +280,7 @@ def do_restore_revision(article: Article, revision: Revision, *, actor: User) ->
         raise ValidationError({"revision": "That revision belongs to another article."})
     data = article_data(article, title=revision.title, body_md=revision.body_md)
     article = do_update_article(article, data, actor=actor, note=f"restored revision {revision.number}")
-    record_event(EventKind.REVISION_RESTORED, actor=actor, obj=article, after=revision.number)
+    record_event(KbEvent.REVISION_RESTORED, actor=actor, obj=article, after=revision.number)
     return article
 
 
@@ -319,7 +315,7 @@ def do_create_translation(source: Article, *, language: str, actor: User) -> Art
     translation.save()
     _keep_revision(translation, actor=actor, note=f"translated from {source.language}")
     record_event(
-        EventKind.TRANSLATION_CREATED,
+        KbEvent.TRANSLATION_CREATED,
         actor=actor,
         obj=translation,
         after={"source": source.pk, "language": language},
@@ -335,5 +331,5 @@ def do_record_feedback(
     feedback = Feedback.objects.create(
         article=article, helpful=helpful, comment=comment.strip()[:MAX_COMMENT_CHARS], customer=customer
     )
-    record_event(EventKind.FEEDBACK, actor_customer=customer, obj=article, after={"helpful": helpful})
+    record_event(KbEvent.FEEDBACK, actor_customer=customer, obj=article, after={"helpful": helpful})
     return feedback

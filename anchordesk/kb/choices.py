@@ -21,17 +21,17 @@ class Language(models.TextChoices):
     PT = "pt", "Português"
 
 
-class EventKind:
+class KbEvent(models.TextChoices):
     """Audit event kinds written by kb/actions.py (object_type is the model's name)."""
 
-    CATEGORY_SAVED = "kb.category_saved"
-    SECTION_SAVED = "kb.section_saved"
-    ARTICLE_CREATED = "kb.article_created"
-    ARTICLE_UPDATED = "kb.article_updated"
-    ARTICLE_SUBMITTED = "kb.article_submitted"
-    ARTICLE_PUBLISHED = "kb.article_published"
-    ARTICLE_CHANGES_REQUESTED = "kb.article_changes_requested"
-    ARTICLE_UNPUBLISHED = "kb.article_unpublished"
-    REVISION_RESTORED = "kb.revision_restored"
-    TRANSLATION_CREATED = "kb.translation_created"
-    FEEDBACK = "kb.feedback"
+    CATEGORY_SAVED = "kb.category_saved", "saved a help center category"
+    SECTION_SAVED = "kb.section_saved", "saved a help center section"
+    ARTICLE_CREATED = "kb.article_created", "created an article"
+    ARTICLE_UPDATED = "kb.article_updated", "changed an article"
+    ARTICLE_SUBMITTED = "kb.article_submitted", "submitted an article for review"
+    ARTICLE_PUBLISHED = "kb.article_published", "published an article"
+    ARTICLE_CHANGES_REQUESTED = "kb.article_changes_requested", "asked for changes to an article"
+    ARTICLE_UNPUBLISHED = "kb.article_unpublished", "unpublished an article"
+    REVISION_RESTORED = "kb.revision_restored", "restored an earlier version of an article"
+    TRANSLATION_CREATED = "kb.translation_created", "started a translation of an article"
+    FEEDBACK = "kb.feedback", "said whether an article helped"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from anchordesk.core.audit import record_event
+from anchordesk.mail.choices import MailEvent
 from anchordesk.mail.models import Mailbox
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def do_save_mailbox(mailbox: Mailbox, *, actor: User, changed: list[str], secret
         mailbox.last_error = ""
     mailbox.save()
     record_event(
-        "mail.mailbox.created" if created else "mail.mailbox.changed",
+        MailEvent.MAILBOX_CREATED if created else MailEvent.MAILBOX_CHANGED,
         actor=actor,
         obj=mailbox,
         after={

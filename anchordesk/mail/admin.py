@@ -24,7 +24,7 @@ class InboundEmailAdmin(admin.ModelAdmin[InboundEmail]):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
-    """Every email Anchordesk sends, by kind and delivery state. Rows are only written by queue_email."""
+    """Every email Anchordesk sends, by kind and delivery state. Rows are only written by do_queue_email."""
 
     list_display = (
         "created_at",

@@ -8,15 +8,15 @@ from datetime import datetime
 
 from anchordesk.core.registry import register_after_reply, register_queue_email, register_timeline_entries
 from anchordesk.mail.models import OutboundEmail
-from anchordesk.mail.outbox import queue_email, queue_reply
+from anchordesk.mail.outbox import do_queue_email, do_queue_reply
 from anchordesk.tickets.models import Ticket
 
 
 def register() -> None:
     # The customer's email is written in the reply's own transaction: a committed reply is never unsent.
-    register_after_reply(queue_reply)
+    register_after_reply(do_queue_reply)
     register_timeline_entries(emails_about_the_ticket)
-    register_queue_email(queue_email)  # the foundation's few emails (invitations)
+    register_queue_email(do_queue_email)  # the foundation's few emails (invitations)
 
 
 def emails_about_the_ticket(ticket: Ticket) -> Iterator[tuple[str, datetime, OutboundEmail]]:

@@ -40,6 +40,7 @@ from anchordesk.mail.addresses import (
     ticket_from_subject,
 )
 from anchordesk.mail.charsets import storable
+from anchordesk.mail.choices import MailEvent
 from anchordesk.mail.models import InboundEmail, InboundState, Mailbox, OutboundEmail, OutboundState
 from anchordesk.tickets.actions import (
     MAX_BODY,
@@ -618,14 +619,14 @@ def do_retry_inbound(inbound: InboundEmail, *, actor: Any) -> InboundEmail:
     force = inbound.state == InboundState.IGNORED
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk).update(state=InboundState.PENDING, reason="")
-        record_event("mail.retried", actor=actor, obj=inbound, after={"open_as_ticket": force})
+        record_event(MailEvent.RETRIED, actor=actor, obj=inbound, after={"open_as_ticket": force})
     return process_inbound(inbound.pk, force=force)
 
 
 def do_discard_inbound(inbound: InboundEmail, *, actor: Any) -> None:
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk).update(state=InboundState.DISCARDED)
-        record_event("mail.discarded", actor=actor, obj=inbound)
+        record_event(MailEvent.DISCARDED, actor=actor, obj=inbound)
 
 
 def pending_ids(limit: int = 500, older_than_seconds: int = 30, after_id: int = 0) -> list[int]:

@@ -28,6 +28,7 @@ from anchordesk.core.audit import record_event
 from anchordesk.core.claims import update_returning
 from anchordesk.mail import tasks as mail_tasks  # tasks imports this module: used at call time
 from anchordesk.mail.addresses import new_message_id, reply_address
+from anchordesk.mail.choices import MailEvent
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
 from anchordesk.tickets.models import Attachment, Message, Ticket, email_message_key
 
@@ -59,7 +60,7 @@ def _thread_ids(message: Message) -> tuple[str, str]:
     return in_reply_to, references
 
 
-def queue_reply(message: Message) -> list[OutboundEmail]:
+def do_queue_reply(message: Message) -> list[OutboundEmail]:
     """Write the email for a public reply. Must be called inside the reply's transaction."""
     ticket = message.ticket
     message_id = new_message_id()
@@ -77,7 +78,7 @@ def queue_reply(message: Message) -> list[OutboundEmail]:
     body = message.body_text
     signature = f"\n\n-- \n{message.author_name}\n"
     portal = f"{settings.SITE_URL}/portal/tickets/{ticket.pk}/"
-    return queue_email(
+    return do_queue_email(
         kind=OutboundKind.REPLY,
         ticket=ticket,
         ticket_message=message,
@@ -125,7 +126,7 @@ def _split(to: list[str], cc: list[str], cap: int) -> list[tuple[list[str], list
     return parts
 
 
-def queue_email(
+def do_queue_email(
     *,
     to: Iterable[str],
     subject: str,
@@ -266,7 +267,7 @@ def _finish(outbound: OutboundEmail, **fields: object) -> None:
     OutboundEmail.objects.filter(pk=outbound.pk).update(claimed_at=None, **fields)
 
 
-def send_outbound(outbound_id: int) -> str:
+def do_send_outbound(outbound_id: int) -> str:
     """Send one queued email if it is due and nobody else is sending it. Returns the new state."""
     outbound = _claim(outbound_id)
     if outbound is None:
@@ -330,7 +331,7 @@ def do_retry_outbound(outbound: OutboundEmail, *, actor: Any) -> OutboundEmail:
         if not retried:
             raise ValidationError({"state": "Someone else already sent this email again."})
         record_event(
-            "mail.outbound_retried",
+            MailEvent.OUTBOUND_RETRIED,
             actor=actor,
             obj=outbound,
             before={"state": OutboundState.FAILED, "attempts": outbound.attempts},

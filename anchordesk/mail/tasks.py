@@ -16,7 +16,7 @@ def process_inbound_task(inbound_id: int) -> str:
 
 @db_task()
 def send_outbound_task(outbound_id: int) -> str:
-    return outbox.send_outbound(outbound_id)
+    return outbox.do_send_outbound(outbound_id)
 
 
 def sweep_mail_once() -> None:
@@ -24,7 +24,7 @@ def sweep_mail_once() -> None:
     lease between items so a long sweep keeps it and a lost lease stops the sweep."""
     for outbound_id in outbox.due_outbound_ids():
         renew_lease()
-        outbox.send_outbound(outbound_id)
+        outbox.do_send_outbound(outbound_id)
     seen: set[int] = set()
     while (ids := ingest.pending_ids()) and not seen.issuperset(ids):  # stop when no batch is new
         seen.update(ids)

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from anchordesk.accounts.choices import AccountEvent
 from anchordesk.accounts.models import User
-from anchordesk.automation.choices import Strategy
+from anchordesk.automation.choices import AutomationEvent, Strategy
 from anchordesk.automation.engine import choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, CollabEvent, EscalationState
@@ -28,8 +29,8 @@ from anchordesk.core.audit import record_event
 from anchordesk.core.snapshot import config_snapshot
 from anchordesk.mail.addresses import reply_address
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
-from anchordesk.people.choices import ABSENCE_BUCKETS, AbsenceReason, AbsenceState, Bucket
+from anchordesk.mail.outbox import do_queue_email
+from anchordesk.people.choices import ABSENCE_BUCKETS, AbsenceReason, AbsenceState, Bucket, PeopleEvent
 from anchordesk.people.models import Absence, HandedItem, PlanKeeper
 from anchordesk.people.work import (
     TO_KEEP,
@@ -204,7 +205,7 @@ def _hand_escalations(run: _Run) -> None:
             escalation.state, escalation.mode, escalation.taken_at = EscalationState.OPEN, "", None
         escalation.save(update_fields=["lead", "state", "mode", "taken_at"])
         record_event(
-            "escalation.handed_over",
+            PeopleEvent.ESCALATION_HANDED_OVER,
             actor=run.actor,
             ticket=escalation.ticket,
             obj=escalation,
@@ -249,7 +250,7 @@ def _hand_macros(run: _Run) -> None:
             macro.active = False
             macro.save(update_fields=["active"])
         record_event(
-            "macro.handed_over" if person else "macro.archived",
+            PeopleEvent.MACRO_HANDED_OVER if person else PeopleEvent.MACRO_ARCHIVED,
             actor=run.actor,
             obj=macro,
             before={"owner": run.leaving.pk},
@@ -267,7 +268,7 @@ def _hand_views(run: _Run) -> None:
             view.owner = person
             view.save(update_fields=["owner", "name"])
             record_event(
-                "view.handed_over",
+                PeopleEvent.VIEW_HANDED_OVER,
                 actor=run.actor,
                 obj=view,
                 before={"owner": run.leaving.pk},
@@ -276,7 +277,7 @@ def _hand_views(run: _Run) -> None:
         else:
             # Archived into the audit log: its name and filters can be saved again by hand.
             record_event(
-                "view.archived",
+                PeopleEvent.VIEW_ARCHIVED,
                 actor=run.actor,
                 obj=view,
                 before={"owner": run.leaving.pk, "name": view.name, "filters": view.filters},
@@ -291,7 +292,11 @@ def _revoke_tokens(run: _Run) -> None:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
         record_event(
-            "token.revoked", actor=run.actor, obj=token, after={"name": token.name}, note="offboarding"
+            AccountEvent.TOKEN_REVOKED,
+            actor=run.actor,
+            obj=token,
+            after={"name": token.name},
+            note="offboarding",
         )
         run.record(Bucket.API_TOKENS, token.pk, None)
 
@@ -389,7 +394,7 @@ def _notify_customers(run: _Run) -> int:
             "people/email/new_contact.txt",
             {"customer": ticket.customer, "ticket": ticket, "contact": new, "previous": run.leaving},
         )
-        queue_email(
+        do_queue_email(
             kind=OutboundKind.NEW_CONTACT,
             ticket=ticket,
             to=[ticket.customer.email],
@@ -437,7 +442,11 @@ def _set_away(user: User, away: bool, *, actor: User | None) -> None:
         availability.away = away
         availability.save(update_fields=["away", "updated_at"])
         record_event(
-            "agent.availability", actor=actor, obj=user, before={"away": not away}, after={"away": away}
+            AutomationEvent.AGENT_AVAILABILITY,
+            actor=actor,
+            obj=user,
+            before={"away": not away},
+            after={"away": away},
         )
 
 
@@ -480,7 +489,7 @@ def do_offboard_agent(
     promises = result.moved.get(Bucket.PROMISES, 0) + result.moved.get(Bucket.FOLLOW_UPS, 0)
     if was_active or any(result.moved.values()):
         record_event(
-            "agent.deactivated",
+            PeopleEvent.DEACTIVATED,
             actor=actor,
             obj=user,
             before={"is_active": was_active},
@@ -508,7 +517,7 @@ def do_reactivate_agent(user: User, *, actor: User | None, source: str = "page")
         user.is_active = True
         user.save(update_fields=["is_active"])
         record_event(
-            "agent.reactivated",
+            PeopleEvent.REACTIVATED,
             actor=actor,
             obj=user,
             before={"is_active": False},
@@ -577,7 +586,7 @@ def do_start_absence(
     result.absence = absence
     _set_away(user, True, actor=actor)
     record_event(
-        "agent.absence_started",
+        PeopleEvent.ABSENCE_STARTED,
         actor=actor,
         obj=user,
         after={
@@ -647,7 +656,7 @@ def _give_back(item: HandedItem, agent: User) -> bool:
         escalation.taken_at = escalation.taken_at or timezone.now()
         escalation.save(update_fields=["lead", "state", "taken_at"])
         record_event(
-            "escalation.handed_over",
+            PeopleEvent.ESCALATION_HANDED_OVER,
             ticket=escalation.ticket,
             obj=escalation,
             before={"lead": holder},
@@ -697,7 +706,7 @@ def do_end_absence(absence: Absence, *, actor: User | None = None) -> int:
     absence.state, absence.returned_at = AbsenceState.RETURNED, timezone.now()
     absence.save(update_fields=["state", "returned_at"])
     record_event(
-        "agent.absence_ended", actor=actor, obj=agent, after={"absence": absence.pk, "handed_back": back}
+        PeopleEvent.ABSENCE_ENDED, actor=actor, obj=agent, after={"absence": absence.pk, "handed_back": back}
     )
     return back
 

@@ -37,3 +37,18 @@ class AbsenceState(models.TextChoices):
     AWAY = "away", "Away"
     RETURNING = "returning", "Handing back"
     RETURNED = "returned", "Back"
+
+
+class PeopleEvent(models.TextChoices):
+    """Audit event kinds for absences and offboarding: work handed over, agents (de)activated.
+    Promises and recovery plans handed over are recovery's kinds (RecoveryEvent)."""
+
+    ABSENCE_STARTED = "agent.absence_started", "started an absence"
+    ABSENCE_ENDED = "agent.absence_ended", "ended an absence"
+    DEACTIVATED = "agent.deactivated", "deactivated an agent"
+    REACTIVATED = "agent.reactivated", "reactivated an agent"
+    ESCALATION_HANDED_OVER = "escalation.handed_over", "handed an escalation over"
+    MACRO_HANDED_OVER = "macro.handed_over", "handed a macro over"
+    MACRO_ARCHIVED = "macro.archived", "archived a macro"
+    VIEW_HANDED_OVER = "view.handed_over", "handed a saved view over"
+    VIEW_ARCHIVED = "view.archived", "archived a saved view"

@@ -18,12 +18,18 @@ from django.utils.text import slugify
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import Team, User
-from anchordesk.collab.actions import on_duty_leads
+from anchordesk.collab.queries import on_duty_leads
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.policies import engine
-from anchordesk.policies.choices import LIMITED_ROLES, ApprovalState, DecisionOutcome, ExceptionState
+from anchordesk.policies.choices import (
+    LIMITED_ROLES,
+    ApprovalState,
+    DecisionOutcome,
+    ExceptionState,
+    PolicyEvent,
+)
 from anchordesk.policies.engine_text import format_amount
 from anchordesk.policies.models import (
     Acknowledgement,
@@ -63,7 +69,7 @@ def _require_lead(actor: User) -> None:
         raise ValidationError({"__all__": "Only leads and admins manage policies."})
 
 
-def compile_definition(definition: Mapping[str, Any]) -> engine.CompiledPolicy:
+def _compile_definition(definition: Mapping[str, Any]) -> engine.CompiledPolicy:
     """Compile or raise ValidationError on the field at fault, with the engine's line and reason."""
     try:
         return engine.compile_policy(definition)
@@ -75,7 +81,7 @@ def compile_definition(definition: Mapping[str, Any]) -> engine.CompiledPolicy:
 
 
 def _clean_draft(draft: PolicyDraft) -> tuple[dict[str, Any], str]:
-    compiled = compile_definition(draft.definition)
+    compiled = _compile_definition(draft.definition)
     if not compiled.name:
         raise ValidationError({"name": "Give the policy a name."})
     if len(compiled.name) > 120:
@@ -101,7 +107,7 @@ def do_create_policy(draft: PolicyDraft, *, actor: User) -> PolicyVersion:
         policy=policy, number=1, definition=definition, plain_text=plain_text, created_by=actor
     )
     version.teams.set(draft.teams)
-    record_event("policy.created", actor=actor, obj=policy, after={"name": policy.name, "version": 1})
+    record_event(PolicyEvent.CREATED, actor=actor, obj=policy, after={"name": policy.name, "version": 1})
     return version
 
 
@@ -117,7 +123,7 @@ def do_save_draft(policy: Policy, draft: PolicyDraft, *, actor: User) -> PolicyV
     )
     version.teams.set(draft.teams)
     record_event(
-        "policy.draft_saved",
+        PolicyEvent.DRAFT_SAVED,
         actor=actor,
         obj=policy,
         after={"version": number, "teams": sorted(t.name for t in draft.teams)},
@@ -167,7 +173,7 @@ def do_publish_version(version: PolicyVersion, *, actor: User) -> Announcement:
     Acknowledgement.objects.create(announcement=announcement, user=actor)
     _announce(announcement, actor)
     record_event(
-        "policy.published",
+        PolicyEvent.PUBLISHED,
         actor=actor,
         obj=policy,
         before={"version": previous and previous.number},
@@ -191,7 +197,7 @@ def _announce(announcement: Announcement, actor: User) -> None:
         {u.email for u in people_who_should_read(announcement.version).exclude(pk=actor.pk) if u.email}
     )
     for to in recipients:  # one message each: nobody sees the others' addresses
-        queue_email(kind=OutboundKind.ANNOUNCEMENT, to=[to], subject=subject, body=body)
+        do_queue_email(kind=OutboundKind.ANNOUNCEMENT, to=[to], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -208,7 +214,7 @@ def do_acknowledge(announcement: Announcement, *, actor: User) -> Acknowledgemen
     except IntegrityError:  # a double click raced us
         return Acknowledgement.objects.get(announcement=announcement, user=actor)
     record_event(
-        "policy.acknowledged", actor=actor, obj=announcement, after={"version": announcement.version_id}
+        PolicyEvent.ACKNOWLEDGED, actor=actor, obj=announcement, after={"version": announcement.version_id}
     )
     return ack
 
@@ -255,7 +261,7 @@ def do_decide(
         unacknowledged=not has_acknowledged(actor, policy),
     )
     record_event(
-        "policy.decided",
+        PolicyEvent.DECIDED,
         actor=actor,
         ticket=ticket,
         obj=decision,
@@ -298,7 +304,7 @@ def _deciders(exception: PolicyException, needs_role: str) -> list[str]:
 
 
 def _tell(addresses: list[str], subject: str, body: str, *, ticket_id: int) -> None:
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.APPROVAL,
         ticket=ticket_id,
         to=sorted({a for a in addresses if a}),
@@ -347,7 +353,7 @@ def _amount(raw: object) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def authority_problem(user: User, amount: Decimal | None) -> str | None:
+def _authority_problem(user: User, amount: Decimal | None) -> str | None:
     """None when the user may grant this exception themselves, else the plain reason."""
     limit = get_authority_limit(role_of(user))
     granted = granted_in_period(user, days=limit.period_days)
@@ -385,7 +391,7 @@ def do_request_exception(
     if reason.needs_lead and not actor.is_lead:
         why: str | None = f'"{reason.label}" is not outside the customer\'s control, so a lead decides'
     else:
-        why = authority_problem(actor, value)
+        why = _authority_problem(actor, value)
     now = timezone.now()
     exception = PolicyException.objects.create(
         decision=decision,
@@ -417,7 +423,7 @@ def do_request_exception(
         after["needs"] = approval.needs_role
         _ask_for_approval(approval, actor)
     record_event(
-        "policy.exception_requested",
+        PolicyEvent.EXCEPTION_REQUESTED,
         actor=actor,
         ticket=decision.ticket,
         obj=exception,
@@ -449,7 +455,7 @@ def do_decide_approval(
     if len(note) > 2000:
         raise ValidationError({"note": "At most 2000 characters."})
     if approve:
-        problem = authority_problem(actor, exception.amount)
+        problem = _authority_problem(actor, exception.amount)
         if problem is not None:
             approval.needs_role = Role.ADMIN
             approval.why = f"above {actor.display_name}'s limit: {problem}"[:300]
@@ -457,7 +463,7 @@ def do_decide_approval(
             approval.save(update_fields=["needs_role", "why", "note"])
             _ask_for_approval(approval, exception.requested_by)
             record_event(
-                "policy.approval_passed_on",
+                PolicyEvent.APPROVAL_PASSED_ON,
                 actor=actor,
                 ticket=exception.ticket,
                 obj=approval,
@@ -486,7 +492,7 @@ def do_decide_approval(
         ticket_id=exception.ticket_id,
     )
     record_event(
-        "policy.exception_approved" if approve else "policy.exception_declined",
+        PolicyEvent.EXCEPTION_APPROVED if approve else PolicyEvent.EXCEPTION_DECLINED,
         actor=actor,
         ticket=exception.ticket,
         obj=exception,
@@ -585,7 +591,7 @@ def do_set_authority_limits(limits: Sequence[RoleLimit], *, actor: User) -> list
         )
         if values != (before.max_amount, before.max_count, before.period_days):
             record_event(
-                "policy.authority_limit_changed",
+                PolicyEvent.AUTHORITY_LIMIT_CHANGED,
                 actor=actor,
                 obj=AuthorityLimit.objects.get(role=role),
                 before=_limit_json(before),

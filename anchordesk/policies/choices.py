@@ -35,3 +35,18 @@ DEFAULT_LIMITS: dict[str, tuple[Decimal | None, int | None]] = {
 }
 LIMIT_PERIOD_DAYS = 30  # the default period of the count limit
 LIMITED_ROLES = (Role.AGENT, Role.LEAD, Role.ADMIN)
+
+
+class PolicyEvent(models.TextChoices):
+    """Audit event kinds for policies, decisions under them, exceptions and authority limits."""
+
+    CREATED = "policy.created", "created a policy"
+    DRAFT_SAVED = "policy.draft_saved", "saved a policy draft"
+    PUBLISHED = "policy.published", "published a policy"
+    ACKNOWLEDGED = "policy.acknowledged", "acknowledged a policy"
+    DECIDED = "policy.decided", "decided a request under a policy"
+    EXCEPTION_REQUESTED = "policy.exception_requested", "asked for an exception to a policy"
+    EXCEPTION_APPROVED = "policy.exception_approved", "approved the exception"
+    EXCEPTION_DECLINED = "policy.exception_declined", "declined the exception"
+    APPROVAL_PASSED_ON = "policy.approval_passed_on", "passed the exception on to an admin"
+    AUTHORITY_LIMIT_CHANGED = "policy.authority_limit_changed", "changed an authority limit"

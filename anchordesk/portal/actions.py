@@ -25,11 +25,9 @@ from django.utils import timezone
 from anchordesk.accounts.models import Customer, hash_token
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
+from anchordesk.portal.choices import PortalEvent
 from anchordesk.portal.models import SignInLink
-
-LINK_REQUESTED = "portal.link_requested"
-SIGNED_IN = "portal.signed_in"
 
 LinkState = Literal["valid", "used", "expired", "unknown"]
 
@@ -46,23 +44,23 @@ class TooManyLinkRequests(Exception):
         return max(1, round(self.window_seconds / 60))
 
 
-def rate_limit() -> int:
+def _rate_limit() -> int:
     """Links per email address per window."""
     return int(getattr(settings, "PORTAL_LINK_RATE_LIMIT", 5))
 
 
-def rate_limit_per_ip() -> int:
+def _rate_limit_per_ip() -> int:
     """Link requests per network address per window: higher, since an office shares one address."""
     return int(getattr(settings, "PORTAL_LINK_RATE_LIMIT_PER_IP", 20))
 
 
-def rate_window() -> int:
+def _rate_window() -> int:
     return int(getattr(settings, "PORTAL_LINK_RATE_WINDOW", 15 * 60))
 
 
 def _over_limit(key: str, limit: int) -> bool:
     """Count one request against key in a fixed window; True once the count exceeds the limit."""
-    window = rate_window()
+    window = _rate_window()
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -75,15 +73,15 @@ def _over_limit(key: str, limit: int) -> bool:
 def _check_rate(email: str, ip: str | None) -> None:
     # Both counters move on every request, known address or not, so the limit reveals nothing.
     email_key = "portal-link:email:" + hashlib.sha256(email.encode()).hexdigest()
-    checks = [(email_key, rate_limit())]
+    checks = [(email_key, _rate_limit())]
     if ip:
-        checks.append((f"portal-link:ip:{ip}", rate_limit_per_ip()))
+        checks.append((f"portal-link:ip:{ip}", _rate_limit_per_ip()))
     limited = [_over_limit(key, limit) for key, limit in checks]
     if any(limited):
-        raise TooManyLinkRequests(rate_window())
+        raise TooManyLinkRequests(_rate_window())
 
 
-def normalize_email(raw: str) -> str:
+def _normalize_email(raw: str) -> str:
     email = (raw or "").strip()
     if not email:
         raise ValidationError({"email": "Enter your email address."})
@@ -108,7 +106,7 @@ def do_request_sign_in_link(email: str, *, ip: str | None) -> IssuedLink | None:
     Returns None for an unknown address; the caller must answer exactly as for a known one.
     Raises ValidationError for a malformed address and TooManyLinkRequests over the limit.
     """
-    email = normalize_email(email)
+    email = _normalize_email(email)
     _check_rate(email, ip)
     customer = Customer.objects.with_email(email).first()
     if customer is None:
@@ -117,7 +115,7 @@ def do_request_sign_in_link(email: str, *, ip: str | None) -> IssuedLink | None:
     url = settings.SITE_URL + reverse("portal:sign-in", args=[token])
     with transaction.atomic():
         link = SignInLink.objects.create(customer=customer, token_hash=hash_token(token), requested_ip=ip)
-        record_event(LINK_REQUESTED, actor_customer=customer, obj=link, after={"ip": ip})
+        record_event(PortalEvent.LINK_REQUESTED, actor_customer=customer, obj=link, after={"ip": ip})
         _queue_sign_in_email(link, url)
     return IssuedLink(link=link, url=url)
 
@@ -134,7 +132,7 @@ def _queue_sign_in_email(link: SignInLink, url: str) -> None:
         "url": url,
         "minutes": max(1, settings.PORTAL_LINK_MAX_AGE // 60),
     }
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.PORTAL_LINK,
         to=[link.customer.email],
         subject=render_to_string("portal/emails/sign_in_subject.txt", context).strip(),
@@ -178,5 +176,5 @@ def do_consume_sign_in_link(token: str, *, ip: str | None = None) -> Customer | 
     if claimed != 1:
         return None
     link = SignInLink.objects.select_related("customer").get(token_hash=hash_token(token))
-    record_event(SIGNED_IN, actor_customer=link.customer, obj=link, after={"ip": ip})
+    record_event(PortalEvent.SIGNED_IN, actor_customer=link.customer, obj=link, after={"ip": ip})
     return link.customer

@@ -16,7 +16,7 @@ from anchordesk.collab.actions import do_open_escalation
 from anchordesk.collab.choices import RequestedBy
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.recovery.choices import (
     STEP_ORDER,
     GestureKind,
@@ -449,7 +449,7 @@ def _notify(address: str, subject: str, body: str, *, kind: str, ticket_id: int)
 
 
 def _notify_many(addresses: list[str], subject: str, body: str, *, kind: str, ticket_id: int) -> None:
-    queue_email(kind=kind, ticket=ticket_id, to=addresses, subject=subject, body=body)
+    do_queue_email(kind=kind, ticket=ticket_id, to=addresses, subject=subject, body=body)
 
 
 def _required(value: str, field: str, label: str) -> str:

@@ -38,7 +38,7 @@ from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached, config_snapshot
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
 from anchordesk.sla.choices import LIVE_STATES, SlaEvent, TimerKind, TimerState
 from anchordesk.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
 from anchordesk.tickets.choices import EventKind, Status
@@ -517,7 +517,7 @@ def _notify(timer: SlaTimer, *, breached: bool) -> None:
     lines.append(f"{settings.SITE_URL}/tickets/{ticket.pk}/")
     body = "\n".join(lines) + "\n"
 
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.SLA_BREACH if breached else OutboundKind.SLA_WARNING,
         ticket=ticket,
         to=recipients,

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_deactivate_agent
-from anchordesk.accounts.choices import Role
+from anchordesk.accounts.choices import AccountEvent, Role
 from anchordesk.accounts.models import Team, User
 from anchordesk.core.audit import record_event
 from anchordesk.people import actions as people_actions
+from anchordesk.sso.choices import SsoEvent
 from anchordesk.sso.claims import ClaimRules, map_claims
 from anchordesk.sso.models import Deprovisioning, DeprovisionSource, SsoIdentity
 
@@ -81,7 +82,7 @@ def _create_agent(claims: Mapping[str, Any], email: str, role: str) -> User:
     user.is_staff = role == Role.ADMIN
     user.save()
     record_event(
-        "agent.created",
+        AccountEvent.AGENT_CREATED,
         actor=None,
         obj=user,
         after={"email": email, "role": role, "via": "sso"},
@@ -98,7 +99,7 @@ def _follow_claims(user: User, *, role: str | None, teams: frozenset[str], rules
         user.is_staff = role == Role.ADMIN
         user.save(update_fields=["role", "is_staff"])
         record_event(
-            "agent.role_changed",
+            SsoEvent.ROLE_CHANGED,
             actor=None,
             obj=user,
             before={"role": before},
@@ -114,7 +115,7 @@ def _follow_claims(user: User, *, role: str | None, teams: frozenset[str], rules
         return
     user.teams.set([current.get(name) or Team.objects.get_or_create(name=name)[0] for name in sorted(wanted)])
     record_event(
-        "agent.teams_changed",
+        SsoEvent.TEAMS_CHANGED,
         actor=None,
         obj=user,
         before={"teams": sorted(current)},
@@ -170,7 +171,7 @@ def do_sign_in_with_claims(
     )
     if created and linked is False:
         record_event(
-            "agent.sso_linked", actor=None, obj=user, after={"issuer": issuer, "subject": identity.subject}
+            SsoEvent.SSO_LINKED, actor=None, obj=user, after={"issuer": issuer, "subject": identity.subject}
         )
     identity.last_sign_in_at = timezone.now()
     identity.save(update_fields=["last_sign_in_at"])
@@ -187,7 +188,7 @@ def do_deprovision_agent(user: User, *, source: str) -> User:
     if was_active:
         Deprovisioning.objects.create(user=user, source=source)
         record_event(
-            "agent.deprovisioned",
+            SsoEvent.DEPROVISIONED,
             actor=None,
             obj=user,
             before={"is_active": True},
@@ -226,7 +227,7 @@ def do_provision_agent(*, email: str, first_name: str = "", last_name: str = "",
     user.set_unusable_password()
     user.save()
     record_event(
-        "agent.created",
+        AccountEvent.AGENT_CREATED,
         actor=None,
         obj=user,
         after={"email": email, "role": Role.AGENT, "via": "scim", "is_active": active},
@@ -252,7 +253,7 @@ def do_review_deprovisioning(deprovisioning: Deprovisioning, *, actor: User) -> 
         deprovisioning.reviewed_by = actor
         deprovisioning.save(update_fields=["reviewed_at", "reviewed_by"])
         record_event(
-            "agent.offboarding_reviewed",
+            SsoEvent.OFFBOARDING_REVIEWED,
             actor=actor,
             obj=deprovisioning.user,
             after={"deprovisioning": deprovisioning.pk},

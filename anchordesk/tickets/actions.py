@@ -26,7 +26,7 @@ from anchordesk.core.registry import (
     send_outward_event,
     solve_blockers,
 )
-from anchordesk.tickets.choices import ACTIVE_STATUSES, Channel, EventKind, MessageKind, Priority, Status
+from anchordesk.tickets.choices import Channel, EventKind, MessageKind, Priority, Status
 from anchordesk.tickets.fields import clean_field_values
 from anchordesk.tickets.models import (
     Attachment,
@@ -406,7 +406,7 @@ def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Mes
         ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel, count=False
     )
     _touch(ticket, _counted(ticket, []), locked=True)
-    record_event("ticket.auto_replied", ticket=ticket, obj=message, after={"rule": rule_name})
+    record_event(EventKind.AUTO_REPLIED, ticket=ticket, obj=message, after={"rule": rule_name})
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     run_after_reply(message)
     return message
@@ -691,8 +691,8 @@ def do_split_ticket(source: Ticket, message_ids: Sequence[int], *, actor: User, 
     _touch(source, [])
     # Not "ticket.created": the customer did not write again (no new first message to score, no
     # sign that they came back after a mistake).
-    record_event("ticket.split_from", actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
-    record_event("ticket.split", actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
+    record_event(EventKind.SPLIT_FROM, actor=actor, ticket=ticket, after={"from": source.pk, "messages": ids})
+    record_event(EventKind.SPLIT, actor=actor, ticket=source, after={"into": ticket.pk, "messages": ids})
     conversation_moved(source, ticket, ids, actor=actor)
     _emit("ticket.created", ticket)
     return ticket
@@ -757,10 +757,6 @@ def do_bulk_update(
     return BulkResult(changed=changed, errors=errors)
 
 
-def active_statuses() -> tuple[str, ...]:
-    return tuple(str(s) for s in ACTIVE_STATUSES)
-
-
 # --- saved inbox views ------------------------------------------------------------------------
 
 _VIEW_PARAMS = {"view", "status", "priority", "assignee", "team", "tag", "customer", "q", "sort"}
@@ -780,7 +776,10 @@ def do_save_view(name: str, filters: dict[str, Any], *, shared: bool, actor: Use
         raise ValidationError({"name": f"There is already a view called {name!r}."})
     view = SavedView.objects.create(name=name, filters=cleaned, owner=owner)
     record_event(
-        "view.created", actor=actor, obj=view, after={"name": name, "shared": shared, "filters": cleaned}
+        EventKind.VIEW_CREATED,
+        actor=actor,
+        obj=view,
+        after={"name": name, "shared": shared, "filters": cleaned},
     )
     return view
 
@@ -792,5 +791,7 @@ def do_delete_view(view: Any, *, actor: User) -> None:
         raise ValidationError({"view": "Only leads and admins can delete shared views."})
     if view.owner_id is not None and view.owner_id != actor.pk:
         raise ValidationError({"view": "This view belongs to someone else."})
-    record_event("view.deleted", actor=actor, obj=view, before={"name": view.name, "filters": view.filters})
+    record_event(
+        EventKind.VIEW_DELETED, actor=actor, obj=view, before={"name": view.name, "filters": view.filters}
+    )
     view.delete()

@@ -58,3 +58,8 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "ticket.merged_into", "merged this ticket into another"
     LINKED = "ticket.linked", "linked a ticket"
     UNLINKED = "ticket.unlinked", "removed a link"
+    AUTO_REPLIED = "ticket.auto_replied", "emailed the customer for a rule"
+    SPLIT_FROM = "ticket.split_from", "split this ticket off another"
+    SPLIT = "ticket.split", "split messages off into a new ticket"
+    VIEW_CREATED = "view.created", "saved a view"
+    VIEW_DELETED = "view.deleted", "deleted a saved view"

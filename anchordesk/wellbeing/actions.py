@@ -9,39 +9,37 @@ message ("ticket.created", "ticket.customer_message") goes to the leads' queue.
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, User
 from anchordesk.automation.actions import do_set_availability
-from anchordesk.collab.actions import on_duty_leads
+from anchordesk.automation.choices import AutomationEvent
+from anchordesk.collab.queries import on_duty_leads
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.snapshot import cached
 from anchordesk.mail.models import OutboundKind
-from anchordesk.mail.outbox import queue_email
+from anchordesk.mail.outbox import do_queue_email
+from anchordesk.recovery.choices import RecoveryEvent
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.signals.praise import find_praise
 from anchordesk.tickets.actions import do_add_note, do_assign_ticket, do_reply
-from anchordesk.tickets.choices import MessageKind
+from anchordesk.tickets.choices import EventKind, MessageKind
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.wellbeing.choices import (
     OPEN_BREAK_STATES,
     BreakState,
-    ExposureKind,
     KindSource,
     Standing,
     WellbeingEvent,
 )
-from anchordesk.wellbeing.exposure import exposure_kind
 from anchordesk.wellbeing.models import (
     Break,
     CustomerStanding,
@@ -50,32 +48,21 @@ from anchordesk.wellbeing.models import (
     RestrictedMessage,
     WellbeingProfile,
 )
+from anchordesk.wellbeing.queries import (
+    AIMED_AT_STAFF,
+    agent_day,
+    break_after,
+    break_minutes,
+    exposure_of,
+    handover_candidates,
+    hostile_run,
+    standing_of,
+)
 
-_EXPOSURE_EVENTS = ("customer.abuse", "customer.hostile")
-
-
-def break_after() -> int:
-    return max(1, int(getattr(settings, "WELLBEING_BREAK_AFTER", 3)))
-
-
-def break_window() -> timedelta:
-    return timedelta(minutes=max(1, int(getattr(settings, "WELLBEING_BREAK_WINDOW", 120))))
-
-
-def break_minutes() -> int:
-    return max(1, int(getattr(settings, "WELLBEING_BREAK_MINUTES", 15)))
+_EXPOSURE_EVENTS = (RecoveryEvent.CUSTOMER_ABUSE, RecoveryEvent.CUSTOMER_HOSTILE)
 
 
-def agent_day(agent: User, at: datetime | None = None) -> date:
-    """The agent's own calendar day: exposure counts per shift where the agent works."""
-    try:
-        tz = zoneinfo.ZoneInfo(agent.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
-    return (at or timezone.now()).astimezone(tz).date()
-
-
-def is_restricted(customer_id: int) -> bool:
+def _is_restricted(customer_id: int) -> bool:
     """Asked for every customer message, so read once per ingest batch (restricted customers are few)."""
     restricted = cached(
         "wellbeing.restricted",
@@ -95,12 +82,12 @@ def on_ticket_event(event: AuditEvent) -> None:
         return
     if event.kind in _EXPOSURE_EVENTS:
         _record_exposure(event)
-    elif event.kind == "csat.rated":
+    elif event.kind == AutomationEvent.CSAT_RATED:
         _kind_word_from_csat(event)
-    elif event.kind in ("ticket.created", "ticket.customer_message"):
+    elif event.kind in (EventKind.CREATED, EventKind.CUSTOMER_MESSAGE):
         _route_if_restricted(event)
         _kind_word_from_praise(event)
-    elif event.kind == "ticket.assigned":
+    elif event.kind == EventKind.ASSIGNED:
         _attribute_on_pickup(event)
 
 
@@ -111,19 +98,6 @@ def _event_message(event: AuditEvent) -> Message | None:
     if isinstance(held, Message) and held.pk == event.object_id and held.ticket_id == event.ticket_id:
         return held
     return Message.objects.filter(pk=event.object_id, ticket_id=event.ticket_id).first()
-
-
-def exposure_of(signal: MessageSignal, message: Message | None = None) -> str | None:
-    """ExposureKind for a scored customer message, or None when it is not aimed at staff."""
-    body = message.body_text if message is not None else signal.message.body_text
-    kind = exposure_kind(
-        body, abusive=signal.abusive, profanity=signal.profanity, evidence=signal.evidence or []
-    )
-    return {"abusive": ExposureKind.ABUSIVE, "hostile": ExposureKind.HOSTILE}.get(kind or "")
-
-
-# Only these can be aimed at staff (exposure.py): the rest is frustration with a product.
-AIMED_AT_STAFF = Q(abusive=True) | Q(profanity=True)
 
 
 def _record_exposure(event: AuditEvent) -> Exposure | None:
@@ -137,7 +111,7 @@ def _record_exposure(event: AuditEvent) -> Exposure | None:
         return None  # upset with the product, not aimed at the agent
     agent = ticket.assignee
     assert agent is not None
-    if not agent.works_tickets or is_restricted(ticket.customer_id):
+    if not agent.works_tickets or _is_restricted(ticket.customer_id):
         return None  # a restricted customer's messages go to the leads, not to the agent
     try:
         with transaction.atomic():
@@ -162,7 +136,7 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
         return
     agent = ticket.assignee
     assert agent is not None
-    if not agent.works_tickets or is_restricted(ticket.customer_id):
+    if not agent.works_tickets or _is_restricted(ticket.customer_id):
         return
     counted = Exposure.objects.filter(ticket=ticket).values("message_id")
     signals = list(
@@ -184,27 +158,6 @@ def _attribute_on_pickup(event: AuditEvent) -> None:
         except IntegrityError:
             continue
     do_suggest_break_if_due(agent)
-
-
-def _run_start(agent: User, now: datetime) -> datetime:
-    """A run counts from the window's start, or from the agent's last answer to a break, if later."""
-    since = now - break_window()
-    last = Break.objects.filter(agent=agent).aggregate(r=Max("responded_at"), e=Max("ended_at"))
-    for value in (last["r"], last["e"]):
-        if value is not None and value > since:
-            since = value
-    return since
-
-
-def hostile_run(agent: User, now: datetime | None = None) -> list[int]:
-    """The conversations (ticket ids) with an abusive or hostile message to the agent in the current run."""
-    now = now or timezone.now()
-    ids = (
-        Exposure.objects.filter(agent=agent, created_at__gte=_run_start(agent, now))
-        .values_list("ticket_id", flat=True)
-        .distinct()
-    )
-    return sorted(set(ids))
 
 
 def do_suggest_break_if_due(agent: User) -> Break | None:
@@ -333,20 +286,6 @@ def do_set_volunteer(*, actor: User, volunteer: bool) -> WellbeingProfile:
     return profile
 
 
-def handover_candidates(actor: User) -> list[User]:
-    """Leads and volunteers who can take an abusive conversation, leads first, never the actor."""
-    # One statement: whether each person volunteered comes with them.
-    volunteered = Exists(WellbeingProfile.objects.filter(user_id=OuterRef("pk"), volunteer=True))
-    rows = (
-        User.objects.filter(is_active=True)
-        .exclude(pk=actor.pk)
-        .annotate(volunteered=volunteered)
-        .order_by("first_name", "username")
-    )
-    people = [u for u in rows if u.works_tickets and (u.is_lead or u.volunteered)]
-    return sorted(people, key=lambda u: (not u.is_lead, u.display_name.lower()))
-
-
 @transaction.atomic
 def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, note: str = "") -> Ticket:
     """One step: the conversation goes to a lead or a volunteer, with a note saying why."""
@@ -379,26 +318,6 @@ def do_hand_over_conversation(ticket: Ticket, to: User | None, *, actor: User, n
 
 
 # --- The abusive-customer policy --------------------------------------------------------------
-
-
-def standing_of(customer: Customer) -> CustomerStanding:
-    standing = CustomerStanding.objects.filter(customer=customer).first()
-    return standing or CustomerStanding(customer=customer, state=Standing.OK)
-
-
-def warning_template(ticket: Ticket, actor: User) -> str:
-    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
-    greeting = f"Hello {first}," if first else "Hello,"
-    return (
-        f"{greeting}\n\n"
-        "I understand this problem has frustrated you, and I'm sorry it isn't solved yet. I want to help "
-        "you get it sorted, and I will keep working on it. I do need to ask you to stop using abusive "
-        "language towards our team. If it continues, your messages will be handled by a team lead only, "
-        "which can take longer.\n\n"
-        "Here is where things stand with your request: I'll write to you by end of day tomorrow with the "
-        "next step.\n\n"
-        f"{actor.display_name}"
-    )
 
 
 def _set_standing(
@@ -475,7 +394,7 @@ def do_set_standing(
 
 def _route_if_restricted(event: AuditEvent) -> None:
     ticket = event.ticket
-    if ticket is None or not is_restricted(ticket.customer_id):
+    if ticket is None or not _is_restricted(ticket.customer_id):
         return
     message = _event_message(event)
     if message is None:
@@ -499,7 +418,7 @@ def _route_if_restricted(event: AuditEvent) -> None:
             f"message waits for a lead:\n{settings.SITE_URL}/wellbeing/lead-queue/\n"
         )
 
-        queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
+        do_queue_email(kind=OutboundKind.WELLBEING, ticket=ticket, to=leads, subject=subject, body=body)
     assignee = ticket.assignee
     if assignee is not None and not assignee.is_lead:
         token = audit_note.set("restricted customer: the leads' queue")
@@ -550,7 +469,7 @@ def _kind_word_from_praise(event: AuditEvent) -> None:
     ticket = event.ticket
     if ticket is None:
         return
-    if event.kind == "ticket.created":
+    if event.kind == EventKind.CREATED:
         if ticket.assignee_id is None:
             return  # a new ticket has no reply yet: without an assignee nobody is being praised
         message = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("id").first()

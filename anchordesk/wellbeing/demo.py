@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from anchordesk.wellbeing.actions import agent_day
 from anchordesk.wellbeing.models import Break, Exposure, KindWord
+from anchordesk.wellbeing.queries import agent_day
 
 
 @transaction.atomic

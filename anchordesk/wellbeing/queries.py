@@ -1,18 +1,30 @@
-"""What the wellbeing pages show: exposure per agent (never ranked), kind words, the leads' queue."""
+"""What the wellbeing pages show: exposure per agent (never ranked), kind words, the leads' queue;
+and what the actions apply: the break settings, the agent's day, exposure and hostile runs."""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, Team, User
 from anchordesk.recovery.models import MessageSignal
-from anchordesk.wellbeing.actions import AIMED_AT_STAFF, agent_day, break_after, exposure_of, hostile_run
+from anchordesk.tickets.models import Message, Ticket
 from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind, Standing
-from anchordesk.wellbeing.models import Break, CustomerStanding, Exposure, KindWord, RestrictedMessage
+from anchordesk.wellbeing.exposure import exposure_kind
+from anchordesk.wellbeing.models import (
+    Break,
+    CustomerStanding,
+    Exposure,
+    KindWord,
+    RestrictedMessage,
+    WellbeingProfile,
+)
 
 WEEKS = 8
 
@@ -177,3 +189,95 @@ def standing_facts(customer: Customer, ticket_id: int) -> CustomerStandingFacts:
 
 def customer_was_abusive(customer_id: int) -> bool:
     return MessageSignal.objects.filter(ticket__customer_id=customer_id, abusive=True).exists()
+
+
+# --- Settings, the agent's day, exposure and runs (the actions apply these) -----------------
+
+
+def break_after() -> int:
+    return max(1, int(getattr(settings, "WELLBEING_BREAK_AFTER", 3)))
+
+
+def _break_window() -> timedelta:
+    return timedelta(minutes=max(1, int(getattr(settings, "WELLBEING_BREAK_WINDOW", 120))))
+
+
+def break_minutes() -> int:
+    return max(1, int(getattr(settings, "WELLBEING_BREAK_MINUTES", 15)))
+
+
+def agent_day(agent: User, at: datetime | None = None) -> date:
+    """The agent's own calendar day: exposure counts per shift where the agent works."""
+    try:
+        tz = zoneinfo.ZoneInfo(agent.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    return (at or timezone.now()).astimezone(tz).date()
+
+
+def exposure_of(signal: MessageSignal, message: Message | None = None) -> str | None:
+    """ExposureKind for a scored customer message, or None when it is not aimed at staff."""
+    body = message.body_text if message is not None else signal.message.body_text
+    kind = exposure_kind(
+        body, abusive=signal.abusive, profanity=signal.profanity, evidence=signal.evidence or []
+    )
+    return {"abusive": ExposureKind.ABUSIVE, "hostile": ExposureKind.HOSTILE}.get(kind or "")
+
+
+# Only these can be aimed at staff (exposure.py): the rest is frustration with a product.
+AIMED_AT_STAFF = Q(abusive=True) | Q(profanity=True)
+
+
+def _run_start(agent: User, now: datetime) -> datetime:
+    """A run counts from the window's start, or from the agent's last answer to a break, if later."""
+    since = now - _break_window()
+    last = Break.objects.filter(agent=agent).aggregate(r=Max("responded_at"), e=Max("ended_at"))
+    for value in (last["r"], last["e"]):
+        if value is not None and value > since:
+            since = value
+    return since
+
+
+def hostile_run(agent: User, now: datetime | None = None) -> list[int]:
+    """The conversations (ticket ids) with an abusive or hostile message to the agent in the current run."""
+    now = now or timezone.now()
+    ids = (
+        Exposure.objects.filter(agent=agent, created_at__gte=_run_start(agent, now))
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(ids))
+
+
+def handover_candidates(actor: User) -> list[User]:
+    """Leads and volunteers who can take an abusive conversation, leads first, never the actor."""
+    # One statement: whether each person volunteered comes with them.
+    volunteered = Exists(WellbeingProfile.objects.filter(user_id=OuterRef("pk"), volunteer=True))
+    rows = (
+        User.objects.filter(is_active=True)
+        .exclude(pk=actor.pk)
+        .annotate(volunteered=volunteered)
+        .order_by("first_name", "username")
+    )
+    people = [u for u in rows if u.works_tickets and (u.is_lead or u.volunteered)]
+    return sorted(people, key=lambda u: (not u.is_lead, u.display_name.lower()))
+
+
+def standing_of(customer: Customer) -> CustomerStanding:
+    standing = CustomerStanding.objects.filter(customer=customer).first()
+    return standing or CustomerStanding(customer=customer, state=Standing.OK)
+
+
+def warning_template(ticket: Ticket, actor: User) -> str:
+    first = ticket.customer.name.split()[0] if ticket.customer.name else ""
+    greeting = f"Hello {first}," if first else "Hello,"
+    return (
+        f"{greeting}\n\n"
+        "I understand this problem has frustrated you, and I'm sorry it isn't solved yet. I want to help "
+        "you get it sorted, and I will keep working on it. I do need to ask you to stop using abusive "
+        "language towards our team. If it continues, your messages will be handled by a team lead only, "
+        "which can take longer.\n\n"
+        "Here is where things stand with your request: I'll write to you by end of day tomorrow with the "
+        "next step.\n\n"
+        f"{actor.display_name}"
+    )

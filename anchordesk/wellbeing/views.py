@@ -60,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "me": queries.my_wellbeing(user),
         "open_break": queries.open_break(user),
         "profile": actions.profile_for(user),
-        "break_minutes": actions.break_minutes(),
+        "break_minutes": queries.break_minutes(),
     }
     return render(request, "wellbeing/home.html", context)
 
@@ -175,7 +175,7 @@ def ticket_panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
         "hostile": hostile,
         "standing": standing,
         "was_abusive": was_abusive,
-        "candidates": actions.handover_candidates(user) if hostile or was_abusive else [],
+        "candidates": queries.handover_candidates(user) if hostile or was_abusive else [],
     }
 
 
@@ -224,9 +224,9 @@ def ticket_warn(request: HttpRequest, ticket_id: int) -> HttpResponse:
             return redirect(f"/tickets/{ticket.pk}/")
     context = {
         "ticket": ticket,
-        "body": body if body is not None else actions.warning_template(ticket, user),
+        "body": body if body is not None else queries.warning_template(ticket, user),
         "errors": errors,
-        "standing": actions.standing_of(ticket.customer),
+        "standing": queries.standing_of(ticket.customer),
     }
     return render(request, "wellbeing/warn.html", context, status=400 if errors else 200)
 

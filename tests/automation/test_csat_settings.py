@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from anchordesk.automation.csat import send_due_surveys
+from anchordesk.automation.csat import do_send_due_surveys
 from anchordesk.automation.models import CsatSettings, CsatSurvey
 from anchordesk.core.models import AuditEvent
 from anchordesk.mail.models import OutboundEmail, OutboundKind
@@ -61,10 +61,10 @@ def test_a_delayed_survey_goes_out_after_the_delay_with_the_new_question(people,
     assert CsatSurvey.objects.count() == 1 and _surveys() == []
 
     time_machine.move_to(MONDAY_9 + timedelta(minutes=29), tick=False)
-    assert send_due_surveys() == 0 and _surveys() == []
+    assert do_send_due_surveys() == 0 and _surveys() == []
     time_machine.move_to(MONDAY_9 + timedelta(minutes=30), tick=False)
-    assert send_due_surveys() == 1
-    assert send_due_surveys() == 0  # claimed once
+    assert do_send_due_surveys() == 1
+    assert do_send_due_surveys() == 0  # claimed once
     (email,) = _surveys()
     assert email.subject == f"Were we any help? [#{ticket.pk}]" and email.to == [people.customer.email]
     link = re.search(r"/csat/[^/\s]+/", email.body_text)
@@ -79,7 +79,7 @@ def test_a_ticket_reopened_before_the_delay_gets_no_survey(people, time_machine)
     actions.do_set_status(ticket, Status.SOLVED, actor=people.agent)
     actions.do_set_status(ticket, Status.OPEN, actor=people.agent)
     time_machine.move_to(MONDAY_9 + timedelta(hours=2), tick=False)
-    assert send_due_surveys() == 0
+    assert do_send_due_surveys() == 0
     assert _surveys() == [] and not CsatSurvey.objects.exists()
 
 

@@ -7,9 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
-from anchordesk.collab.actions import do_open_escalation, on_duty_leads
+from anchordesk.collab.actions import do_open_escalation
 from anchordesk.collab.choices import EscalationState, RequestedBy
 from anchordesk.collab.models import Escalation
+from anchordesk.collab.queries import on_duty_leads
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.recovery.actions import do_add_promise, do_log_mistake
@@ -323,7 +324,8 @@ def test_the_agent_is_offered_honest_wording_about_who_handles_the_escalation(
 
 
 def test_once_a_lead_coaches_the_wording_says_the_agent_stays_the_contact(people, client, ticket):
-    from anchordesk.collab.actions import do_take_escalation, suggested_agent_reply
+    from anchordesk.collab.actions import do_take_escalation
+    from anchordesk.collab.queries import suggested_agent_reply
 
     escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
     do_take_escalation(escalation, actor=people.lead, mode="coach")

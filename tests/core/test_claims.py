@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from anchordesk.core.claims import update_returning
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
-from anchordesk.mail.outbox import queue_email, send_outbound
+from anchordesk.mail.outbox import do_queue_email, do_send_outbound
 from tests.budgets import count_queries
 
 pytestmark = pytest.mark.django_db
 
 
 def _queued() -> OutboundEmail:
-    (email,) = queue_email(
+    (email,) = do_queue_email(
         to=["maria@example.test"],
         cc=["team@example.test"],
         subject="Your refund",
@@ -53,6 +53,6 @@ def test_the_first_claim_gets_the_row_as_written_and_a_second_gets_nothing() -> 
 def test_an_email_claimed_by_another_worker_is_skipped() -> None:
     email = _queued()
     OutboundEmail.objects.filter(pk=email.pk).update(state=OutboundState.SENDING, claimed_at=timezone.now())
-    assert send_outbound(email.pk) == "skipped"
+    assert do_send_outbound(email.pk) == "skipped"
     email.refresh_from_db()
     assert email.state == OutboundState.SENDING and email.attempts == 0

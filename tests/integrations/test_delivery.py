@@ -15,7 +15,7 @@ from huey.contrib.djhuey import HUEY
 
 from anchordesk.integrations.actions import do_create_webhook, do_update_webhook
 from anchordesk.integrations.delivery import attempt_delivery, backoff_seconds, claim, verify
-from anchordesk.integrations.enqueue import queue_test_delivery, queue_webhook_event, retry_delivery
+from anchordesk.integrations.enqueue import do_queue_test_delivery, do_queue_webhook_event, do_retry_delivery
 from anchordesk.integrations.models import DeliveryState, WebhookDelivery
 from anchordesk.integrations.tasks import run_delivery
 from tests import factories
@@ -77,7 +77,7 @@ def test_only_subscribed_active_webhooks_get_an_event(people):
         _hook(people, server.url + "other", events=["ticket.merged"])
         off = _hook(people, server.url + "off", events=["*"])
         do_update_webhook(off, actor=people.admin, active=False)
-        queue_webhook_event("message.created", {"ticket_id": 1})
+        do_queue_webhook_event("message.created", {"ticket_id": 1})
     assert list(WebhookDelivery.objects.values_list("webhook_id", flat=True)) == [wanted.pk]
 
 
@@ -151,7 +151,7 @@ def test_a_delivery_is_never_sent_twice(people):
         other = _pending(delivery.webhook)
         assert attempt_delivery(other.pk).state == DeliveryState.DELIVERED
         assert attempt_delivery(other.pk).state == "skipped"
-        assert retry_delivery(other) is False  # delivered: the retry button does nothing
+        assert do_retry_delivery(other) is False  # delivered: the retry button does nothing
         assert len(server.requests) == 1
 
 
@@ -191,7 +191,7 @@ def test_the_retry_button_sends_a_failed_delivery_once_more(people, django_captu
         delivery = _pending(_hook(people, server.url))
         WebhookDelivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED, attempts=6)
         with django_capture_on_commit_callbacks(execute=True):
-            assert retry_delivery(delivery) is True
+            assert do_retry_delivery(delivery) is True
         assert len(server.requests) == 1
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 7
@@ -201,7 +201,7 @@ def test_a_test_event_goes_to_one_webhook_whatever_its_events(people, django_cap
     with receiver(200) as server:
         hook = _hook(people, server.url, events=["ticket.merged"])
         with django_capture_on_commit_callbacks(execute=True):
-            queue_test_delivery(hook)
+            do_queue_test_delivery(hook)
         assert [r.headers["X-Anchordesk-Event"] for r in server.requests] == ["ping"]
 
 

@@ -9,7 +9,7 @@ from anchordesk.accounts.choices import Role
 from anchordesk.core.access import NotAllowed
 from anchordesk.core.models import AuditEvent
 from anchordesk.kb import actions
-from anchordesk.kb.choices import ArticleState, EventKind, Visibility
+from anchordesk.kb.choices import ArticleState, KbEvent, Visibility
 from anchordesk.kb.models import Article
 from tests import factories
 from tests.kb.conftest import Kb
@@ -26,7 +26,7 @@ def test_an_article_is_written_as_a_draft_with_its_first_revision_and_an_audit_e
     assert article.body_text == "Refunds take five days."
     assert [r.number for r in article.revisions.all()] == [1]
     assert AuditEvent.objects.filter(
-        kind=EventKind.ARTICLE_CREATED, object_id=article.pk, actor=kb.author
+        kind=KbEvent.ARTICLE_CREATED, object_id=article.pk, actor=kb.author
     ).exists()
 
 
@@ -81,11 +81,11 @@ def test_review_flow_author_submits_reviewer_sends_back_then_publishes(kb: Kb) -
         AuditEvent.objects.filter(object_type="article", object_id=article.pk).values_list("kind", flat=True)
     )
     assert kinds == [
-        EventKind.ARTICLE_CREATED,
-        EventKind.ARTICLE_SUBMITTED,
-        EventKind.ARTICLE_CHANGES_REQUESTED,
-        EventKind.ARTICLE_SUBMITTED,
-        EventKind.ARTICLE_PUBLISHED,
+        KbEvent.ARTICLE_CREATED,
+        KbEvent.ARTICLE_SUBMITTED,
+        KbEvent.ARTICLE_CHANGES_REQUESTED,
+        KbEvent.ARTICLE_SUBMITTED,
+        KbEvent.ARTICLE_PUBLISHED,
     ]
 
 
@@ -132,7 +132,7 @@ def test_every_content_change_keeps_a_revision_and_restore_brings_an_old_one_bac
     assert article.body_md == "Five days."
     assert article.state == ArticleState.PUBLISHED
     assert article.revisions.get(number=3).note == "restored revision 1"
-    assert AuditEvent.objects.filter(kind=EventKind.REVISION_RESTORED, object_id=article.pk).exists()
+    assert AuditEvent.objects.filter(kind=KbEvent.REVISION_RESTORED, object_id=article.pk).exists()
 
 
 def test_a_translation_is_outdated_when_its_source_changes_and_current_once_saved(kb: Kb) -> None:

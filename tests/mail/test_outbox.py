@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from anchordesk.mail.ingest import process_inbound, store_raw
 from anchordesk.mail.models import OutboundEmail, OutboundState, Source
-from anchordesk.mail.outbox import due_outbound_ids, send_outbound
+from anchordesk.mail.outbox import do_send_outbound, due_outbound_ids
 from anchordesk.tickets import actions
 from tests.mail.mailfactory import raw_email
 
@@ -24,7 +24,7 @@ def test_a_reply_is_delivered_by_smtp_with_threading_headers(people, smtp_server
     ticket = _ticket_from_email()
     actions.do_reply(ticket, "I'm sorry it is late. I've sent a replacement today.", actor=people.agent)
     outbound = OutboundEmail.objects.get(ticket=ticket)
-    assert send_outbound(outbound.pk) == OutboundState.SENT
+    assert do_send_outbound(outbound.pk) == OutboundState.SENT
     [mail] = smtp_server.messages
     assert mail["To"] == "dana@example.test"
     assert mail["Message-ID"] == outbound.message_id
@@ -41,15 +41,15 @@ def test_an_smtp_outage_delays_the_reply_and_loses_nothing(people, smtp_server):
     actions.do_reply(ticket, "Refund issued.", actor=people.agent)
     outbound = OutboundEmail.objects.get(ticket=ticket)
     smtp_server.refuse = True
-    assert send_outbound(outbound.pk) == OutboundState.QUEUED
+    assert do_send_outbound(outbound.pk) == OutboundState.QUEUED
     outbound.refresh_from_db()
     assert outbound.attempts == 1 and "451" in outbound.last_error
-    assert send_outbound(outbound.pk) == "skipped"  # not due yet: backoff
+    assert do_send_outbound(outbound.pk) == "skipped"  # not due yet: backoff
     smtp_server.refuse = False
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         assert due_outbound_ids() == [outbound.pk]
-        assert send_outbound(outbound.pk) == OutboundState.SENT
-        assert send_outbound(outbound.pk) == "skipped"  # never sent twice
+        assert do_send_outbound(outbound.pk) == OutboundState.SENT
+        assert do_send_outbound(outbound.pk) == "skipped"  # never sent twice
     assert len(smtp_server.messages) == 1
 
 
@@ -60,9 +60,9 @@ def test_a_send_claimed_by_a_worker_that_died_is_taken_over_after_the_lease(peop
     OutboundEmail.objects.filter(pk=outbound.pk).update(
         state=OutboundState.SENDING, claimed_at=timezone.now()
     )
-    assert send_outbound(outbound.pk) == "skipped"
+    assert do_send_outbound(outbound.pk) == "skipped"
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
-        assert send_outbound(outbound.pk) == OutboundState.SENT
+        assert do_send_outbound(outbound.pk) == OutboundState.SENT
     assert len(smtp_server.messages) == 1
 
 
@@ -71,7 +71,7 @@ def test_a_reply_on_a_web_ticket_also_reaches_the_customer_by_email(people, smtp
 
     ticket = make_ticket(people.customer)
     actions.do_reply(ticket, "Hello Carol, fixed.", actor=people.agent)
-    send_outbound(OutboundEmail.objects.get(ticket=ticket).pk)
+    do_send_outbound(OutboundEmail.objects.get(ticket=ticket).pk)
     assert smtp_server.messages[0]["To"] == "carol@acme.test"
 
 
@@ -81,5 +81,5 @@ def test_the_ticket_page_shows_whether_a_reply_was_emailed(people, smtp_server, 
     outbound = OutboundEmail.objects.get(ticket=ticket)
     client.force_login(people.agent)
     assert "Sending…" in client.get(f"/tickets/{ticket.pk}/").content.decode()
-    send_outbound(outbound.pk)
+    do_send_outbound(outbound.pk)
     assert "Emailed" in client.get(f"/tickets/{ticket.pk}/").content.decode()

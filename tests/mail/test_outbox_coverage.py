@@ -56,7 +56,7 @@ def test_no_module_but_the_outbox_sends_mail() -> None:
         for lines in [direct_sends(path.read_text(encoding="utf-8"))]
         if lines
     }
-    assert offenders == {}, "send these through anchordesk.mail.outbox.queue_email instead"
+    assert offenders == {}, "send these through anchordesk.mail.outbox.do_queue_email instead"
 
 
 def test_the_outbox_is_where_mail_is_sent() -> None:
@@ -82,7 +82,7 @@ def test_the_scan_catches_each_way_of_sending() -> None:
     allowed = [
         "assert not transaction.get_connection().in_atomic_block",
         "post_save.send(sender=Ticket, instance=ticket)",
-        "queue_email(to=[to], subject=s, body=b, kind='digest.weekly')",
+        "do_queue_email(to=[to], subject=s, body=b, kind='digest.weekly')",
         "# send_mail( was used here once",
         'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"',
     ]

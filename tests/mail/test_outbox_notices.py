@@ -1,4 +1,4 @@
-"""queue_email: any email through the outbox, in the caller's transaction, capped in recipients."""
+"""do_queue_email: any email through the outbox, in the caller's transaction, capped in recipients."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
-from anchordesk.mail.outbox import REDACTED, queue_email
+from anchordesk.mail.outbox import REDACTED, do_queue_email
 from anchordesk.mail.tasks import sweep_mail
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Status
@@ -26,7 +26,7 @@ LINK_RE = re.compile(r"https?://[^\s]+/portal/sign-in/([A-Za-z0-9_\-]+)")
 
 def test_an_email_queued_in_an_action_that_rolls_back_is_never_sent(people, smtp_server):
     with pytest.raises(RuntimeError), transaction.atomic():
-        queue_email(kind=OutboundKind.ESCALATION, to=[people.lead.email], subject="Escalation", body="x")
+        do_queue_email(kind=OutboundKind.ESCALATION, to=[people.lead.email], subject="Escalation", body="x")
         raise RuntimeError("the action failed after queuing its notice")
     sweep_mail.call_local()
     assert OutboundEmail.objects.count() == 0
@@ -34,7 +34,7 @@ def test_an_email_queued_in_an_action_that_rolls_back_is_never_sent(people, smtp
 
 
 def test_a_queued_notice_is_sent_by_the_sweep_with_its_kind_and_headers(people, smtp_server):
-    [row] = queue_email(
+    [row] = do_queue_email(
         kind=OutboundKind.DIGEST,
         to=[people.lead.email],
         subject="Weekly digest:\r\n 1-7 Dec",  # a line break in a subject must not break the send
@@ -57,19 +57,19 @@ def test_a_queued_notice_is_sent_by_the_sweep_with_its_kind_and_headers(people, 
 
 def test_an_unknown_kind_is_refused_before_anything_is_written(people):
     with pytest.raises(ValueError, match="Unknown kind of email 'notice.gossip'"):
-        queue_email(kind="notice.gossip", to=[people.lead.email], subject="x", body="y")
+        do_queue_email(kind="notice.gossip", to=[people.lead.email], subject="x", body="y")
     assert OutboundEmail.objects.count() == 0
 
 
 def test_nobody_to_write_to_writes_nothing(people):
-    assert queue_email(kind=OutboundKind.ESCALATION, to=["", "  "], subject="x", body="y") == []
+    assert do_queue_email(kind=OutboundKind.ESCALATION, to=["", "  "], subject="x", body="y") == []
     assert OutboundEmail.objects.count() == 0
 
 
 def test_an_email_over_the_recipient_cap_is_split_and_each_person_gets_it_once(people, smtp_server, settings):
     settings.OUTBOUND_MAX_RECIPIENTS = 3
     addresses = [f"lead{n}@example.test" for n in range(7)]
-    rows = queue_email(
+    rows = do_queue_email(
         kind=OutboundKind.ANNOUNCEMENT,
         to=[*addresses, "LEAD0@example.test", ""],  # the same person twice, and a blank
         subject="Policy changed",
@@ -146,7 +146,7 @@ def test_a_sign_in_link_that_expires_during_an_outage_is_dropped_not_sent_late(p
 def test_the_outbox_admin_page_lists_each_email_with_its_kind_and_state(people, client):
     ticket = make_ticket(people.customer, assignee=people.agent)
     actions.do_reply(ticket, "On it.", actor=people.agent)
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.DIGEST, to=[people.lead.email], subject="Weekly digest: last week", body="x"
     )
     people.admin.is_staff = people.admin.is_superuser = True
@@ -180,7 +180,7 @@ def test_a_bounce_of_an_email_about_no_ticket_marks_it_bounced_and_opens_nothing
     from anchordesk.mail.models import InboundState, Source
     from anchordesk.tickets.models import Ticket
 
-    [digest] = queue_email(
+    [digest] = do_queue_email(
         kind=OutboundKind.DIGEST, to=["gone@example.test"], subject="Weekly digest", body="x"
     )
     bounce = (
@@ -219,7 +219,7 @@ def test_a_recipient_cap_below_one_is_refused_at_start_up(tmp_path):
 
 
 def _failed(people, **fields):
-    [row] = queue_email(
+    [row] = do_queue_email(
         kind=OutboundKind.SLA_BREACH, to=[people.lead.email], subject="SLA breached", body="x"
     )
     OutboundEmail.objects.filter(pk=row.pk).update(
@@ -229,7 +229,7 @@ def _failed(people, **fields):
 
 
 def test_the_outbox_page_shows_admins_every_email_by_state_and_kind(people, client):
-    queue_email(
+    do_queue_email(
         kind=OutboundKind.DIGEST, to=[people.lead.email], subject="Weekly digest: last week", body="x"
     )
     failed = _failed(people)

@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from anchordesk.automation import placeholders
-from anchordesk.automation.actions import macro_values
 from anchordesk.automation.demo import MACROS, PENDING_REMINDER
 from anchordesk.automation.engine import rule_values
+from anchordesk.automation.queries import macro_values
 from anchordesk.demo import content as demo_content
 from anchordesk.demo.loader import _fill
 from anchordesk.recovery.coach import message_is_upset
@@ -107,11 +107,13 @@ def test_escalation_and_handoff_wordings_pass_the_coach(people, ticket):
         do_open_handoff,
         do_set_handoff_status,
         do_take_escalation,
+    )
+    from anchordesk.collab.choices import HandoffStatus, RequestedBy
+    from anchordesk.collab.queries import (
         suggested_agent_reply,
         suggested_customer_update,
         suggested_lead_reply,
     )
-    from anchordesk.collab.choices import HandoffStatus, RequestedBy
 
     escalation, _ = do_open_escalation(ticket, requested_by=RequestedBy.CUSTOMER)
     texts = [("escalation: agent, untaken", suggested_agent_reply(escalation), BOTH)]
@@ -179,7 +181,7 @@ def test_policy_wordings_for_customers_pass_the_coach(db):
 
 def test_the_warning_and_the_promise_kept_lines_pass_the_coach(people, ticket):
     from anchordesk.recovery.actions import do_add_promise, do_complete_promise
-    from anchordesk.wellbeing.actions import warning_template
+    from anchordesk.wellbeing.queries import warning_template
 
     texts = [("abusive-customer warning", warning_template(ticket, people.agent), BOTH)]
     on_time = do_add_promise(

@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 last = ids[-1]
                 processed += len(ingest.process_batch(ids))
             for outbound_id in outbox.due_outbound_ids():
-                sent += outbox.send_outbound(outbound_id) == "sent"
+                sent += outbox.do_send_outbound(outbound_id) == "sent"
         except DatabaseError as exc:  # the database is away: say so in one line, try again later
             self.stderr.write(f"database error, try again later: {type(exc).__name__}: {exc}"[:500])
             sys.exit(75)
