@@ -17,14 +17,10 @@ from pydantic import Field
 
 from anchordesk.api.auth import current_user, require_lead, require_ticket_worker
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
-from anchordesk.automation.actions import (
-    access_macro,
-    do_apply_macro,
-    do_save_time_rule,
-    do_save_trigger,
-    macros_for,
-)
+from anchordesk.automation.actions import do_apply_macro, do_save_time_rule, do_save_trigger, render_macro
+from anchordesk.automation.forms import describe_actions
 from anchordesk.automation.models import Macro, TimeRule, Trigger
+from anchordesk.automation.queries import access_macro, macro_status, macros_for
 from anchordesk.sla.models import SlaPolicy
 from anchordesk.sla.queries import attainment
 from anchordesk.tickets.queries import access_ticket
@@ -46,6 +42,14 @@ class MacroOut(Schema):
 
 class MacroFilters(InputSchema):
     q: str = Field("", max_length=100, description="Words in the name or the text.")
+
+
+class MacroTextOut(Schema):
+    id: int
+    name: str
+    text: str = Field(description="The reply text with placeholders filled in for this ticket.")
+    actions: str = Field(description="What the macro will do when the reply is sent, in words.")
+    status: str | None = Field(description="The status the macro sets, if it sets one.")
 
 
 class AppliedMacroOut(Schema):
@@ -72,6 +76,29 @@ def list_macros(request: HttpRequest, filters: Query[MacroFilters]) -> Any:
     user = current_user(request)
     require_ticket_worker(user)
     return [_macro(m) for m in macros_for(user, filters.q)]
+
+
+@router.get(
+    "/tickets/{ticket_id}/macros/{macro_id}",
+    response={200: MacroTextOut, **ERRORS},
+    tags=["automation"],
+    url_name="macro_text",
+    summary="A macro's reply text for a ticket, without applying it",
+)
+def macro_text(request: HttpRequest, ticket_id: Id, macro_id: Id) -> Any:
+    """What the reply box inserts: the text with placeholders filled and what the macro does on send.
+    Nothing changes on the ticket; the actions run when the reply carrying the macro is sent."""
+    user = current_user(request)
+    require_ticket_worker(user)
+    ticket = access_ticket(user, ticket_id)
+    macro = access_macro(user, macro_id)
+    return {
+        "id": macro.pk,
+        "name": macro.name,
+        "text": render_macro(ticket, macro, actor=user),
+        "actions": describe_actions(macro.actions),
+        "status": macro_status(macro),
+    }
 
 
 @router.post(

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.db.models import F
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
@@ -15,6 +14,8 @@ from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import RuleError, validate
 from anchordesk.automation.engine import apply_actions, choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
+from anchordesk.automation.queries import access_macro
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import record_event
 from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
@@ -22,7 +23,6 @@ from anchordesk.tickets.choices import Status
 from anchordesk.tickets.models import Ticket
 
 _EVENT_KINDS = {kind for kind, _ in TRIGGER_EVENTS}
-MACROS_SHOWN = 20
 
 
 def clean_actions(actions: Any) -> list[dict[str, Any]]:
@@ -225,15 +225,6 @@ def do_save_macro(
     return macro
 
 
-def macros_for(user: User, query: str = "") -> list[Macro]:
-    """Active macros the user may use, most used first, matching the words typed (name or text)."""
-    found = macros_for_all(user).filter(active=True)
-    query = (query or "").strip()
-    if query:
-        found = found.filter(Q(name__icontains=query) | Q(body__icontains=query))
-    return list(found.select_related("team").order_by("-usage_count", "name")[:MACROS_SHOWN])
-
-
 def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
     customer = ticket.customer
     return {
@@ -252,22 +243,6 @@ def render_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:
     if macro.owner_id is not None and macro.owner_id != actor.pk:
         raise ValidationError({"macro": "This is someone else's personal macro."})
     return placeholders.render(macro.body, macro_values(ticket, actor))
-
-
-def access_macro(user: User, macro_id: int) -> Macro:
-    """A macro the user may use, else Http404 (missing and forbidden look the same)."""
-    found = macros_for_all(user).filter(pk=macro_id, active=True).first()
-    if found is None:
-        raise Http404("No such macro")
-    return found
-
-
-def macros_for_all(user: User) -> QuerySet[Macro]:
-    """Every macro the user may use or see: their own, the shared ones and their teams' ones."""
-    teams = list(user.teams.values_list("pk", flat=True))
-    return Macro.objects.filter(
-        Q(owner=user) | Q(owner__isnull=True, team__isnull=True) | Q(owner__isnull=True, team__in=teams)
-    )
 
 
 @transaction.atomic
@@ -299,8 +274,8 @@ def do_use_macros(
     used: list[Macro] = []
     for raw in dict.fromkeys(macro_ids):
         try:
-            macro = access_macro(actor, int(raw))
-        except (ValueError, Http404):
+            macro = access_macro(actor, raw)
+        except NotAllowed:
             raise ValidationError({"macro": "A macro in this reply no longer exists."}) from None
         do_apply_macro_actions(ticket, macro, actor=actor, keep_status=keep_status)
         used.append(macro)

@@ -25,7 +25,6 @@ from anchordesk.automation.actions import (
     do_save_time_rule,
     do_save_trigger,
     do_set_rule_active,
-    macros_for_all,
 )
 from anchordesk.automation.choices import TRIGGER_EVENTS, Strategy
 from anchordesk.automation.conditions import describe
@@ -45,7 +44,8 @@ from anchordesk.automation.forms import (
     describe_actions,
     scope_of,
 )
-from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
+from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, TimeRule, Trigger
+from anchordesk.automation.queries import access_editable_macro, macros_visible_to
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.sla.views import lead_required
 
@@ -189,20 +189,10 @@ def time_rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
 # --- macros: every agent has personal ones; leads manage the shared ones ------------------
 
 
-def _editable_macro(user: User, macro_id: int) -> Macro:
-    """A macro this user may change: their own personal one, or a shared one for leads. Else 404."""
-    macro = Macro.objects.filter(pk=macro_id).first()
-    if macro is None or (macro.owner_id is not None and macro.owner_id != user.pk):
-        raise Http404("No such macro")
-    if macro.owner_id is None and not user.is_lead:
-        raise Http404("No such macro")
-    return macro
-
-
 @login_required
 def macro_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    macros = macros_for_all(user).select_related("team", "owner").order_by("name")
+    macros = macros_visible_to(user).select_related("team", "owner").order_by("name")
     rows = [(m, describe_actions(m.actions), m.owner_id == user.pk or user.is_lead) for m in macros]
     return render(request, "automation/settings/macro_list.html", {"rows": rows})
 
@@ -210,7 +200,7 @@ def macro_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpResponse:
     user = _user(request)
-    macro = _editable_macro(user, macro_id) if macro_id is not None else None
+    macro = access_editable_macro(user, macro_id) if macro_id is not None else None
     sections: dict[str, list[str]] = {}
     if request.method == "POST":
         form = MacroForm(request.POST, user=user)
@@ -261,7 +251,7 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
 @require_POST
 def macro_toggle(request: HttpRequest, macro_id: int) -> HttpResponse:
     user = _user(request)
-    macro = _editable_macro(user, macro_id)
+    macro = access_editable_macro(user, macro_id)
     do_set_rule_active(macro, not macro.active, actor=user)
     messages.success(request, f"Macro “{macro.name}” {'enabled' if macro.active else 'disabled'}.")
     return redirect("automation-macros")

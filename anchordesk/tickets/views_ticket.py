@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -408,19 +408,9 @@ def link(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def presence_ping(request: HttpRequest, ticket_id: int) -> JsonResponse:
-    """Called every few seconds by an open ticket page: who else is here, and has the ticket changed."""
-    user = current_user(request)
-    ticket = access_ticket(user, ticket_id)
-    typing = request.POST.get("typing", "") in ("1", "true")
-    presence.ping(ticket, user, typing=typing)
-    others = [{"name": p.user.display_name, "typing": p.typing} for p in presence.others_on(ticket, user)]
-    return JsonResponse({"others": others, "version": ticket.version})
-
-
-@login_required
-@require_POST
 def presence_leave(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The page is closing (a beacon): drop the caller from the collision notice at once. Who else is
+    on the ticket is asked from the API (POST /api/v1/tickets/<id>/presence)."""
     user = current_user(request)
     presence.leave(access_ticket(user, ticket_id), user)
     return HttpResponse(status=204)

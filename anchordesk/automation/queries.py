@@ -1,0 +1,63 @@
+"""Which macros a user may use or change, and the macro behind an id (docs/access.md).
+
+Personal macros are their owner's alone; shared ones are everyone's, or a team's members'.
+Agents change only their own personal macros, leads the shared ones too. A macro someone may
+not reach answers the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from anchordesk.accounts.models import User
+from anchordesk.automation.models import Macro
+from anchordesk.core.access import NotAllowed
+
+MACROS_SHOWN = 20
+
+
+def macros_visible_to(user: User) -> QuerySet[Macro]:
+    """Every macro the user may use or see: their own, the shared ones and their teams' ones."""
+    teams = list(user.teams.values_list("pk", flat=True))
+    return Macro.objects.filter(
+        Q(owner=user) | Q(owner__isnull=True, team__isnull=True) | Q(owner__isnull=True, team__in=teams)
+    )
+
+
+def access_macro(user: User, macro_id: int | str) -> Macro:
+    """An active macro the user may use; NotAllowed (404) for a missing and a forbidden one alike."""
+    found = macros_visible_to(user).filter(pk=_pk(macro_id), active=True).first()
+    if found is None:
+        raise NotAllowed("No such macro", status=404)
+    return found
+
+
+def access_editable_macro(user: User, macro_id: int | str) -> Macro:
+    """A macro this user may change: their own personal one, or a shared one for leads."""
+    macro = Macro.objects.filter(pk=_pk(macro_id)).first()
+    if macro is None or (macro.owner_id is not None and macro.owner_id != user.pk):
+        raise NotAllowed("No such macro", status=404)
+    if macro.owner_id is None and not user.is_lead:
+        raise NotAllowed("No such macro", status=404)
+    return macro
+
+
+def macros_for(user: User, query: str = "") -> list[Macro]:
+    """Active macros the user may use, most used first, matching the words typed (name or text)."""
+    found = macros_visible_to(user).filter(active=True)
+    query = (query or "").strip()
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(body__icontains=query))
+    return list(found.select_related("team").order_by("-usage_count", "name")[:MACROS_SHOWN])
+
+
+def macro_status(macro: Macro) -> str | None:
+    """The status the macro sets, so the reply box can show it in its status picker before sending."""
+    return next((str(a.get("value")) for a in macro.actions or [] if a.get("type") == "set_status"), None)
+
+
+def _pk(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotAllowed("No such macro", status=404) from None
