@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -29,6 +29,7 @@ from anchordesk.api.schemas import (
     TicketPage,
     TicketRef,
 )
+from anchordesk.core.access import NotAllowed
 from anchordesk.tickets import actions, presence
 from anchordesk.tickets.actions import NewTicket
 from anchordesk.tickets.inbox import InboxQuery, filtered
@@ -248,7 +249,7 @@ def merge_ticket(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> Any:
     require_ticket_worker(user)
     try:
         target = access_ticket(user, payload.into)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({"into": f"No ticket with id {payload.into}."}) from None
     actions.do_merge_tickets(source, target, actor=user)
     return serialize.ticket(load_ticket(user, target.pk))
@@ -276,7 +277,7 @@ def add_link(request: HttpRequest, ticket_id: Id, payload: LinkIn) -> Any:
     require_ticket_worker(user)
     try:
         other = access_ticket(user, payload.ticket_id)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({"ticket_id": f"No ticket with id {payload.ticket_id}."}) from None
     actions.do_link_tickets(ticket, other, actor=user)
     return Status(201, _linked(user, ticket_id))

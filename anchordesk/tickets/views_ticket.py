@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.registry import ticket_panels_context, timeline_entries
 from anchordesk.tickets import inbox, presence
 from anchordesk.tickets.actions import (
@@ -46,7 +47,7 @@ from anchordesk.tickets.forms import (
     form_errors,
 )
 from anchordesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.queries import access_attachment, access_ticket, tickets_visible_to
 from anchordesk.tickets.templatetags.ticket_tags import MESSAGE_EVENTS
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 from anchordesk.tickets.views import current_user, presence_seconds
@@ -356,7 +357,7 @@ def fields(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def _other_ticket(user: User, number: int, field: str = "number") -> Ticket:
     try:
         return access_ticket(user, number)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({field: f"There is no ticket #{number}."}) from None
 
 
@@ -420,10 +421,7 @@ def presence_leave(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Files are served only through this check, never from a public media URL."""
-    user = current_user(request)
-    row = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
-    if row is None or not tickets_visible_to(user).filter(pk=row.message.ticket_id).exists():
-        raise Http404("No such attachment")
+    row = access_attachment(current_user(request), attachment_id)
     try:
         handle = row.file.open("rb")
     except (FileNotFoundError, ValueError):
