@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -20,7 +19,15 @@ from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.automation.actions import do_apply_macro, do_save_time_rule, do_save_trigger, render_macro
 from anchordesk.automation.forms import describe_actions
 from anchordesk.automation.models import Macro, TimeRule, Trigger
-from anchordesk.automation.queries import access_macro, macro_status, macros_for
+from anchordesk.automation.queries import (
+    access_macro,
+    access_time_rule,
+    access_trigger,
+    macro_status,
+    macros_for,
+    time_rules_visible_to,
+    triggers_visible_to,
+)
 from anchordesk.sla.models import SlaPolicy
 from anchordesk.sla.queries import attainment
 from anchordesk.tickets.queries import access_ticket
@@ -179,8 +186,9 @@ def _conditions(payload: Conditions) -> dict[str, Any]:
 
 @router.get("/triggers", response={200: list[TriggerOut], **ERRORS}, tags=["automation"])
 def list_triggers(request: HttpRequest) -> Any:
-    require_lead(current_user(request))
-    return [_trigger(t) for t in Trigger.objects.all()]
+    user = current_user(request)
+    require_lead(user)
+    return [_trigger(t) for t in triggers_visible_to(user)]
 
 
 def _save_trigger(request: HttpRequest, payload: TriggerIn, trigger: Trigger | None) -> Trigger:
@@ -205,14 +213,16 @@ def create_trigger(request: HttpRequest, payload: TriggerIn) -> Any:
 
 @router.put("/triggers/{trigger_id}", response={200: TriggerOut, **ERRORS}, tags=["automation"])
 def replace_trigger(request: HttpRequest, trigger_id: Id, payload: TriggerIn) -> Any:
-    require_lead(current_user(request))
-    return _trigger(_save_trigger(request, payload, get_object_or_404(Trigger, pk=trigger_id)))
+    user = current_user(request)
+    require_lead(user)
+    return _trigger(_save_trigger(request, payload, access_trigger(user, trigger_id)))
 
 
 @router.get("/time-rules", response={200: list[TimeRuleOut], **ERRORS}, tags=["automation"])
 def list_time_rules(request: HttpRequest) -> Any:
-    require_lead(current_user(request))
-    return [_time_rule(r) for r in TimeRule.objects.all()]
+    user = current_user(request)
+    require_lead(user)
+    return [_time_rule(r) for r in time_rules_visible_to(user)]
 
 
 def _save_time_rule(request: HttpRequest, payload: TimeRuleIn, rule: TimeRule | None) -> TimeRule:
@@ -235,8 +245,9 @@ def create_time_rule(request: HttpRequest, payload: TimeRuleIn) -> Any:
 
 @router.put("/time-rules/{rule_id}", response={200: TimeRuleOut, **ERRORS}, tags=["automation"])
 def replace_time_rule(request: HttpRequest, rule_id: Id, payload: TimeRuleIn) -> Any:
-    require_lead(current_user(request))
-    return _time_rule(_save_time_rule(request, payload, get_object_or_404(TimeRule, pk=rule_id)))
+    user = current_user(request)
+    require_lead(user)
+    return _time_rule(_save_time_rule(request, payload, access_time_rule(user, rule_id)))
 
 
 # SLA attainment ------------------------------------------------------------------------

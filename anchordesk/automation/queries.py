@@ -1,8 +1,10 @@
-"""Which macros a user may use or change, and the macro behind an id (docs/access.md).
+"""Which macros, triggers and time rules a user may reach, and the one behind an id
+(docs/access.md).
 
 Personal macros are their owner's alone; shared ones are everyone's, or a team's members'.
-Agents change only their own personal macros, leads the shared ones too. A macro someone may
-not reach answers the same as a missing one.
+Agents change only their own personal macros, leads the shared ones too. Triggers and time rules
+are settings of the leads and admins: the pages and the API refuse other roles first (403), and
+these lookups then answer a missing rule the same as one the user may not reach.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from anchordesk.accounts.models import User
-from anchordesk.automation.models import Macro
+from anchordesk.automation.models import Macro, TimeRule, Trigger
 from anchordesk.core.access import NotAllowed
 
 MACROS_SHOWN = 20
@@ -54,6 +56,28 @@ def macros_for(user: User, query: str = "") -> list[Macro]:
 def macro_status(macro: Macro) -> str | None:
     """The status the macro sets, so the reply box can show it in its status picker before sending."""
     return next((str(a.get("value")) for a in macro.actions or [] if a.get("type") == "set_status"), None)
+
+
+def triggers_visible_to(user: User) -> QuerySet[Trigger]:
+    return Trigger.objects.all() if user.is_lead else Trigger.objects.none()
+
+
+def time_rules_visible_to(user: User) -> QuerySet[TimeRule]:
+    return TimeRule.objects.all() if user.is_lead else TimeRule.objects.none()
+
+
+def access_trigger(user: User, trigger_id: int) -> Trigger:
+    trigger = triggers_visible_to(user).filter(pk=trigger_id).first()
+    if trigger is None:
+        raise NotAllowed("No such trigger", status=404)
+    return trigger
+
+
+def access_time_rule(user: User, rule_id: int) -> TimeRule:
+    rule = time_rules_visible_to(user).filter(pk=rule_id).first()
+    if rule is None:
+        raise NotAllowed("No such time rule", status=404)
+    return rule
 
 
 def _pk(value: int | str) -> int:
