@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anchordesk.accounts import ratelimit
 from anchordesk.accounts.actions import do_create_api_token, do_revoke_api_token
 from anchordesk.accounts.forms import SignInForm, TokenForm
-from anchordesk.accounts.models import ApiToken, User
+from anchordesk.accounts.models import User
+from anchordesk.accounts.queries import access_token, tokens_visible_to
 from anchordesk.accounts.two_factor import has_two_factor
 from anchordesk.accounts.views_two_factor import start_second_step
 
@@ -68,7 +69,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def _tokens_page(
     request: HttpRequest, user: User, form: TokenForm, *, secret: str = "", status: int = 200
 ) -> HttpResponse:
-    rows = list(ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at"))
+    rows = list(tokens_visible_to(user).order_by("revoked_at", "-created_at"))
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": rows, "secret": secret}, status=status
     )
@@ -100,9 +101,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    token = ApiToken.objects.filter(pk=token_id, user=user).first()
-    if token is None:
-        raise Http404("No such token")
+    token = access_token(user, token_id)
     do_revoke_api_token(token, actor=user)
     messages.success(request, f"Revoked “{token.name}”. It stops working at once.")
     return redirect("api-tokens")

@@ -30,7 +30,13 @@ from anchordesk.accounts.invitations import (
     do_update_agent,
     get_invitation_state,
 )
-from anchordesk.accounts.models import Invitation, Team, TOTPDevice, User
+from anchordesk.accounts.models import Team, TOTPDevice, User
+from anchordesk.accounts.queries import (
+    access_invitation,
+    access_person,
+    invitations_visible_to,
+    people_visible_to,
+)
 from anchordesk.accounts.two_factor import do_reset_two_factor
 from anchordesk.core.access import require_admin, require_lead
 
@@ -53,15 +59,19 @@ def _form_errors(form: Form, exc: ValidationError, aliases: dict[str, str] | Non
 # Agents -------------------------------------------------------------------------------------
 
 
-def _agents_page(request: HttpRequest, invite_form: InviteForm, *, status: int = 200) -> HttpResponse:
+def _agents_page(
+    request: HttpRequest, actor: User, invite_form: InviteForm, *, status: int = 200
+) -> HttpResponse:
     with_device = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False))
     people = (
-        User.objects.annotate(two_factor=with_device)
+        people_visible_to(actor)
+        .annotate(two_factor=with_device)
         .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
         .order_by("-is_active", "first_name", "last_name", "username")
     )
     invitations = (
-        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        invitations_visible_to(actor)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("invited_by")
         .prefetch_related("teams")
         .order_by("-sent_at")
@@ -80,12 +90,11 @@ def _agents_page(request: HttpRequest, invite_form: InviteForm, *, status: int =
 def settings_agents(request: HttpRequest) -> HttpResponse:
     """Everyone who signs in, pending invitations and (for admins) the invite form."""
     if request.method == "GET":
-        _actor(request)
-        return _agents_page(request, InviteForm())
+        return _agents_page(request, _actor(request), InviteForm())
     actor = _actor(request, admin=True)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        return _agents_page(request, form, status=400)
+        return _agents_page(request, actor, form, status=400)
     try:
         invitation, _raw = do_invite_agent(
             email=form.cleaned_data["email"],
@@ -96,16 +105,9 @@ def settings_agents(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         _form_errors(form, exc, {"team_ids": "teams"})
-        return _agents_page(request, form, status=400)
+        return _agents_page(request, actor, form, status=400)
     messages.success(request, f"Invitation sent to {invitation.email}.")
     return redirect("settings-agents")
-
-
-def _load_person(user_id: int) -> User:
-    person = User.objects.filter(pk=user_id).first()
-    if person is None:
-        raise Http404("No such person")
-    return person
 
 
 def _agent_page(request: HttpRequest, person: User, form: AgentForm, *, status: int = 200) -> HttpResponse:
@@ -122,7 +124,7 @@ def _agent_page(request: HttpRequest, person: User, form: AgentForm, *, status: 
 def settings_agent(request: HttpRequest, user_id: int) -> HttpResponse:
     """Change someone's role and teams (admins)."""
     actor = _actor(request, admin=True)
-    person = _load_person(user_id)
+    person = access_person(actor, user_id)
     if request.method == "GET":
         initial: dict[str, Any] = {"role": person.role, "teams": list(person.teams.all())}
         return _agent_page(request, person, AgentForm(initial=initial))
@@ -147,7 +149,7 @@ def settings_agent(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def settings_agent_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _actor(request, admin=True)
-    person = _load_person(user_id)
+    person = access_person(actor, user_id)
     do_reset_two_factor(person, actor=actor)
     messages.success(
         request,
@@ -157,18 +159,11 @@ def settings_agent_reset_two_factor(request: HttpRequest, user_id: int) -> HttpR
     return redirect("settings-agent", person.pk)
 
 
-def _load_invitation(invitation_id: int) -> Invitation:
-    invitation = Invitation.objects.filter(pk=invitation_id).first()
-    if invitation is None:
-        raise Http404("No such invitation")
-    return invitation
-
-
 @login_required
 @require_POST
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor = _actor(request, admin=True)
-    invitation = _load_invitation(invitation_id)
+    invitation = access_invitation(actor, invitation_id)
     try:
         do_resend_invitation(invitation, actor=actor)
     except ValidationError as exc:
@@ -184,7 +179,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor = _actor(request, admin=True)
-    invitation = _load_invitation(invitation_id)
+    invitation = access_invitation(actor, invitation_id)
     try:
         do_revoke_invitation(invitation, actor=actor)
     except ValidationError as exc:

@@ -11,15 +11,24 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anchordesk.api.auth import current_user, require_lead, require_ticket_worker
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.automation.actions import do_apply_macro, do_save_time_rule, do_save_trigger
+from anchordesk.automation.forms import describe_actions
 from anchordesk.automation.models import Macro, TimeRule, Trigger
-from anchordesk.automation.queries import access_macro, macros_for
+from anchordesk.automation.queries import (
+    access_macro,
+    access_time_rule,
+    access_trigger,
+    macro_status,
+    macros_for,
+    render_macro,
+    time_rules_visible_to,
+    triggers_visible_to,
+)
 from anchordesk.sla.models import SlaPolicy
 from anchordesk.sla.queries import attainment
 from anchordesk.tickets.queries import access_ticket
@@ -41,6 +50,14 @@ class MacroOut(Schema):
 
 class MacroFilters(InputSchema):
     q: str = Field("", max_length=100, description="Words in the name or the text.")
+
+
+class MacroTextOut(Schema):
+    id: int
+    name: str
+    text: str = Field(description="The reply text with placeholders filled in for this ticket.")
+    actions: str = Field(description="What the macro will do when the reply is sent, in words.")
+    status: str | None = Field(description="The status the macro sets, if it sets one.")
 
 
 class AppliedMacroOut(Schema):
@@ -67,6 +84,29 @@ def list_macros(request: HttpRequest, filters: Query[MacroFilters]) -> Any:
     user = current_user(request)
     require_ticket_worker(user)
     return [_macro(m) for m in macros_for(user, filters.q)]
+
+
+@router.get(
+    "/tickets/{ticket_id}/macros/{macro_id}",
+    response={200: MacroTextOut, **ERRORS},
+    tags=["automation"],
+    url_name="macro_text",
+    summary="A macro's reply text for a ticket, without applying it",
+)
+def macro_text(request: HttpRequest, ticket_id: Id, macro_id: Id) -> Any:
+    """What the reply box inserts: the text with placeholders filled and what the macro does on send.
+    Nothing changes on the ticket; the actions run when the reply carrying the macro is sent."""
+    user = current_user(request)
+    require_ticket_worker(user)
+    ticket = access_ticket(user, ticket_id)
+    macro = access_macro(user, macro_id)
+    return {
+        "id": macro.pk,
+        "name": macro.name,
+        "text": render_macro(ticket, macro, actor=user),
+        "actions": describe_actions(macro.actions),
+        "status": macro_status(macro),
+    }
 
 
 @router.post(
@@ -147,8 +187,9 @@ def _conditions(payload: Conditions) -> dict[str, Any]:
 
 @router.get("/triggers", response={200: list[TriggerOut], **ERRORS}, tags=["automation"])
 def list_triggers(request: HttpRequest) -> Any:
-    require_lead(current_user(request))
-    return [_trigger(t) for t in Trigger.objects.all()]
+    user = current_user(request)
+    require_lead(user)
+    return [_trigger(t) for t in triggers_visible_to(user)]
 
 
 def _save_trigger(request: HttpRequest, payload: TriggerIn, trigger: Trigger | None) -> Trigger:
@@ -173,14 +214,16 @@ def create_trigger(request: HttpRequest, payload: TriggerIn) -> Any:
 
 @router.put("/triggers/{trigger_id}", response={200: TriggerOut, **ERRORS}, tags=["automation"])
 def replace_trigger(request: HttpRequest, trigger_id: Id, payload: TriggerIn) -> Any:
-    require_lead(current_user(request))
-    return _trigger(_save_trigger(request, payload, get_object_or_404(Trigger, pk=trigger_id)))
+    user = current_user(request)
+    require_lead(user)
+    return _trigger(_save_trigger(request, payload, access_trigger(user, trigger_id)))
 
 
 @router.get("/time-rules", response={200: list[TimeRuleOut], **ERRORS}, tags=["automation"])
 def list_time_rules(request: HttpRequest) -> Any:
-    require_lead(current_user(request))
-    return [_time_rule(r) for r in TimeRule.objects.all()]
+    user = current_user(request)
+    require_lead(user)
+    return [_time_rule(r) for r in time_rules_visible_to(user)]
 
 
 def _save_time_rule(request: HttpRequest, payload: TimeRuleIn, rule: TimeRule | None) -> TimeRule:
@@ -203,8 +246,9 @@ def create_time_rule(request: HttpRequest, payload: TimeRuleIn) -> Any:
 
 @router.put("/time-rules/{rule_id}", response={200: TimeRuleOut, **ERRORS}, tags=["automation"])
 def replace_time_rule(request: HttpRequest, rule_id: Id, payload: TimeRuleIn) -> Any:
-    require_lead(current_user(request))
-    return _time_rule(_save_time_rule(request, payload, get_object_or_404(TimeRule, pk=rule_id)))
+    user = current_user(request)
+    require_lead(user)
+    return _time_rule(_save_time_rule(request, payload, access_time_rule(user, rule_id)))
 
 
 # SLA attainment ------------------------------------------------------------------------

@@ -10,14 +10,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.invitations import do_invite_agent, do_resend_invitation, do_revoke_invitation
-from anchordesk.accounts.models import Invitation
+from anchordesk.accounts.models import Invitation, User
+from anchordesk.accounts.queries import access_invitation, invitations_visible_to
 from anchordesk.api import serialize
 from anchordesk.api.auth import current_user, require_admin, require_lead
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema, TeamRef, UserRef
@@ -73,15 +74,14 @@ def _out(inv: Invitation) -> dict[str, Any]:
     }
 
 
-def _invitations() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("invited_by", "user").prefetch_related("teams")
+def _invitations(user: User) -> QuerySet[Invitation]:
+    return invitations_visible_to(user).select_related("invited_by", "user").prefetch_related("teams")
 
 
-def _load(invitation_id: int) -> Invitation:
-    inv = _invitations().filter(pk=invitation_id).first()
-    if inv is None:
-        raise Http404
-    return inv
+def _load(user: User, invitation_id: int) -> Invitation:
+    """With who invited and the teams, for the answer; a missing one is NotAllowed (404) as well."""
+    access_invitation(user, invitation_id)
+    return _invitations(user).get(pk=invitation_id)
 
 
 @router.get(
@@ -91,10 +91,11 @@ def _load(invitation_id: int) -> Invitation:
     summary="List invitations (leads and admins)",
 )
 def list_invitations(request: HttpRequest, filters: Query[InvitationFilters]) -> Any:
-    require_lead(current_user(request))
+    user = current_user(request)
+    require_lead(user)
     if filters.state is not None and filters.state not in STATES:
         raise ValidationError({"state": f"Must be one of {', '.join(STATES)}."})
-    qs = _invitations()
+    qs = _invitations(user)
     if filters.state is not None:
         now = timezone.now()
         open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -122,7 +123,7 @@ def create_invitation(request: HttpRequest, payload: InvitationCreate) -> Any:
     invitation, _raw = do_invite_agent(
         email=payload.email, name=payload.name, role=payload.role, team_ids=payload.team_ids, actor=user
     )
-    return Status(201, _out(_load(invitation.pk)))
+    return Status(201, _out(_load(user, invitation.pk)))
 
 
 @router.post(
@@ -134,10 +135,10 @@ def create_invitation(request: HttpRequest, payload: InvitationCreate) -> Any:
 def resend_invitation(request: HttpRequest, invitation_id: Id) -> Any:
     user = current_user(request)
     require_lead(user)  # leads see invitations anyway, so only then may a 403 differ from a 404
-    invitation = _load(invitation_id)
+    invitation = access_invitation(user, invitation_id)
     require_admin(user)
     do_resend_invitation(invitation, actor=user)
-    return _out(_load(invitation_id))
+    return _out(_load(user, invitation_id))
 
 
 @router.post(
@@ -149,7 +150,7 @@ def resend_invitation(request: HttpRequest, invitation_id: Id) -> Any:
 def revoke_invitation(request: HttpRequest, invitation_id: Id) -> Any:
     user = current_user(request)
     require_lead(user)  # leads see invitations anyway, so only then may a 403 differ from a 404
-    invitation = _load(invitation_id)
+    invitation = access_invitation(user, invitation_id)
     require_admin(user)
     do_revoke_invitation(invitation, actor=user)
-    return _out(_load(invitation_id))
+    return _out(_load(user, invitation_id))

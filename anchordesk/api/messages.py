@@ -17,8 +17,8 @@ from anchordesk.api.schemas import ErrorOut, Id, InputSchema, MessageOut, Messag
 from anchordesk.core.access import NotAllowed
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Channel
-from anchordesk.tickets.models import Attachment, Message, Ticket
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.models import Message, Ticket
+from anchordesk.tickets.queries import access_attachment, access_ticket
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 
 router = Router(tags=["messages"])
@@ -136,14 +136,7 @@ def create_message_with_attachments(
     summary="Download an attachment",
 )
 def download_attachment(request: HttpRequest, attachment_id: Id) -> Any:
-    user = current_user(request)
-    attachment = (
-        Attachment.objects.select_related("message")
-        .filter(pk=attachment_id, message__ticket__in=tickets_visible_to(user))
-        .first()
-    )
-    if attachment is None:
-        raise Http404
+    attachment = access_attachment(current_user(request), attachment_id)
     try:
         handle = attachment.file.open("rb")
     except OSError:

@@ -7,16 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from anchordesk.accounts.models import User
+from anchordesk.accounts.queries import access_person
 from anchordesk.api.auth import current_user, require_lead
 from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.people import actions, work
 from anchordesk.people.choices import AbsenceReason
-from anchordesk.people.models import Absence
+from anchordesk.people.queries import access_absence
 
 router = Router(tags=["offboarding"])
 
@@ -68,21 +68,15 @@ class AgentStateOut(Schema):
     is_active: bool
 
 
-def _agent(user_id: int) -> User:
-    agent = User.objects.filter(pk=user_id).first()
-    if agent is None:
-        raise Http404
-    return agent
-
-
 @router.get(
     "/agents/{user_id}/offboarding",
     response={200: PreviewOut, **ERRORS},
     summary="Preview an agent's open work, by bucket, with each bucket's default decision",
 )
 def preview(request: HttpRequest, user_id: Id) -> Any:
-    require_lead(current_user(request))
-    agent = _agent(user_id)
+    lead = current_user(request)
+    require_lead(lead)
+    agent = access_person(lead, user_id)
     buckets = [
         {
             "bucket": row.bucket,
@@ -106,7 +100,7 @@ def preview(request: HttpRequest, user_id: Id) -> Any:
 def offboard(request: HttpRequest, user_id: Id, payload: OffboardIn) -> Any:
     lead = current_user(request)
     require_lead(lead)
-    agent = _agent(user_id)
+    agent = access_person(lead, user_id)
     result = actions.do_offboard_agent(
         agent, actor=lead, plan=payload.plan, source="api", notify_customers=payload.notify_customers
     )
@@ -127,7 +121,7 @@ def offboard(request: HttpRequest, user_id: Id, payload: OffboardIn) -> Any:
 def reactivate(request: HttpRequest, user_id: Id) -> Any:
     lead = current_user(request)
     require_lead(lead)
-    agent = actions.do_reactivate_agent(_agent(user_id), actor=lead, source="api")
+    agent = actions.do_reactivate_agent(access_person(lead, user_id), actor=lead, source="api")
     return {"agent_id": agent.pk, "is_active": agent.is_active}
 
 
@@ -169,7 +163,7 @@ def start_absence(request: HttpRequest, user_id: Id, payload: AbsenceIn) -> Any:
     lead = current_user(request)
     require_lead(lead)
     result = actions.do_start_absence(
-        _agent(user_id),
+        access_person(lead, user_id),
         actor=lead,
         ends_at=payload.ends_at,
         reason=payload.reason,
@@ -199,10 +193,9 @@ def start_absence(request: HttpRequest, user_id: Id, payload: AbsenceIn) -> Any:
     summary="The agent is back now: hand back what was chosen",
 )
 def end_absence(request: HttpRequest, absence_id: Id) -> Any:
-    require_lead(current_user(request))
-    absence = Absence.objects.filter(pk=absence_id).first()
-    if absence is None:
-        raise Http404
-    back = actions.do_end_absence(absence, actor=current_user(request))
+    lead = current_user(request)
+    require_lead(lead)
+    absence = access_absence(lead, absence_id)
+    back = actions.do_end_absence(absence, actor=lead)
     absence.refresh_from_db()
     return {"id": absence.pk, "state": absence.state, "handed_back": back}

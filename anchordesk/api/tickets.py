@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anchordesk.accounts.models import Customer, Team, User
@@ -30,7 +30,8 @@ from anchordesk.api.schemas import (
     TicketPage,
     TicketRef,
 )
-from anchordesk.tickets import actions
+from anchordesk.core.access import NotAllowed
+from anchordesk.tickets import actions, presence
 from anchordesk.tickets.actions import NewTicket
 from anchordesk.tickets.inbox import InboxQuery, filtered
 from anchordesk.tickets.models import Ticket, TicketLink
@@ -106,6 +107,16 @@ class MergeIn(InputSchema):
 
 class LinkIn(InputSchema):
     ticket_id: Id
+
+
+class Present(Schema):
+    name: str
+    typing: bool
+
+
+class PresenceOut(Schema):
+    others: list[Present] = Field(description="Who else has the ticket open, seen in the last seconds.")
+    version: int = Field(description="The ticket's version now: higher than the page's means it changed.")
 
 
 def _ticket_qs(user: User) -> QuerySet[Ticket]:
@@ -239,7 +250,7 @@ def merge_ticket(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> Any:
     require_ticket_worker(user)
     try:
         target = access_ticket(user, payload.into)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({"into": f"No ticket with id {payload.into}."}) from None
     actions.do_merge_tickets(source, target, actor=user)
     return serialize.ticket(load_ticket(user, target.pk))
@@ -267,7 +278,7 @@ def add_link(request: HttpRequest, ticket_id: Id, payload: LinkIn) -> Any:
     require_ticket_worker(user)
     try:
         other = access_ticket(user, payload.ticket_id)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({"ticket_id": f"No ticket with id {payload.ticket_id}."}) from None
     actions.do_link_tickets(ticket, other, actor=user)
     return Status(201, _linked(user, ticket_id))
@@ -281,3 +292,19 @@ def remove_link(request: HttpRequest, ticket_id: Id, other_id: Id) -> Any:
     other = access_ticket(user, other_id)
     actions.do_unlink_tickets(ticket, other, actor=user)
     return Status(204, None)
+
+
+@router.post(
+    "/tickets/{ticket_id}/presence",
+    response={200: PresenceOut, **ERRORS},
+    url_name="ticket_presence",
+    summary="I am on this ticket: who else is, and has it changed",
+)
+def ping_presence(request: HttpRequest, ticket_id: Id, typing: bool = False) -> Any:
+    """Called every few seconds by an open ticket page (the collision notice); `typing=true` in the
+    query says the caller is writing a reply now."""
+    user = current_user(request)
+    ticket = access_ticket(user, ticket_id)
+    presence.ping(ticket, user, typing=typing)
+    others = [{"name": p.user.display_name, "typing": p.typing} for p in presence.others_on(ticket, user)]
+    return {"others": others, "version": ticket.version}

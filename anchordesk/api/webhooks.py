@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -15,6 +16,7 @@ from anchordesk.api.schemas import ErrorOut, Id, InputSchema
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
 from anchordesk.integrations.enqueue import do_queue_test_delivery, do_retry_delivery
 from anchordesk.integrations.models import Webhook, WebhookDelivery
+from anchordesk.integrations.queries import access_delivery, access_webhook, webhooks_visible_to
 
 router = Router(tags=["webhooks"])
 
@@ -98,17 +100,16 @@ def _delivery(d: WebhookDelivery) -> dict[str, Any]:
 
 
 def _admin_webhook(request: HttpRequest, webhook_id: int) -> Webhook:
-    require_admin(current_user(request))
-    webhook = Webhook.objects.filter(pk=webhook_id).first()
-    if webhook is None:
-        raise Http404
-    return webhook
+    user = current_user(request)
+    require_admin(user)
+    return access_webhook(user, webhook_id)
 
 
 @router.get("/webhooks", response={200: list[WebhookOut], **ERRORS}, summary="List webhooks")
 def list_webhooks(request: HttpRequest) -> Any:
-    require_admin(current_user(request))
-    return [_webhook(w) for w in Webhook.objects.order_by("pk")]
+    user = current_user(request)
+    require_admin(user)
+    return [_webhook(w) for w in webhooks_visible_to(user).order_by("pk")]
 
 
 @router.post("/webhooks", response={201: WebhookCreated, **ERRORS}, summary="Register a webhook")
@@ -170,13 +171,10 @@ def test_webhook(request: HttpRequest, webhook_id: Id) -> Any:
     summary="Send a failed delivery again",
 )
 def retry(request: HttpRequest, webhook_id: Id, delivery_id: Id) -> Any:
-    webhook = _admin_webhook(request, webhook_id)
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id, webhook=webhook).first()
-    if delivery is None:
-        raise Http404
+    user = current_user(request)
+    require_admin(user)
+    delivery = access_delivery(user, webhook_id, delivery_id)
     if not do_retry_delivery(delivery):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(
             {"state": f"Only a failed delivery can be retried; this one is {delivery.state}."}
         )

@@ -139,9 +139,7 @@ def kind_words(request: HttpRequest, params: Query[TeamFilter]) -> Any:
     """Mine, or a team's with `team` (agents: their own teams; leads: any)."""
     user = current_user(request)
     require_ticket_worker(user)
-    team = _team(params.team)
-    if team is not None and not user.is_lead and not user.teams.filter(pk=team.pk).exists():
-        raise Http404
+    team = queries.access_kind_words_team(user, params.team) if params.team is not None else None
     words = queries.kind_words_for_team(team) if team else queries.kind_words_for_agent(user)
     return {
         "items": [

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 
 from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
@@ -16,6 +15,7 @@ from anchordesk.automation.conditions import RuleError, validate
 from anchordesk.automation.engine import apply_actions, choose_agent
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
 from anchordesk.automation.queries import access_macro, render_macro
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.audit import record_event
 from anchordesk.integrations.models import Webhook
 from anchordesk.tickets import actions as ticket_actions
@@ -265,8 +265,8 @@ def do_use_macros(
     used: list[Macro] = []
     for raw in dict.fromkeys(macro_ids):
         try:
-            macro = access_macro(actor, int(raw))
-        except (ValueError, Http404):
+            macro = access_macro(actor, raw)
+        except NotAllowed:
             raise ValidationError({"macro": "A macro in this reply no longer exists."}) from None
         do_apply_macro_actions(ticket, macro, actor=actor, keep_status=keep_status)
         used.append(macro)

@@ -25,9 +25,4 @@ urlpatterns = [
         "assignment/agents/<int:user_id>", views_settings.assignment_agent, name="automation-assignment-agent"
     ),
     path("tickets/<int:ticket_id>/macros", views_macros.macro_search, name="automation-macro-search"),
-    path(
-        "tickets/<int:ticket_id>/macros/<int:macro_id>",
-        views_macros.macro_text,
-        name="automation-macro-text",
-    ),
 ]

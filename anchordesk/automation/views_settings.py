@@ -44,8 +44,15 @@ from anchordesk.automation.forms import (
     describe_actions,
     scope_of,
 )
-from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
-from anchordesk.automation.queries import macros_for_all
+from anchordesk.automation.models import AgentAvailability, AssignmentPolicy
+from anchordesk.automation.queries import (
+    access_editable_macro,
+    access_time_rule,
+    access_trigger,
+    macros_visible_to,
+    time_rules_visible_to,
+    triggers_visible_to,
+)
 from anchordesk.core.access import require_agent, validation_errors
 from anchordesk.sla.views import lead_required
 
@@ -80,9 +87,10 @@ def automation_home(request: HttpRequest) -> HttpResponse:
             describe(t.conditions),
             describe_actions(t.actions),
         )
-        for t in Trigger.objects.all()
+        for t in triggers_visible_to(_user(request))
     ]
-    time_rules = [(r, describe(r.conditions), describe_actions(r.actions)) for r in TimeRule.objects.all()]
+    rules = time_rules_visible_to(_user(request))
+    time_rules = [(r, describe(r.conditions), describe_actions(r.actions)) for r in rules]
     return render(
         request,
         "automation/settings/index.html",
@@ -92,7 +100,7 @@ def automation_home(request: HttpRequest) -> HttpResponse:
 
 @lead_required
 def trigger_edit(request: HttpRequest, trigger_id: int | None = None) -> HttpResponse:
-    trigger = get_object_or_404(Trigger, pk=trigger_id) if trigger_id is not None else None
+    trigger = access_trigger(_user(request), trigger_id) if trigger_id is not None else None
     sections: dict[str, list[str]] = {}
     if request.method == "POST":
         form = TriggerForm(request.POST)
@@ -138,7 +146,7 @@ def trigger_edit(request: HttpRequest, trigger_id: int | None = None) -> HttpRes
 
 @lead_required
 def time_rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
-    rule = get_object_or_404(TimeRule, pk=rule_id) if rule_id is not None else None
+    rule = access_time_rule(_user(request), rule_id) if rule_id is not None else None
     sections: dict[str, list[str]] = {}
     if request.method == "POST":
         form = TimeRuleForm(request.POST)
@@ -171,7 +179,7 @@ def time_rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResp
 @lead_required
 @require_POST
 def trigger_toggle(request: HttpRequest, trigger_id: int) -> HttpResponse:
-    trigger = get_object_or_404(Trigger, pk=trigger_id)
+    trigger = access_trigger(_user(request), trigger_id)
     do_set_rule_active(trigger, not trigger.active, actor=_user(request))
     messages.success(request, f"Trigger “{trigger.name}” {'enabled' if trigger.active else 'disabled'}.")
     return redirect("automation-home")
@@ -180,7 +188,7 @@ def trigger_toggle(request: HttpRequest, trigger_id: int) -> HttpResponse:
 @lead_required
 @require_POST
 def time_rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
-    rule = get_object_or_404(TimeRule, pk=rule_id)
+    rule = access_time_rule(_user(request), rule_id)
     do_set_rule_active(rule, not rule.active, actor=_user(request))
     messages.success(request, f"Time rule “{rule.name}” {'enabled' if rule.active else 'disabled'}.")
     return redirect("automation-home")
@@ -189,20 +197,10 @@ def time_rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
 # --- macros: every agent has personal ones; leads manage the shared ones ------------------
 
 
-def _editable_macro(user: User, macro_id: int) -> Macro:
-    """A macro this user may change: their own personal one, or a shared one for leads. Else 404."""
-    macro = Macro.objects.filter(pk=macro_id).first()
-    if macro is None or (macro.owner_id is not None and macro.owner_id != user.pk):
-        raise Http404("No such macro")
-    if macro.owner_id is None and not user.is_lead:
-        raise Http404("No such macro")
-    return macro
-
-
 @login_required
 def macro_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    macros = macros_for_all(user).select_related("team", "owner").order_by("name")
+    macros = macros_visible_to(user).select_related("team", "owner").order_by("name")
     rows = [(m, describe_actions(m.actions), m.owner_id == user.pk or user.is_lead) for m in macros]
     return render(request, "automation/settings/macro_list.html", {"rows": rows})
 
@@ -210,7 +208,7 @@ def macro_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpResponse:
     user = _user(request)
-    macro = _editable_macro(user, macro_id) if macro_id is not None else None
+    macro = access_editable_macro(user, macro_id) if macro_id is not None else None
     sections: dict[str, list[str]] = {}
     if request.method == "POST":
         form = MacroForm(request.POST, user=user)
@@ -261,7 +259,7 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
 @require_POST
 def macro_toggle(request: HttpRequest, macro_id: int) -> HttpResponse:
     user = _user(request)
-    macro = _editable_macro(user, macro_id)
+    macro = access_editable_macro(user, macro_id)
     do_set_rule_active(macro, not macro.active, actor=user)
     messages.success(request, f"Macro “{macro.name}” {'enabled' if macro.active else 'disabled'}.")
     return redirect("automation-macros")

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
 from anchordesk.collab.choices import OPEN_HANDOFF_STATUSES, EscalationState, HandoffStatus, LeadMode
 from anchordesk.collab.models import Escalation, Handoff, HandoffComment
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.registry import escalation_facts
 from anchordesk.mail.addresses import handoff_from_addresses, handoff_from_subject
 from anchordesk.sla.models import SlaTimer
@@ -29,7 +29,7 @@ def _pk(value: int | str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Http404("Not found") from None
+        raise NotAllowed("Not found", status=404) from None
 
 
 # --- Escalations ---------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def access_escalation(user: User, escalation_id: int | str) -> Escalation:
         .first()
     )
     if escalation is None:
-        raise Http404("No such escalation")
+        raise NotAllowed("No such escalation", status=404)
     return escalation
 
 
@@ -204,7 +204,7 @@ def access_handoff(user: User, handoff_id: int | str) -> Handoff:
         .first()
     )
     if handoff is None:
-        raise Http404("No such handoff")
+        raise NotAllowed("No such handoff", status=404)
     return handoff
 
 

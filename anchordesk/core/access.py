@@ -11,7 +11,8 @@ Every refusal raises `NotAllowed`; one place turns it into the answer (docs/acce
 
 The UI mapping is `NotAllowedMiddleware`; the API's is a ninja exception handler in
 anchordesk/api/errors.py. Both call `refusal_status`. Querysets of what a user may see are
-`*_visible_to(user)` and fetch-with-check helpers `access_*(user, id)` in each app's queries.py.
+`*_visible_to(user)` and fetch-with-check helpers `access_*(user, id)` in each app's queries.py;
+those raise `NotAllowed(..., status=404)`, the same answer for a missing object and a forbidden one.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ class NotAllowedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, NotAllowed):
             return None
-        if not is_signed_in(request):
+        # An object's lookup (`access_*`) answers "not found" to everyone alike, signed in or not (the
+        # portal and the help center are read signed out); any other refusal asks a visitor to sign in.
+        if not is_signed_in(request) and exception.status != 404:
             return redirect_to_login(request.get_full_path())
         if refusal_status(request, exception) == 404:
             return response_for_exception(request, Http404(exception.reason))

@@ -1,4 +1,5 @@
-"""The dashboards' numbers, read from reporting events (plus the live backlog from tickets).
+"""The dashboards' numbers, read from reporting events (plus the live backlog from tickets), and
+which training assignments an agent reaches.
 
 Each dashboard is one `get_*_dashboard(filters)` returning stats, charts and tables; the
 views render them and export any table as CSV. Counts are grouped by day in the database;
@@ -22,6 +23,7 @@ from django.utils import timezone
 from anchordesk.accounts.models import Team, User
 from anchordesk.collab.choices import EscalationState
 from anchordesk.collab.models import Escalation
+from anchordesk.core.access import NotAllowed
 from anchordesk.insights import charts
 from anchordesk.insights.choices import FactKind, PromiseOutcome
 from anchordesk.insights.models import DailyRollup, ReportingEvent, RolledDay, TrainingAssignment
@@ -811,3 +813,18 @@ DASHBOARDS = {
     "promises": get_promises_dashboard,
     "mistakes": get_mistakes_dashboard,
 }
+
+
+# --- who reaches which training assignment (docs/access.md) ----------------------------------
+
+
+def training_visible_to(user: User) -> QuerySet[TrainingAssignment]:
+    """An agent's own training assignments; a colleague's are not there for them."""
+    return TrainingAssignment.objects.filter(agent=user)
+
+
+def access_training(user: User, assignment_id: int) -> TrainingAssignment:
+    assignment = training_visible_to(user).select_related("item").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotAllowed("No such training", status=404)
+    return assignment

@@ -17,7 +17,6 @@ from anchordesk.accounts.models import User
 from anchordesk.core.access import require_agent, require_lead, validation_errors
 from anchordesk.insights import actions, queries
 from anchordesk.insights.forms import FilterForm, ReviewPeriodForm
-from anchordesk.insights.models import TrainingAssignment
 from anchordesk.insights.review import get_review, training_for
 from anchordesk.recovery.actions import do_review_mistake
 from anchordesk.recovery.choices import MistakeCategory
@@ -190,10 +189,7 @@ def my_training(request: HttpRequest) -> HttpResponse:
 @require_POST
 def complete_training(request: HttpRequest, assignment_id: int) -> HttpResponse:
     agent = require_agent(request)
-    # Another agent's assignment is "not found", the same as one that does not exist.
-    assignment = TrainingAssignment.objects.filter(pk=assignment_id, agent=agent).first()
-    if assignment is None:
-        raise Http404
+    assignment = queries.access_training(agent, assignment_id)  # a colleague's is "not found"
     try:
         actions.do_complete_training(assignment, actor=agent)
     except ValidationError as exc:

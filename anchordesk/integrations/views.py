@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anchordesk.accounts.models import User
@@ -19,7 +19,8 @@ from anchordesk.core.access import require_admin
 from anchordesk.integrations.actions import do_create_webhook, do_delete_webhook, do_update_webhook
 from anchordesk.integrations.enqueue import do_queue_test_delivery, do_retry_delivery
 from anchordesk.integrations.forms import WebhookForm
-from anchordesk.integrations.models import WEBHOOK_EVENTS, DeliveryState, Webhook, WebhookDelivery
+from anchordesk.integrations.models import WEBHOOK_EVENTS, DeliveryState, WebhookDelivery
+from anchordesk.integrations.queries import access_delivery, access_webhook, webhooks_visible_to
 
 View = Callable[..., HttpResponse]
 DELIVERIES_SHOWN = 50
@@ -45,10 +46,14 @@ def _actor(request: HttpRequest) -> User:
 
 @admin_required
 def webhook_list(request: HttpRequest) -> HttpResponse:
-    webhooks = Webhook.objects.annotate(
-        failed=Count("deliveries", filter=Q(deliveries__state=DeliveryState.FAILED)),
-        pending=Count("deliveries", filter=Q(deliveries__state=DeliveryState.PENDING)),
-    ).order_by("-created_at")
+    webhooks = (
+        webhooks_visible_to(_actor(request))
+        .annotate(
+            failed=Count("deliveries", filter=Q(deliveries__state=DeliveryState.FAILED)),
+            pending=Count("deliveries", filter=Q(deliveries__state=DeliveryState.PENDING)),
+        )
+        .order_by("-created_at")
+    )
     return render(
         request, "integrations/webhook_list.html", {"webhooks": webhooks, "event_labels": EVENT_LABELS}
     )
@@ -74,7 +79,7 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook = get_object_or_404(Webhook, pk=webhook_id)
+    webhook = access_webhook(_actor(request), webhook_id)
     deliveries = list(
         WebhookDelivery.objects.filter(webhook=webhook).order_by("-created_at", "-pk")[:DELIVERIES_SHOWN]
     )
@@ -94,7 +99,7 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def webhook_toggle(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook = get_object_or_404(Webhook, pk=webhook_id)
+    webhook = access_webhook(_actor(request), webhook_id)
     do_update_webhook(webhook, actor=_actor(request), active=not webhook.active)
     messages.success(request, f"Webhook {'turned on' if webhook.active else 'turned off'}.")
     return redirect("webhook-detail", webhook_id=webhook.pk)
@@ -103,7 +108,7 @@ def webhook_toggle(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook = get_object_or_404(Webhook, pk=webhook_id)
+    webhook = access_webhook(_actor(request), webhook_id)
     do_delete_webhook(webhook, actor=_actor(request))
     messages.success(request, "Webhook deleted, with its delivery log.")
     return redirect("webhook-list")
@@ -112,7 +117,7 @@ def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook = get_object_or_404(Webhook, pk=webhook_id)
+    webhook = access_webhook(_actor(request), webhook_id)
     do_queue_test_delivery(webhook)
     messages.success(request, "Test event queued: its result appears in the log below.")
     return redirect("webhook-detail", webhook_id=webhook.pk)
@@ -121,7 +126,7 @@ def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook = get_object_or_404(Webhook, pk=webhook_id)
+    webhook = access_webhook(_actor(request), webhook_id)
     do_update_webhook(webhook, actor=_actor(request), rotate_secret=True)
     return render(request, "integrations/webhook_secret.html", {"webhook": webhook, "created": False})
 
@@ -129,7 +134,7 @@ def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse
 @require_POST
 @admin_required
 def delivery_retry(request: HttpRequest, webhook_id: int, delivery_id: int) -> HttpResponse:
-    delivery = get_object_or_404(WebhookDelivery, pk=delivery_id, webhook_id=webhook_id)
+    delivery = access_delivery(_actor(request), webhook_id, delivery_id)
     if do_retry_delivery(delivery):
         messages.success(request, f"Delivery {delivery.pk} queued again.")
     else:

@@ -8,9 +8,9 @@ customer also those of their own organization. Nothing else leaves this module.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from anchordesk.accounts.models import Customer, User
+from anchordesk.core.access import NotAllowed
 from anchordesk.kb.choices import ArticleState, Visibility
 from anchordesk.kb.models import Article, Category, Revision, Section
 
@@ -35,7 +35,7 @@ def articles_visible_to(reader: Reader) -> QuerySet[Article]:
 
 
 def access_article(reader: Reader, article_id: int) -> Article:
-    """The article, or Http404 for one that is missing and one this reader may not see alike."""
+    """The article; NotAllowed (404) for one that is missing and one this reader may not see alike."""
     article = (
         articles_visible_to(reader)
         .select_related("section__category", "source")
@@ -43,7 +43,7 @@ def access_article(reader: Reader, article_id: int) -> Article:
         .first()
     )
     if article is None:
-        raise Http404("No such article.")
+        raise NotAllowed("No such article.", status=404)
     return article
 
 
@@ -55,14 +55,14 @@ def access_public_article(reader: Reader, language: str, slug: str) -> Article:
         .first()
     )
     if article is None:
-        raise Http404("No such article.")
+        raise NotAllowed("No such article.", status=404)
     return article
 
 
 def access_revision(article: Article, revision_id: int) -> Revision:
     revision = Revision.objects.filter(article=article, pk=revision_id).first()
     if revision is None:
-        raise Http404("No such revision.")
+        raise NotAllowed("No such revision.", status=404)
     return revision
 
 

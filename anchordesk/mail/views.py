@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -29,15 +29,21 @@ from anchordesk.mail.ingest import (
     store_raw,
 )
 from anchordesk.mail.models import (
-    InboundEmail,
     InboundState,
     Mailbox,
-    OutboundEmail,
     OutboundKind,
     OutboundState,
     Source,
 )
 from anchordesk.mail.outbox import do_retry_outbound
+from anchordesk.mail.queries import (
+    access_inbound,
+    access_mailbox,
+    access_outbound,
+    inbound_emails_visible_to,
+    mailboxes_visible_to,
+    outbound_emails_visible_to,
+)
 from anchordesk.mail.tasks import mailbox_job
 
 
@@ -76,13 +82,13 @@ def _require_admin(request: HttpRequest) -> User:
 
 @login_required
 def quarantine(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    emails = inbound_emails_visible_to(_require_admin(request))
     show = request.GET.get("state", InboundState.QUARANTINED)
     if show not in InboundState.values:
         show = InboundState.QUARANTINED
-    rows = InboundEmail.objects.filter(state=show).defer("raw").select_related("mailbox", "ticket")[:200]
+    rows = emails.filter(state=show).defer("raw").select_related("mailbox", "ticket")[:200]
     counts = {
-        state: InboundEmail.objects.filter(state=state).count()
+        state: emails.filter(state=state).count()
         for state in (InboundState.QUARANTINED, InboundState.IGNORED, InboundState.PENDING)
     }
     return render(
@@ -94,8 +100,7 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def raw_message(request: HttpRequest, inbound_id: int) -> HttpResponse:
-    _require_admin(request)
-    inbound = get_object_or_404(InboundEmail, pk=inbound_id)
+    inbound = access_inbound(_require_admin(request), inbound_id)
     response = HttpResponse(bytes(inbound.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{inbound.pk}.eml"'
     return response
@@ -104,8 +109,7 @@ def raw_message(request: HttpRequest, inbound_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, inbound_id: int) -> HttpResponse:
-    _require_admin(request)
-    inbound = get_object_or_404(InboundEmail, pk=inbound_id)
+    inbound = access_inbound(_require_admin(request), inbound_id)
     if inbound.state not in (InboundState.QUARANTINED, InboundState.IGNORED):
         raise Http404
     do_retry_inbound(inbound, actor=request.user)
@@ -115,8 +119,7 @@ def retry(request: HttpRequest, inbound_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def discard(request: HttpRequest, inbound_id: int) -> HttpResponse:
-    _require_admin(request)
-    inbound = get_object_or_404(InboundEmail, pk=inbound_id)
+    inbound = access_inbound(_require_admin(request), inbound_id)
     do_discard_inbound(inbound, actor=request.user)
     return redirect("mail-quarantine")
 
@@ -126,7 +129,6 @@ OUTBOX_ROWS = 200
 
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     return _outbox_page(request)
 
 
@@ -134,18 +136,19 @@ def _outbox_page(
     request: HttpRequest, errors: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
     """Every email Anchordesk sent or is sending, newest first, by state and kind."""
+    emails = outbound_emails_visible_to(_require_admin(request))
     errors = dict(errors or {})
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     if state and state not in OutboundState.values:
         errors["state"] = f"Unknown state {state!r}; one of {', '.join(OutboundState.values)}."
     if kind and kind not in OutboundKind.values:
         errors["kind"] = f"Unknown kind {kind!r}; one of {', '.join(OutboundKind.values)}."
-    rows = OutboundEmail.objects.defer("body_text", "body_html", "references").order_by("-created_at", "-id")
+    rows = emails.defer("body_text", "body_html", "references").order_by("-created_at", "-id")
     if state in OutboundState.values:
         rows = rows.filter(state=state)
     if kind in OutboundKind.values:
         rows = rows.filter(kind=kind)
-    counts = dict(OutboundEmail.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    counts = dict(emails.order_by().values_list("state").annotate(n=Count("pk")))
     return render(
         request,
         "mail/outbox.html",
@@ -166,8 +169,7 @@ def _outbox_page(
 @login_required
 @require_POST
 def outbox_retry(request: HttpRequest, outbound_id: int) -> HttpResponse:
-    _require_admin(request)
-    outbound = get_object_or_404(OutboundEmail, pk=outbound_id)
+    outbound = access_outbound(_require_admin(request), outbound_id)
     try:
         do_retry_outbound(outbound, actor=request.user)
     except ValidationError as exc:
@@ -179,9 +181,10 @@ def outbox_retry(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 def mailboxes(request: HttpRequest) -> HttpResponse:
     """Each mailbox with its last poll and, when the last poll failed, why and when."""
-    _require_admin(request)
+    admin = _require_admin(request)
     statuses = {status.name: status for status in job_statuses()}
-    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in Mailbox.objects.select_related("team")]
+    boxes = mailboxes_visible_to(admin).select_related("team")
+    rows = [(box, statuses.get(mailbox_job(box.pk))) for box in boxes]
     failing = sum(1 for box, job in rows if box.last_error or (job and job.failing))
     return render(request, "mail/mailboxes.html", {"rows": rows, "failing": failing})
 
@@ -206,7 +209,7 @@ def _mailbox_page(
 def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpResponse:
     """Create or edit a mailbox. Bad input answers 400 with the reason beside each field."""
     admin = _require_admin(request)
-    mailbox = get_object_or_404(Mailbox, pk=mailbox_id) if mailbox_id is not None else None
+    mailbox = access_mailbox(admin, mailbox_id) if mailbox_id is not None else None
     if request.method != "POST":
         return _mailbox_page(request, MailboxForm(instance=mailbox), mailbox)
     form = MailboxForm(request.POST, instance=mailbox)
@@ -231,8 +234,7 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpRes
 @require_POST
 def mailbox_test(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     """Try the stored settings the way a poll does and say in plain words what failed, or that it works."""
-    _require_admin(request)
-    mailbox = get_object_or_404(Mailbox, pk=mailbox_id)
+    mailbox = access_mailbox(_require_admin(request), mailbox_id)
     diagnosis = diagnose(mailbox)
     if request.headers.get("HX-Request"):
         return render(request, "mail/partials/_diagnosis.html", {"diagnosis": diagnosis, "mailbox": mailbox})

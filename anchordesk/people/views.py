@@ -8,24 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anchordesk.accounts.models import User
+from anchordesk.accounts.queries import access_person
 from anchordesk.core.access import require_lead, validation_errors
 from anchordesk.people import actions, work
 from anchordesk.people.choices import ABSENCE_BUCKETS, AbsenceReason, AbsenceState, Bucket
-from anchordesk.people.models import Absence
-
-
-def _agent(user_id: int) -> User:
-    agent = User.objects.filter(pk=user_id).first()
-    if agent is None:
-        raise Http404("No such agent")
-    return agent
+from anchordesk.people.queries import absences_visible_to
 
 
 def _plan(request: HttpRequest, buckets: tuple[str, ...]) -> dict[str, str]:
@@ -67,7 +61,7 @@ def _render(
 @require_http_methods(["GET", "POST"])
 def offboard(request: HttpRequest, user_id: int) -> HttpResponse:
     lead = require_lead(request)
-    agent = _agent(user_id)
+    agent = access_person(lead, user_id)
     buckets = tuple(Bucket.values)
     if request.method == "POST":
         plan = _plan(request, buckets)
@@ -101,7 +95,7 @@ def offboard(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     lead = require_lead(request)
-    agent = _agent(user_id)
+    agent = access_person(lead, user_id)
     actions.do_reactivate_agent(agent, actor=lead, source="page")
     messages.success(request, f"{agent.display_name} can sign in again.")
     return redirect("people-offboard", user_id=agent.pk)
@@ -126,9 +120,9 @@ def _ends_at(raw: str) -> datetime | None:
 @require_http_methods(["GET", "POST"])
 def absence(request: HttpRequest, user_id: int) -> HttpResponse:
     lead = require_lead(request)
-    agent = _agent(user_id)
+    agent = access_person(lead, user_id)
     buckets = tuple(str(b) for b in ABSENCE_BUCKETS)
-    current = Absence.objects.filter(agent=agent, state=AbsenceState.AWAY).first()
+    current = absences_visible_to(lead).filter(agent=agent, state=AbsenceState.AWAY).first()
     extra: dict[str, Any] = {"current": current, "reasons": AbsenceReason.choices}
     if request.method == "POST":
         if request.POST.get("op") == "end" and current is not None:

@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from anchordesk.accounts.choices import Role
 from anchordesk.accounts.models import User
+from anchordesk.core.access import NotAllowed
 from anchordesk.policies.choices import (
     DEFAULT_LIMITS,
     LIMIT_PERIOD_DAYS,
@@ -39,7 +39,7 @@ def _pk(raw: int | str) -> int:
     try:
         return int(raw)
     except (TypeError, ValueError):
-        raise Http404("Not found") from None
+        raise NotAllowed("Not found", status=404) from None
 
 
 def policies_visible_to(user: User) -> QuerySet[Policy]:
@@ -51,36 +51,36 @@ def policies_visible_to(user: User) -> QuerySet[Policy]:
 def access_policy(user: User, policy_id: int | str) -> Policy:
     policy = policies_visible_to(user).filter(pk=_pk(policy_id)).first()
     if policy is None:
-        raise Http404("No such policy")
+        raise NotAllowed("No such policy", status=404)
     return policy
 
 
 def access_managed_policy(user: User, policy_id: int | str) -> Policy:
     """A policy the user may edit and publish: leads and admins."""
     if not user.is_authenticated or not user.is_lead:
-        raise Http404("No such policy")
+        raise NotAllowed("No such policy", status=404)
     return access_policy(user, policy_id)
 
 
 def access_version(user: User, version_id: int | str) -> PolicyVersion:
     if not user.is_authenticated or not user.is_lead:
-        raise Http404("No such version")
+        raise NotAllowed("No such version", status=404)
     version = PolicyVersion.objects.select_related("policy").filter(pk=_pk(version_id)).first()
     if version is None:
-        raise Http404("No such version")
+        raise NotAllowed("No such version", status=404)
     return version
 
 
 def access_decision(user: User, decision_id: int | str) -> Decision:
     if not user.is_authenticated or not user.works_tickets:
-        raise Http404("No such decision")
+        raise NotAllowed("No such decision", status=404)
     decision = (
         Decision.objects.select_related("ticket", "ticket__customer", "policy_version__policy", "decided_by")
         .filter(pk=_pk(decision_id), ticket__in=tickets_visible_to(user))
         .first()
     )
     if decision is None:
-        raise Http404("No such decision")
+        raise NotAllowed("No such decision", status=404)
     return decision
 
 
@@ -100,20 +100,20 @@ def approvals_for(user: User) -> QuerySet[ApprovalRequest]:
 def access_approval(user: User, approval_id: int | str) -> ApprovalRequest:
     approval = approvals_for(user).filter(pk=_pk(approval_id)).first()
     if approval is None:
-        raise Http404("No such approval request")
+        raise NotAllowed("No such approval request", status=404)
     return approval
 
 
 def access_announcement(user: User, announcement_id: int | str) -> Announcement:
     if not user.is_authenticated or not user.works_tickets:
-        raise Http404("No such announcement")
+        raise NotAllowed("No such announcement", status=404)
     found = (
         Announcement.objects.select_related("policy", "version", "previous_version")
         .filter(pk=_pk(announcement_id))
         .first()
     )
     if found is None:
-        raise Http404("No such announcement")
+        raise NotAllowed("No such announcement", status=404)
     return found
 
 

@@ -28,9 +28,10 @@ from anchordesk.portal.actions import (
     get_sign_in_link_state,
 )
 from anchordesk.portal.forms import NewTicketForm, ReplyForm, SignInForm, add_action_errors
+from anchordesk.portal.queries import access_customer_attachment
 from anchordesk.tickets.actions import NewTicket, do_add_customer_message, do_create_ticket
 from anchordesk.tickets.choices import Channel, MessageKind, Status
-from anchordesk.tickets.models import Attachment, Message, Ticket
+from anchordesk.tickets.models import Message, Ticket
 from anchordesk.tickets.queries import access_customer_ticket, tickets_visible_to_customer
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 
@@ -285,17 +286,7 @@ def reply(request: HttpRequest, customer: Customer, ticket_id: int) -> HttpRespo
 @auth.customer_required
 def attachment(request: HttpRequest, customer: Customer, attachment_id: int, filename: str) -> FileResponse:
     """A file from the public conversation of a ticket the customer may see; anything else is 404."""
-    found = (
-        Attachment.objects.filter(
-            pk=attachment_id,
-            message__kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY],
-            message__ticket__in=tickets_visible_to_customer(customer).values("pk"),
-        )
-        .only("file", "filename", "content_type")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such file")
+    found = access_customer_attachment(customer, attachment_id)
     try:
         handle = found.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +22,7 @@ from anchordesk.sso import oidc
 from anchordesk.sso.actions import do_review_deprovisioning, do_sign_in_with_claims
 from anchordesk.sso.backends import SSO_BACKEND, SSO_SESSION_KEY
 from anchordesk.sso.config import claim_rules, oidc_enabled
-from anchordesk.sso.models import Deprovisioning
+from anchordesk.sso.queries import access_deprovisioning, deprovisionings_visible_to
 
 log = logging.getLogger(__name__)
 _NEXT_KEY = "sso_next"
@@ -110,8 +110,7 @@ def _lead(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def deprovisioned(request: HttpRequest) -> HttpResponse:
-    _lead(request)
-    rows = Deprovisioning.objects.select_related("user", "reviewed_by")[:200]
+    rows = deprovisionings_visible_to(_lead(request)).select_related("user", "reviewed_by")[:200]
     return render(request, "sso/deprovisioned.html", {"rows": list(rows)})
 
 
@@ -119,6 +118,6 @@ def deprovisioned(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_deprovisioning(request: HttpRequest, deprovisioning_id: int) -> HttpResponse:
     lead = _lead(request)
-    row = get_object_or_404(Deprovisioning, pk=deprovisioning_id)
+    row = access_deprovisioning(lead, deprovisioning_id)
     do_review_deprovisioning(row, actor=lead)
     return redirect("sso-deprovisioned")

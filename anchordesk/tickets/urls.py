@@ -17,7 +17,6 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/fields", views_ticket.fields, name="ticket-fields"),
     path("tickets/<int:ticket_id>/merge", views_ticket.merge, name="ticket-merge"),
     path("tickets/<int:ticket_id>/links", views_ticket.link, name="ticket-link"),
-    path("tickets/<int:ticket_id>/presence", views_ticket.presence_ping, name="ticket-presence"),
     path("tickets/<int:ticket_id>/presence/leave", views_ticket.presence_leave, name="ticket-presence-leave"),
     path("attachments/<int:attachment_id>", views_ticket.attachment, name="attachment"),
 ]

@@ -8,8 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -20,8 +19,7 @@ from anchordesk.tickets import inbox
 from anchordesk.tickets.actions import do_bulk_update, do_delete_view, do_save_view
 from anchordesk.tickets.choices import Priority, Status
 from anchordesk.tickets.forms import BulkForm, SavedViewForm, assignable_agents, error_dict, form_errors
-from anchordesk.tickets.models import SavedView
-from anchordesk.tickets.queries import tickets_visible_to
+from anchordesk.tickets.queries import access_saved_view, saved_views_visible_to, tickets_visible_to
 from anchordesk.tickets.templatetags.ticket_tags import inbox_url
 from anchordesk.tickets.views import current_user, refresh_seconds, safe_next
 
@@ -31,7 +29,7 @@ SIDEBAR_VIEWS = ["mine", "unassigned", "team", "open", "pending", "solved", "bre
 
 def _saved_views(user: User) -> list[dict[str, Any]]:
     rows = []
-    for view in SavedView.objects.filter(Q(owner__isnull=True) | Q(owner=user)).order_by("owner_id", "name"):
+    for view in saved_views_visible_to(user).order_by("owner_id", "name"):
         params = {**view.filters, "saved": view.pk}
         rows.append(
             {
@@ -203,9 +201,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     user = current_user(request)
-    view = SavedView.objects.filter(Q(owner__isnull=True) | Q(owner=user), pk=view_id).first()
-    if view is None:
-        raise Http404("No such view")
+    view = access_saved_view(user, view_id)
     try:
         do_delete_view(view, actor=user)
     except ValidationError as exc:

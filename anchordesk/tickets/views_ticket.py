@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from anchordesk.accounts.models import Team, User
+from anchordesk.core.access import NotAllowed
 from anchordesk.core.registry import ticket_panels_context, timeline_entries
 from anchordesk.tickets import inbox, presence
 from anchordesk.tickets.actions import (
@@ -46,7 +47,7 @@ from anchordesk.tickets.forms import (
     form_errors,
 )
 from anchordesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketLink
-from anchordesk.tickets.queries import access_ticket, tickets_visible_to
+from anchordesk.tickets.queries import access_attachment, access_ticket, tickets_visible_to
 from anchordesk.tickets.templatetags.ticket_tags import MESSAGE_EVENTS
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 from anchordesk.tickets.views import current_user, presence_seconds
@@ -358,7 +359,7 @@ def fields(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def _other_ticket(user: User, number: int, field: str = "number") -> Ticket:
     try:
         return access_ticket(user, number)
-    except Http404:
+    except NotAllowed:
         raise ValidationError({field: f"There is no ticket #{number}."}) from None
 
 
@@ -410,19 +411,9 @@ def link(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def presence_ping(request: HttpRequest, ticket_id: int) -> JsonResponse:
-    """Called every few seconds by an open ticket page: who else is here, and has the ticket changed."""
-    user = current_user(request)
-    ticket = access_ticket(user, ticket_id)
-    typing = request.POST.get("typing", "") in ("1", "true")
-    presence.ping(ticket, user, typing=typing)
-    others = [{"name": p.user.display_name, "typing": p.typing} for p in presence.others_on(ticket, user)]
-    return JsonResponse({"others": others, "version": ticket.version})
-
-
-@login_required
-@require_POST
 def presence_leave(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The page is closing (a beacon): drop the caller from the collision notice at once. Who else is
+    on the ticket is asked from the API (POST /api/v1/tickets/<id>/presence)."""
     user = current_user(request)
     presence.leave(access_ticket(user, ticket_id), user)
     return HttpResponse(status=204)
@@ -432,10 +423,7 @@ def presence_leave(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Files are served only through this check, never from a public media URL."""
-    user = current_user(request)
-    row = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
-    if row is None or not tickets_visible_to(user).filter(pk=row.message.ticket_id).exists():
-        raise Http404("No such attachment")
+    row = access_attachment(current_user(request), attachment_id)
     try:
         handle = row.file.open("rb")
     except (FileNotFoundError, ValueError):

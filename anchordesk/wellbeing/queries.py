@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from anchordesk.accounts.models import Customer, Team, User
+from anchordesk.core.access import NotAllowed
 from anchordesk.recovery.models import MessageSignal
 from anchordesk.tickets.models import Message, Ticket
 from anchordesk.wellbeing.choices import OPEN_BREAK_STATES, BreakState, ExposureKind, Standing
@@ -121,12 +121,27 @@ def open_break(user: User) -> Break | None:
 def access_break(user: User, break_id: int) -> Break:
     brk = Break.objects.filter(pk=break_id, agent=user).first()
     if brk is None:
-        raise Http404("No such break")
+        raise NotAllowed("No such break", status=404)
     return brk
 
 
 def kind_words_for_agent(user: User) -> QuerySet[KindWord]:
     return KindWord.objects.filter(agent=user).select_related("ticket", "agent")
+
+
+def kind_words_teams_visible_to(user: User) -> QuerySet[Team]:
+    """The teams whose kind words the user may read: leads any team, agents their own."""
+    return Team.objects.all() if user.is_lead else user.teams.all()
+
+
+def access_kind_words_team(user: User, team_id: int | str) -> Team:
+    raw = str(team_id)
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotAllowed("No such team", status=404)
+    team = kind_words_teams_visible_to(user).filter(pk=int(raw)).first()
+    if team is None:
+        raise NotAllowed("No such team", status=404)
+    return team
 
 
 def kind_words_for_team(team: Team) -> QuerySet[KindWord]:
@@ -141,11 +156,12 @@ def lead_queue(*, include_taken: bool = False) -> list[RestrictedMessage]:
 
 
 def access_restricted(user: User, item_id: int) -> RestrictedMessage:
+    """An item of the restricted customers' queue: leads work it; to anyone else it is not there."""
     if not user.is_lead:
-        raise Http404
+        raise NotAllowed("Not found", status=404)
     item = RestrictedMessage.objects.select_related("ticket", "message").filter(pk=item_id).first()
     if item is None:
-        raise Http404("Not found")
+        raise NotAllowed("Not found", status=404)
     return item
 
 

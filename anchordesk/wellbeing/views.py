@@ -39,12 +39,12 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _team(request: HttpRequest, allowed: list[Team] | None = None) -> Team | None:
+def _team(request: HttpRequest) -> Team | None:
     raw = request.GET.get("team", "")
     if not raw:
         return None
-    team = Team.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if team is None or (allowed is not None and team not in allowed):
+    team = Team.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    if team is None:
         raise Http404("No such team")
     return team
 
@@ -138,7 +138,7 @@ def volunteer(request: HttpRequest) -> HttpResponse:
 def exposure(request: HttpRequest) -> HttpResponse:
     require_lead(request)
     teams = list(Team.objects.order_by("name"))
-    team = _team(request, teams)
+    team = _team(request)
     week_starts, rows = queries.exposure_table(queries.agents_for(team))
     context = {"teams": teams, "team": team, "week_starts": week_starts, "rows": rows}
     return render(request, "wellbeing/exposure.html", context)
@@ -151,10 +151,10 @@ def exposure(request: HttpRequest) -> HttpResponse:
 @require_GET
 def kind_words(request: HttpRequest) -> HttpResponse:
     user = require_agent(request)
-    my_teams = list(user.teams.order_by("name"))
-    team = _team(request, None if user.is_lead else my_teams)
+    raw = request.GET.get("team", "")
+    team = queries.access_kind_words_team(user, raw) if raw else None
     words = queries.kind_words_for_team(team) if team else queries.kind_words_for_agent(user)
-    teams = list(Team.objects.order_by("name")) if user.is_lead else my_teams
+    teams = list(queries.kind_words_teams_visible_to(user).order_by("name"))
     context = {"team": team, "teams": teams, "words": list(words[:100])}
     return render(request, "wellbeing/kind_words.html", context)
 

@@ -58,6 +58,8 @@ def test_search_finds_the_macros_the_agent_may_use(people, client, macros):
     # another team's macro and a colleague's personal one are not offered
     assert "Engineering update" not in everything and "Bob&#x27;s refund line" not in everything
     found = client.get(url, {"q": "refund"}).content.decode()
+    # each result fetches its text from the API
+    assert reverse("api-v1:macro_text", args=[ticket.pk, macros["refund"].pk]) in found
     assert "Refund sent" in found and "My sign-off" not in found and "add tags: refund" in found
     assert "No macro matches" in client.get(url, {"q": "zebra"}).content.decode()
 
@@ -65,7 +67,7 @@ def test_search_finds_the_macros_the_agent_may_use(people, client, macros):
 def test_the_inserted_text_has_its_placeholders_filled_and_changes_nothing(people, client, macros):
     ticket = make_ticket(people.customer)
     client.force_login(people.agent)
-    data = client.get(reverse("automation-macro-text", args=[ticket.pk, macros["refund"].pk])).json()
+    data = client.get(reverse("api-v1:macro_text", args=[ticket.pk, macros["refund"].pk])).json()
     assert data["text"] == f"Hi Carol, the refund for #{ticket.pk} is on its way. Alice"
     assert data["actions"] == "add tags: refund; set status: Pending"
     assert data["status"] == "pending"  # for the reply box's status picker
@@ -119,10 +121,8 @@ def test_a_reply_naming_a_macro_the_agent_may_not_use_is_refused_and_not_sent(pe
 def test_a_colleagues_personal_macro_and_a_hidden_ticket_are_not_found(people, client, macros):
     ticket = make_ticket(people.customer)
     client.force_login(people.agent)
-    assert (
-        client.get(reverse("automation-macro-text", args=[ticket.pk, macros["bobs"].pk])).status_code == 404
-    )
-    assert client.get(reverse("automation-macro-text", args=[ticket.pk, 99999])).status_code == 404
+    assert client.get(reverse("api-v1:macro_text", args=[ticket.pk, macros["bobs"].pk])).status_code == 404
+    assert client.get(reverse("api-v1:macro_text", args=[ticket.pk, 99999])).status_code == 404
     client.force_login(people.collaborator)  # sees only tickets handed to their team
     assert client.get(reverse("automation-macro-search", args=[ticket.pk])).status_code == 404
 
@@ -135,9 +135,7 @@ def test_a_disabled_macro_is_no_longer_offered(people, client, macros):
     assert (
         "Refund sent" not in client.get(reverse("automation-macro-search", args=[ticket.pk])).content.decode()
     )
-    assert (
-        client.get(reverse("automation-macro-text", args=[ticket.pk, macros["refund"].pk])).status_code == 404
-    )
+    assert client.get(reverse("api-v1:macro_text", args=[ticket.pk, macros["refund"].pk])).status_code == 404
 
 
 def test_a_reply_sent_back_because_the_ticket_changed_keeps_its_macro(people, client, macros):

@@ -410,7 +410,6 @@ automation-macro-new             agent         403
 automation-macro-edit            lead          404    # a shared macro: agents edit only their own
 automation-macro-toggle          lead          404
 automation-macro-search          agent         404
-automation-macro-text            agent         404
 webhook-list                     admin         403
 webhook-create                   admin         403
 webhook-detail                   admin         403
@@ -513,7 +512,6 @@ ticket-tags                      agent         404
 ticket-fields                    agent         404
 ticket-merge                     agent         404
 ticket-link                      agent         404
-ticket-presence                  agent         404
 ticket-presence-leave            agent         404
 attachment                       agent         404
 kb-home                          agent         403
@@ -532,6 +530,7 @@ api:tickets_list_tickets         collaborator   # a collaborator sees their hand
 api:tickets_get_ticket           agent         404
 api:tickets_list_links           agent         404
 api:tickets_remove_link          agent         404
+api:tickets_ping_presence        agent         404    # the ticket page's collision notice
 api:messages_list_messages       agent         404
 api:messages_download_attachment agent         404
 api:people_list_customers        agent         403
@@ -574,6 +573,7 @@ api:wellbeing_break_step         agent         403
 api:wellbeing_kind_words         agent         403
 api:insights_get_dashboard       lead          403
 api:automation_list_macros       agent         403
+api:automation_macro_text        agent         403    # the reply box's macro picker
 api:automation_apply_macro       agent         403
 api:automation_list_triggers     lead          403
 api:automation_list_time_rules   lead          403

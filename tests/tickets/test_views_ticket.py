@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from anchordesk.tickets.actions import (
     do_add_customer_message,
@@ -43,16 +44,25 @@ def page(client: Client, ticket: Ticket) -> str:
     return response.content.decode()
 
 
+def presence_url(ticket: Ticket, typing: bool = False) -> str:
+    return reverse("api-v1:ticket_presence", args=[ticket.pk]) + ("?typing=true" if typing else "")
+
+
 # --- access -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["", "reply", "note", "properties", "presence"])
+@pytest.mark.parametrize("suffix", ["", "reply", "note", "properties", "presence/leave"])
 def test_anonymous_visitor_is_sent_to_sign_in(client: Client, ticket: Ticket, suffix: str) -> None:
     url = f"/tickets/{ticket.pk}/{suffix}"
     response = client.post(url, {"body": "hi"}) if suffix else client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/signin/")
     assert ticket.messages.count() == 1
+
+
+def test_an_anonymous_presence_ping_is_refused(client: Client, ticket: Ticket) -> None:
+    assert client.post(presence_url(ticket)).status_code == 401
+    assert not Presence.objects.exists()
 
 
 def test_missing_and_forbidden_tickets_are_the_same_404(
@@ -70,7 +80,7 @@ def test_collaborator_cannot_reply_on_a_ticket_of_another_team(
 ) -> None:
     client.force_login(people.collaborator)
     assert client.post(f"/tickets/{ticket.pk}/reply", {"body": "Sneaky"}).status_code == 404
-    assert client.post(f"/tickets/{ticket.pk}/presence").status_code == 404
+    assert client.post(presence_url(ticket)).status_code == 404
     assert not ticket.messages.filter(kind=MessageKind.REPLY).exists()
 
 
@@ -390,27 +400,39 @@ def test_presence_shows_who_else_is_viewing_and_typing(
     alice, bob = Client(), Client()
     alice.force_login(people.agent)
     bob.force_login(people.agent2)
-    assert alice.post(f"/tickets/{ticket.pk}/presence", {"typing": "0"}).json()["others"] == []
-    seen_by_bob = bob.post(f"/tickets/{ticket.pk}/presence", {"typing": "0"}).json()
+    assert presence_url(ticket) in page(alice, ticket)  # the page's script asks the API
+    assert alice.post(presence_url(ticket)).json()["others"] == []
+    seen_by_bob = bob.post(presence_url(ticket)).json()
     assert seen_by_bob["others"] == [{"name": "Alice", "typing": False}]
     assert seen_by_bob["version"] == ticket.version
-    alice.post(f"/tickets/{ticket.pk}/presence", {"typing": "1"})
-    assert bob.post(f"/tickets/{ticket.pk}/presence").json()["others"] == [{"name": "Alice", "typing": True}]
+    alice.post(presence_url(ticket, typing=True))
+    assert bob.post(presence_url(ticket)).json()["others"] == [{"name": "Alice", "typing": True}]
     assert "Bob is viewing" in page(alice, ticket)
     assert alice.post(f"/tickets/{ticket.pk}/presence/leave").status_code == 204
-    assert bob.post(f"/tickets/{ticket.pk}/presence").json()["others"] == []
+    assert bob.post(presence_url(ticket)).json()["others"] == []
 
 
 def test_presence_needs_post(alice: Client, ticket: Ticket) -> None:
-    assert alice.get(f"/tickets/{ticket.pk}/presence").status_code == 405
+    assert alice.get(presence_url(ticket)).status_code == 405
+
+
+def test_the_pages_presence_ping_needs_its_csrf_token(people: Personas, ticket: Ticket) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people.agent)
+    assert browser.post(presence_url(ticket)).status_code == 403
+    assert not Presence.objects.exists()
+    browser.get(f"/tickets/{ticket.pk}/")  # the page sets the CSRF cookie its script sends back
+    token = browser.cookies["csrftoken"].value
+    assert browser.post(presence_url(ticket), headers={"X-CSRFToken": token}).status_code == 200
+    assert Presence.objects.filter(ticket=ticket, user=people.agent).exists()
 
 
 def test_presence_reports_a_newer_version_after_a_change(
     alice: Client, people: Personas, ticket: Ticket
 ) -> None:
-    opened = alice.post(f"/tickets/{ticket.pk}/presence").json()["version"]
+    opened = alice.post(presence_url(ticket)).json()["version"]
     do_set_priority(ticket, Priority.URGENT, actor=people.agent2)
-    assert alice.post(f"/tickets/{ticket.pk}/presence").json()["version"] > opened
+    assert alice.post(presence_url(ticket)).json()["version"] > opened
 
 
 # --- query counts -------------------------------------------------------------------------

@@ -265,13 +265,11 @@
     function ping() {
       var typing = typingNow();
       lastSentTyping = typing;
-      var body = new URLSearchParams();
-      body.set("typing", typing ? "1" : "0");
-      fetch(url, {
+      // POST /api/v1/tickets/<id>/presence with the page's session and its CSRF token.
+      fetch(url + "?typing=" + (typing ? "true" : "false"), {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-        body: body.toString(),
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
       })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
