@@ -48,10 +48,10 @@ from anchordesk.tickets.actions import (
     do_add_customer_message,
     do_add_system_note,
     do_open_ticket,
-    lock_for_customer_message,
 )
 from anchordesk.tickets.choices import Channel
 from anchordesk.tickets.models import Follower, Message, Ticket, email_message_key
+from anchordesk.tickets.queries import lock_for_customer_message
 from anchordesk.tickets.uploads import CheckedUpload, check_uploads
 
 log = logging.getLogger(__name__)

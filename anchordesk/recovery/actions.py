@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
@@ -17,6 +16,9 @@ from anchordesk.collab.choices import RequestedBy
 from anchordesk.core.audit import record_event
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import do_queue_email
+from anchordesk.recovery.choices import (
+    LIVE_PROMISE_STATES as _LIVE,
+)
 from anchordesk.recovery.choices import (
     STEP_ORDER,
     GestureKind,
@@ -28,11 +30,9 @@ from anchordesk.recovery.choices import (
     StepKind,
 )
 from anchordesk.recovery.models import Gesture, Mistake, Promise, RecoveryStep
-from anchordesk.signals import BusinessCalendar, find_commitments, review_reply
-from anchordesk.sla.models import BusinessCalendar as SlaCalendar
+from anchordesk.recovery.queries import promise_calendar, promise_keeper, surviving_ticket
+from anchordesk.signals import find_commitments, review_reply
 from anchordesk.tickets.models import Message, Ticket
-
-_LIVE = (PromiseState.PROPOSED, PromiseState.OPEN)
 
 
 def _clean_action(action: str) -> str:
@@ -84,38 +84,6 @@ def do_add_promise(
         },
     )
     return promise
-
-
-def surviving_ticket(ticket: Ticket) -> Ticket:
-    """The ticket a merged ticket's conversation went to (merges never chain into a cycle:
-    nothing can be merged into a ticket that was itself merged)."""
-    while ticket.merged_into_id is not None:
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
-    return ticket
-
-
-def promise_calendar(ticket: Ticket) -> BusinessCalendar | None:
-    """The business days and hours "by end of day" and "within 3 business days" count in: the
-    ticket's team's SLA calendar, else the default one; None when there is none (or it has no
-    working hours), and Monday-Friday 09:00-17:00 in the agent's zone applies."""
-    # The team's calendars and the default ones in one statement (there are a handful), then pick.
-    team_id = ticket.team_id
-    for_team: Exists | Value = (
-        Exists(SlaCalendar.teams.through.objects.filter(businesscalendar_id=OuterRef("pk"), team_id=team_id))
-        if team_id is not None
-        else Value(False)
-    )
-    rows = list(SlaCalendar.objects.annotate(for_team=for_team).filter(Q(for_team=True) | Q(is_default=True)))
-    team_rows = sorted((r for r in rows if r.for_team), key=lambda r: r.pk)
-    defaults = [r for r in rows if r.is_default]  # in the model's order (by name), as .first() took it
-    row = team_rows[0] if team_rows else (defaults[0] if defaults else None)
-    if row is None:
-        return None
-    try:
-        calendar = row.to_clock()
-    except ValueError:
-        return None
-    return calendar if calendar.has_hours else None
 
 
 def do_propose_from_reply(message: Message, *, tz: str = "UTC") -> list[Promise]:
@@ -266,22 +234,6 @@ def _move(promise: Promise, target: Ticket, *, actor: User, why: str) -> None:
     )
 
 
-def promise_keeper(promise: Promise, *, leaving: User, actor: User) -> User:
-    """Who keeps a promise whose owner is leaving: the ticket's assignee, else a lead of the
-    ticket's team, else the person who deactivated the owner (always someone who works tickets)."""
-    ticket = promise.ticket
-    assignee = ticket.assignee
-    if assignee is not None and assignee.pk != leaving.pk and assignee.works_tickets:
-        return assignee
-    if ticket.team_id is not None:
-        for lead in (
-            User.objects.filter(teams=ticket.team_id, is_active=True).exclude(pk=leaving.pk).order_by("pk")
-        ):
-            if lead.is_lead:
-                return lead
-    return actor
-
-
 def do_hand_over_promises(leaving: User, *, actor: User) -> list[Promise]:
     """Offboarding: every promise the leaving agent still has to keep (proposed, open or missed)
     goes to someone who can keep it (promise_keeper), audited as `promise.handed_over`.
@@ -310,21 +262,6 @@ def do_hand_over_promises(leaving: User, *, actor: User) -> list[Promise]:
     return handed
 
 
-def open_promises(ticket: Ticket) -> list[Promise]:
-    return list(ticket.promises.filter(state__in=_LIVE).select_related("owner"))
-
-
-def open_promise_counts(ticket_ids: list[int]) -> dict[int, int]:
-    """How many promises are still open on each of these tickets (those with none left out)."""
-    rows = (
-        Promise.objects.filter(ticket_id__in=ticket_ids, state__in=_LIVE)
-        .values("ticket_id")
-        .annotate(n=Count("id"))
-        .values_list("ticket_id", "n")
-    )
-    return dict(rows)
-
-
 def do_scan_promises(now: datetime | None = None) -> dict[str, int]:
     """Remind owners before a promise is due and escalate the ones missed. Each happens once.
 
@@ -347,27 +284,6 @@ def do_scan_promises(now: datetime | None = None) -> dict[str, int]:
     for promise in overdue.select_related("owner", "ticket"):
         missed += _miss(promise, now)
     return {"reminded": reminded, "missed": missed}
-
-
-def upcoming_moments(now: datetime | None = None, *, within: timedelta) -> list[tuple[int, datetime]]:
-    """(promise id, moment) for each reminder and due moment in the next `within`: the worker
-    runs `do_fire_promise` at each, so none waits for the next minute's scan."""
-    now = now or timezone.now()
-    remind_before = timedelta(minutes=settings.PROMISE_REMIND_BEFORE)
-    horizon = now + within
-    rows = Promise.objects.filter(
-        state__in=_LIVE, due_at__gt=now, due_at__lte=horizon + remind_before
-    ).values_list("pk", "due_at", "reminded_at")
-    moments: list[tuple[int, datetime]] = []
-    for pk, due_at, reminded_at in rows:
-        if due_at is None:
-            continue
-        remind_at = due_at - remind_before
-        if reminded_at is None and now < remind_at <= horizon:
-            moments.append((pk, remind_at))
-        if due_at <= horizon:
-            moments.append((pk, due_at))
-    return moments
 
 
 def do_fire_promise(promise_id: int, now: datetime | None = None) -> str:

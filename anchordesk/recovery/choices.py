@@ -36,6 +36,10 @@ class PromiseState(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
+# Promises still to keep on time: found in a reply (not yet confirmed) or confirmed.
+LIVE_PROMISE_STATES = (PromiseState.PROPOSED, PromiseState.OPEN)
+
+
 class MistakeCategory(models.TextChoices):
     WRONG_INFORMATION = "wrong_information", "Wrong information"
     MISSED_FOLLOW_UP = "missed_follow_up", "Missed follow-up"

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from anchordesk.accounts.models import User
-from anchordesk.recovery.actions import promise_calendar
 from anchordesk.recovery.models import MessageSignal
+from anchordesk.recovery.queries import promise_calendar
 from anchordesk.recovery.temperature import analysis_of, level, unanswered_history
 from anchordesk.signals import (
     Commitment,

@@ -26,8 +26,6 @@ from anchordesk.recovery.actions import (
     do_propose_from_reply,
     do_record_outcomes_from,
     do_suggest_apology_step,
-    open_promise_counts,
-    open_promises,
 )
 from anchordesk.recovery.tasks import score_messages_task
 from anchordesk.recovery.views import ticket_context
@@ -72,14 +70,14 @@ def record_outcomes(event: AuditEvent) -> None:
 
 def promises_still_open(ticket: Ticket) -> list[str]:
     """Solve blocker: promises to the customer not yet kept or dropped."""
-    return [f"promise: {c.action}" for c in open_promises(ticket)]
+    return [f"promise: {c.action}" for c in queries.open_promises(ticket)]
 
 
 def promises_left_open(ticket_ids: list[int]) -> list[str]:
     """Bulk-solve warning: the tickets just solved that still hold open promises."""
     return [
         f"#{pk} still has {n} open promise{'s' if n != 1 else ''}: keep or drop them."
-        for pk, n in sorted(open_promise_counts(ticket_ids).items())
+        for pk, n in sorted(queries.open_promise_counts(ticket_ids).items())
     ]
 
 

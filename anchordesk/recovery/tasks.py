@@ -7,7 +7,8 @@ from huey import crontab
 
 from anchordesk.core.jobs import JOBS, renew_lease, run_job
 from anchordesk.core.taskqueue import db_periodic_task, db_task
-from anchordesk.recovery.actions import do_fire_promise, do_scan_promises, upcoming_moments
+from anchordesk.recovery.actions import do_fire_promise, do_scan_promises
+from anchordesk.recovery.queries import upcoming_moments
 from anchordesk.recovery.temperature import do_score_messages
 
 PROMISE_SCAN = "promise-scan"

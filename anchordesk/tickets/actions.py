@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from anchordesk.accounts.actions import do_get_or_create_customer
@@ -37,6 +37,7 @@ from anchordesk.tickets.models import (
     TicketLink,
     email_message_key,
 )
+from anchordesk.tickets.queries import lock_for_customer_message
 from anchordesk.tickets.sanitize import CleanHtml, check_html, sanitize_html
 from anchordesk.tickets.uploads import CheckedUpload
 
@@ -303,13 +304,6 @@ def do_add_customer_message(
     )
     _emit("message.created", ticket, {"message_id": message.pk, "kind": message.kind})
     return message
-
-
-def lock_for_customer_message(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Tickets read to take a customer's message: the row locked, with the customer and their
-    organization (the SLA policy the message may start a timer under is chosen on them); the
-    lock stays on the ticket row alone."""
-    return tickets.select_for_update(of=("self",)).select_related("customer__organization")
 
 
 def _lock_for_reply(pk: int) -> Ticket:

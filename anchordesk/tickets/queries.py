@@ -81,3 +81,10 @@ def open_work(ticket: Ticket) -> list[str]:
     """Promises and handoffs still open, which solving the ticket would leave behind (the UI and
     the API both ask before solving). The apps that know them register a solve blocker."""
     return solve_blockers(ticket)
+
+
+def lock_for_customer_message(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets read to take a customer's message: the row locked, with the customer and their
+    organization (the SLA policy the message may start a timer under is chosen on them); the
+    lock stays on the ticket row alone."""
+    return tickets.select_for_update(of=("self",)).select_related("customer__organization")

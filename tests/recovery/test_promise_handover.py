@@ -11,7 +11,7 @@ from django.utils import timezone
 from anchordesk.accounts.actions import do_deactivate_agent
 from anchordesk.collab.models import Escalation
 from anchordesk.core.models import AuditEvent
-from anchordesk.recovery import actions
+from anchordesk.recovery import actions, queries
 from anchordesk.recovery.choices import PromiseState
 from anchordesk.recovery.models import Promise
 from anchordesk.tickets.actions import do_add_customer_message, do_merge_tickets, do_reply, do_split_ticket
@@ -33,7 +33,7 @@ def test_a_merged_tickets_promise_is_escalated_on_the_ticket_that_survives(peopl
 
     promise.refresh_from_db()
     assert promise.ticket_id == target.pk
-    assert [c.action for c in actions.open_promises(target)] == ["Refund the second charge"]
+    assert [c.action for c in queries.open_promises(target)] == ["Refund the second charge"]
     actions.do_scan_promises(now=timezone.now() + timedelta(hours=2))
     assert Escalation.objects.filter(ticket=target).count() == 1
     assert not Escalation.objects.filter(ticket=source).exists()
@@ -63,8 +63,8 @@ def test_splitting_a_ticket_takes_the_promises_made_in_the_moved_replies(people)
     new = do_split_ticket(ticket, later, actor=people.agent)
 
     assert new.customer_id == people.customer.pk and new.assignee_id == people.agent.pk
-    assert [c.action for c in actions.open_promises(new)] == ["send you a replacement"]
-    assert {c.action for c in actions.open_promises(ticket)} == {
+    assert [c.action for c in queries.open_promises(new)] == ["send you a replacement"]
+    assert {c.action for c in queries.open_promises(ticket)} == {
         "refund the second charge",
         by_hand.action,
     }
@@ -167,13 +167,13 @@ def test_each_reminder_and_due_moment_gets_a_run_of_its_own_that_acts_once(peopl
     actions.do_update_promise(soon, actor=people.agent, due_at=now + timedelta(seconds=90))
     later = _promise(ticket, people.agent, hours=2)
 
-    moments = actions.upcoming_moments(now, within=timedelta(seconds=75))
+    moments = queries.upcoming_moments(now, within=timedelta(seconds=75))
 
     assert moments == [(soon.pk, now + timedelta(seconds=30))]  # its reminder; not yet its due moment
     assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=29)) == ""  # too early
     assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=30)) == "reminded"
     assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=31)) == ""  # once
-    assert actions.upcoming_moments(now + timedelta(seconds=31), within=timedelta(seconds=75)) == [
+    assert queries.upcoming_moments(now + timedelta(seconds=31), within=timedelta(seconds=75)) == [
         (soon.pk, now + timedelta(seconds=90))
     ]
     assert actions.do_fire_promise(soon.pk, now + timedelta(seconds=90)) == "missed"
