@@ -38,6 +38,10 @@ class AuditEvent(models.Model):
     # without error; None when not known (an event read back, sla's subscriber not run yet or
     # failed): a subscriber that needs them then reads them.
     held_met_timers: list[Any] | None = None
+    # True when `ticket` was read with the event after its action committed (core.events.replay,
+    # as the replay began; its handlers write reporting facts and outcomes, not tickets): then it
+    # is the row as stored, and a subscriber needing it current need not read it again.
+    ticket_as_stored: bool = False
 
     class Meta:
         indexes = [

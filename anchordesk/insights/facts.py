@@ -427,8 +427,13 @@ def on_ticket_event(event: AuditEvent) -> None:
     try:
         with transaction.atomic():
             # Fresh (earlier handlers may have changed it), and read only when the handler writes a
-            # fact: most events of a reply (a proposed promise, a pending status) write none.
-            ticket = cast(Ticket, SimpleLazyObject(lambda: Ticket.objects.get(pk=ticket_id)))
+            # fact: most events of a reply (a proposed promise, a pending status) write none. A
+            # replayed event's ticket was read with it, after its action committed: fresh already.
+            ticket = (
+                event.ticket
+                if event.ticket_as_stored and event.ticket is not None
+                else cast(Ticket, SimpleLazyObject(lambda: Ticket.objects.get(pk=ticket_id)))
+            )
             handler(ticket, event, event.created_at or timezone.now())
     except Exception:
         log.exception(
