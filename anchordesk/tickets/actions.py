@@ -251,7 +251,9 @@ def do_open_ticket(
         ticket=ticket,
         after={"subject": subject, "channel": new.channel, "priority": new.priority},
     )
-    ticket.refresh_from_db()
+    # Not read back: the event's subscribers change the ticket through this instance (triggers
+    # and assignment call the ticket actions with it and refresh it; each save reads its version
+    # back), so it already is the row as stored.
     _emit("ticket.created", ticket)
     return ticket, first
 
