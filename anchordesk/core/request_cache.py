@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.signals import request_finished, request_started
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from anchordesk.core.snapshot import cached
@@ -80,7 +80,7 @@ class _Marker:
 
 
 def _open_savepoints(using: str | None) -> tuple[str | None, ...]:
-    return tuple(transaction.get_connection(using).savepoint_ids[:-1])
+    return tuple(connections[using or DEFAULT_DB_ALIAS].savepoint_ids[:-1])
 
 
 def hold_for_transaction(holder: object, key: str, value: object, *, using: str | None = None) -> None:
@@ -97,9 +97,9 @@ def take_from_transaction(holder: object, key: str, *, using: str | None = None)
     if held is None:
         return None
     marker, savepoints, value = held
-    connection = transaction.get_connection(using)
+    connection = connections[using or DEFAULT_DB_ALIAS]
     if savepoints != _open_savepoints(using):
         return None
-    if not any(func is marker for _, func, _ in connection.run_on_commit):
+    if not any(entry[1] is marker for entry in connection.run_on_commit):  # (savepoints, func, robust)
         return None
     return value
