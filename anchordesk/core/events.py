@@ -77,6 +77,7 @@ def replay(event_ids: list[int]) -> int:
     events = AuditEvent.objects.filter(pk__in=event_ids).select_related("ticket").order_by("id")
     count = 0
     for event in events:
+        event.ticket_as_stored = True  # read with the event, just now
         with transaction.atomic():
             for handler in list(_may_wait):
                 handler(event)

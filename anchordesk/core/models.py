@@ -34,6 +34,14 @@ class AuditEvent(models.Model):
     # obj). Not stored: an event read back has only object_type and object_id. A subscriber running
     # in the action's transaction uses it instead of reading the row again.
     held_object: Any = None
+    # The SLA timers this event met, as sla's subscriber left them (a list), once it has run
+    # without error; None when not known (an event read back, sla's subscriber not run yet or
+    # failed): a subscriber that needs them then reads them.
+    held_met_timers: list[Any] | None = None
+    # True when `ticket` was read with the event after its action committed (core.events.replay,
+    # as the replay began; its handlers write reporting facts and outcomes, not tickets): then it
+    # is the row as stored, and a subscriber needing it current need not read it again.
+    ticket_as_stored: bool = False
 
     class Meta:
         indexes = [

@@ -135,6 +135,26 @@ def run_after_reply(message: Message) -> None:
         effect(message)
 
 
+# --- Reply Message-IDs ----------------------------------------------------------------------
+# A function giving a new Message-ID for a reply to the customer, so the reply's row is written
+# with the id its email will carry (the after-reply effect then only reads it) instead of being
+# updated after it. Mail registers its id maker; without one a reply has no id until an
+# after-reply effect gives it one.
+ReplyMessageId = Callable[[], str]
+reply_message_id_registry: ExtensionPoint[ReplyMessageId] = ExtensionPoint("reply Message-IDs")
+
+
+def register_reply_message_id(fn: ReplyMessageId) -> ReplyMessageId:
+    return reply_message_id_registry.register(fn)
+
+
+def reply_message_id() -> str:
+    """A new Message-ID for a reply from the first registered maker, or "" when none is."""
+    for make in reply_message_id_registry:
+        return make()
+    return ""
+
+
 # --- Outward ticket events ------------------------------------------------------------------
 # A function told, after the transaction commits, that something happened to a ticket that the
 # outside world may subscribe to ("message.created", "ticket.merged"...), with a JSON-ready

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.signals import request_finished, request_started
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from anchordesk.core.snapshot import cached
@@ -63,3 +63,43 @@ def forget_on_change(model: type[models.Model], key: str) -> None:
 
     for signal in (post_save, post_delete):
         signal.connect(drop, sender=model, weak=False, dispatch_uid=f"request_cache:{key}:{signal}")
+
+
+# --- handed on within one transaction ---------------------------------------------------------
+# Two subscribers of one action (a reply's event, then its status change's) may need the same
+# locked rows. The first hands them on on an object the action holds (its locked ticket), the
+# second takes them if they are still good: the transaction they were read in has not committed
+# or rolled back (a no-op on_commit marker Django drops on either, or on a rolled-back savepoint)
+# and the action is the same (the same savepoints open around the subscriber's own). Taking is
+# once: anything else reads again.
+
+
+class _Marker:
+    def __call__(self) -> None:
+        return None
+
+
+def _open_savepoints(using: str | None) -> tuple[str | None, ...]:
+    return tuple(connections[using or DEFAULT_DB_ALIAS].savepoint_ids[:-1])
+
+
+def hold_for_transaction(holder: object, key: str, value: object, *, using: str | None = None) -> None:
+    """Leave `value` on `holder` for the next subscriber of the same action (see above)."""
+    marker = _Marker()
+    transaction.on_commit(marker, using=using)
+    holder.__dict__[key] = (marker, _open_savepoints(using), value)
+
+
+def take_from_transaction(holder: object, key: str, *, using: str | None = None) -> Any:
+    """What `hold_for_transaction` left on `holder` if still good in this transaction, else None;
+    either way it is gone from `holder`."""
+    held = holder.__dict__.pop(key, None)
+    if held is None:
+        return None
+    marker, savepoints, value = held
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if savepoints != _open_savepoints(using):
+        return None
+    if not any(entry[1] is marker for entry in connection.run_on_commit):  # (savepoints, func, robust)
+        return None
+    return value

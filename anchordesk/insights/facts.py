@@ -162,10 +162,18 @@ def _replied(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
                 )
             ]
         )
-    _sla_met(ticket, SlaTimer.objects.filter(ticket_id=ticket_id, state="met", met_at=at))
+    _sla_met(ticket, event, at)
 
 
-def _sla_met(ticket: Ticket, timers: Any) -> None:
+def _sla_met(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
+    """A fact for each timer the event met in time: the ones sla's subscriber handed over on the
+    event, or (a replayed event, sla's subscriber not run) read."""
+    held = event.held_met_timers
+    timers: Any = (
+        [t for t in held if t.state == "met" and t.met_at == at]
+        if held is not None
+        else SlaTimer.objects.filter(ticket_id=event.ticket_id or 0, state="met", met_at=at)
+    )
     write(
         [
             _base(ticket, f"sla:{timer.pk}", FactKind.SLA, timer.met_at, detail=timer.kind, flag=True)
@@ -200,7 +208,7 @@ def _status(ticket: Ticket, event: AuditEvent, at: datetime) -> None:
     before, after = str(event.before), str(event.after)
     if before in ACTIVE_STATUSES and after in CLOSED_STATUSES:
         write([resolution_fact(ticket, f"resolved:{ticket.pk}:{event.pk}", at)])
-        _sla_met(ticket, SlaTimer.objects.filter(ticket=ticket, state="met", met_at=at))
+        _sla_met(ticket, event, at)
     elif before in CLOSED_STATUSES and after in ACTIVE_STATUSES:
         write([_base(ticket, f"reopened:{ticket.pk}:{event.pk}", FactKind.REOPENED, at)])
 
@@ -423,8 +431,13 @@ def on_ticket_event(event: AuditEvent) -> None:
     try:
         with transaction.atomic():
             # Fresh (earlier handlers may have changed it), and read only when the handler writes a
-            # fact: most events of a reply (a proposed promise, a pending status) write none.
-            ticket = cast(Ticket, SimpleLazyObject(lambda: Ticket.objects.get(pk=ticket_id)))
+            # fact: most events of a reply (a proposed promise, a pending status) write none. A
+            # replayed event's ticket was read with it, after its action committed: fresh already.
+            ticket = (
+                event.ticket
+                if event.ticket_as_stored and event.ticket is not None
+                else cast(Ticket, SimpleLazyObject(lambda: Ticket.objects.get(pk=ticket_id)))
+            )
             handler(ticket, event, event.created_at or timezone.now())
     except Exception:
         log.exception(

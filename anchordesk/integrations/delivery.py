@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from anchordesk.core.claims import update_returning
 from anchordesk.integrations.models import DeliveryState, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -79,13 +80,21 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def claim(delivery_id: int) -> bool:
+def claim_delivery(delivery_id: int) -> WebhookDelivery | None:
+    """Take a due pending delivery for one lease and return it with its webhook (one statement),
+    or None when it is not due or another worker holds it."""
     now = timezone.now()
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK)
-    claimed = WebhookDelivery.objects.filter(due, pk=delivery_id, state=DeliveryState.PENDING).update(
-        next_attempt_at=now + lease()
+    claimed = update_returning(
+        WebhookDelivery.objects.filter(due, pk=delivery_id, state=DeliveryState.PENDING),
+        related="webhook",
+        next_attempt_at=now + lease(),
     )
-    return claimed == 1
+    return claimed[0] if claimed else None
+
+
+def claim(delivery_id: int) -> bool:
+    return claim_delivery(delivery_id) is not None
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
@@ -112,9 +121,9 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
 
 def attempt_delivery(delivery_id: int) -> Outcome:
     """Send one delivery if it is due and nobody else is sending it, and record the result."""
-    if not claim(delivery_id):
+    delivery = claim_delivery(delivery_id)
+    if delivery is None:
         return Outcome(state="skipped")
-    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     webhook = delivery.webhook
     attempt = delivery.attempts + 1
     if not webhook.active:

@@ -63,11 +63,14 @@ def _thread_ids(message: Message) -> tuple[str, str]:
 def do_queue_reply(message: Message) -> list[OutboundEmail]:
     """Write the email for a public reply. Must be called inside the reply's transaction."""
     ticket = message.ticket
-    message_id = new_message_id()
-    Message.objects.filter(pk=message.pk).update(
-        email_message_id=message_id, email_message_key=email_message_key(message_id)
-    )
-    message.email_message_id = message_id
+    # Usually written with the reply (core.registry.reply_message_id); set here otherwise.
+    message_id = message.email_message_id
+    if not message_id:
+        message_id = new_message_id()
+        Message.objects.filter(pk=message.pk).update(
+            email_message_id=message_id, email_message_key=email_message_key(message_id)
+        )
+        message.email_message_id = message_id
     in_reply_to, references = _thread_ids(message)
     # MAIL_MAX_RECIPIENTS caps one email: the customer and the earliest followers.
     followers = list(

@@ -36,6 +36,7 @@ from anchordesk.accounts.choices import Role, Tier
 from anchordesk.accounts.models import User
 from anchordesk.core.audit import record_event
 from anchordesk.core.models import AuditEvent
+from anchordesk.core.request_cache import hold_for_transaction, take_from_transaction
 from anchordesk.core.snapshot import cached, config_snapshot
 from anchordesk.mail.models import OutboundKind
 from anchordesk.mail.outbox import do_queue_email
@@ -307,7 +308,13 @@ def _reopen(timer: SlaTimer, now: datetime) -> None:
 # --- reacting to ticket events --------------------------------------------------------
 
 
-def _live_timers(ticket: Ticket, kinds: Iterable[str] | None = None) -> list[SlaTimer]:
+def _live_timers(
+    ticket: Ticket, kinds: Iterable[str] | None = None, *, open_timers: list[SlaTimer] | None = None
+) -> list[SlaTimer]:
+    """Running and paused timers (of these kinds), locked; from `open_timers` when given."""
+    if open_timers is not None:
+        wanted = None if kinds is None else set(kinds)
+        return [t for t in open_timers if t.state in LIVE_STATES and (wanted is None or t.kind in wanted)]
     qs = SlaTimer.objects.select_for_update().filter(ticket=ticket, state__in=LIVE_STATES)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
@@ -317,12 +324,43 @@ def _live_timers(ticket: Ticket, kinds: Iterable[str] | None = None) -> list[Sla
     return timers
 
 
-def _unanswered_timers(ticket: Ticket, kinds: Iterable[str]) -> list[SlaTimer]:
-    """Live timers of these kinds, and breached ones still waiting for their answer."""
+def _unanswered_timers(
+    ticket: Ticket, kinds: Iterable[str], *, open_timers: list[SlaTimer] | None = None
+) -> list[SlaTimer]:
+    """Live timers of these kinds, and breached ones still waiting for their answer, locked;
+    from `open_timers` when given."""
+    if open_timers is not None:
+        wanted = set(kinds)
+        return [
+            t
+            for t in open_timers
+            if t.kind in wanted and t.met_at is None and t.state in (*LIVE_STATES, TimerState.BREACHED)
+        ]
     timers = list(
         SlaTimer.objects.select_for_update()
         .filter(ticket=ticket, kind__in=list(kinds), met_at__isnull=True)
         .filter(state__in=[*LIVE_STATES, TimerState.BREACHED])
+        .order_by("pk")
+    )
+    for timer in timers:
+        timer.ticket = ticket
+    return timers
+
+
+# A reply that also changes the status (the usual "reply and set pending") handles two events
+# on one locked ticket: the reply's handler reads the ticket's open timers (what either may
+# touch) once and leaves them, as it changed them, for the status change's handler of the same
+# action (core.request_cache.hold_for_transaction). Any other event of the ticket drops them.
+_OPEN_TIMERS = "_sla_open_timers"
+
+
+def _open_timers(ticket: Ticket) -> list[SlaTimer]:
+    """Every timer of the ticket a reply or a status change may touch: running, paused, or
+    breached and still waiting for its answer; locked."""
+    timers = list(
+        SlaTimer.objects.select_for_update()
+        .filter(ticket=ticket)
+        .filter(Q(state__in=LIVE_STATES) | Q(state=TimerState.BREACHED, met_at__isnull=True))
         .order_by("pk")
     )
     for timer in timers:
@@ -378,15 +416,21 @@ def reselect_policy(ticket: Ticket, now: datetime) -> None:
         ensure_timers(ticket, now, policy)
 
 
-def _status_changed(ticket: Ticket, before: str, after: str, now: datetime) -> None:
+def _status_changed(
+    ticket: Ticket, before: str, after: str, now: datetime, open_timers: list[SlaTimer] | None = None
+) -> list[SlaTimer]:
+    """Pause, resume, meet or cancel the timers for a status change; returns the timers it met.
+    `open_timers`: the ticket's open timers as this action's reply left them (else read)."""
     if before == after:
-        return
+        return []
     if after in DONE_STATUSES and before not in DONE_STATUSES:
-        for timer in _unanswered_timers(ticket, [TimerKind.RESOLUTION]):
+        met = _unanswered_timers(ticket, [TimerKind.RESOLUTION], open_timers=open_timers)
+        for timer in met:
             _meet(timer, now)
-        for timer in _live_timers(ticket, [TimerKind.FIRST_RESPONSE, TimerKind.NEXT_REPLY]):
+        live = _live_timers(ticket, [TimerKind.FIRST_RESPONSE, TimerKind.NEXT_REPLY], open_timers=open_timers)
+        for timer in live:
             _cancel(timer, now)
-        return
+        return met
     if before in DONE_STATUSES and after not in DONE_STATUSES:
         latest = (
             SlaTimer.objects.select_for_update()
@@ -398,11 +442,12 @@ def _status_changed(ticket: Ticket, before: str, after: str, now: datetime) -> N
             latest.ticket = ticket
             _reopen(latest, now)
     if after in PAUSING_STATUSES and before not in PAUSING_STATUSES:
-        for timer in _live_timers(ticket):
+        for timer in _live_timers(ticket, open_timers=open_timers):
             _pause(timer, now)
     elif after not in PAUSING_STATUSES and before in PAUSING_STATUSES:
-        for timer in _live_timers(ticket):
+        for timer in _live_timers(ticket, open_timers=open_timers):
             _resume(timer, now)
+    return []
 
 
 def _customer_wrote(ticket: Ticket, event: AuditEvent, now: datetime) -> None:
@@ -419,29 +464,39 @@ def _customer_wrote(ticket: Ticket, event: AuditEvent, now: datetime) -> None:
     _start_timer(ticket, TimerKind.NEXT_REPLY, policy, get_calendar_for(policy, ticket), now, now)
 
 
-def _replied(ticket: Ticket, now: datetime) -> None:
-    for timer in _unanswered_timers(ticket, [TimerKind.FIRST_RESPONSE, TimerKind.NEXT_REPLY]):
+def _replied(ticket: Ticket, now: datetime) -> list[SlaTimer]:
+    open_timers = _open_timers(ticket)
+    met = _unanswered_timers(
+        ticket, [TimerKind.FIRST_RESPONSE, TimerKind.NEXT_REPLY], open_timers=open_timers
+    )
+    for timer in met:
         _meet(timer, now)
+    hold_for_transaction(ticket, _OPEN_TIMERS, open_timers)
+    return met
 
 
-def _handle(event: AuditEvent) -> None:
+def _handle(event: AuditEvent) -> list[SlaTimer] | None:
+    """Bring the timers in step with the event; for a reply or a status change, the timers met
+    (what reporting records), else None."""
     ticket = event.ticket
     assert ticket is not None
     now = event.created_at or timezone.now()
     kind = event.kind
+    open_timers = take_from_transaction(ticket, _OPEN_TIMERS)
     if kind == EventKind.CREATED:
         ensure_timers(ticket, now)
     elif kind == EventKind.CUSTOMER_MESSAGE:
         _customer_wrote(ticket, event, now)
     elif kind == EventKind.REPLIED:
-        _replied(ticket, now)
+        return _replied(ticket, now)
     elif kind == EventKind.STATUS:
-        _status_changed(ticket, str(event.before), str(event.after), now)
+        return _status_changed(ticket, str(event.before), str(event.after), now, open_timers)
     elif kind in (EventKind.PRIORITY, EventKind.TEAM):
         reselect_policy(ticket, now)
     elif kind == EventKind.MERGED_INTO:
         for timer in _live_timers(ticket):
             _cancel(timer, now)
+    return None
 
 
 _HANDLED = frozenset(
@@ -464,7 +519,9 @@ def on_ticket_event(event: AuditEvent) -> None:
     try:
         # A savepoint: a fault in SLA bookkeeping is logged and must never stop an agent's reply.
         with transaction.atomic():
-            _handle(event)
+            met = _handle(event)
+        # Handed to the subscribers after this one (reporting's facts) instead of read again.
+        event.held_met_timers = met
     except Exception:
         log.exception("sla timers not updated", extra={"ticket_id": event.ticket_id, "event": event.kind})
 

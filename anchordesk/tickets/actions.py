@@ -22,6 +22,7 @@ from anchordesk.core.claims import update_returning
 from anchordesk.core.registry import (
     apply_reply_macros,
     conversation_moved,
+    reply_message_id,
     run_after_reply,
     send_outward_event,
     solve_blockers,
@@ -251,7 +252,9 @@ def do_open_ticket(
         ticket=ticket,
         after={"subject": subject, "channel": new.channel, "priority": new.priority},
     )
-    ticket.refresh_from_db()
+    # Not read back: the event's subscribers change the ticket through this instance (triggers
+    # and assignment call the ticket actions with it and refresh it; each save reads its version
+    # back), so it already is the row as stored.
     _emit("ticket.created", ticket)
     return ticket, first
 
@@ -350,6 +353,7 @@ def do_reply(
         author=actor,
         channel=ticket.channel,
         uploads=uploads,
+        email_message_id=reply_message_id(),  # the id its email will carry
         count=False,
     )
     changed: list[str] = []
@@ -397,7 +401,12 @@ def do_send_automatic_reply(ticket: Ticket, body: str, *, rule_name: str) -> Mes
     """
     ticket = _lock_for_reply(ticket.pk)
     message = _add_message(
-        ticket, kind=MessageKind.REPLY, body=_clean_body(body), channel=ticket.channel, count=False
+        ticket,
+        kind=MessageKind.REPLY,
+        body=_clean_body(body),
+        channel=ticket.channel,
+        email_message_id=reply_message_id(),
+        count=False,
     )
     _touch(ticket, _counted(ticket, []), locked=True)
     record_event(EventKind.AUTO_REPLIED, ticket=ticket, obj=message, after={"rule": rule_name})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from anchordesk.core.claims import update_returning
+from anchordesk.integrations.actions import do_create_webhook
+from anchordesk.integrations.models import DeliveryState, WebhookDelivery
 from anchordesk.mail.models import OutboundEmail, OutboundKind, OutboundState
 from anchordesk.mail.outbox import do_queue_email, do_send_outbound
 from tests.budgets import count_queries
@@ -56,3 +59,17 @@ def test_an_email_claimed_by_another_worker_is_skipped() -> None:
     assert do_send_outbound(email.pk) == "skipped"
     email.refresh_from_db()
     assert email.state == OutboundState.SENDING and email.attempts == 0
+
+
+def test_a_claim_brings_the_row_its_foreign_key_names_in_the_same_statement(people: Any) -> None:
+    hook = do_create_webhook(actor=people.admin, url="https://hooks.example.test/in", events=["*"])
+    delivery = WebhookDelivery.objects.create(webhook=hook, event="ping", payload={"event": "ping"})
+    claimable = WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.PENDING)
+    with count_queries() as measured:
+        (claimed,) = update_returning(claimable, related="webhook", attempts=1)
+        webhook = claimed.webhook  # already there: no read
+    assert measured.count == 1
+    assert claimed.attempts == 1 and claimed.payload == {"event": "ping"}
+    assert webhook.pk == hook.pk and webhook.url == hook.url and webhook.secret == hook.secret
+    assert webhook.events == ["*"] and webhook.active is True
+    assert abs(webhook.created_at - hook.created_at) < timedelta(seconds=1)

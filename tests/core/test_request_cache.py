@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from anchordesk.automation.actions import do_save_trigger, do_set_rule_active
 from anchordesk.automation.engine import active_triggers
+from anchordesk.core.request_cache import hold_for_transaction, take_from_transaction
 from tests.conftest import Personas
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,35 @@ def test_the_next_request_reads_afresh(people: Personas, django_assert_num_queri
                 active_triggers()
         finally:
             _signal(request_finished)
+
+
+class _Holder:
+    """Stands for the locked ticket an action hands to its subscribers."""
+
+
+def test_a_value_held_for_the_transaction_is_taken_once_by_the_same_action() -> None:
+    holder = _Holder()
+    with transaction.atomic():  # the action
+        with transaction.atomic():  # one subscriber's savepoint
+            hold_for_transaction(holder, "rows", ["timer"])
+        with transaction.atomic():  # the next subscriber's
+            assert take_from_transaction(holder, "rows") == ["timer"]
+            assert take_from_transaction(holder, "rows") is None  # once
+
+
+def test_a_value_is_not_taken_by_another_action_or_after_its_savepoint_rolled_back() -> None:
+    holder = _Holder()
+    with transaction.atomic(), transaction.atomic():
+        hold_for_transaction(holder, "rows", ["timer"])
+    with transaction.atomic(), transaction.atomic():  # a later action on the same object
+        assert take_from_transaction(holder, "rows") is None
+
+    class Failed(Exception):
+        pass
+
+    with transaction.atomic():
+        with pytest.raises(Failed), transaction.atomic():
+            hold_for_transaction(holder, "rows", ["timer changed, then rolled back"])
+            raise Failed
+        with transaction.atomic():
+            assert take_from_transaction(holder, "rows") is None

@@ -99,6 +99,21 @@ def test_sla_targets_met_and_breached_are_facts(people, at):
     assert {f.ticket_id: f.flag for f in facts(FactKind.SLA)} == sla  # answering late stays a breach
 
 
+def test_a_reply_that_solves_records_both_targets_it_met(people, at):
+    do_save_policy(
+        PolicyData(name="Fast", position=1, first_response_minutes=60, resolution_minutes=600),
+        actor=people.admin,
+    )
+    at(MONDAY_9)
+    ticket = make_ticket(people.customer, team=people.support)
+    at(MONDAY_9 + timedelta(minutes=30))
+    do_reply(ticket, "Fixed, closing this.", actor=people.agent, status="solved")
+    assert sorted((f.detail, f.flag) for f in facts(FactKind.SLA)) == [
+        ("first_response", True),
+        ("resolution", True),
+    ]
+
+
 def test_csat_promises_and_mistakes_are_facts(people, at):
     at(MONDAY_9)
     ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
