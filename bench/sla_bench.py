@@ -12,7 +12,7 @@ What it measures:
   audit event, notification to the assignee and leads through the locmem mail backend),
   p50 over --runs scans, each on a fresh set of overdue timers;
 - rule evaluation: events per second through the pure evaluator (conditions.matches
-  against 100 rules) and through run_triggers with 100 active triggers (facts read from
+  against 100 rules) and through do_run_triggers with 100 active triggers (facts read from
   the database, triggers from the per-batch snapshot), on real tickets.
 
 The generator writes no SLA timers, so the first run gives --open tickets (50,000: the
@@ -160,15 +160,15 @@ def bench_scan(runs: int, due: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from anchordesk.sla.models import SlaTimer
-    from anchordesk.sla.timers import scan
+    from anchordesk.sla.timers import do_scan
 
     idle_ms, idle_queries = [], 0
-    scan()  # warm: connection, caches
+    do_scan()  # warm: connection, caches
     for _ in range(max(runs * 3, 21)):  # cheap, and noisy on a shared machine: more runs
         counter = Counter()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
-            result = scan()
+            result = do_scan()
             idle_ms.append((time.perf_counter() - started) * 1000)
         assert result.breached == 0, "timers were due: run the bench on a database the worker is not scanning"
         idle_queries = counter.count
@@ -187,7 +187,7 @@ def bench_scan(runs: int, due: int) -> dict[str, Any]:
                 counter = Counter()
                 with connection.execute_wrapper(counter):
                     started = time.perf_counter()
-                    result = scan(now)
+                    result = do_scan(now)
                     busy_ms.append((time.perf_counter() - started) * 1000)
                 busy_queries = counter.count
                 busy_sql = counter.first
@@ -234,7 +234,7 @@ def bench_rules(events: int, runs: int) -> dict[str, Any]:
     from django.db import transaction
 
     from anchordesk.automation.conditions import matches
-    from anchordesk.automation.engine import run_triggers, ticket_facts
+    from anchordesk.automation.engine import do_run_triggers, ticket_facts
     from anchordesk.automation.models import Trigger
     from anchordesk.core.models import AuditEvent
     from anchordesk.core.snapshot import config_snapshot
@@ -277,13 +277,13 @@ def bench_rules(events: int, runs: int) -> dict[str, Any]:
                 with config_snapshot():  # a worker batch: the triggers are read once
                     for ticket in tickets:
                         event = AuditEvent(kind="ticket.customer_message", ticket=ticket)
-                        fired += len(run_triggers(event))
+                        fired += len(do_run_triggers(event))
                 trigger_rates.append(len(tickets) / (time.perf_counter() - started))
             for _ in range(runs):
                 started = time.perf_counter()
                 for ticket in tickets:  # one change per web request: the triggers are read each time
                     event = AuditEvent(kind="ticket.customer_message", ticket=ticket)
-                    fired += len(run_triggers(event))
+                    fired += len(do_run_triggers(event))
                 single_rates.append(len(tickets) / (time.perf_counter() - started))
             raise Rollback
     except Rollback:
@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rules = results["rules"] = bench_rules(args.events, args.runs)
         log(
             f"  rules ({rules['rules']} active, {rules['events']} events): pure evaluator "
-            f"{rules['pure_events_per_s_p50']:,} events/s; run_triggers "
+            f"{rules['pure_events_per_s_p50']:,} events/s; do_run_triggers "
             f"{rules['run_triggers_events_per_s_p50']:,} events/s in a batch, "
             f"{rules['run_triggers_unbatched_events_per_s_p50']:,} events/s one by one"
         )

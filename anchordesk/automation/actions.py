@@ -12,7 +12,7 @@ from anchordesk.accounts.models import Team, User
 from anchordesk.automation import placeholders
 from anchordesk.automation.choices import ACTIONS, TRIGGER_EVENTS, AutomationEvent, Strategy
 from anchordesk.automation.conditions import RuleError, validate
-from anchordesk.automation.engine import apply_actions, choose_agent
+from anchordesk.automation.engine import choose_agent, do_apply_actions
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Macro, TimeRule, Trigger
 from anchordesk.automation.queries import access_macro, render_macro
 from anchordesk.core.access import NotAllowed
@@ -253,7 +253,7 @@ def do_apply_macro_actions(ticket: Ticket, macro: Macro, *, actor: User, keep_st
         raise ValidationError({"macro": "This is someone else's personal macro."})
     actions = [a for a in macro.actions or [] if not (keep_status and a.get("type") == "set_status")]
     if actions:
-        apply_actions(ticket, actions, rule_name=f"macro {macro.name}", actor=actor)
+        do_apply_actions(ticket, actions, rule_name=f"macro {macro.name}", actor=actor)
     Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
 
 

@@ -22,7 +22,7 @@ from anchordesk.automation.actions import (
 )
 from anchordesk.automation.choices import Strategy
 from anchordesk.automation.models import Macro, Trigger
-from anchordesk.sla import timers as sla_services
+from anchordesk.sla import timers as sla_timers
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
 from anchordesk.sla.choices import SlaEvent
 from anchordesk.sla.models import SlaPolicy
@@ -135,5 +135,5 @@ def load_automation_demo(*, admin: User, lead: User) -> None:
         do_save_assignment(support, Strategy.LEAST_LOADED, actor=admin)
     now = timezone.now()
     for ticket in Ticket.objects.filter(status__in=ACTIVE_STATUSES).select_related("customer__organization"):
-        sla_services.ensure_timers(ticket, now)
-    sla_services.scan(now)
+        sla_timers.do_ensure_timers(ticket, now)
+    sla_timers.do_scan(now)

@@ -23,6 +23,7 @@ from anchordesk.automation.conditions import Change, matches
 from anchordesk.automation.csat import do_send_survey
 from anchordesk.automation.language import language_skills
 from anchordesk.automation.models import AgentAvailability, AssignmentPolicy, Trigger
+from anchordesk.automation.queries import placeholder_values
 from anchordesk.core.audit import audit_note, record_event
 from anchordesk.core.models import AuditEvent
 from anchordesk.core.request_cache import forget_on_change, request_cached
@@ -106,20 +107,8 @@ forget_on_change(Trigger, "automation.triggers")
 
 
 def rule_values(ticket: Ticket) -> dict[str, str]:
-    """Placeholders in an email a rule sends: the customer's and the ticket's; the agent is the team."""
-    customer = ticket.customer
-    assignee = ticket.assignee
-    return {
-        "customer.name": customer.display_name,
-        "customer.first_name": (customer.name or customer.email).split()[0],
-        "customer.email": customer.email,
-        "ticket.number": str(ticket.pk),
-        "ticket.subject": ticket.subject,
-        "agent.name": assignee.display_name if assignee else "The support team",
-        "agent.first_name": (assignee.first_name or assignee.display_name)
-        if assignee
-        else "The support team",
-    }
+    """Placeholders in an email a rule sends: the agent is the ticket's assignee, else the team."""
+    return placeholder_values(ticket, ticket.assignee)
 
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
@@ -150,13 +139,13 @@ def on_ticket_event(event: AuditEvent) -> None:
     if ticket is None:
         return
     if event.kind == EventKind.CREATED or (event.kind == EventKind.TEAM and ticket.assignee_id is None):
-        auto_assign(ticket)
+        do_auto_assign(ticket)
     if event.kind == EventKind.STATUS and event.after == "solved":
         do_send_survey(ticket)
-    run_triggers(event)
+    do_run_triggers(event)
 
 
-def run_triggers(event: AuditEvent) -> list[str]:
+def do_run_triggers(event: AuditEvent) -> list[str]:
     ticket = event.ticket
     if ticket is None:
         return []
@@ -174,14 +163,14 @@ def run_triggers(event: AuditEvent) -> list[str]:
     for trigger in triggers:
         if not matches(trigger.conditions, facts, change):
             continue
-        apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
+        do_apply_actions(ticket, trigger.actions, rule_name=trigger.name, rule_id=trigger.pk)
         fired.append(trigger.name)
         ticket.refresh_from_db()
         facts = TicketFacts(ticket, event.kind)
     return fired
 
 
-def apply_actions(
+def do_apply_actions(
     ticket: Ticket,
     actions: list[dict[str, Any]],
     *,
@@ -294,7 +283,7 @@ def _first_customer_text(ticket: Ticket) -> str:
     return f"{ticket.subject}\n{first.first() or ''}"
 
 
-def auto_assign(ticket: Ticket) -> User | None:
+def do_auto_assign(ticket: Ticket) -> User | None:
     if ticket.assignee_id is not None or ticket.team_id is None or ticket.status not in ACTIVE_STATUSES:
         return None
     policy = AssignmentPolicy.objects.select_related("team").filter(team_id=ticket.team_id).first()

@@ -61,7 +61,10 @@ def macro_status(macro: Macro) -> str | None:
     return next((str(a.get("value")) for a in macro.actions or [] if a.get("type") == "set_status"), None)
 
 
-def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
+def placeholder_values(ticket: Ticket, agent: User | None) -> dict[str, str]:
+    """The values of a text's placeholders (automation/placeholders.py) on this ticket: the
+    customer's, the ticket's and the agent's; with no agent (a rule's email to an unassigned
+    ticket), the team signs."""
     customer = ticket.customer
     return {
         "customer.name": customer.display_name,
@@ -69,9 +72,14 @@ def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
         "customer.email": customer.email,
         "ticket.number": str(ticket.pk),
         "ticket.subject": ticket.subject,
-        "agent.name": actor.display_name,
-        "agent.first_name": actor.first_name or actor.display_name,
+        "agent.name": agent.display_name if agent else "The support team",
+        "agent.first_name": (agent.first_name or agent.display_name) if agent else "The support team",
     }
+
+
+def macro_values(ticket: Ticket, actor: User) -> dict[str, str]:
+    """A macro's placeholders: the agent is the one using it."""
+    return placeholder_values(ticket, actor)
 
 
 def render_macro(ticket: Ticket, macro: Macro, *, actor: User) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from anchordesk.automation.conditions import matches
-from anchordesk.automation.engine import apply_actions, ticket_facts
+from anchordesk.automation.engine import do_apply_actions, ticket_facts
 from anchordesk.automation.models import TimeRule, TimeRuleFiring
 from anchordesk.tickets.choices import ACTIVE_STATUSES
 from anchordesk.tickets.models import Ticket
@@ -46,7 +46,7 @@ def run_time_rules(*, batch: int = 2000) -> dict[str, int]:
             try:
                 with transaction.atomic():
                     TimeRuleFiring.objects.create(rule=rule, ticket=ticket, ticket_version=ticket.version)
-                    apply_actions(ticket, rule.actions, rule_name=f"time rule {rule.name}")
+                    do_apply_actions(ticket, rule.actions, rule_name=f"time rule {rule.name}")
             except IntegrityError:
                 continue  # another worker acted first
             done.add(key)

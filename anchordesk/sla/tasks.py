@@ -4,7 +4,7 @@ from huey import crontab
 
 from anchordesk.core.jobs import periodic_job
 from anchordesk.core.taskqueue import db_periodic_task
-from anchordesk.sla.timers import scan
+from anchordesk.sla.timers import do_scan
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -12,4 +12,4 @@ from anchordesk.sla.timers import scan
 def sla_scan() -> None:
     # The lease only saves work; correctness comes from each timer's conditional claim,
     # which also holds if a lease lapses while a stalled worker still scans.
-    scan()
+    do_scan()

@@ -55,7 +55,8 @@ SCAN_BATCH = 500
 # --- policy and calendar --------------------------------------------------------------
 
 
-def ticket_facts(ticket: Ticket) -> dict[str, Any]:
+def policy_facts(ticket: Ticket) -> dict[str, Any]:
+    """What an SLA policy's conditions test (automation's ticket_facts are what triggers test)."""
     organization = ticket.customer.organization if ticket.customer_id else None
     return {
         "priority": ticket.priority,
@@ -81,7 +82,7 @@ def policy_matches(
 
 def get_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions the ticket meets."""
-    facts = ticket_facts(ticket)
+    facts = policy_facts(ticket)
     policies = cached("sla.policies", _active_policies)
     return next((p for p, orgs, teams in policies if policy_matches(p, facts, orgs, teams)), None)
 
@@ -242,7 +243,7 @@ def _pause(timer: SlaTimer, now: datetime) -> None:
         return
     if timer.due_at is not None and timer.due_at <= now:
         # Overdue before the scan got to it: pausing must not hide the breach.
-        breach(timer, now)
+        do_breach(timer, now)
         return
     timer.state = TimerState.PAUSED
     timer.paused_since = now
@@ -368,7 +369,7 @@ def _open_timers(ticket: Ticket) -> list[SlaTimer]:
     return timers
 
 
-def ensure_timers(ticket: Ticket, now: datetime, policy: SlaPolicy | None = None) -> list[SlaTimer]:
+def do_ensure_timers(ticket: Ticket, now: datetime, policy: SlaPolicy | None = None) -> list[SlaTimer]:
     """Start the first-response and resolution timers the ticket should have and has not."""
     policy = policy or get_policy_for(ticket)
     if policy is None or ticket.status in DONE_STATUSES or ticket.merged_into_id:
@@ -393,7 +394,7 @@ def ensure_timers(ticket: Ticket, now: datetime, policy: SlaPolicy | None = None
     return started
 
 
-def reselect_policy(ticket: Ticket, now: datetime) -> None:
+def do_reselect_policy(ticket: Ticket, now: datetime) -> None:
     """Priority or team changed: the matching policy may differ; due times restart from the original start."""
     policy = get_policy_for(ticket)
     calendar = get_calendar_for(policy, ticket) if policy is not None else None
@@ -413,7 +414,7 @@ def reselect_policy(ticket: Ticket, now: datetime) -> None:
         recompute(timer, now)
         _save(timer)
     if policy is not None:
-        ensure_timers(ticket, now, policy)
+        do_ensure_timers(ticket, now, policy)
 
 
 def _status_changed(
@@ -484,7 +485,7 @@ def _handle(event: AuditEvent) -> list[SlaTimer] | None:
     kind = event.kind
     open_timers = take_from_transaction(ticket, _OPEN_TIMERS)
     if kind == EventKind.CREATED:
-        ensure_timers(ticket, now)
+        do_ensure_timers(ticket, now)
     elif kind == EventKind.CUSTOMER_MESSAGE:
         _customer_wrote(ticket, event, now)
     elif kind == EventKind.REPLIED:
@@ -492,7 +493,7 @@ def _handle(event: AuditEvent) -> list[SlaTimer] | None:
     elif kind == EventKind.STATUS:
         return _status_changed(ticket, str(event.before), str(event.after), now, open_timers)
     elif kind in (EventKind.PRIORITY, EventKind.TEAM):
-        reselect_policy(ticket, now)
+        do_reselect_policy(ticket, now)
     elif kind == EventKind.MERGED_INTO:
         for timer in _live_timers(ticket):
             _cancel(timer, now)
@@ -583,7 +584,7 @@ def _notify(timer: SlaTimer, *, breached: bool) -> None:
     )
 
 
-def breach(timer: SlaTimer, now: datetime) -> bool:
+def do_breach(timer: SlaTimer, now: datetime) -> bool:
     """Claim a running timer as breached, record it and notify; False when someone else was first."""
     with transaction.atomic():
         claimed = SlaTimer.objects.filter(
@@ -599,7 +600,7 @@ def breach(timer: SlaTimer, now: datetime) -> bool:
         return True
 
 
-def warn(timer: SlaTimer, now: datetime) -> bool:
+def do_warn(timer: SlaTimer, now: datetime) -> bool:
     """Claim a running timer's warning, record it and notify; False when it was already warned."""
     with transaction.atomic():
         claimed = SlaTimer.objects.filter(
@@ -632,7 +633,7 @@ def _candidates(filters: dict[str, Any], moment: str, after: tuple[datetime, int
     )
 
 
-def scan(now: datetime | None = None) -> ScanResult:
+def do_scan(now: datetime | None = None) -> ScanResult:
     """Breach the running timers that are overdue, then warn the ones past their warning share.
 
     Safe to run in many workers at once: each timer is claimed by a conditional update.
@@ -640,11 +641,11 @@ def scan(now: datetime | None = None) -> ScanResult:
     now = now or timezone.now()
     result = ScanResult()
     steps: list[tuple[dict[str, Any], str, Callable[[SlaTimer, datetime], bool]]] = [
-        ({"state": TimerState.RUNNING, "due_at__lte": now}, "due_at", breach),
+        ({"state": TimerState.RUNNING, "due_at__lte": now}, "due_at", do_breach),
         (
             {"state": TimerState.RUNNING, "warned_at__isnull": True, "warn_at__lte": now, "due_at__gt": now},
             "warn_at",
-            warn,
+            do_warn,
         ),
     ]
     # One read of the triggers and policies for the whole scan, not one per breach.
@@ -655,7 +656,7 @@ def scan(now: datetime | None = None) -> ScanResult:
                 # Where the next batch starts, as read: a claim refreshes the timer it claims.
                 after = (getattr(batch[-1], moment), batch[-1].pk)
                 done = sum(1 for timer in batch if act(timer, now))
-                if act is breach:
+                if act is do_breach:
                     result.breached += done
                 else:
                     result.warned += done

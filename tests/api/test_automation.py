@@ -10,7 +10,7 @@ from anchordesk.automation.actions import do_save_macro
 from anchordesk.automation.models import Trigger
 from anchordesk.core.models import AuditEvent
 from anchordesk.sla.actions import PolicyData, do_save_policy
-from anchordesk.sla.timers import scan
+from anchordesk.sla.timers import do_scan
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Priority
 from tests.api.conftest import field_errors
@@ -99,7 +99,7 @@ def test_sla_attainment_per_policy_for_reports(people, as_user):
     met = make_ticket(people.customer)
     actions.do_reply(met, "On it.", actor=people.agent)
     make_ticket(people.customer)
-    scan(MONDAY_9 + timedelta(hours=1))
+    do_scan(MONDAY_9 + timedelta(hours=1))
     api = as_user(people.lead)
     rows = api.get("/sla/attainment", {"since": (MONDAY_9 - timedelta(days=1)).isoformat()}).json()
     first = next(r for r in rows if r["kind"] == "first_response")

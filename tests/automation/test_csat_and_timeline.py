@@ -10,7 +10,7 @@ from django.urls import reverse
 from anchordesk.automation.actions import do_save_trigger
 from anchordesk.automation.csat import csat_by_agent, do_rate, do_send_survey
 from anchordesk.sla.actions import PolicyData, do_save_policy
-from anchordesk.sla.timers import scan
+from anchordesk.sla.timers import do_scan
 from anchordesk.tickets import actions
 from anchordesk.tickets.choices import Status
 from tests.factories import make_ticket
@@ -72,8 +72,8 @@ def test_the_timeline_names_the_rule_the_sla_breach_and_the_rating(people, clien
     survey = do_send_survey(ticket)
     assert survey is not None
     do_rate(survey, "good", "Quick and kind")
-    scan(MONDAY_9 + timedelta(minutes=20))
-    scan(MONDAY_9 + timedelta(minutes=40))
+    do_scan(MONDAY_9 + timedelta(minutes=20))
+    do_scan(MONDAY_9 + timedelta(minutes=40))
     actions.do_reply(ticket, "Done.", actor=people.agent, status=Status.SOLVED)
     client.force_login(people.agent)
     page = client.get(reverse("ticket", args=[ticket.pk])).content.decode()

@@ -152,7 +152,7 @@ def week(people, at) -> dict[str, Ticket]:
     at(when(7, "09:20"))  # 30 office minutes on Friday, 20 on Monday
     do_reply(t["weekend"], "Good morning, here is the fix.", actor=agent)
     at(NOW)
-    sla_timers.scan(NOW)  # resolution targets of the two tickets still open are past due
+    sla_timers.do_scan(NOW)  # resolution targets of the two tickets still open are past due
     return t
 
 

@@ -15,7 +15,7 @@ from anchordesk.insights.models import ReportingEvent
 from anchordesk.recovery import actions as recovery
 from anchordesk.recovery.choices import StepKind
 from anchordesk.sla.actions import CalendarData, PolicyData, do_save_calendar, do_save_policy
-from anchordesk.sla.timers import scan
+from anchordesk.sla.timers import do_scan
 from anchordesk.tickets.actions import do_add_customer_message, do_reply, do_set_status
 from tests.factories import make_ticket
 
@@ -91,7 +91,7 @@ def test_sla_targets_met_and_breached_are_facts(people, at):
     at(MONDAY_9 + timedelta(minutes=30))
     do_reply(on_time, "On it.", actor=people.agent)
     at(MONDAY_9 + timedelta(minutes=90))
-    scan()
+    do_scan()
     sla = {f.ticket_id: f.flag for f in facts(FactKind.SLA)}
     assert sla == {on_time.pk: True, late.pk: False}
     at(MONDAY_9 + timedelta(minutes=95))
@@ -185,7 +185,7 @@ def test_the_backfill_writes_the_same_facts_as_the_live_path(people, at):
     at(MONDAY_9 + timedelta(minutes=30))
     do_reply(a, "Done.", actor=people.agent, status="solved")
     at(MONDAY_9 + timedelta(hours=2))
-    scan()
+    do_scan()
     do_add_customer_message(a, "Not fixed.", customer=people.customer)
     do_reply(b, "Looking.", actor=people.agent2)
     live = set(ReportingEvent.objects.values_list("key", "kind", "ticket_id", "day", "flag"))

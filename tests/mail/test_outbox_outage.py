@@ -99,7 +99,7 @@ def _queue_every_kind(people: Any, at: Any) -> None:
     at(MONDAY_9 + timedelta(minutes=30))
     make_ticket(people.customer, team=people.support, assignee=people.agent, subject="Nearly due")
     now = at(MONDAY_9 + timedelta(hours=2, minutes=1))
-    result = sla.scan()
+    result = sla.do_scan()
     assert (result.breached, result.warned) == (1, 1)
 
     # Escalation (opened by an agent) and a reply to the customer.

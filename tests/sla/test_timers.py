@@ -151,8 +151,8 @@ def test_the_scan_breaches_an_overdue_timer_once_with_an_event_and_one_email(
     ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
     at(MONDAY_9 + timedelta(hours=2, minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        first = timers.scan()
-        second = timers.scan()
+        first = timers.do_scan()
+        second = timers.do_scan()
     assert (first.breached, second.breached) == (1, 0)
     breached = timer(ticket, TimerKind.FIRST_RESPONSE)
     assert breached.state == TimerState.BREACHED
@@ -172,11 +172,11 @@ def test_the_scan_warns_at_75_percent_of_the_target_once(
     at(MONDAY_9)
     ticket = make_ticket(people.customer, team=people.support, assignee=people.agent)
     at(MONDAY_9 + timedelta(minutes=89))
-    assert timers.scan().warned == 0
+    assert timers.do_scan().warned == 0
     at(MONDAY_9 + timedelta(minutes=90))
     with django_capture_on_commit_callbacks(execute=True):
-        assert timers.scan().warned == 1
-        assert timers.scan().warned == 0
+        assert timers.do_scan().warned == 1
+        assert timers.do_scan().warned == 0
     warned = timer(ticket, TimerKind.FIRST_RESPONSE)
     assert warned.state == TimerState.RUNNING and warned.warned_at == MONDAY_9 + timedelta(minutes=90)
     assert len(sla_events(ticket, "sla.warning")) == 1
@@ -197,9 +197,9 @@ def test_a_scan_on_a_stale_read_does_not_notify_twice(
         ticket=ticket, kind=TimerKind.FIRST_RESPONSE
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert timers.scan().breached == 1
-        assert timers.breach(stale, MONDAY_9 + timedelta(hours=3)) is False
-        assert timers.warn(stale, MONDAY_9 + timedelta(hours=3)) is False
+        assert timers.do_scan().breached == 1
+        assert timers.do_breach(stale, MONDAY_9 + timedelta(hours=3)) is False
+        assert timers.do_warn(stale, MONDAY_9 + timedelta(hours=3)) is False
     assert len(sla_events(ticket, "sla.breach")) == 1
     assert len([m for m in mailoutbox if "SLA breached" in m.subject]) == 1
 
@@ -212,7 +212,7 @@ def test_a_change_after_the_scans_read_wins_over_its_claim(people, at):
         ticket=ticket, kind=TimerKind.FIRST_RESPONSE
     )
     do_reply(ticket, "On it", actor=people.agent)  # met between the scan's read and its claim
-    assert timers.warn(stale, MONDAY_9 + timedelta(minutes=100)) is False
+    assert timers.do_warn(stale, MONDAY_9 + timedelta(minutes=100)) is False
     assert timer(ticket, TimerKind.FIRST_RESPONSE).state == TimerState.MET
     assert sla_events(ticket, "sla.warning") == []
 
@@ -280,7 +280,7 @@ def test_attainment_counts_met_and_breached_targets_per_policy_and_kind(people, 
     at(MONDAY_9 + timedelta(minutes=30))
     do_reply(on_time, "Hello", actor=people.agent)
     at(MONDAY_9 + timedelta(hours=3))
-    timers.scan()
+    timers.do_scan()
     do_reply(late, "Sorry", actor=people.agent)
     rows = attainment(policy=standard_policy)
     assert [(r.policy, r.kind, r.met, r.breached, r.share) for r in rows] == [
@@ -345,7 +345,7 @@ def test_the_inbox_badge_shows_time_left_overdue_and_paused(people, at):
     paused = make_ticket(people.customer)
     do_reply(paused, "Photo please", actor=people.agent, status=Status.PENDING)
     at(MONDAY_9 + timedelta(hours=2, minutes=35))
-    timers.scan()
+    timers.do_scan()
     tickets = [overdue, fresh, paused]
     row = Template("{% load sla_tags %}{% sla_cell sla ticket %}")
     html = {t.pk: row.render(Context({"sla": sla_for_tickets(tickets), "ticket": t})) for t in tickets}
@@ -370,7 +370,7 @@ def test_two_workers_scanning_at_once_breach_and_notify_once(people, at, mailout
 
         try:
             start.wait()
-            results.append(timers.scan(now))
+            results.append(timers.do_scan(now))
         finally:
             thread_connection.close()
 
@@ -389,8 +389,8 @@ def test_the_scan_works_through_more_overdue_timers_than_one_batch(people, at, s
     at(MONDAY_9)
     tickets = [make_ticket(people.customer) for _ in range(5)]
     at(MONDAY_9 + timedelta(minutes=100))
-    assert timers.scan().warned == 5  # 75% of 2 h passed
+    assert timers.do_scan().warned == 5  # 75% of 2 h passed
     at(MONDAY_9 + timedelta(hours=3))
-    assert timers.scan().breached == 5
-    assert timers.scan().breached == 0
+    assert timers.do_scan().breached == 5
+    assert timers.do_scan().breached == 0
     assert AuditEvent.objects.filter(ticket__in=tickets, kind="sla.breach").count() == 5
