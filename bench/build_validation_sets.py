@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from the checkout: `python bench/build_validation_sets.py`
 
-from bench.signals_data import spans  # noqa: E402
+from bench.signals_data import spans  # noqa: E402 - needs ROOT on sys.path
 
 VALIDATION = ROOT / "bench" / "signals_data" / "validation"
 POOL = ROOT / ".." / "shared" / "data" / "pool"

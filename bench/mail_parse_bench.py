@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from anchordesk.mail import extract_reply, parse  # noqa: E402
+from anchordesk.mail import extract_reply, parse  # noqa: E402 - needs ROOT on sys.path
 
 
 def throughput(files: list[bytes], rounds: int, repeat: int) -> tuple[float, float, int]:

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.generate import DEFAULT_DATA_DIR, setup_django  # noqa: E402
+from bench.generate import DEFAULT_DATA_DIR, setup_django  # noqa: E402 - needs ROOT on sys.path
 
 POLICY = "Bench standard"
 RULES = 100

@@ -43,11 +43,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from anchordesk.signals import model as M  # noqa: E402
-from anchordesk.signals.coach import reply_rule_features  # noqa: E402
-from anchordesk.signals.commitments import commitment_candidates  # noqa: E402
-from anchordesk.signals.customer import message_features  # noqa: E402
-from bench.build_validation_sets import validation_rows  # noqa: E402
+from anchordesk.signals import model as M  # noqa: E402 - needs ROOT on sys.path
+from anchordesk.signals.coach import reply_rule_features  # noqa: E402 - needs ROOT on sys.path
+from anchordesk.signals.commitments import commitment_candidates  # noqa: E402 - needs ROOT on sys.path
+from anchordesk.signals.customer import message_features  # noqa: E402 - needs ROOT on sys.path
+from bench.build_validation_sets import validation_rows  # noqa: E402 - needs ROOT on sys.path
 
 SETS = ROOT / ".." / "shared" / "data" / "sets"
 POOL = ROOT / ".." / "shared" / "data" / "pool"
