@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.generate import AGENT_EMAIL, COMMON_WORD, DEFAULT_DATA_DIR, RARE_WORDS, setup_django  # noqa: E402
+from bench.generate import AGENT_EMAIL, COMMON_WORD, DEFAULT_DATA_DIR, RARE_WORDS, setup_django  # noqa: E402 - needs ROOT on sys.path
 
 TARGETS_MS = {"inbox": 50.0, "ticket": 50.0, "search": 100.0}
 RSS_TARGET_MB = 200

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_core import measure, memory_mb  # noqa: E402
-from bench.generate import DEFAULT_DATA_DIR, setup_django  # noqa: E402
+from bench.bench_core import measure, memory_mb  # noqa: E402 - needs ROOT on sys.path
+from bench.generate import DEFAULT_DATA_DIR, setup_django  # noqa: E402 - needs ROOT on sys.path
 
 TARGET_MS = 300.0
 BENCH_ID = 10**12
